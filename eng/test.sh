@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Run every test against throwaway PostgreSQL and Redis instances; extra arguments go to 'dotnet test'.
+#
+# Environment (all optional):
+#   CXC_TEST_POSTGRES  superuser Npgsql connection string of an existing server; skips the private PostgreSQL.
+#                      Fixtures create one database per test class through it.
+#   CXC_TEST_REDIS     host:port of an existing Redis; skips the private Redis.
+#   CXC_SKIP_CHROMIUM=1  do not try to install chromium (needed by UI tests).
+set -euo pipefail
+
+cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
+# shellcheck source=eng/services.sh
+source eng/services.sh
+
+TMP=""
+PG_STARTED_DIR=""
+REDIS_STARTED_PORT=""
+
+# shellcheck disable=SC2317  # only reached through the traps
+cleanup() {
+  local rc=$?
+  trap '' INT TERM
+  trap - EXIT
+  if [[ -n $PG_STARTED_DIR ]]; then cxc_stop_postgres "$PG_STARTED_DIR" || true; fi
+  if [[ -n $REDIS_STARTED_PORT ]]; then cxc_stop_redis "$TMP/redis" "$REDIS_STARTED_PORT" || true; fi
+  if [[ -n $TMP ]]; then rm -rf "$TMP"; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+command -v dotnet >/dev/null 2>&1 || cxc_die "dotnet (the .NET 10 SDK) is not on PATH; install it first"
+
+needed=()
+[[ -n ${CXC_TEST_POSTGRES:-} ]] || needed+=(postgres)
+[[ -n ${CXC_TEST_REDIS:-} ]] || needed+=(redis)
+if [[ ${#needed[@]} -gt 0 ]]; then cxc_ensure_packages "${needed[@]}"; fi
+
+if [[ -z ${CXC_TEST_POSTGRES:-} || -z ${CXC_TEST_REDIS:-} ]]; then
+  tmp_base=${TMPDIR:-/tmp}
+  # As root PostgreSQL runs as 'postgres', which may not be able to enter a private TMPDIR; /tmp always works.
+  cxc_pg_can_reach "$tmp_base" || tmp_base=/tmp
+  TMP=$(mktemp -d "$tmp_base/cxc-test.XXXXXX")
+  chmod 755 "$TMP"
+fi
+
+if [[ -z ${CXC_TEST_POSTGRES:-} ]]; then
+  pg_port=$(cxc_free_port)
+  # Set before starting so a half-started cluster is still stopped by the EXIT trap.
+  PG_STARTED_DIR=$TMP/pg
+  # Test clusters are disposable, so trade durability for speed.
+  CXC_PG_FAST=1 cxc_start_postgres "$TMP/pg" "$pg_port"
+  export CXC_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+fi
+
+if [[ -z ${CXC_TEST_REDIS:-} ]]; then
+  redis_port=$(cxc_free_port)
+  REDIS_STARTED_PORT=$redis_port
+  cxc_start_redis "$TMP/redis" "$redis_port"
+  export CXC_TEST_REDIS="127.0.0.1:$redis_port"
+fi
+
+# UI tests drive a headless browser; a missing browser should not block the other tests, so only warn.
+if [[ ${CXC_SKIP_CHROMIUM:-0} != 1 ]] && ! command -v chromium >/dev/null 2>&1; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    _cxc_apt_install chromium || cxc_log "WARNING: could not install chromium; UI tests may fail"
+  else
+    cxc_log "WARNING: chromium is not installed and this is not root; UI tests may fail (apt-get install chromium)"
+  fi
+fi
+if [[ -z ${CXC_CHROMIUM:-} ]] && command -v chromium >/dev/null 2>&1; then
+  export CXC_CHROMIUM
+  CXC_CHROMIUM=$(command -v chromium)
+fi
+
+cxc_log "CXC_TEST_POSTGRES=$CXC_TEST_POSTGRES"
+cxc_log "CXC_TEST_REDIS=$CXC_TEST_REDIS"
+
+rc=0
+dotnet test CxContact.sln -c Release --nologo "$@" </dev/null || rc=$?
+exit "$rc"

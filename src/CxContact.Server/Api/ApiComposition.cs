@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CxContact.Server.Platform.Auth;
+using CxContact.Server.Platform.Tenancy;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.OpenApi;
+
+namespace CxContact.Server.Api;
+
+/// <summary>
+/// The API Aggregator: the one HTTP entry. It owns JSON conventions, problem details, auth, OpenAPI and the
+/// /api/v1 group; each feature contributes its endpoint group and only translates HTTP to store or grain calls.
+/// </summary>
+public static class ApiComposition
+{
+    public static void AddCxApi(this IServiceCollection services)
+    {
+        services.Configure<JsonOptions>(o =>
+        {
+            // A misspelt field is an error, not silently ignored: "nmae" must not create a tenant without a name.
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+        });
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ApiExceptionHandler>();
+
+        services.AddMemoryCache();
+        services.AddSingleton<RevokedKeys>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization(Policies.Add);
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "CX Contact API";
+            doc.Info.Description = "Outbound contact-centre platform. Authenticate with \"Authorization: Bearer <API key>\".";
+            doc.Components ??= new OpenApiComponents();
+            doc.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            doc.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An API key, shown once when it was created.",
+            };
+            doc.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", doc)] = [] }];
+            return Task.CompletedTask;
+        }));
+    }
+
+    public static void MapCxApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/api/v1").RequireAuthorization(Policies.AnyKey).AddEndpointFilter<TenantPathFilter>();
+        v1.MapTenantsApi();
+        v1.MapApiKeysApi();
+        v1.MapMeApi();
+        v1.MapAuditLogApi();
+        // Unknown routes under /api answer 404 problem details (not the UI's index page).
+        app.Map("/api/{**rest}", () => TypedResults.Problem(statusCode: 404, title: "No such endpoint",
+            detail: "See /openapi/v1.json for the routes this API has.")).AllowAnonymous().ExcludeFromDescription();
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+
+namespace CxContact.Server.Platform.Health;
+
+/// <summary>Ready only while PostgreSQL answers a trivial query.</summary>
+public sealed class PostgresHealthCheck(NpgsqlDataSource db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            await using var cmd = db.CreateCommand("SELECT 1");
+            await cmd.ExecuteScalarAsync(ct);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return HealthCheckResult.Unhealthy($"PostgreSQL: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using Npgsql;
+
+namespace CxContact.Server.Platform.Hosting;
+
+/// <summary>
+/// Everything the process reads from its environment, checked once at start. Names are the environment
+/// variables (they are also plain configuration keys, so appsettings and command-line --CXC_X=y work too).
+/// </summary>
+public sealed record PlatformSettings
+{
+    public required string Postgres { get; init; }
+    public required string Redis { get; init; }
+    /// <summary>Prefix of every Redis key this deployment writes (tests give each class its own).</summary>
+    public required string RedisPrefix { get; init; }
+    public required string ClusterId { get; init; }
+    public required string ServiceId { get; init; }
+    public required int SiloPort { get; init; }
+    public required int GatewayPort { get; init; }
+    public required IPAddress AdvertisedIp { get; init; }
+    public required SiloRoles Roles { get; init; }
+    public required bool MetricsPublic { get; init; }
+    public required bool Kubernetes { get; init; }
+    public string? BootstrapAdminKey { get; init; }
+    public string? DemoApiKey { get; init; }
+    public required TimeSpan StartupTimeout { get; init; }
+
+    public bool Has(SiloRoles role) => (Roles & role) == role;
+
+    public static PlatformSettings Load(IConfiguration config)
+    {
+        var postgres = Required(config, "CXC_POSTGRES",
+            "a PostgreSQL connection string, e.g. Host=127.0.0.1;Port=5432;Username=postgres;Database=cxcontact");
+        try { _ = new NpgsqlConnectionStringBuilder(postgres); }
+        catch (ArgumentException e) { throw new InvalidSettingException("CXC_POSTGRES", $"not a valid connection string ({e.Message})"); }
+
+        var advertised = config["CXC_ADVERTISED_IP"];
+        IPAddress ip = IPAddress.Loopback;
+        if (!string.IsNullOrWhiteSpace(advertised) && !IPAddress.TryParse(advertised, out ip!))
+            throw new InvalidSettingException("CXC_ADVERTISED_IP", $"\"{advertised}\" is not an IP address");
+
+        return new PlatformSettings
+        {
+            Postgres = postgres,
+            Redis = Required(config, "CXC_REDIS", "a StackExchange.Redis configuration string, e.g. 127.0.0.1:6379"),
+            RedisPrefix = config["CXC_REDIS_PREFIX"] is { Length: > 0 } p ? p : "cxc:",
+            ClusterId = config["CXC_CLUSTER_ID"] is { Length: > 0 } c ? c : "cxcontact",
+            ServiceId = config["CXC_SERVICE_ID"] is { Length: > 0 } s ? s : "cxcontact",
+            SiloPort = Port(config, "CXC_SILO_PORT", 11111),
+            GatewayPort = Port(config, "CXC_GATEWAY_PORT", 30000),
+            AdvertisedIp = ip,
+            Roles = SiloRolesParser.Parse(config["CXC_ROLES"]),
+            MetricsPublic = Flag(config, "CXC_METRICS_PUBLIC"),
+            // Kubernetes hosting needs all three; a partial set is a mistake in the pod spec, not a hint.
+            Kubernetes = new[] { "POD_NAME", "POD_NAMESPACE", "POD_IP" }.All(v => !string.IsNullOrEmpty(config[v])),
+            BootstrapAdminKey = Key(config, "CXC_BOOTSTRAP_ADMIN_KEY"),
+            DemoApiKey = Key(config, "CXC_DEMO_API_KEY"),
+            StartupTimeout = TimeSpan.FromSeconds(Port(config, "CXC_STARTUP_TIMEOUT_SECONDS", 30, min: 0)),
+        };
+    }
+
+    /// <summary>The connection string with its password blanked, for logs and error messages.</summary>
+    public string PostgresForDisplay()
+    {
+        var b = new NpgsqlConnectionStringBuilder(Postgres);
+        if (!string.IsNullOrEmpty(b.Password)) b.Password = "***";
+        return $"{b.Host}:{b.Port}/{b.Database} as {b.Username}";
+    }
+
+    /// <summary>Redis endpoints without the password, for logs and error messages.</summary>
+    public string RedisForDisplay() =>
+        string.Join(",", Redis.Split(',').Where(p => !p.Contains('=')).DefaultIfEmpty("(none)"));
+
+    private static string Required(IConfiguration config, string name, string what) =>
+        config[name] is { Length: > 0 } v ? v : throw new InvalidSettingException(name, $"is not set; give {what}");
+
+    private static int Port(IConfiguration config, string name, int fallback, int min = 1)
+    {
+        var raw = config[name];
+        if (string.IsNullOrWhiteSpace(raw)) return fallback;
+        return int.TryParse(raw, out var v) && v >= min && v <= 65535
+            ? v : throw new InvalidSettingException(name, $"\"{raw}\" is not a number between {min} and 65535");
+    }
+
+    private static bool Flag(IConfiguration config, string name) =>
+        config[name] is { } v && (v.Equals("true", StringComparison.OrdinalIgnoreCase) || v == "1");
+
+    private static string? Key(IConfiguration config, string name)
+    {
+        var v = config[name];
+        if (string.IsNullOrEmpty(v)) return null;
+        return v.Length >= Core.Tenancy.ApiKeySecret.MinimumLength ? v
+            : throw new InvalidSettingException(name, $"must be at least {Core.Tenancy.ApiKeySecret.MinimumLength} characters");
+    }
+}

@@ -1,0 +1,22 @@
+using CxContact.Core.Tenancy;
+using CxContact.Server.Platform.Auth;
+
+namespace CxContact.Server.Platform.Tenancy;
+
+/// <summary>/api/v1/me: who this key is. Goes through the tenant grain, so it proves the whole path works.</summary>
+public static class MeApi
+{
+    public sealed record MeTenant(Guid Id, string Name, TenantSettings? Settings);
+    public sealed record MeKey(Guid Id, string Name, string Role);
+    public sealed record Me(MeTenant Tenant, MeKey Key);
+
+    public static void MapMeApi(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/me", async (HttpContext http, IGrainFactory grains) =>
+        {
+            var c = Caller.From(http.User);
+            var settings = c.IsSystemAdmin ? null : await grains.GetGrain<ITenantGrain>(c.TenantId).GetSettingsAsync();
+            return TypedResults.Ok(new Me(new MeTenant(c.TenantId, c.TenantName, settings), new MeKey(c.KeyId, c.KeyName, c.Role)));
+        }).WithTags("Tenants").WithSummary("The tenant and key this request is authenticated as");
+    }
+}

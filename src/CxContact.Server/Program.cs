@@ -1,0 +1,92 @@
+using CxContact.Server.Api;
+using CxContact.Server.Platform.Auth;
+using CxContact.Server.Platform.Health;
+using CxContact.Server.Platform.Hosting;
+using CxContact.Server.Platform.Migrations;
+using CxContact.Server.Platform.Telemetry;
+using CxContact.Server.Platform.Tenancy;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Npgsql;
+using Scalar.AspNetCore;
+using StackExchange.Redis;
+
+// The composition root. Order matters: settings, then dependencies and migrations (so a missing database is
+// one clear line, not a stack trace from deep inside Orleans), then the host.
+var builder = WebApplication.CreateBuilder(args);
+builder.Logging.ConfigureCxLogging(builder.Configuration);
+using var bootLoggers = LoggerFactory.Create(l => l.ConfigureCxLogging(builder.Configuration));
+var boot = bootLoggers.CreateLogger("CxContact.Startup");
+
+PlatformSettings settings;
+try { settings = PlatformSettings.Load(builder.Configuration); }
+catch (InvalidSettingException e)
+{
+    boot.LogCritical("Cannot start: {Problem}", e.Message);
+    return 2;
+}
+boot.LogInformation("Starting with roles {Roles}; PostgreSQL {Postgres}; Redis {Redis}; cluster {ClusterId}/{ServiceId}",
+    SiloRolesParser.Format(settings.Roles), settings.PostgresForDisplay(), settings.RedisForDisplay(), settings.ClusterId, settings.ServiceId);
+
+if (!await new DependencyProbe(settings, boot, TimeProvider.System).WaitAsync(CancellationToken.None))
+    return 3;
+
+await using var db = NpgsqlDataSource.Create(settings.Postgres);
+try
+{
+    await new MigrationRunner(db, boot).ApplyAsync(MigrationCatalog.All);
+    if (args.Contains("--migrate-only"))
+    {
+        // Hangfire owns its schema; creating the storage once installs or upgrades it under its own lock.
+        _ = new PostgreSqlStorage(new NpgsqlConnectionFactory(settings.Postgres, SchedulerHosting.StorageOptions()), SchedulerHosting.StorageOptions());
+        boot.LogInformation("Migrations applied; exiting (--migrate-only)");
+        return 0;
+    }
+    await new KeyBootstrap(db, settings, boot).RunAsync(CancellationToken.None);
+}
+catch (MigrationException e)
+{
+    boot.LogCritical("Cannot start: {Problem}", e.Message);
+    return 4;
+}
+
+var services = builder.Services;
+services.AddSingleton(settings);
+services.AddSingleton(TimeProvider.System);
+services.AddSingleton(NpgsqlDataSource.Create(settings.Postgres));
+services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(settings.Redis));
+services.AddSingleton<TenantStore>();
+services.AddCxHealthChecks();
+services.AddCxTelemetry(settings);
+services.AddCxHangfire(settings);
+services.AddCxApi();
+builder.AddCxSilo(settings);
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapCxHealth();
+var metrics = app.MapPrometheusScrapingEndpoint("/metrics");
+if (!settings.MetricsPublic) metrics.RequireAuthorization(Policies.SystemAdmin);
+
+if (settings.Has(SiloRoles.Api))
+{
+    app.UseDefaultFiles();
+    app.UseStaticFiles();
+    app.MapOpenApi("/openapi/{documentName}.json");
+    app.MapScalarApiReference("/api-reference", o => o.WithTitle("CX Contact API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+    app.MapCxApi();
+    // Authorization is the endpoint's (system admins only); Hangfire's own local-only filter would block everyone remote.
+    app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/" })
+        .RequireAuthorization(Policies.SystemAdmin);
+}
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Exposed for WebApplicationFactory in the HTTP tests.</summary>
+public partial class Program;

@@ -1,0 +1,77 @@
+using System.Net.Http.Headers;
+using CxContact.Core.Tenancy;
+using CxContact.Testing.LocalServices;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CxContact.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The whole server (silo, API, Hangfire) on real Kestrel, over real HTTP, on a database of its own and a Redis
+/// key space of its own. Use as a class fixture; <see cref="RestartAsync"/> gives a new process-like host on the
+/// same database, which is how the tests prove that state survives a restart.
+/// </summary>
+public sealed class ApiFactory : IAsyncLifetime
+{
+    private Host? _host;
+    private readonly Dictionary<string, string?> _settings = new();
+
+    public string SystemAdminKey { get; } = ApiKeySecret.Generate();
+    public string Postgres { get; private set; } = "";
+
+    /// <summary>Extra settings (CXC_* names) for the next start; call before InitializeAsync or RestartAsync.</summary>
+    public ApiFactory With(string key, string? value) { _settings[key] = value; return this; }
+
+    public async Task InitializeAsync()
+    {
+        Postgres = await LocalPostgres.CreateDatabaseAsync("api");
+        _settings["CXC_POSTGRES"] = Postgres;
+        _settings["CXC_REDIS"] = LocalRedis.ConfigurationString;
+        _settings["CXC_REDIS_PREFIX"] = LocalRedis.NewPrefix("api");
+        var id = Guid.NewGuid().ToString("N");
+        _settings["CXC_CLUSTER_ID"] = "test-" + id;
+        _settings["CXC_SERVICE_ID"] = "test-" + id;
+        _settings["CXC_BOOTSTRAP_ADMIN_KEY"] = SystemAdminKey;
+        _settings["CXC_LOG_FORMAT"] = "text";
+        Start();
+        await Task.CompletedTask;
+    }
+
+    public async Task RestartAsync()
+    {
+        await _host!.DisposeAsync();
+        Start();
+    }
+
+    public HttpClient Client(string? key = null)
+    {
+        var c = _host!.CreateClient();
+        if (key is not null) c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return c;
+    }
+
+    public HttpClient Admin() => Client(SystemAdminKey);
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null) await _host.DisposeAsync();
+    }
+
+    private void Start()
+    {
+        // Fresh silo ports each start: the previous silo's ports may linger in TIME_WAIT.
+        _settings["CXC_SILO_PORT"] = LocalProcess.FreePort().ToString();
+        _settings["CXC_GATEWAY_PORT"] = LocalProcess.FreePort().ToString();
+        _host = new Host(new Dictionary<string, string?>(_settings));
+        _host.UseKestrel(0);
+        _host.StartServer();
+    }
+
+    private sealed class Host(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            foreach (var (k, v) in settings) builder.UseSetting(k, v);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+
+namespace CxContact.Testing.LocalServices;
+
+/// <summary>Runs a command to completion and fails loudly with its output; PostgreSQL's tools need this as root.</summary>
+internal static class LocalProcess
+{
+    public static bool IsRoot => Environment.UserName == "root";
+
+    /// <summary>Runs as the postgres OS user when we are root (PostgreSQL refuses to run as root).</summary>
+    public static string RunAsPostgres(string file, params string[] args) =>
+        IsRoot ? Run("runuser", ["-u", "postgres", "--", file, .. args]) : Run(file, args);
+
+    public static string Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = "/" };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromSeconds(120))) { p.Kill(true); throw new TimeoutException($"{file} {string.Join(' ', args)} timed out"); }
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {p.ExitCode}: {stderr.Result}{stdout.Result}");
+        return stdout.Result;
+    }
+
+    public static int FreePort()
+    {
+        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    /// <summary>A fresh directory under /tmp that the postgres user may enter.</summary>
+    public static string TempDir(string prefix)
+    {
+        var dir = Directory.CreateTempSubdirectory(prefix).FullName;
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+            UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        return dir;
+    }
+}
