@@ -79,20 +79,25 @@ else
   cxc_log "using Redis from CXC_REDIS"
 fi
 
-# The key survives restarts so that scripts and bookmarks keep working; the server seeds it idempotently.
-key_file=.data/demo.key
-if [[ -s $key_file ]]; then
-  api_key=$(tr -d ' \r\n' <"$key_file")
-else
-  if command -v openssl >/dev/null 2>&1; then
-    hex=$(openssl rand -hex 24)
-  else
-    hex=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+# Keys survive restarts so that scripts and bookmarks keep working; the server registers them idempotently.
+persistent_key() {
+  local file=$1 prefix=$2 hex
+  if [[ ! -s $file ]]; then
+    if command -v openssl >/dev/null 2>&1; then
+      hex=$(openssl rand -hex 24)
+    else
+      hex=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+    fi
+    (umask 077 && printf '%s%s\n' "$prefix" "$hex" >"$file")
   fi
-  api_key=cxc_demo_$hex
-  (umask 077 && printf '%s\n' "$api_key" >"$key_file")
-fi
-chmod 600 "$key_file"
+  chmod 600 "$file"
+  tr -d ' \r\n' <"$file"
+}
+api_key=$(persistent_key .data/demo.key cxc_demo_)
+# The platform operator's key (creates tenants); without it the server would make one and print it only in its log.
+system_key=$(persistent_key .data/system.key cxc_system_)
+export CXC_BOOTSTRAP_ADMIN_KEY=$system_key
+export CXC_LOG_FORMAT=${CXC_LOG_FORMAT:-text}
 export CXC_DEMO_API_KEY=$api_key
 
 base_url=${CXC_URL:-http://localhost:8080}
@@ -159,6 +164,7 @@ cat <<EOF
 CX Contact is running.
   URL:      $probe_url
   API key:  $api_key   (tenant "Demo", admin)
+  System admin key: $system_key   (creates tenants; also in .data/system.key)
   Server log: $server_log
 
 Try it:

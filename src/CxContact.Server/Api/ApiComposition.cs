@@ -28,6 +28,11 @@ public static class ApiComposition
         {
             c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
+            // Unknown routes and methods reach here through UseStatusCodePages with no detail of their own.
+            if (c.ProblemDetails.Detail is null && c.ProblemDetails.Status is 404 or 405)
+                c.ProblemDetails.Detail = c.ProblemDetails.Status == 404
+                    ? "There is no such endpoint; /openapi/v1.json lists the routes this API has."
+                    : $"{c.HttpContext.Request.Method} is not allowed here; /openapi/v1.json lists the methods each route takes.";
         });
         services.AddExceptionHandler<ApiExceptionHandler>();
 
@@ -60,8 +65,5 @@ public static class ApiComposition
         v1.MapApiKeysApi();
         v1.MapMeApi();
         v1.MapAuditLogApi();
-        // Unknown routes under /api answer 404 problem details (not the UI's index page).
-        app.Map("/api/{**rest}", () => TypedResults.Problem(statusCode: 404, title: "No such endpoint",
-            detail: "See /openapi/v1.json for the routes this API has.")).AllowAnonymous().ExcludeFromDescription();
     }
 }

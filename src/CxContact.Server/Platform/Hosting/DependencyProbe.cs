@@ -70,6 +70,9 @@ public sealed class DependencyProbe(PlatformSettings settings, ILogger log, Time
     private static string Innermost(Exception e)
     {
         while (e.InnerException is not null) e = e.InnerException;
-        return e.Message.Split('\n')[0].Trim();
+        // First sentence only: client libraries append advice (e.g. "use abortConnect=false") that is wrong here.
+        var line = e.Message.Split('\n')[0].Trim();
+        var stop = line.IndexOf(". ", StringComparison.Ordinal);
+        return stop > 0 ? line[..(stop + 1)] : line;
     }
 }

@@ -13,7 +13,7 @@ public static class LoggingSetup
         if (string.Equals(config["CXC_LOG_FORMAT"], "text", StringComparison.OrdinalIgnoreCase))
             logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         else
-            logging.AddJsonConsole(o => { o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; });
+            logging.AddJsonConsole(o => { o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; o.UseUtcTimestamp = true; });
         return logging;
     }
 }

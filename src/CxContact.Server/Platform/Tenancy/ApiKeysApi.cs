@@ -33,16 +33,13 @@ public static class ApiKeysApi
             TypedResults.Ok(await store.ListKeysAsync(Caller.From(http.User).TenantId, ct)))
             .WithSummary("List this tenant's keys (without secrets)");
 
-        g.MapDelete("/{keyId:guid}", async Task<Results<Ok<ApiKeyInfo>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>>> (
+        g.MapDelete("/{keyId:guid}", async Task<Results<Ok<ApiKeyInfo>, ProblemHttpResult>> (
             Guid keyId, HttpContext http, TenantStore store, RevokedKeys revoked, CancellationToken ct) =>
         {
             var caller = Caller.From(http.User);
             var key = await store.RevokeKeyAsync(caller.TenantId, keyId, caller.KeyId, ct);
             if (key is null)
-                return TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails
-                {
-                    Status = 404, Title = "No such key", Detail = $"This tenant has no key {keyId}.",
-                });
+                return TypedResults.Problem(statusCode: 404, title: "No such key", detail: $"This tenant has no key {keyId}.");
             revoked.Add(keyId);
             return TypedResults.Ok(key);
         }).WithSummary("Revoke a key; it stops working at once on this silo and within 30 s on the others");

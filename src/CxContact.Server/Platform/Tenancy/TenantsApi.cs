@@ -45,7 +45,7 @@ public static class TenantsApi
         g.MapGet("/", async (TenantStore store, CancellationToken ct) => TypedResults.Ok(await store.ListTenantsAsync(ct)))
             .RequireAuthorization(Policies.SystemAdmin).WithSummary("List tenants");
 
-        g.MapGet("/{tenantId:guid}", async Task<Results<Ok<TenantView>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>>> (
+        g.MapGet("/{tenantId:guid}", async Task<Results<Ok<TenantView>, ProblemHttpResult>> (
             Guid tenantId, TenantStore store, IGrainFactory grains, CancellationToken ct) =>
         {
             var tenant = await store.GetTenantAsync(tenantId, ct);
@@ -53,7 +53,7 @@ public static class TenantsApi
             return TypedResults.Ok(new TenantView(tenant, await grains.GetGrain<ITenantGrain>(tenantId).GetSettingsAsync()));
         }).RequireAuthorization(Policies.TenantOrSystemReader).WithSummary("Get a tenant and its settings");
 
-        g.MapPut("/{tenantId:guid}/settings", async Task<Results<Ok<TenantSettings>, ValidationProblem, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>>> (
+        g.MapPut("/{tenantId:guid}/settings", async Task<Results<Ok<TenantSettings>, ValidationProblem, ProblemHttpResult>> (
             Guid tenantId, SettingsRequest body, HttpContext http, TenantStore store, IGrainFactory grains, TimeProvider clock,
             Npgsql.NpgsqlDataSource db, CancellationToken ct) =>
         {
@@ -74,9 +74,6 @@ public static class TenantsApi
         }).RequireAuthorization(Policies.TenantAdmin).WithSummary("Replace the tenant's default country and time zone");
     }
 
-    private static NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails> NotFound(Guid tenantId) =>
-        TypedResults.NotFound(new Microsoft.AspNetCore.Mvc.ProblemDetails
-        {
-            Status = 404, Title = "No such tenant", Detail = $"There is no tenant {tenantId}.",
-        });
+    private static ProblemHttpResult NotFound(Guid tenantId) =>
+        TypedResults.Problem(statusCode: 404, title: "No such tenant", detail: $"There is no tenant {tenantId}.");
 }

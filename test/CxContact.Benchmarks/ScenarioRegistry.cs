@@ -1,0 +1,15 @@
+using CxContact.Benchmarks.Scenarios;
+
+namespace CxContact.Benchmarks;
+
+/// <summary>Every scenario the harness knows; a new scenario is one file plus one line here.</summary>
+public static class ScenarioRegistry
+{
+    public static IReadOnlyList<IScenario> All { get; } =
+    [
+        new GrainCallScenario(),
+    ];
+
+    public static IScenario? Find(string name) =>
+        All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+}

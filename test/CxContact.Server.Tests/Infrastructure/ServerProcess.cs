@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+
+namespace CxContact.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The server as a separate OS process (dotnet CxContact.Server.dll), for what only a real process shows:
+/// exit codes, what it logs when it cannot start, and two processes forming one cluster.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    private ServerProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _lines.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _lines.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Output => string.Join('\n', _lines);
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+
+    public static ServerProcess Start(IReadOnlyDictionary<string, string> env, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(ServerDll());
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.WorkingDirectory = Path.GetDirectoryName(ServerDll())!;
+        // Nothing from the test runner's own environment may leak into the server's settings.
+        foreach (var k in psi.Environment.Keys.Where(k => k.StartsWith("CXC_") || k.StartsWith("ASPNETCORE_") || k.StartsWith("POD_")).ToList())
+            psi.Environment.Remove(k);
+        psi.Environment["CXC_LOG_FORMAT"] = "text";
+        foreach (var (k, v) in env) psi.Environment[k] = v;
+        return new ServerProcess(Process.Start(psi)!);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit(); // flushes the redirected output
+        return _process.ExitCode;
+    }
+
+    /// <summary>Waits until GET url answers 200 and the body satisfies the condition.</summary>
+    public async Task<string> WaitForAsync(string url, Func<string, bool> condition, TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"the server exited with {_process.ExitCode}:\n{Output}");
+            try
+            {
+                var response = await http.GetAsync(url);
+                last = await response.Content.ReadAsStringAsync();
+                if (response.IsSuccessStatusCode && condition(last)) return last;
+            }
+            catch (HttpRequestException) { /* not listening yet */ }
+            catch (TaskCanceledException) { /* slow start */ }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"{url} did not get there in {timeout}; last answer: {last}\n{Output}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    /// <summary>The server's own build output (it has its runtimeconfig), same configuration as these tests.</summary>
+    private static string ServerDll()
+    {
+        var testBin = AppContext.BaseDirectory; // .../test/CxContact.Server.Tests/bin/<Config>/net10.0/
+        var config = new DirectoryInfo(testBin).Parent!.Name;
+        var root = new DirectoryInfo(testBin);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "CxContact.sln"))) root = root.Parent;
+        var dll = Path.Combine(root?.FullName ?? throw new InvalidOperationException("CxContact.sln not found above " + testBin),
+            "src", "CxContact.Server", "bin", config, "net10.0", "CxContact.Server.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the server first", dll);
+    }
+}

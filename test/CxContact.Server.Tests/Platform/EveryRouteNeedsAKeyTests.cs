@@ -1,0 +1,35 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using CxContact.Server.Tests.Infrastructure;
+
+namespace CxContact.Server.Tests.Platform;
+
+/// <summary>
+/// Walks every operation in the OpenAPI document, so a route added later without a policy fails here:
+/// without a key, each one answers 401 problem details (never 200, 404 or 500).
+/// </summary>
+public sealed class EveryRouteNeedsAKeyTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task Every_api_operation_refuses_a_request_without_a_key()
+    {
+        var doc = await HttpAssert.Json(await api.Client().GetAsync("/openapi/v1.json"), HttpStatusCode.OK);
+        var checkedOps = 0;
+        foreach (var path in doc.GetProperty("paths").EnumerateObject())
+        {
+            Assert.StartsWith("/api/v1/", path.Name);
+            var url = Regex.Replace(path.Name, @"\{[^}]+\}", Guid.CreateVersion7().ToString());
+            foreach (var op in path.Value.EnumerateObject())
+            {
+                var request = new HttpRequestMessage(new HttpMethod(op.Name.ToUpperInvariant()), url);
+                if (op.Name is "post" or "put" or "patch")
+                    request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+                var response = await api.Client().SendAsync(request);
+                Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{op.Name.ToUpperInvariant()} {path.Name} answered {(int)response.StatusCode}");
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                checkedOps++;
+            }
+        }
+        Assert.True(checkedOps >= 8, $"only {checkedOps} operations found in the OpenAPI document");
+    }
+}
