@@ -52,6 +52,9 @@ public sealed class ApiFactory : IAsyncLifetime
 
     public HttpClient Admin() => Client(SystemAdminKey);
 
+    /// <summary>Where the real Kestrel server listens, for a browser.</summary>
+    public Uri BaseAddress => Client().BaseAddress!;
+
     public async Task DisposeAsync()
     {
         if (_host is not null) await _host.DisposeAsync();
