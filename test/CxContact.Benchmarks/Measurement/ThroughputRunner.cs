@@ -8,6 +8,8 @@ namespace CxContact.Benchmarks.Measurement;
 /// </summary>
 public static class ThroughputRunner
 {
+    private const int WarmUpWindow = 5;
+
     public static async Task<ThroughputSample> RunAsync<T>(int calls, int concurrency, Func<Task<T>> call, CancellationToken ct)
         where T : class
     {
@@ -46,26 +48,29 @@ public static class ThroughputRunner
     }
 
     /// <summary>
-    /// Repeats rounds until the rate stops improving (three rounds in a row no more than 5% above the best so far),
-    /// but for at least <paramref name="minimum"/> and at most <paramref name="maximum"/>. A fixed warm-up is not
-    /// enough: the tiered JIT promotes hot code in the background, and on a busy machine the grain path kept getting
-    /// faster for seconds, so the first timed rounds measured the JIT rather than Orleans.
+    /// Repeats rounds for at least <paramref name="minimum"/>, then until the rate has stopped rising (the mean of the
+    /// last <see cref="WarmUpWindow"/> rounds is within 5% of the window before it), for at most
+    /// <paramref name="maximum"/>. A fixed warm-up is not enough: the tiered JIT and dynamic PGO promote hot code in
+    /// the background, and on a busy 2-core machine the grain path kept getting faster for several hundred thousand
+    /// calls, so timed rounds measured the JIT rather than Orleans. Windows, not single rounds, because one lucky
+    /// round would otherwise look like a plateau.
     /// </summary>
-    public static async Task<(int Rounds, TimeSpan Elapsed, double BestPerSecond)> WarmUpAsync<T>(int calls, int concurrency,
+    public static async Task<(int Rounds, TimeSpan Elapsed, double LastPerSecond)> WarmUpAsync<T>(int calls, int concurrency,
         Func<Task<T>> call, TimeSpan minimum, TimeSpan maximum, CancellationToken ct)
         where T : class
     {
         var clock = Stopwatch.StartNew();
-        double best = 0;
-        int rounds = 0, flat = 0;
+        var rates = new List<double>();
         while (true)
         {
-            var s = await RunAsync(calls, concurrency, call, ct);
-            rounds++;
-            flat = s.PerSecond > best * 1.05 ? 0 : flat + 1;
-            best = Math.Max(best, s.PerSecond);
-            if (clock.Elapsed >= maximum || (clock.Elapsed >= minimum && flat >= 3)) return (rounds, clock.Elapsed, best);
+            rates.Add((await RunAsync(calls, concurrency, call, ct)).PerSecond);
+            if (clock.Elapsed >= maximum) break;
+            if (clock.Elapsed < minimum || rates.Count < 2 * WarmUpWindow) continue;
+            var last = rates.TakeLast(WarmUpWindow).Average();
+            var before = rates.SkipLast(WarmUpWindow).TakeLast(WarmUpWindow).Average();
+            if (last <= before * 1.05) break;
         }
+        return (rates.Count, clock.Elapsed, rates.TakeLast(WarmUpWindow).Average());
     }
 
     /// <summary>

@@ -14,6 +14,7 @@ public static class HeadlessChromium
         if (!File.Exists(path))
             throw new InvalidOperationException($"Chromium is not at {path}: run eng/test.sh (it installs it) or apt-get install chromium.");
         var profile = Directory.CreateTempSubdirectory("cxc-chromium-").FullName;
+        CxContact.Testing.LocalServices.LocalProcess.WhenThisProcessEnds($"rm -rf {CxContact.Testing.LocalServices.LocalProcess.Quote(profile)}");
         return await Puppeteer.LaunchAsync(new LaunchOptions
         {
             Headless = true,

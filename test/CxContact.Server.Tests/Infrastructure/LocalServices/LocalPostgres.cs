@@ -40,11 +40,10 @@ public static class LocalPostgres
         LocalProcess.RunAsPostgres(Path.Combine(bin, "pg_ctl"), "-D", data, "-w", "-l", Path.Combine(root, "postgres.log"), "-o",
             $"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400",
             "start");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try { LocalProcess.RunAsPostgres(Path.Combine(bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop"); } catch { /* best effort at exit */ }
-            try { Directory.Delete(root, recursive: true); } catch { /* best effort at exit */ }
-        };
+        var pgCtl = LocalProcess.Quote(Path.Combine(bin, "pg_ctl"));
+        var stop = $"{pgCtl} -D {LocalProcess.Quote(data)} -m immediate stop";
+        LocalProcess.WhenThisProcessEnds(
+            (LocalProcess.IsRoot ? $"runuser -u postgres -- {stop}" : stop) + $" >/dev/null 2>&1; rm -rf {LocalProcess.Quote(root)}");
         return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres";
     }
 

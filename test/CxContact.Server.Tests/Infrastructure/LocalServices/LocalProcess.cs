@@ -24,6 +24,21 @@ internal static class LocalProcess
         return stdout.Result;
     }
 
+    /// <summary>
+    /// Runs a shell command once this process is gone, however it ends. ProcessExit handlers do not run when the
+    /// test host is killed, and a private server left behind would outlive every test run.
+    /// </summary>
+    public static void WhenThisProcessEnds(string shellCommand)
+    {
+        var watcher = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 0.5; done; {shellCommand}";
+        var psi = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = "/",
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "bash", "-c", watcher }) psi.ArgumentList.Add(a);
+        Process.Start(psi)?.Dispose();
+    }
+
+    public static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
+
     public static int FreePort()
     {
         using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -26,11 +26,7 @@ public static class LocalRedis
             catch (InvalidOperationException) { /* not up yet */ }
             Task.Delay(50).GetAwaiter().GetResult();
         }
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try { LocalProcess.Run("redis-cli", "-p", port.ToString(), "shutdown", "nosave"); } catch { /* best effort at exit */ }
-            try { Directory.Delete(dir, recursive: true); } catch { /* best effort at exit */ }
-        };
+        LocalProcess.WhenThisProcessEnds($"redis-cli -p {port} shutdown nosave >/dev/null 2>&1; rm -rf {LocalProcess.Quote(dir)}");
         return $"127.0.0.1:{port}";
     }
 }
