@@ -52,6 +52,7 @@ public sealed class PlatformEndpointsTests(ApiFactory api) : IClassFixture<ApiFa
         var text = await response.Content.ReadAsStringAsync();
         Assert.Contains("http_server_request_duration_seconds", text);
         Assert.Contains("dotnet_", text);
+        Assert.Contains("orleans_", text);
     }
 
     [Fact]
