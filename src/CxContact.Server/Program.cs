@@ -1,4 +1,5 @@
 using CxContact.Server.Api;
+using CxContact.Server.Lists;
 using CxContact.Server.Platform.Auth;
 using CxContact.Server.Platform.Health;
 using CxContact.Server.Platform.Hosting;
@@ -57,6 +58,7 @@ services.AddSingleton(TimeProvider.System);
 services.AddSingleton(NpgsqlDataSource.Create(settings.Postgres));
 services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(settings.Redis));
 services.AddSingleton<TenantStore>();
+services.AddCxLists(settings);
 services.AddCxHealthChecks();
 services.AddCxTelemetry(settings);
 services.AddCxHangfire(settings);

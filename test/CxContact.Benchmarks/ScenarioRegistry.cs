@@ -8,6 +8,7 @@ public static class ScenarioRegistry
     public static IReadOnlyList<IScenario> All { get; } =
     [
         new GrainCallScenario(),
+        new ImportScenario(),
     ];
 
     public static IScenario? Find(string name) =>

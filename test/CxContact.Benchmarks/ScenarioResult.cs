@@ -15,6 +15,9 @@ public sealed record ScenarioResult(
     [property: JsonPropertyName("baseline")] Baseline Baseline,
     [property: JsonPropertyName("ratio")] double Ratio)
 {
+    /// <summary>Scenario-specific figures (e.g. peak_working_set_mb), written as extra top-level properties.</summary>
+    [JsonExtensionData] public Dictionary<string, object>? Extra { get; init; }
+
     /// <summary>
     /// Builds a result whose ratio is computed from the very numbers it reports, so a reader who divides
     /// value by baseline.value gets the ratio back (to the rounding shown).

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CxContact.Server.Lists;
+using CxContact.Server.Lists.Import;
 using CxContact.Server.Platform.Auth;
 using CxContact.Server.Platform.Tenancy;
 using Microsoft.AspNetCore.Authentication;
@@ -65,5 +67,8 @@ public static class ApiComposition
         v1.MapApiKeysApi();
         v1.MapMeApi();
         v1.MapAuditLogApi();
+        v1.MapContactListsApi();
+        v1.MapImportsApi();
+        v1.MapContactListExport();
     }
 }

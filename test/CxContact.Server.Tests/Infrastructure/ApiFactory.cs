@@ -18,6 +18,8 @@ public sealed class ApiFactory : IAsyncLifetime
 
     public string SystemAdminKey { get; } = ApiKeySecret.Generate();
     public string Postgres { get; private set; } = "";
+    /// <summary>This server's own landing directory for uploads.</summary>
+    public string LandingDirectory { get; } = Directory.CreateTempSubdirectory("cxc-landing-").FullName;
 
     /// <summary>Extra settings (CXC_* names) for the next start; call before InitializeAsync or RestartAsync.</summary>
     public ApiFactory With(string key, string? value) { _settings[key] = value; return this; }
@@ -33,6 +35,7 @@ public sealed class ApiFactory : IAsyncLifetime
         _settings["CXC_SERVICE_ID"] = "test-" + id;
         _settings["CXC_BOOTSTRAP_ADMIN_KEY"] = SystemAdminKey;
         _settings["CXC_LOG_FORMAT"] = "text";
+        _settings["CXC_LANDING_DIR"] = LandingDirectory;
         Start();
         await Task.CompletedTask;
     }
@@ -58,6 +61,7 @@ public sealed class ApiFactory : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (_host is not null) await _host.DisposeAsync();
+        try { Directory.Delete(LandingDirectory, recursive: true); } catch (IOException) { /* best effort */ }
     }
 
     private void Start()

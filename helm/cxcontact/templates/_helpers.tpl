@@ -1,0 +1,157 @@
+{{/* Chart name, overridable. */}}
+{{- define "cxcontact.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Fully qualified app name: the release name, with the chart name unless the release already contains it. */}}
+{{- define "cxcontact.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Name of one component's objects: "<fullname>-<component>". Called with (dict "ctx" $ "component" "api").
+The full name is cut to 52 characters so that the longest suffix ("-compliance") still fits in 63.
+*/}}
+{{- define "cxcontact.componentName" -}}
+{{- printf "%s-%s" (include "cxcontact.fullname" .ctx | trunc 52 | trimSuffix "-") .component }}
+{{- end }}
+
+{{- define "cxcontact.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "cxcontact.labels" -}}
+helm.sh/chart: {{ include "cxcontact.chart" . }}
+{{ include "cxcontact.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/* Selector labels; each template adds app.kubernetes.io/component. */}}
+{{- define "cxcontact.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "cxcontact.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/* Orleans ClusterOptions.ClusterId and ServiceId: the same for every role, so all roles form one cluster. */}}
+{{- define "cxcontact.clusterId" -}}
+{{- default .Release.Name .Values.orleans.clusterId }}
+{{- end }}
+
+{{- define "cxcontact.serviceId" -}}
+{{- default .Release.Name .Values.orleans.serviceId }}
+{{- end }}
+
+{{/*
+Pod labels of every silo pod. Orleans.Hosting.Kubernetes (KubernetesHostingOptions.ServiceIdLabel and
+ClusterIdLabel, checked against the 10.4.2 package) selects the pods of its cluster with
+"orleans/serviceId=<ServiceId>,orleans/clusterId=<ClusterId>", and patches its own pod to carry them if they are
+missing. Only silo pods may carry them: any other pod with them would be reported as a pod without a silo.
+*/}}
+{{- define "cxcontact.orleansLabels" -}}
+orleans/serviceId: {{ include "cxcontact.serviceId" . | quote }}
+orleans/clusterId: {{ include "cxcontact.clusterId" . | quote }}
+{{- end }}
+
+{{/* The roles the design scales on CPU (an HPA each); every other role keeps its replicaCount. */}}
+{{- define "cxcontact.autoscaledRoles" -}}
+compliance messaging
+{{- end }}
+
+{{- define "cxcontact.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{- define "cxcontact.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "cxcontact.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret the silos read: the existing one, or the one the chart makes. */}}
+{{- define "cxcontact.secretName" -}}
+{{- default (include "cxcontact.fullname" .) .Values.existingSecret }}
+{{- end }}
+
+{{/*
+The Secret the migration hook reads. Hooks run before the release's own objects exist, so on the first install
+the chart's Secret is not there yet: the hook gets its own copy, made as a hook itself just before the Job.
+*/}}
+{{- define "cxcontact.migrateSecretName" -}}
+{{- if .Values.existingSecret }}
+{{- .Values.existingSecret }}
+{{- else }}
+{{- include "cxcontact.componentName" (dict "ctx" . "component" "migrate") }}
+{{- end }}
+{{- end }}
+
+{{/* The data of the chart's Secret (base64), shared by the Secret and its hook copy. */}}
+{{- define "cxcontact.secretData" -}}
+postgres: {{ required "postgres.connectionString is required (or set existingSecret)" .Values.postgres.connectionString | b64enc | quote }}
+redis: {{ required "redis.connectionString is required (or set existingSecret)" .Values.redis.connectionString | b64enc | quote }}
+{{- with .Values.bootstrapAdminKey }}
+{{- if lt (len .) 32 }}
+{{- fail "bootstrapAdminKey must be at least 32 characters: the server refuses a shorter one and exits" }}
+{{- end }}
+bootstrapAdminKey: {{ . | b64enc | quote }}
+{{- end }}
+{{- end }}
+
+{{/*
+Environment shared by the silos and the migration hook: connection strings from a Secret, and the log format.
+Called with (dict "ctx" $ "secretName" "...").
+*/}}
+{{- define "cxcontact.connectionEnv" -}}
+- name: CXC_POSTGRES
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secretName }}
+      key: postgres
+- name: CXC_REDIS
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secretName }}
+      key: redis
+{{- with .ctx.Values.redis.keyPrefix }}
+- name: CXC_REDIS_PREFIX
+  value: {{ . | quote }}
+{{- end }}
+- name: CXC_LOG_FORMAT
+  value: json
+{{- end }}
+
+{{/* The nginx site: a plain reverse proxy to the api Service that never passes /metrics on. */}}
+{{- define "cxcontact.nginxConf" -}}
+server {
+    listen 8080;
+    client_max_body_size {{ .Values.nginx.clientMaxBodySize }};
+
+    # nginx matches the normalised path (decoded, dot segments and double slashes removed) and ASP.NET Core
+    # routing ignores case and a trailing slash, so this covers every spelling that reaches /metrics.
+    location ~* ^/metrics(/|$) {
+        return 404;
+    }
+
+    location / {
+        proxy_pass http://{{ include "cxcontact.componentName" (dict "ctx" . "component" "api") }}:{{ .Values.service.port }};
+        proxy_http_version 1.1;
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_set_header X-Forwarded-Host $host;
+        proxy_request_buffering off;
+        proxy_read_timeout 300s;
+    }
+}
+{{- end }}

@@ -1,0 +1,16 @@
+namespace CxContact.Core.Lists;
+
+/// <summary>
+/// Counts refreshed after every import: records, dialable devices, records without any dialable device
+/// ("invalid"), and devices by time zone and by device type.
+/// </summary>
+[GenerateSerializer, Alias("cxc.ListCounts")]
+public sealed record ListCounts(
+    [property: Id(0)] long Records,
+    [property: Id(1)] long Devices,
+    [property: Id(2)] long Invalid,
+    [property: Id(3)] IReadOnlyDictionary<string, long> ByTimeZone,
+    [property: Id(4)] IReadOnlyDictionary<string, long> ByDeviceType)
+{
+    public static ListCounts Empty { get; } = new(0, 0, 0, new Dictionary<string, long>(), new Dictionary<string, long>());
+}

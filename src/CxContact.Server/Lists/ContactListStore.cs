@@ -1,0 +1,109 @@
+using CxContact.Core.Lists;
+using CxContact.Core.Phones;
+using Npgsql;
+
+namespace CxContact.Server.Lists;
+
+/// <summary>SQL for the list registry, each list's partition of contact_records, counts and paging.</summary>
+public sealed class ContactListStore(NpgsqlDataSource db)
+{
+    /// <summary>The partition's table name: derived from the list id only, so no user text ever reaches DDL.</summary>
+    public static string PartitionName(Guid listId) => "contact_records_" + listId.ToString("N");
+
+    public async Task CreateAsync(Guid tenantId, Guid listId, string name, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await Exec(conn, tx, "INSERT INTO contact_lists (tenant_id, list_id, name) VALUES (@t, @l, @n)", ct, ("t", tenantId), ("l", listId), ("n", name));
+        await CreatePartitionAsync(conn, tx, PartitionName(listId), listId, attach: true, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task RenameAsync(Guid listId, string name, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await Exec(conn, null, "UPDATE contact_lists SET name = @n WHERE list_id = @l", ct, ("l", listId), ("n", name));
+    }
+
+    /// <summary>Marks the list deleted and drops its records in one transaction.</summary>
+    public async Task DeleteAsync(Guid listId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await Exec(conn, tx, "UPDATE contact_lists SET deleted_at = now() WHERE list_id = @l", ct, ("l", listId));
+        await Exec(conn, tx, $"DROP TABLE IF EXISTS {PartitionName(listId)}", ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<(Guid Id, string Name, DateTimeOffset CreatedAt)>> ListAsync(Guid tenantId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT list_id, name, created_at FROM contact_lists WHERE tenant_id = @t AND deleted_at IS NULL ORDER BY created_at, list_id");
+        cmd.Parameters.AddWithValue("t", tenantId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<(Guid, string, DateTimeOffset)>();
+        while (await r.ReadAsync(ct)) list.Add((r.GetGuid(0), r.GetString(1), r.GetFieldValue<DateTimeOffset>(2)));
+        return list;
+    }
+
+    public async Task<ListCounts> CountAsync(Guid listId, CancellationToken ct)
+    {
+        var table = PartitionName(listId);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        long records = 0, devices = 0, invalid = 0;
+        await using (var cmd = new NpgsqlCommand($"SELECT count(*), coalesce(sum(cardinality(phones)), 0), count(*) FILTER (WHERE cardinality(phones) = 0) FROM {table}", conn))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            if (await r.ReadAsync(ct)) (records, devices, invalid) = (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
+        var byZone = await Tally(conn, $"SELECT z, count(*) FROM {table}, unnest(phone_zones) AS z GROUP BY z", ct);
+        var byType = await Tally(conn, $"SELECT t::text, count(*) FROM {table}, unnest(phone_types) AS t GROUP BY t", ct);
+        return new ListCounts(records, devices, invalid, byZone.ToDictionary(kv => kv.Key.Length == 0 ? "unknown" : kv.Key, kv => kv.Value),
+            byType.ToDictionary(kv => ((Core.Phones.DeviceType)int.Parse(kv.Key)).ToWire(), kv => kv.Value));
+    }
+
+    /// <summary>Records in import order, keyset-paged by contact id (UUIDv7, so roughly insertion order).</summary>
+    public async Task<IReadOnlyList<ContactRow>> PageAsync(Guid listId, Guid? after, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"""
+            SELECT {ContactRow.Columns} FROM {PartitionName(listId)}
+            WHERE @after::uuid IS NULL OR contact_id > @after ORDER BY contact_id LIMIT @limit
+            """);
+        cmd.Parameters.AddWithValue("after", NpgsqlTypes.NpgsqlDbType.Uuid, (object?)after ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("limit", limit);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var rows = new List<ContactRow>(limit);
+        while (await r.ReadAsync(ct)) rows.Add(ContactRow.Read(r));
+        return rows;
+    }
+
+    /// <summary>
+    /// A table shaped like contact_records with the indexes the preload needs. With attach, it becomes the list's
+    /// partition now; otherwise it is built up first and swapped in later (replace).
+    /// </summary>
+    internal static async Task CreatePartitionAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string table, Guid listId, bool attach, CancellationToken ct)
+    {
+        await Exec(conn, tx, $"CREATE TABLE {table} (LIKE contact_records INCLUDING DEFAULTS)", ct);
+        if (attach) await Exec(conn, tx, $"ALTER TABLE contact_records ATTACH PARTITION {table} FOR VALUES IN ('{listId}')", ct);
+    }
+
+    /// <summary>Indexes are built after bulk loading a fresh table: much cheaper than maintaining them row by row.</summary>
+    internal static async Task IndexPartitionAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string table, CancellationToken ct)
+    {
+        await Exec(conn, tx, $"ALTER TABLE {table} ADD PRIMARY KEY (contact_id)", ct);
+        await Exec(conn, tx, $"CREATE INDEX ON {table} (client_id) WHERE client_id IS NOT NULL", ct);
+    }
+
+    internal static async Task Exec(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct, params (string, object)[] args)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
+        foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<Dictionary<string, long>> Tally(NpgsqlConnection conn, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var d = new Dictionary<string, long>();
+        while (await r.ReadAsync(ct)) d[r.IsDBNull(0) ? "" : r.GetString(0)] = r.GetInt64(1);
+        return d;
+    }
+}

@@ -1,0 +1,164 @@
+using System.Text;
+using CxContact.Core.Lists;
+using CxContact.Server.Api;
+using CxContact.Server.Platform.Auth;
+using CxContact.Server.Platform.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using Npgsql;
+
+namespace CxContact.Server.Lists.Import;
+
+/// <summary>
+/// /api/v1/contact-lists/{id}/imports: upload a file (streamed to the landing directory, never held in memory),
+/// queue its import, and follow it. The import itself runs later in an ImportWorker.
+/// </summary>
+public static class ImportsApi
+{
+    public const int MaxSmallPart = 1024 * 1024;
+    public const int MaxIdempotencyKey = 200;
+    public sealed record ImportAccepted(Guid Id, string State, string StatusUrl);
+
+    public static void MapImportsApi(this RouteGroupBuilder v1)
+    {
+        var g = v1.MapGroup("/contact-lists/{listId:guid}/imports").WithTags("Contact lists");
+
+        g.MapPost("/", StartAsync).RequireAuthorization(Policies.TenantOperator).DisableAntiforgery()
+            .WithSummary("Upload a file (multipart parts: file, spec?, mode?) and queue its import; answers 202");
+
+        g.MapGet("/", async Task<Results<Ok<List<ImportView>>, ProblemHttpResult>> (Guid listId, HttpContext http, IGrainFactory grains,
+            ImportJobStore jobs, TimeProvider clock, CancellationToken ct) =>
+        {
+            var caller = Caller.From(http.User);
+            if (await grains.Grain(caller, listId).GetAsync() is null) return ContactListsApi.NoSuchList(listId);
+            var now = clock.GetUtcNow();
+            return TypedResults.Ok((await jobs.ListAsync(caller.TenantId, listId, 50, ct)).Select(j => ImportView.From(j, now)).ToList());
+        }).RequireAuthorization(Policies.TenantReader).WithSummary("The list's recent imports");
+
+        g.MapGet("/{importId:guid}", async Task<Results<Ok<ImportView>, ProblemHttpResult>> (Guid listId, Guid importId, HttpContext http,
+            ImportJobStore jobs, TimeProvider clock, CancellationToken ct) =>
+            await jobs.GetAsync(Caller.From(http.User).TenantId, listId, importId, ct) is { } job
+                ? TypedResults.Ok(ImportView.From(job, clock.GetUtcNow())) : NoSuchImport(importId))
+            .RequireAuthorization(Policies.TenantReader).WithSummary("An import's state, counters, speed and ETA");
+
+        g.MapGet("/{importId:guid}/errors", async Task<Results<EmptyHttpResult, ProblemHttpResult>> (Guid listId, Guid importId, HttpContext http,
+            ImportJobStore jobs, NpgsqlDataSource db, CancellationToken ct) =>
+        {
+            var caller = Caller.From(http.User);
+            if (await jobs.GetAsync(caller.TenantId, listId, importId, ct) is null) return NoSuchImport(importId);
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"import-{importId}-errors.csv\"";
+            await using var cmd = db.CreateCommand("SELECT row_no, column_name, reason FROM list_import_errors WHERE import_id = @i AND tenant_id = @t ORDER BY row_no, column_name");
+            cmd.Parameters.AddWithValue("i", importId);
+            cmd.Parameters.AddWithValue("t", caller.TenantId);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            var sb = new StringBuilder("row,column,reason\r\n");
+            while (await r.ReadAsync(ct))
+            {
+                CsvCell.Row(sb, r.GetInt32(0).ToString(System.Globalization.CultureInfo.InvariantCulture), r.GetString(1), r.GetString(2));
+                if (sb.Length > 64 * 1024) { await http.Response.WriteAsync(sb.ToString(), ct); sb.Clear(); }
+            }
+            await http.Response.WriteAsync(sb.ToString(), ct);
+            return TypedResults.Empty;
+        }).RequireAuthorization(Policies.TenantReader).WithSummary("The rejected rows as CSV: row, column, reason");
+    }
+
+    private static async Task<Results<Accepted<ImportAccepted>, ValidationProblem, ProblemHttpResult>> StartAsync(
+        Guid listId, HttpContext http, IGrainFactory grains, LandingDirectory landing, ImportJobStore jobs, PlatformSettings settings, CancellationToken ct)
+    {
+        var caller = Caller.From(http.User);
+        var list = await grains.Grain(caller, listId).GetAsync();
+        if (list is null) return ContactListsApi.NoSuchList(listId);
+
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 } boundary)
+            return TypedResults.Problem(statusCode: 415, title: "Send multipart/form-data",
+                detail: "An import is a multipart/form-data request with the parts file, spec (optional JSON) and mode (append, replace or update).");
+        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } k ? k : null;
+        var errors = new FieldErrors();
+        if (idempotencyKey is { Length: > MaxIdempotencyKey }) errors.Add("Idempotency-Key", $"at most {MaxIdempotencyKey} characters");
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = settings.MaxUploadBytes;
+        string? filePath = null, fileName = null, specText = null, modeText = null;
+        long size = 0;
+        try
+        {
+            var reader = new MultipartReader(boundary, http.Request.Body) { BodyLengthLimit = settings.MaxUploadBytes };
+            while (await reader.ReadNextSectionAsync(ct) is { } section)
+            {
+                var disposition = section.GetContentDispositionHeader();
+                var name = disposition?.Name.Value?.Trim('"') ?? "";
+                switch (name)
+                {
+                    case "file" when filePath is null:
+                        filePath = landing.NewFile(caller.TenantId, ".upload");
+                        fileName = disposition!.FileName.Value?.Trim('"') ?? disposition.FileNameStar.Value;
+                        await using (var file = new FileStream(filePath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+                            await section.Body.CopyToAsync(file, ct);
+                        size = new FileInfo(filePath).Length;
+                        break;
+                    case "file": errors.Add("file", "send one file per import"); break;
+                    case "spec": specText = await ReadSmallAsync(section.Body, ct); break;
+                    case "mode": modeText = (await ReadSmallAsync(section.Body, ct)).Trim(); break;
+                    default: errors.Add(name.Length == 0 ? "(part)" : name, "is not a part this endpoint takes; send file, spec and mode"); break;
+                }
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException { StatusCode: 413 })
+        {
+            Delete(filePath);
+            return e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) || e is BadHttpRequestException
+                ? TypedResults.Problem(statusCode: 413, title: "The upload is too large", detail: $"At most {settings.MaxUploadBytes / (1024 * 1024)} MB (CXC_MAX_UPLOAD_MB).")
+                : TypedResults.Problem(statusCode: 400, title: "The multipart body could not be read", detail: e.Message);
+        }
+
+        if (filePath is null) errors.Add("file", "is required: the file to import");
+        var mode = modeText ?? "append";
+        if (mode is not ("append" or "replace" or "update")) errors.Add("mode", $"\"{mode}\" is not a mode; use append, replace or update");
+        string specJson;
+        if (specText is not null) { var spec = SpecParser.Parse(specText, errors); specJson = specText; if (spec is not null && mode == "update") CheckUpdateKey(spec, errors); }
+        else specJson = list.SpecJson ?? "{}";
+        if (errors.Any) { Delete(filePath); return errors.ToProblem(); }
+
+        var (job, created) = await jobs.EnqueueAsync(caller.TenantId, listId, mode, specJson, filePath!, fileName, size, idempotencyKey, ct);
+        if (!created)
+        {
+            // The same upload again: answer with the import it already started, and import nothing twice.
+            Delete(filePath);
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+        var url = $"/api/v1/contact-lists/{listId}/imports/{job.ImportId}";
+        return TypedResults.Accepted(url, new ImportAccepted(job.ImportId, job.State, url));
+    }
+
+    private static void CheckUpdateKey(ImportSpec spec, FieldErrors errors)
+    {
+        var key = spec.UpdateKey ?? StandardFields.ClientId;
+        if (spec.Columns.Count > 0 && !spec.Columns.Any(c => !c.Ignore && (c.Field == key || (c.IsCustom && c.Name == key))))
+            errors.Add("spec.updateKey", $"update mode matches records by \"{key}\", but no column is mapped to it");
+    }
+
+    private static async Task<string> ReadSmallAsync(Stream body, CancellationToken ct)
+    {
+        using var ms = new MemoryStream();
+        var buffer = new byte[8192];
+        int n;
+        while ((n = await body.ReadAsync(buffer, ct)) > 0)
+        {
+            ms.Write(buffer, 0, n);
+            if (ms.Length > MaxSmallPart) throw new InvalidDataException("a spec or mode part is larger than 1 MB");
+        }
+        return Encoding.UTF8.GetString(ms.GetBuffer(), 0, (int)ms.Length);
+    }
+
+    private static void Delete(string? path)
+    {
+        if (path is null) return;
+        try { File.Delete(path); } catch (IOException) { /* retention cleans the landing directory */ }
+    }
+
+    private static ProblemHttpResult NoSuchImport(Guid importId) =>
+        TypedResults.Problem(statusCode: 404, title: "No such import", detail: $"This list has no import {importId}.");
+}

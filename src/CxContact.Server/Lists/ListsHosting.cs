@@ -1,0 +1,17 @@
+using CxContact.Server.Lists.Import;
+using CxContact.Server.Platform.Hosting;
+
+namespace CxContact.Server.Lists;
+
+/// <summary>The List Builder / List Manager's services; import workers run on the campaign role only.</summary>
+public static class ListsHosting
+{
+    public static void AddCxLists(this IServiceCollection services, PlatformSettings settings)
+    {
+        services.AddSingleton<ContactListStore>();
+        services.AddSingleton<ImportJobStore>();
+        services.AddSingleton<ImportRunner>();
+        services.AddSingleton<LandingDirectory>();
+        if (settings.Has(SiloRoles.Campaign)) services.AddHostedService<ImportWorker>();
+    }
+}

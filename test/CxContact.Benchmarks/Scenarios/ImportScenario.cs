@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CxContact.Core.Tenancy;
+using CxContact.Testing.LocalServices;
+using Npgsql;
+
+namespace CxContact.Benchmarks.Scenarios;
+
+/// <summary>
+/// A contact-list import end to end through the real path: the server runs as its own process, the file is
+/// uploaded over HTTP, queued, parsed, normalised and loaded, and the clock stops when the import reports
+/// success. The baseline is a raw PostgreSQL COPY of the same file into an unindexed table, with no processing.
+/// </summary>
+public sealed class ImportScenario : IScenario
+{
+    public string Name => "import";
+    public string Description => "rows/s of a contact-list import (upload + parse + normalise + COPY + swap), vs raw COPY of the same CSV";
+    public int DefaultSize => 1_000_000;
+
+    public async Task<ScenarioResult> RunAsync(int size, CancellationToken ct)
+    {
+        var work = Directory.CreateTempSubdirectory("cxc-bench-import-").FullName;
+        try
+        {
+            var file = Path.Combine(work, "contacts.csv");
+            var bad = ImportFile.Write(file, size);
+            var bytes = new FileInfo(file).Length;
+            Console.WriteLine($"{Name}: wrote {size:N0} rows ({bytes / (1024.0 * 1024):F0} MB), {bad:N0} of them bad on purpose");
+
+            var postgres = await LocalPostgres.CreateDatabaseAsync("bench_import");
+            var baseline = await RawCopyAsync(postgres, file, ct);
+            Console.WriteLine($"{Name}: baseline raw COPY: {size:N0} rows in {baseline.TotalSeconds:F2} s = {size / baseline.TotalSeconds:N0} rows/s");
+
+            var key = ApiKeySecret.Generate();
+            var port = LocalProcess.FreePort();
+            using var server = StartServer(postgres, key, port, Path.Combine(work, "landing"));
+            try
+            {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(30) };
+            await WaitReadyAsync(http, server, ct);
+
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            var tenant = await Post(http, "/api/v1/tenants", new { name = "bench" }, ct);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tenant.GetProperty("adminKey").GetProperty("key").GetString());
+            var list = (await Post(http, "/api/v1/contact-lists", new { name = "bench" }, ct)).GetProperty("id").GetGuid();
+
+            var clock = Stopwatch.StartNew();
+            JsonElement accepted;
+            await using (var stream = File.OpenRead(file))
+            using (var form = new MultipartFormDataContent { { new StreamContent(stream, 1 << 16), "file", "contacts.csv" }, { new StringContent("replace"), "mode" } })
+            {
+                var response = await http.PostAsync($"/api/v1/contact-lists/{list}/imports", form, ct);
+                accepted = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.Clone();
+                if ((int)response.StatusCode != 202) throw new InvalidOperationException($"upload answered {(int)response.StatusCode}: {accepted}");
+            }
+            var uploaded = clock.Elapsed;
+            var status = await WaitDoneAsync(http, list, accepted.GetProperty("id").GetGuid(), ct);
+            var elapsed = clock.Elapsed;
+            if (status.GetProperty("state").GetString() != "succeeded") throw new InvalidOperationException($"the import failed: {status}");
+
+            var peakMb = PeakWorkingSetMb(server.Id);
+            var rate = size / elapsed.TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{Name}: {size:N0} rows in {elapsed.TotalSeconds:F2} s (upload {uploaded.TotalSeconds:F2} s) = {rate:N0} rows/s; " +
+                $"accepted {status.GetProperty("accepted").GetInt64():N0}, rejected {status.GetProperty("rejected").GetInt64():N0}; " +
+                $"server peak working set {peakMb:F0} MB"));
+
+            var result = ScenarioResult.Create(Name, size, "rows_per_s", rate, "rows/s", "raw PostgreSQL COPY (csv, unindexed table)", size / baseline.TotalSeconds);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Name}: ratio {result.Ratio:G4} (targets: >= 100,000 rows/s, ratio >= 0.5, peak < 500 MB)"));
+            return result with
+            {
+                Extra = new()
+                {
+                    ["peak_working_set_mb"] = Math.Round(peakMb, 1),
+                    ["accepted"] = status.GetProperty("accepted").GetInt64(),
+                    ["rejected"] = status.GetProperty("rejected").GetInt64(),
+                    ["upload_seconds"] = Math.Round(uploaded.TotalSeconds, 2),
+                },
+            };
+            }
+            finally
+            {
+                server.Kill(entireProcessTree: true);
+                await server.WaitForExitAsync(CancellationToken.None);
+            }
+        }
+        finally
+        {
+            try { Directory.Delete(work, recursive: true); } catch (IOException) { /* best effort */ }
+        }
+    }
+
+    private static async Task<TimeSpan> RawCopyAsync(string postgres, string file, CancellationToken ct)
+    {
+        await using var conn = new NpgsqlConnection(postgres);
+        await conn.OpenAsync(ct);
+        await using (var create = new NpgsqlCommand("CREATE TABLE raw_copy (" + string.Join(", ", ImportFile.Header.Split(',').Select(c => c + " text")) + ")", conn))
+            await create.ExecuteNonQueryAsync(ct);
+        var clock = Stopwatch.StartNew();
+        await using (var copy = await conn.BeginRawBinaryCopyAsync("COPY raw_copy FROM STDIN (FORMAT csv, HEADER true)", ct))
+        await using (var source = File.OpenRead(file))
+            await source.CopyToAsync(copy, 1 << 16, ct);
+        return clock.Elapsed;
+    }
+
+    private static Process StartServer(string postgres, string key, int port, string landing)
+    {
+        var dll = ServerDll();
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
+        psi.ArgumentList.Add(dll);
+        foreach (var k in psi.Environment.Keys.Where(k => k.StartsWith("CXC_") || k.StartsWith("ASPNETCORE_")).ToList()) psi.Environment.Remove(k);
+        var id = "bench-" + Guid.NewGuid().ToString("N");
+        psi.Environment["CXC_POSTGRES"] = postgres;
+        psi.Environment["CXC_REDIS"] = LocalRedis.ConfigurationString;
+        psi.Environment["CXC_CLUSTER_ID"] = id;
+        psi.Environment["CXC_SERVICE_ID"] = id;
+        psi.Environment["CXC_BOOTSTRAP_ADMIN_KEY"] = key;
+        psi.Environment["CXC_LANDING_DIR"] = landing;
+        psi.Environment["CXC_SILO_PORT"] = LocalProcess.FreePort().ToString(CultureInfo.InvariantCulture);
+        psi.Environment["CXC_GATEWAY_PORT"] = LocalProcess.FreePort().ToString(CultureInfo.InvariantCulture);
+        psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        psi.Environment["CXC_LOG_FORMAT"] = "text";
+        var p = Process.Start(psi)!;
+        // Drain the output, or the server blocks once the pipe fills; show warnings and errors only.
+        p.OutputDataReceived += (_, e) => { if (e.Data is { } l && (l.Contains("warn:") || l.Contains("fail:") || l.Contains("crit:"))) Console.Error.WriteLine("server: " + l); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is { } l) Console.Error.WriteLine("server: " + l); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { p.Kill(true); } catch (InvalidOperationException) { } };
+        return p;
+    }
+
+    private static async Task WaitReadyAsync(HttpClient http, Process server, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (server.HasExited) throw new InvalidOperationException($"the server exited with {server.ExitCode}");
+            try { if ((await http.GetAsync("/health/ready", ct)).IsSuccessStatusCode) return; }
+            catch (HttpRequestException) { /* not listening yet */ }
+            await Task.Delay(250, ct);
+        }
+        throw new TimeoutException("the server did not become ready in 120 s");
+    }
+
+    private static async Task<JsonElement> WaitDoneAsync(HttpClient http, Guid list, Guid import, CancellationToken ct)
+    {
+        var last = -1L;
+        while (true)
+        {
+            var status = JsonDocument.Parse(await http.GetStringAsync($"/api/v1/contact-lists/{list}/imports/{import}", ct)).RootElement.Clone();
+            var state = status.GetProperty("state").GetString();
+            if (state is "succeeded" or "failed") return status;
+            var read = status.GetProperty("rowsRead").GetInt64();
+            if (read != last && read > 0)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {status.GetProperty("phase").GetString()}: {read:N0} rows, {status.GetProperty("rowsPerSecond").GetDouble():N0} rows/s"));
+            last = read;
+            await Task.Delay(500, ct);
+        }
+    }
+
+    private static async Task<JsonElement> Post(HttpClient http, string url, object body, CancellationToken ct)
+    {
+        var response = await http.PostAsJsonAsync(url, body, ct);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.Clone();
+        return response.IsSuccessStatusCode ? json : throw new InvalidOperationException($"POST {url} answered {(int)response.StatusCode}: {json}");
+    }
+
+    /// <summary>VmHWM: the most resident memory the server process ever had.</summary>
+    private static double PeakWorkingSetMb(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+        return double.NaN;
+    }
+
+    private static string ServerDll()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CxContact.sln"))) dir = dir.Parent;
+        var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var dll = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("CxContact.sln not found"), "src", "CxContact.Server", "bin", config, "net10.0", "CxContact.Server.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("build the server first", dll);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using CxContact.Server.Tests.Infrastructure;
+
+namespace CxContact.Server.Tests.Lists;
+
+/// <summary>Drives the contact-list API the way a user's script would: create, upload, wait, read.</summary>
+public sealed class ListClient(HttpClient http)
+{
+    public HttpClient Http => http;
+
+    public async Task<Guid> CreateListAsync(object? body = null)
+    {
+        var json = await HttpAssert.Json(await http.PostJson("/api/v1/contact-lists", body ?? new { name = "List " + Guid.NewGuid().ToString("N")[..6] }), HttpStatusCode.Created);
+        return json.GetProperty("id").GetGuid();
+    }
+
+    public Task<HttpResponseMessage> UploadAsync(Guid listId, string content, string? mode = null, object? spec = null, string? idempotencyKey = null,
+        Encoding? encoding = null) => UploadAsync(listId, (encoding ?? new UTF8Encoding(false)).GetBytes(content), mode, spec, idempotencyKey);
+
+    public async Task<HttpResponseMessage> UploadAsync(Guid listId, byte[] content, string? mode = null, object? spec = null, string? idempotencyKey = null)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        form.Add(file, "file", "contacts.csv");
+        if (mode is not null) form.Add(new StringContent(mode), "mode");
+        if (spec is not null) form.Add(new StringContent(spec as string ?? JsonSerializer.Serialize(spec, JsonSerializerOptions.Web)), "spec");
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/contact-lists/{listId}/imports") { Content = form };
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await http.SendAsync(request);
+    }
+
+    /// <summary>Uploads and waits for the import to finish; returns its final status.</summary>
+    public async Task<JsonElement> ImportAsync(Guid listId, string content, string? mode = null, object? spec = null, string? idempotencyKey = null, Encoding? encoding = null)
+    {
+        var accepted = await HttpAssert.Json(await UploadAsync(listId, content, mode, spec, idempotencyKey, encoding), HttpStatusCode.Accepted);
+        return await WaitAsync(listId, accepted.GetProperty("id").GetGuid());
+    }
+
+    public async Task<JsonElement> WaitAsync(Guid listId, Guid importId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var status = await HttpAssert.Json(await http.GetAsync($"/api/v1/contact-lists/{listId}/imports/{importId}"), HttpStatusCode.OK);
+            var state = status.GetProperty("state").GetString();
+            if (state is "succeeded" or "failed") return status;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"import {importId} still {state}: {status}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Asserts the import succeeded, showing its whole status (error included) when it did not.</summary>
+    public static void Succeeded(JsonElement status) =>
+        Assert.True(status.GetProperty("state").GetString() == "succeeded", $"the import did not succeed: {status}");
+
+    public async Task<JsonElement> ListAsync(Guid listId) =>
+        await HttpAssert.Json(await http.GetAsync($"/api/v1/contact-lists/{listId}"), HttpStatusCode.OK);
+
+    public async Task<List<JsonElement>> RecordsAsync(Guid listId)
+    {
+        var page = await HttpAssert.Json(await http.GetAsync($"/api/v1/contact-lists/{listId}/records?limit=1000"), HttpStatusCode.OK);
+        return page.GetProperty("records").EnumerateArray().ToList();
+    }
+
+    public async Task<List<string[]>> ErrorsAsync(Guid listId, Guid importId)
+    {
+        var response = await http.GetAsync($"/api/v1/contact-lists/{listId}/imports/{importId}/errors");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("row,column,reason", lines[0]);
+        return lines.Skip(1).Select(SplitCsv).ToList();
+    }
+
+    /// <summary>Enough CSV for our own error report (quoted cells, doubled quotes).</summary>
+    public static string[] SplitCsv(string line)
+    {
+        var cells = new List<string>();
+        var sb = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { sb.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else sb.Append(c);
+            }
+            else if (c == '"') quoted = true;
+            else if (c == ',') { cells.Add(sb.ToString()); sb.Clear(); }
+            else sb.Append(c);
+        }
+        cells.Add(sb.ToString());
+        return cells.ToArray();
+    }
+}
