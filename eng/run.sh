@@ -98,6 +98,7 @@ api_key=$(persistent_key .data/demo.key cxc_demo_)
 system_key=$(persistent_key .data/system.key cxc_system_)
 export CXC_BOOTSTRAP_ADMIN_KEY=$system_key
 export CXC_LOG_FORMAT=${CXC_LOG_FORMAT:-text}
+export CXC_LANDING_DIR=${CXC_LANDING_DIR:-$ROOT/.data/landing}
 export CXC_DEMO_API_KEY=$api_key
 
 base_url=${CXC_URL:-http://localhost:8080}

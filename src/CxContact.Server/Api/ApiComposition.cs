@@ -4,6 +4,7 @@ using CxContact.Server.Lists;
 using CxContact.Server.Lists.Import;
 using CxContact.Server.Platform.Auth;
 using CxContact.Server.Platform.Tenancy;
+using CxContact.Server.Sftp;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
@@ -70,5 +71,6 @@ public static class ApiComposition
         v1.MapContactListsApi();
         v1.MapImportsApi();
         v1.MapContactListExport();
+        v1.MapSftpConnectionsApi();
     }
 }

@@ -14,10 +14,16 @@ namespace CxContact.Server.Lists.Import;
 /// to the list in one transaction by mode. Nothing reaches the list before that commit, so a failed or
 /// interrupted import leaves the list exactly as it was.
 /// </summary>
-public sealed class ImportRunner(NpgsqlDataSource db, ImportJobStore jobs, IGrainFactory grains, ILogger<ImportRunner> log)
+public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, ImportJobStore jobs, IGrainFactory grains, ILogger<ImportRunner> log,
+    Platform.Hosting.PlatformSettings settings)
 {
-    /// <summary>Rejected rows kept for the error report; all of them are counted.</summary>
-    public const int MaxStoredErrors = 100_000;
+    /// <summary>
+    /// COPY streams far more than ordinary queries: a 1 MB write buffer sends it in large socket writes instead of
+    /// 8 KB ones, so the writer thread does not stall on every flush.
+    /// </summary>
+    private readonly Lazy<NpgsqlDataSource> _bulk = new(() =>
+        NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.Postgres) { WriteBufferSize = 1 << 20 }.ConnectionString));
+
     public static readonly JsonSerializerOptions SpecJson = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
@@ -35,13 +41,15 @@ public sealed class ImportRunner(NpgsqlDataSource db, ImportJobStore jobs, IGrai
         var errors = new List<RowError>();
         var list = grains.GetGrain<IContactListGrain>(job.ListId, job.TenantId.ToString());
         string? failure;
+        ListCounts? exact = null;
         var clock = Stopwatch.StartNew();
         using var heartbeat = new CancellationTokenSource();
         var beating = BeatAsync(job.ImportId, progress, heartbeat.Token);
         try
         {
             var info = await list.GetAsync();
-            failure = info is null ? "the list was deleted before the import ran" : await ImportAsync(job, info, progress, warnings, errors, ct);
+            if (info is null) failure = "the list was deleted before the import ran";
+            else (failure, exact) = await ImportAsync(job, info, progress, warnings, errors, ct);
         }
         catch (ImportFailedException e) { failure = e.Message; }
         catch (ImportPlanException e) { failure = $"{e.Where}: {e.Message}"; }
@@ -59,7 +67,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ImportJobStore jobs, IGrai
 
         await StoreErrorsAsync(job, errors, CancellationToken.None);
         var finished = await jobs.FinishAsync(job.ImportId, progress, failure, warnings, CancellationToken.None);
-        var counts = failure is null ? await new ContactListStore(db).CountAsync(job.ListId, CancellationToken.None) : null;
+        var counts = failure is null ? exact ?? await store.CountAsync(job.ListId, CancellationToken.None) : null;
         var current = (await list.GetAsync())?.Counts;
         await list.ImportFinishedAsync(finished.ToSummary(), counts ?? current ?? ListCounts.Empty);
         TryDelete(job.FilePath);
@@ -79,8 +87,11 @@ public sealed class ImportRunner(NpgsqlDataSource db, ImportJobStore jobs, IGrai
         log.LogWarning("Import {ImportId} abandoned: {Reason}", job.ImportId, reason);
     }
 
-    /// <summary>Returns null on success, or why the import failed (the list is then untouched).</summary>
-    private async Task<string?> ImportAsync(ImportJob job, ContactListInfo list, ImportProgress p, List<string> warnings, List<RowError> errors, CancellationToken ct)
+    /// <summary>
+    /// Returns null on success, or why the import failed (the list is then untouched); and the list's counts when
+    /// they are known exactly without counting (a fresh set where nothing merged).
+    /// </summary>
+    private async Task<(string? Failure, ListCounts? Counts)> ImportAsync(ImportJob job, ContactListInfo list, ImportProgress p, List<string> warnings, List<RowError> errors, CancellationToken ct)
     {
         var spec = JsonSerializer.Deserialize<ImportSpec>(job.SpecJson, SpecJson) ?? new ImportSpec();
         var tenant = await grains.GetGrain<ITenantGrain>(job.TenantId).GetSettingsAsync();
@@ -91,7 +102,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ImportJobStore jobs, IGrai
         var partition = ContactListStore.PartitionName(job.ListId);
         var fresh = "cr_" + job.ImportId.ToString("N");
         var staging = "ist_" + job.ImportId.ToString("N");
-        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var conn = await _bulk.Value.OpenConnectionAsync(ct);
         // An earlier attempt of this job may have died halfway: its tables are leftovers, never part of the list.
         await ContactListStore.Exec(conn, null, $"DROP TABLE IF EXISTS {fresh}; DROP TABLE IF EXISTS {staging}", ct);
 
@@ -101,6 +112,8 @@ public sealed class ImportRunner(NpgsqlDataSource db, ImportJobStore jobs, IGrai
 
         NpgsqlTransaction? tx = null;
         var sawRows = false;
+        ListCounts? written = null;
+        var mayHaveDuplicates = true;
         string target;
         switch (path)
         {
@@ -118,28 +131,38 @@ public sealed class ImportRunner(NpgsqlDataSource db, ImportJobStore jobs, IGrai
                 break;
         }
 
+        var reading = Stopwatch.StartNew();
         try
         {
             await using (var copy = await ContactRecordCopy.BeginAsync(conn, target, job.TenantId, job.ListId, job.ImportId, ct))
             {
-                sawRows = ReadFile(job, spec, country, zone, copy, p, warnings, errors, ct);
+                var outcome = await new ImportPipeline(spec, country, zone, Phones, KeySelector(mode, spec)).RunAsync(job.FilePath, copy, p, warnings, errors, ct);
+                sawRows = outcome.SawRows;
+                written = outcome.Counts;
+                mayHaveDuplicates = outcome.MayHaveDuplicates;
                 p.Phase = "writing";
                 await copy.CompleteAsync(ct);
             }
 
-            if (p.RowsRead == 0) return sawRows && spec.Format.HasHeader ? "the file has a header but no data rows" : "the file is empty";
+            if (p.RowsRead == 0) return (sawRows && spec.Format.HasHeader ? "the file has a header but no data rows" : "the file is empty", null);
             if (p.Rejected * 100.0 > spec.RejectThresholdPercent * p.RowsRead)
-                return $"{p.Rejected} of {p.RowsRead} rows ({p.Rejected * 100.0 / p.RowsRead:0.#} %) were rejected, more than the " +
+                return ($"{p.Rejected} of {p.RowsRead} rows ({p.Rejected * 100.0 / p.RowsRead:0.#} %) were rejected, more than the " +
                        $"{spec.RejectThresholdPercent:0.#} % allowed (spec.rejectThresholdPercent); the list was left as it was. " +
-                       "The errors report says why each row was rejected.";
+                       "The errors report says why each row was rejected.", null);
 
             p.Phase = "applying";
+            var applying = Stopwatch.StartNew();
             switch (path)
             {
                 case Path.Fresh:
-                    if (key is not null) p.Merged += await DedupeAsync(conn, null, fresh, key, ct);
-                    await ContactListStore.IndexPartitionAsync(conn, null, fresh, ct);
+                    if (key is not null && mayHaveDuplicates) p.Merged += await DedupeAsync(conn, null, fresh, key, ct);
+                    var deduped = applying.Elapsed;
+                    await store.IndexPartitionAsync(fresh, ct);
+                    var indexed = applying.Elapsed;
                     await SwapAsync(conn, job.ListId, partition, fresh, ct);
+                    log.LogInformation("Import {ImportId}: read and copied in {Read:0.00}s; dedupe {Dedupe:0.00}s, indexes {Index:0.00}s, swap {Swap:0.00}s",
+                        job.ImportId, reading.Elapsed.TotalSeconds - applying.Elapsed.TotalSeconds, deduped.TotalSeconds, (indexed - deduped).TotalSeconds,
+                        (applying.Elapsed - indexed).TotalSeconds);
                     break;
                 case Path.Merge:
                     await MergeAsync(conn, partition, staging, key!, p, ct);
@@ -149,7 +172,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ImportJobStore jobs, IGrai
                     tx = null;
                     break;
             }
-            return null;
+            return (null, path == Path.Fresh && p.Merged == 0 ? written : null);
         }
         finally
         {
@@ -158,122 +181,17 @@ public sealed class ImportRunner(NpgsqlDataSource db, ImportJobStore jobs, IGrai
         }
     }
 
-    /// <summary>Streams the file into the COPY; returns whether it had any non-blank row at all.</summary>
-    private static bool ReadFile(ImportJob job, ImportSpec spec, string country, string zone, ContactRecordCopy copy,
-        ImportProgress p, List<string> warnings, List<RowError> errors, CancellationToken ct)
+    /// <summary>The in-memory twin of <see cref="KeyExpression"/>/<see cref="DedupeExpression"/>.</summary>
+    private static Func<ContactRecord, string?>? KeySelector(ImportMode mode, ImportSpec spec)
     {
-        var format = spec.Format;
-        using var counting = new CountingStream(File.OpenRead(job.FilePath));
-        TextReader text = new StreamReader(counting, Encoding(format.Encoding), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        var quote = format.QuoteChar;
-        if (quote != '"') text = new QuoteSwappingReader(text, quote);
-        using var reader = Sep.New(format.DelimiterChar).Reader(o => o with { HasHeader = false, DisableColCountCheck = true, Unescape = false }).From(text);
-
-        ImportPlan? plan = null;
-        RecordBuilder? builder = null;
-        string?[] cells = [];
-        var rowErrors = new List<RowError>(4);
-
-        foreach (var row in reader)
+        if (mode == ImportMode.Update) { var field = spec.UpdateKey ?? StandardFields.ClientId; return r => r.Get(field); }
+        return spec.DedupeBy switch
         {
-            ct.ThrowIfCancellationRequested();
-            p.BytesRead = counting.BytesRead;
-            var rowNumber = row.RowIndex + 1;
-            if (row.ColCount == 1 && row[0].Span.Trim().IsEmpty) continue; // blank line
-
-            if (plan is null)
-            {
-                List<string>? header = null;
-                if (format.HasHeader)
-                {
-                    header = new List<string>(row.ColCount);
-                    for (var i = 0; i < row.ColCount; i++)
-                    {
-                        header.Add(Unquote(row[i].Span, quote, out var open) ?? "");
-                        if (open)
-                            throw new ImportFailedException($"column {i + 1} of the header row opens a quote that is never closed, so the rest of the " +
-                                "file cannot be read as rows; a quote inside a value must be written twice (\"\") and the value quoted");
-                    }
-                }
-                if (row.ColCount == 1) GuardDelimiter(row[0].Span, format.DelimiterChar);
-                plan = ImportPlan.Build(spec, header, row.ColCount);
-                warnings.AddRange(plan.Warnings);
-                builder = new RecordBuilder(plan, spec, country, zone, Phones);
-                cells = new string?[plan.ExpectedColumns];
-                if (format.HasHeader) continue;
-            }
-
-            p.RowsRead++;
-            rowErrors.Clear();
-            for (var i = 0; i < row.ColCount && i < cells.Length; i++)
-            {
-                if (Unquote(row[i].Span, quote, out var unterminated) is var v && unterminated)
-                {
-                    rowErrors.Add(new RowError(rowNumber, plan.Targets.FirstOrDefault(t => t.Index == i)?.Header ?? $"column {i + 1}",
-                        "has a quote that is never closed; everything after it up to the end of the file was read as this one value"));
-                    break;
-                }
-                cells[i] = v;
-            }
-            if (rowErrors.Count > 0) { foreach (var e in rowErrors) Reject(e); continue; }
-            if (row.ColCount != plan.ExpectedColumns)
-            {
-                Reject(new RowError(rowNumber, "(row)", $"has {row.ColCount} columns; the {(format.HasHeader ? "header has" : "first row has")} {plan.ExpectedColumns}"));
-                continue;
-            }
-
-            var record = builder!.Build(rowNumber, cells, rowErrors);
-            if (record is null) { p.Rejected++; Keep(rowErrors); continue; }
-            if (spec.Selection is not null && !SelectionRules.Matches(spec.Selection, record)) { p.Excluded++; continue; }
-            copy.Write(record);
-            p.Accepted++;
-        }
-        p.BytesRead = counting.BytesRead;
-        return plan is not null;
-
-        void Reject(RowError e) { p.Rejected++; Keep([e]); }
-        void Keep(IEnumerable<RowError> es) { foreach (var e in es) if (errors.Count < MaxStoredErrors) errors.Add(e); }
+            DedupeBy.ClientId => r => r.ClientId,
+            DedupeBy.Phone => r => r.Devices.Count > 0 ? r.Devices[0].E164 : null,
+            _ => null,
+        };
     }
-
-    /// <summary>One column and the header holding another delimiter is almost always the wrong delimiter.</summary>
-    private static void GuardDelimiter(ReadOnlySpan<char> only, char delimiter)
-    {
-        foreach (var d in ",;\t|")
-            if (d != delimiter && only.Contains(d))
-                throw new ImportFailedException($"the first row is a single column that contains '{(d == '\t' ? "\\t" : d.ToString())}'; " +
-                    $"the spec's delimiter is '{(delimiter == '\t' ? "\\t" : delimiter.ToString())}'. Is spec.format.delimiter right?");
-    }
-
-    /// <summary>
-    /// RFC 4180 unquoting. A value that opens a quote and never closes it is reported, not guessed at: the parser
-    /// toggles quoting at every quote, so an odd count means the rest of the file was swallowed into this value.
-    /// </summary>
-    private static string? Unquote(ReadOnlySpan<char> raw, char quote, out bool unterminated)
-    {
-        unterminated = raw.Count('"') % 2 == 1;
-        if (raw.IsEmpty || unterminated) return null;
-        if (raw[0] != '"') return Restore(raw.ToString(), quote);
-        if (raw[^1] != '"') return Restore(raw.ToString(), quote); // "a"b: not RFC 4180; keep it as written
-        var inner = raw[1..^1];
-        var s = inner.Contains('"') ? inner.ToString().Replace("\"\"", "\"") : inner.ToString();
-        return Restore(s, quote);
-    }
-
-    private static string Restore(string s, char quote)
-    {
-        if (quote == '"' || (s.IndexOf('"') < 0 && s.IndexOf(quote) < 0)) return s;
-        var chars = s.ToCharArray();
-        QuoteSwappingReader.Swap(chars, quote);
-        return new string(chars);
-    }
-
-    private static Encoding Encoding(string name) => name.ToLowerInvariant() switch
-    {
-        "iso-8859-1" => System.Text.Encoding.Latin1,
-        "windows-1252" => CodePagesEncodingProvider.Instance.GetEncoding(1252)!,
-        // Invalid bytes must fail loudly: silently turning them into U+FFFD would corrupt names.
-        _ => new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
-    };
 
     private static string? DedupeExpression(DedupeBy by) => by switch
     {
@@ -287,8 +205,12 @@ public sealed class ImportRunner(NpgsqlDataSource db, ImportJobStore jobs, IGrai
         ? field
         : $"(custom->>'{field.Replace("'", "''")}')";
 
-    /// <summary>Keeps the last row of each key within one table; returns how many rows were merged away.</summary>
+    /// <summary>
+    /// Keeps the last row of each key within one table; returns how many rows were merged away. Most files have no
+    /// duplicates, so a hash aggregate looks first and the sorting delete runs only when there is something to merge.
+    /// </summary>
     private static async Task<long> DedupeAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string table, string key, CancellationToken ct) =>
+        !await Scalar<bool>(conn, tx, $"SELECT EXISTS (SELECT 1 FROM {table} WHERE {key} IS NOT NULL GROUP BY {key} HAVING count(*) > 1)", ct) ? 0 :
         await Execute(conn, tx, $"""
             DELETE FROM {table} t USING (
                 SELECT ctid, row_number() OVER (PARTITION BY {key} ORDER BY source_row DESC) AS n FROM {table} WHERE {key} IS NOT NULL

@@ -28,6 +28,11 @@ public sealed record PlatformSettings
     public required string LandingDirectory { get; init; }
     /// <summary>The largest file an upload may send.</summary>
     public required long MaxUploadBytes { get; init; }
+    /// <summary>
+    /// The 32-byte master key that seals stored credentials (CXC_SECRETS_KEY, base64). When unset, one is generated
+    /// once and kept in platform_secrets, which is only as safe as the database itself: production should set it.
+    /// </summary>
+    public byte[]? SecretsKey { get; init; }
 
     public bool Has(SiloRoles role) => (Roles & role) == role;
 
@@ -64,6 +69,7 @@ public sealed record PlatformSettings
             MaxUploadBytes = config["CXC_MAX_UPLOAD_MB"] is { Length: > 0 } mb
                 ? long.TryParse(mb, out var m) && m > 0 ? m * 1024 * 1024 : throw new InvalidSettingException("CXC_MAX_UPLOAD_MB", $"\"{mb}\" is not a positive number of megabytes")
                 : 10L * 1024 * 1024 * 1024,
+            SecretsKey = SecretsKeyFrom(config),
         };
     }
 
@@ -92,6 +98,15 @@ public sealed record PlatformSettings
 
     private static bool Flag(IConfiguration config, string name) =>
         config[name] is { } v && (v.Equals("true", StringComparison.OrdinalIgnoreCase) || v == "1");
+
+    private static byte[]? SecretsKeyFrom(IConfiguration config)
+    {
+        var raw = config["CXC_SECRETS_KEY"];
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        var key = new byte[32];
+        return Convert.TryFromBase64String(raw.Trim(), key, out var n) && n == 32 ? key
+            : throw new InvalidSettingException("CXC_SECRETS_KEY", "must be 32 random bytes in base64 (openssl rand -base64 32)");
+    }
 
     private static string? Key(IConfiguration config, string name)
     {

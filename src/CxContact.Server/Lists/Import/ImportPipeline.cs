@@ -1,0 +1,213 @@
+using System.Text;
+using System.Threading.Channels;
+using CxContact.Core.Lists;
+using CxContact.Core.Phones;
+using nietras.SeparatedValues;
+
+namespace CxContact.Server.Lists.Import;
+
+/// <summary>
+/// The read side of an import, in three stages so both cores work: one thread parses the file into cells, two
+/// build and validate records (phones, postal codes, types, selection), and one writes them to the COPY. Batches
+/// flow through bounded channels, so memory stays flat whatever the file size.
+/// </summary>
+public sealed class ImportPipeline(ImportSpec spec, string defaultCountry, string defaultZone, PhoneNormalizer phones,
+    Func<ContactRecord, string?>? dedupeKey, int builders = 2)
+{
+    public const int BatchSize = 1024;
+    public const int MaxStoredErrors = 100_000;
+
+    private sealed record RawRow(int Row, string?[] Cells, RowError? Error);
+    private sealed record Built(List<ContactRecord> Records, List<RowError> Errors, int Rejected, int Excluded);
+
+    /// <summary>
+    /// Whether the file had any non-blank row; the counts of what was written (exact unless merged later); and
+    /// whether two records may share a dedupe key (false means certainly not, so no merge pass is needed).
+    /// </summary>
+    public sealed record Outcome(bool SawRows, ListCounts Counts, bool MayHaveDuplicates);
+
+    public async Task<Outcome> RunAsync(string path, ContactRecordCopy copy, ImportProgress p, List<string> warnings, List<RowError> errors, CancellationToken ct)
+    {
+        var raw = Channel.CreateBounded<List<RawRow>>(new BoundedChannelOptions(4) { SingleWriter = true });
+        var built = Channel.CreateBounded<Built>(new BoundedChannelOptions(4) { SingleReader = true });
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+
+        ImportPlan? plan = null;
+        var planReady = new TaskCompletionSource<ImportPlan?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var parse = Task.Run(() =>
+        {
+            try { Parse(path, raw.Writer, p, warnings, planReady, failed.Token); }
+            catch (Exception e) { planReady.TrySetException(e); raw.Writer.TryComplete(e); throw; }
+        }, failed.Token);
+
+        plan = await planReady.Task.WaitAsync(failed.Token).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
+        var build = Enumerable.Range(0, plan is null ? 0 : builders).Select(_ => Task.Run(async () =>
+        {
+            var builder = new RecordBuilder(plan!, spec, defaultCountry, defaultZone, phones);
+            await foreach (var batch in raw.Reader.ReadAllAsync(failed.Token))
+                await built.Writer.WriteAsync(Build(builder, batch), failed.Token);
+        }, failed.Token)).ToArray();
+        var buildersDone = Task.WhenAll(build).ContinueWith(t => built.Writer.TryComplete(t.Exception?.GetBaseException()), TaskScheduler.Default);
+
+        var counts = new CountTally();
+        var keys = dedupeKey is null ? null : new HashSet<ulong>();
+        var mayHaveDuplicates = false;
+        try
+        {
+            await foreach (var batch in built.Reader.ReadAllAsync(failed.Token))
+            {
+                foreach (var r in batch.Records)
+                {
+                    copy.Write(r);
+                    counts.Add(r);
+                    // A 64-bit hash per key: equal keys always collide, so "no collision" proves "no duplicate".
+                    if (keys is not null && dedupeKey!(r) is { } k && !keys.Add(Fnv1a(k))) mayHaveDuplicates = true;
+                }
+                p.Accepted += batch.Records.Count;
+                p.Rejected += batch.Rejected;
+                p.Excluded += batch.Excluded;
+                foreach (var e in batch.Errors) if (errors.Count < MaxStoredErrors) errors.Add(e);
+            }
+            await parse;
+            await buildersDone;
+        }
+        catch
+        {
+            await failed.CancelAsync();
+            await Task.WhenAll(build.Append(parse)).ContinueWith(_ => { }, TaskScheduler.Default);
+            // The parse stage's own error says what is wrong with the file; prefer it to a cancellation.
+            if (parse.IsFaulted) throw parse.Exception!.GetBaseException();
+            throw;
+        }
+        if (parse.IsFaulted) throw parse.Exception!.GetBaseException();
+        return new Outcome(plan is not null, counts.ToCounts(), mayHaveDuplicates);
+    }
+
+    private static ulong Fnv1a(string s)
+    {
+        var h = 14695981039346656037UL;
+        foreach (var c in s) { h ^= c; h *= 1099511628211UL; }
+        return h;
+    }
+
+    private Built Build(RecordBuilder builder, List<RawRow> batch)
+    {
+        var records = new List<ContactRecord>(batch.Count);
+        var errors = new List<RowError>();
+        int rejected = 0, excluded = 0, before;
+        foreach (var row in batch)
+        {
+            if (row.Error is { } early) { rejected++; errors.Add(early); continue; }
+            before = errors.Count;
+            var record = builder.Build(row.Row, row.Cells, errors);
+            if (record is null) { rejected++; continue; }
+            if (spec.Selection is not null && !SelectionRules.Matches(spec.Selection, record)) { excluded++; continue; }
+            records.Add(record);
+        }
+        return new Built(records, errors, rejected, excluded);
+    }
+
+    private void Parse(string path, ChannelWriter<List<RawRow>> output, ImportProgress p, List<string> warnings,
+        TaskCompletionSource<ImportPlan?> planReady, CancellationToken ct)
+    {
+        var format = spec.Format;
+        using var counting = new CountingStream(File.OpenRead(path));
+        TextReader text = new StreamReader(counting, ImportEncoding.For(format.Encoding), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        var quote = format.QuoteChar;
+        if (quote != '"') text = new QuoteSwappingReader(text, quote);
+        using var reader = Sep.New(format.DelimiterChar).Reader(o => o with { HasHeader = false, DisableColCountCheck = true, Unescape = false }).From(text);
+
+        ImportPlan? plan = null;
+        var batch = new List<RawRow>(BatchSize);
+        foreach (var row in reader)
+        {
+            ct.ThrowIfCancellationRequested();
+            var rowNumber = row.RowIndex + 1;
+            if (row.ColCount == 1 && row[0].Span.Trim().IsEmpty) continue; // blank line
+
+            if (plan is null)
+            {
+                List<string>? header = null;
+                if (format.HasHeader)
+                {
+                    header = new List<string>(row.ColCount);
+                    for (var i = 0; i < row.ColCount; i++)
+                    {
+                        header.Add(CsvValue.Unquote(row[i].Span, quote, out var open) ?? "");
+                        if (open)
+                            throw new ImportFailedException($"column {i + 1} of the header row opens a quote that is never closed, so the rest of the " +
+                                "file cannot be read as rows; a quote inside a value must be written twice (\"\") and the value quoted");
+                    }
+                }
+                if (row.ColCount == 1) GuardDelimiter(row[0].Span, format.DelimiterChar);
+                plan = ImportPlan.Build(spec, header, row.ColCount);
+                warnings.AddRange(plan.Warnings);
+                planReady.TrySetResult(plan);
+                if (format.HasHeader) continue;
+            }
+
+            p.RowsRead++;
+            p.BytesRead = counting.BytesRead;
+            batch.Add(Cells(row, rowNumber, plan, quote, format.HasHeader));
+            if (batch.Count == BatchSize)
+            {
+                output.WriteAsync(batch, ct).AsTask().GetAwaiter().GetResult();
+                batch = new List<RawRow>(BatchSize);
+            }
+        }
+        planReady.TrySetResult(plan);
+        if (batch.Count > 0) output.WriteAsync(batch, ct).AsTask().GetAwaiter().GetResult();
+        p.BytesRead = counting.BytesRead;
+        output.Complete();
+    }
+
+    private static RawRow Cells(SepReader.Row row, int rowNumber, ImportPlan plan, char quote, bool hasHeader)
+    {
+        var cells = new string?[plan.ExpectedColumns];
+        for (var i = 0; i < row.ColCount && i < cells.Length; i++)
+        {
+            cells[i] = CsvValue.Unquote(row[i].Span, quote, out var unterminated);
+            if (unterminated)
+                return new RawRow(rowNumber, cells, new RowError(rowNumber, plan.Targets.FirstOrDefault(t => t.Index == i)?.Header ?? $"column {i + 1}",
+                    "has a quote that is never closed; everything after it up to the end of the file was read as this one value"));
+        }
+        return row.ColCount == plan.ExpectedColumns
+            ? new RawRow(rowNumber, cells, null)
+            : new RawRow(rowNumber, cells, new RowError(rowNumber, "(row)",
+                $"has {row.ColCount} columns; the {(hasHeader ? "header has" : "first row has")} {plan.ExpectedColumns}"));
+    }
+
+    /// <summary>One column and the header holding another delimiter is almost always the wrong delimiter.</summary>
+    private static void GuardDelimiter(ReadOnlySpan<char> only, char delimiter)
+    {
+        foreach (var d in ",;\t|")
+            if (d != delimiter && only.Contains(d))
+                throw new ImportFailedException($"the first row is a single column that contains '{Show(d)}'; " +
+                    $"the spec's delimiter is '{Show(delimiter)}'. Is spec.format.delimiter right?");
+        static string Show(char c) => c == '\t' ? "\\t" : c.ToString();
+    }
+
+    /// <summary>Counts of the records as written: what the list will hold when nothing was merged.</summary>
+    private sealed class CountTally
+    {
+        private long _records, _devices, _invalid;
+        private readonly Dictionary<string, long> _zones = new(StringComparer.Ordinal);
+        private readonly long[] _types = new long[5];
+
+        public void Add(ContactRecord r)
+        {
+            _records++;
+            if (r.Devices.Count == 0) _invalid++;
+            foreach (var d in r.Devices)
+            {
+                _devices++;
+                _types[(int)d.Type]++;
+                var z = d.Zones.Count == 1 ? d.Zones[0] : string.Join(' ', d.Zones);
+                _zones[z.Length == 0 ? "unknown" : z] = _zones.GetValueOrDefault(z.Length == 0 ? "unknown" : z) + 1;
+            }
+        }
+
+        public ListCounts ToCounts() => new(_records, _devices, _invalid, new Dictionary<string, long>(_zones),
+            Enumerable.Range(0, _types.Length).Where(i => _types[i] > 0).ToDictionary(i => ((DeviceType)i).ToWire(), i => _types[i]));
+    }
+}

@@ -1,0 +1,31 @@
+namespace CxContact.Server.Sftp;
+
+/// <summary>Why an SFTP operation failed; the API shows it in kebab case as the problem's "reason".</summary>
+public enum SftpFailure
+{
+    /// <summary>Nothing listens on host:port (connection refused).</summary>
+    Refused,
+    /// <summary>The host or its network cannot be reached.</summary>
+    Unreachable,
+    /// <summary>The host name does not resolve.</summary>
+    UnknownHost,
+    /// <summary>No answer within the connect or idle timeout.</summary>
+    Timeout,
+    /// <summary>The server dropped an established connection.</summary>
+    ConnectionLost,
+    /// <summary>The server's host key is not the pinned one.</summary>
+    HostKeyMismatch,
+    /// <summary>The server rejected the user name and credentials.</summary>
+    AuthenticationFailed,
+    NotFound,
+    PermissionDenied,
+    NotAFile,
+    /// <summary>The remote path is empty, climbs with "..", or leaves the base path.</summary>
+    InvalidPath,
+    /// <summary>The tenant has no such connection.</summary>
+    NoSuchConnection,
+    /// <summary>The stored credentials cannot be opened with the current secrets key.</summary>
+    CredentialsUnreadable,
+    /// <summary>Any other SSH or SFTP error; its message comes from the library or the server.</summary>
+    Protocol,
+}
