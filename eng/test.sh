@@ -36,6 +36,10 @@ needed=()
 [[ -n ${CXC_TEST_POSTGRES:-} ]] || needed+=(postgres)
 [[ -n ${CXC_TEST_REDIS:-} ]] || needed+=(redis)
 if [[ ${#needed[@]} -gt 0 ]]; then cxc_ensure_packages "${needed[@]}"; fi
+# SFTP tests run a private sshd (LocalSftp); only the binary is needed, never the system service.
+if [[ ! -x /usr/sbin/sshd ]]; then
+  if [[ $(id -u) -eq 0 ]]; then _cxc_apt_install openssh-server; else cxc_log "WARNING: openssh-server is not installed; SFTP tests will fail"; fi
+fi
 
 if [[ -z ${CXC_TEST_POSTGRES:-} || -z ${CXC_TEST_REDIS:-} ]]; then
   tmp_base=${TMPDIR:-/tmp}

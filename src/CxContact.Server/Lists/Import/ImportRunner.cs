@@ -15,7 +15,7 @@ namespace CxContact.Server.Lists.Import;
 /// interrupted import leaves the list exactly as it was.
 /// </summary>
 public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, ImportJobStore jobs, IGrainFactory grains, ILogger<ImportRunner> log,
-    Platform.Hosting.PlatformSettings settings)
+    Platform.Hosting.PlatformSettings settings, Sftp.SftpFetcher sftp)
 {
     /// <summary>
     /// COPY streams far more than ordinary queries: a 1 MB write buffer sends it in large socket writes instead of
@@ -49,6 +49,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
         {
             var info = await list.GetAsync();
             if (info is null) failure = "the list was deleted before the import ran";
+            else if (job.Source == "sftp" && await PullAsync(job, progress, ct) is { } pullFailure) failure = pullFailure;
             else (failure, exact) = await ImportAsync(job, info, progress, warnings, errors, ct);
         }
         catch (ImportFailedException e) { failure = e.Message; }
@@ -74,6 +75,22 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
         log.LogInformation("Import {ImportId} of list {ListId} {State} in {Seconds:0.0}s: {Read} read, {Accepted} accepted, {Rejected} rejected, {Excluded} excluded, {Merged} merged{Error}",
             job.ImportId, job.ListId, finished.State, clock.Elapsed.TotalSeconds, progress.RowsRead, progress.Accepted, progress.Rejected,
             progress.Excluded, progress.Merged, failure is null ? "" : "; " + failure);
+    }
+
+    /// <summary>Brings the remote file into the landing directory (retrying transient failures); returns why it could not.</summary>
+    private async Task<string?> PullAsync(ImportJob job, ImportProgress p, CancellationToken ct)
+    {
+        p.Phase = "fetching";
+        try
+        {
+            var file = await sftp.FetchAsync(job.TenantId, job.SftpConnectionId!.Value, job.RemotePath!, job.FilePath, ct);
+            await jobs.SetFileAsync(job.ImportId, file.FileName, file.Size, ct);
+            return null;
+        }
+        catch (Sftp.SftpFetchException e)
+        {
+            return "the SFTP pull failed: " + e.Message;
+        }
     }
 
     /// <summary>Fails a job that was started too often (its silo kept dying), and tells the list.</summary>

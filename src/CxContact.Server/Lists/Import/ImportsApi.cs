@@ -20,13 +20,17 @@ public static class ImportsApi
     public const int MaxSmallPart = 1024 * 1024;
     public const int MaxIdempotencyKey = 200;
     public sealed record ImportAccepted(Guid Id, string State, string StatusUrl);
+    /// <summary>An import pulled from a saved SFTP connection (JSON body instead of multipart).</summary>
+    public sealed record PullRequest(PullSource? Source, string? Mode, System.Text.Json.JsonElement? Spec);
+    public sealed record PullSource(Guid? SftpConnectionId, string? RemotePath);
 
     public static void MapImportsApi(this RouteGroupBuilder v1)
     {
         var g = v1.MapGroup("/contact-lists/{listId:guid}/imports").WithTags("Contact lists");
 
         g.MapPost("/", StartAsync).RequireAuthorization(Policies.TenantOperator).DisableAntiforgery()
-            .WithSummary("Upload a file (multipart parts: file, spec?, mode?) and queue its import; answers 202");
+            .WithSummary("Queue an import: upload a file (multipart parts: file, spec?, mode?), or pull one from SFTP " +
+                "(JSON: {source: {sftpConnectionId, remotePath}, mode?, spec?}); answers 202");
 
         g.MapGet("/", async Task<Results<Ok<List<ImportView>>, ProblemHttpResult>> (Guid listId, HttpContext http, IGrainFactory grains,
             ImportJobStore jobs, TimeProvider clock, CancellationToken ct) =>
@@ -66,11 +70,13 @@ public static class ImportsApi
     }
 
     private static async Task<Results<Accepted<ImportAccepted>, ValidationProblem, ProblemHttpResult>> StartAsync(
-        Guid listId, HttpContext http, IGrainFactory grains, LandingDirectory landing, ImportJobStore jobs, PlatformSettings settings, CancellationToken ct)
+        Guid listId, HttpContext http, IGrainFactory grains, LandingDirectory landing, ImportJobStore jobs, PlatformSettings settings,
+        Sftp.SftpConnectionStore connections, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         var list = await grains.Grain(caller, listId).GetAsync();
         if (list is null) return ContactListsApi.NoSuchList(listId);
+        if (http.Request.HasJsonContentType()) return await PullAsync(listId, list, caller, http, landing, jobs, connections, ct);
 
         if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 } boundary)
@@ -129,6 +135,41 @@ public static class ImportsApi
             Delete(filePath);
             http.Response.Headers["Idempotent-Replayed"] = "true";
         }
+        var url = $"/api/v1/contact-lists/{listId}/imports/{job.ImportId}";
+        return TypedResults.Accepted(url, new ImportAccepted(job.ImportId, job.State, url));
+    }
+
+    private static async Task<Results<Accepted<ImportAccepted>, ValidationProblem, ProblemHttpResult>> PullAsync(Guid listId, ContactListInfo list,
+        Caller caller, HttpContext http, LandingDirectory landing, ImportJobStore jobs, Sftp.SftpConnectionStore connections, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        PullRequest? body;
+        try { body = await http.Request.ReadFromJsonAsync<PullRequest>(ImportRunner.SpecJson, ct); }
+        catch (System.Text.Json.JsonException e)
+        {
+            return errors.Add(e.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : "body", "is not valid JSON for this request").ToProblem();
+        }
+        var remote = body?.Source?.RemotePath?.Trim();
+        if (body?.Source?.SftpConnectionId is not { } connectionId) errors.Add("source.sftpConnectionId", "is required: the SFTP connection to pull from");
+        else if (await connections.GetAsync(caller.TenantId, connectionId, ct) is null)
+            errors.Add("source.sftpConnectionId", $"this tenant has no SFTP connection {connectionId}");
+        if (string.IsNullOrEmpty(remote)) errors.Add("source.remotePath", "is required: the file's path on the server");
+        else if (remote.Split('/').Contains("..")) errors.Add("source.remotePath", "may not contain \"..\" segments");
+        var mode = body?.Mode ?? "append";
+        if (mode is not ("append" or "replace" or "update")) errors.Add("mode", $"\"{mode}\" is not a mode; use append, replace or update");
+        string specJson = list.SpecJson ?? "{}";
+        if (body?.Spec is { ValueKind: not System.Text.Json.JsonValueKind.Null } spec)
+        {
+            if (SpecParser.Parse(spec, errors) is { } parsed && mode == "update") CheckUpdateKey(parsed, errors);
+            specJson = spec.GetRawText();
+        }
+        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } k ? k : null;
+        if (idempotencyKey is { Length: > MaxIdempotencyKey }) errors.Add("Idempotency-Key", $"at most {MaxIdempotencyKey} characters");
+        if (errors.Any) return errors.ToProblem();
+
+        var (job, created) = await jobs.EnqueueAsync(caller.TenantId, listId, mode, specJson, landing.NewFile(caller.TenantId, ".sftp"),
+            Path.GetFileName(remote), 0, idempotencyKey, ct, body!.Source!.SftpConnectionId, remote);
+        if (!created) http.Response.Headers["Idempotent-Replayed"] = "true";
         var url = $"/api/v1/contact-lists/{listId}/imports/{job.ImportId}";
         return TypedResults.Accepted(url, new ImportAccepted(job.ImportId, job.State, url));
     }
