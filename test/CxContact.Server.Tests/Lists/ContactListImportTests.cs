@@ -255,6 +255,21 @@ public sealed class ContactListImportTests(ApiFactory api) : IClassFixture<ApiFa
     }
 
     [Fact]
+    public async Task Backslashes_tabs_quotes_and_unicode_survive_the_copy_unchanged()
+    {
+        var c = await TenantAsync();
+        var list = await c.CreateListAsync();
+        const string name = "Zo\u00eb \\N \\t \"Q\"\tTab\u00a0\u4e2d {a,b} \\\\";
+        var csvName = "\"" + name.Replace("\"", "\"\"") + "\"";
+        var status = await c.ImportAsync(list, $"client_id,first_name,phone1,note\nA\\1,{csvName},4155550001,{csvName}\n");
+        ListClient.Succeeded(status);
+        var record = Assert.Single(await c.RecordsAsync(list));
+        Assert.Equal("A\\1", record.GetProperty("clientId").GetString());
+        Assert.Equal(name, record.GetProperty("firstName").GetString());
+        Assert.Equal(name, record.GetProperty("custom").GetProperty("note").GetString());
+    }
+
+    [Fact]
     public async Task An_unterminated_quote_is_reported_not_guessed()
     {
         var c = await TenantAsync();
