@@ -16,6 +16,11 @@ public sealed class ImportPipeline(ImportSpec spec, string defaultCountry, strin
 {
     public const int BatchSize = 1024;
     public const int MaxStoredErrors = 100_000;
+    /// <summary>
+    /// Key hashes kept to prove "no duplicates" without a pass over the table (~30 MB). Past this, memory would grow
+    /// with the file, so tracking stops and the database checks instead.
+    /// </summary>
+    public const int MaxTrackedKeys = 1_000_000;
 
     private sealed record RawRow(int Row, string?[] Cells, RowError? Error);
     private sealed record Built(List<ContactRecord> Records, List<RowError> Errors, int Rejected, int Excluded);
@@ -62,6 +67,7 @@ public sealed class ImportPipeline(ImportSpec spec, string defaultCountry, strin
                     counts.Add(r);
                     // A 64-bit hash per key: equal keys always collide, so "no collision" proves "no duplicate".
                     if (keys is not null && dedupeKey!(r) is { } k && !keys.Add(Fnv1a(k))) mayHaveDuplicates = true;
+                    if (keys is { Count: >= MaxTrackedKeys }) { keys = null; mayHaveDuplicates = true; }
                 }
                 p.Accepted += batch.Records.Count;
                 p.Rejected += batch.Rejected;
