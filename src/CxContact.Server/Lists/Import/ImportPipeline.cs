@@ -17,10 +17,10 @@ public sealed class ImportPipeline(ImportSpec spec, string defaultCountry, strin
     public const int BatchSize = 1024;
     public const int MaxStoredErrors = 100_000;
     /// <summary>
-    /// Key hashes kept to prove "no duplicates" without a pass over the table (~30 MB). Past this, memory would grow
-    /// with the file, so tracking stops and the database checks instead.
+    /// Key hashes kept to prove "no duplicates" without a pass over the table: 8 bytes a record (160 MB at the cap,
+    /// twice that for a moment while sorting). Past this, tracking stops and the database checks instead.
     /// </summary>
-    public const int MaxTrackedKeys = 1_000_000;
+    public const int MaxTrackedKeys = 20_000_000;
 
     private sealed record RawRow(int Row, string?[] Cells, RowError? Error);
     private sealed record Built(List<ContactRecord> Records, List<RowError> Errors, int Rejected, int Excluded);
@@ -55,8 +55,7 @@ public sealed class ImportPipeline(ImportSpec spec, string defaultCountry, strin
         var buildersDone = Task.WhenAll(build).ContinueWith(t => built.Writer.TryComplete(t.Exception?.GetBaseException()), TaskScheduler.Default);
 
         var counts = new CountTally();
-        var keys = dedupeKey is null ? null : new HashSet<ulong>();
-        var mayHaveDuplicates = false;
+        var keys = dedupeKey is null ? null : new KeyHashes();
         try
         {
             await foreach (var batch in built.Reader.ReadAllAsync(failed.Token))
@@ -65,9 +64,7 @@ public sealed class ImportPipeline(ImportSpec spec, string defaultCountry, strin
                 {
                     copy.Write(r);
                     counts.Add(r);
-                    // A 64-bit hash per key: equal keys always collide, so "no collision" proves "no duplicate".
-                    if (keys is not null && dedupeKey!(r) is { } k && !keys.Add(Fnv1a(k))) mayHaveDuplicates = true;
-                    if (keys is { Count: >= MaxTrackedKeys }) { keys = null; mayHaveDuplicates = true; }
+                    if (keys is not null && dedupeKey!(r) is { } k) keys.Add(Fnv1a(k));
                 }
                 p.Accepted += batch.Records.Count;
                 p.Rejected += batch.Rejected;
@@ -86,7 +83,45 @@ public sealed class ImportPipeline(ImportSpec spec, string defaultCountry, strin
             throw;
         }
         if (parse.IsFaulted) throw parse.Exception!.GetBaseException();
-        return new Outcome(plan is not null, counts.ToCounts(), mayHaveDuplicates);
+        return new Outcome(plan is not null, counts.ToCounts(), keys?.MayHaveDuplicates() ?? false);
+    }
+
+    /// <summary>
+    /// 64-bit hashes of every dedupe key, in chunks. Equal keys always hash equal, so no equal pair among the sorted
+    /// hashes proves there is no duplicate; an equal pair (or too many keys to hold) sends the check to the database.
+    /// </summary>
+    private sealed class KeyHashes
+    {
+        private const int ChunkSize = 1 << 16;
+        private readonly List<ulong[]> _chunks = [];
+        private int _used = ChunkSize;
+        private long _count;
+        private bool _overflow;
+
+        public void Add(ulong hash)
+        {
+            if (_overflow) return;
+            if (++_count > MaxTrackedKeys) { _overflow = true; _chunks.Clear(); return; }
+            if (_used == ChunkSize) { _chunks.Add(new ulong[ChunkSize]); _used = 0; }
+            _chunks[^1][_used++] = hash;
+        }
+
+        public bool MayHaveDuplicates()
+        {
+            if (_overflow) return true;
+            var all = new ulong[_count];
+            var at = 0;
+            foreach (var chunk in _chunks)
+            {
+                var n = (int)Math.Min(ChunkSize, _count - at);
+                Array.Copy(chunk, 0, all, at, n);
+                at += n;
+            }
+            _chunks.Clear();
+            Array.Sort(all);
+            for (var i = 1; i < all.Length; i++) if (all[i] == all[i - 1]) return true;
+            return false;
+        }
     }
 
     private static ulong Fnv1a(string s)
