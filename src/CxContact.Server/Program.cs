@@ -7,6 +7,8 @@ using CxContact.Server.Platform.Migrations;
 using CxContact.Server.Platform.Telemetry;
 using CxContact.Server.Platform.Tenancy;
 using CxContact.Server.Sftp;
+using CxContact.Server.Compliance;
+using CxContact.Server.Suppression;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
@@ -61,6 +63,8 @@ services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect
 services.AddSingleton<TenantStore>();
 services.AddCxLists(settings);
 services.AddCxSftp(settings);
+services.AddCxCompliance();
+services.AddCxSuppression(settings);
 services.AddCxHealthChecks();
 services.AddCxTelemetry(settings);
 services.AddCxHangfire(settings);
@@ -84,6 +88,7 @@ if (settings.Has(SiloRoles.Api))
     app.MapOpenApi("/openapi/{documentName}.json");
     app.MapScalarApiReference("/api-reference", o => o.WithTitle("CX Contact API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
     app.MapCxApi();
+    app.MapOcsApi();
     // Authorization is the endpoint's (system admins only); Hangfire's own local-only filter would block everyone remote.
     app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/" })
         .RequireAuthorization(Policies.SystemAdmin);

@@ -5,6 +5,8 @@ using CxContact.Server.Lists.Import;
 using CxContact.Server.Platform.Auth;
 using CxContact.Server.Platform.Tenancy;
 using CxContact.Server.Sftp;
+using CxContact.Server.Compliance;
+using CxContact.Server.Suppression;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
@@ -72,5 +74,7 @@ public static class ApiComposition
         v1.MapImportsApi();
         v1.MapContactListExport();
         v1.MapSftpConnectionsApi();
+        v1.MapComplianceApi();
+        v1.MapSuppressionListsApi();
     }
 }

@@ -1,0 +1,25 @@
+namespace CxContact.Core.Compliance;
+
+/// <summary>At most <see cref="Max"/> counted attempts within a rolling <see cref="Window"/>.</summary>
+[GenerateSerializer, Alias("cxc.AttemptLimitRule")]
+public sealed record AttemptLimitRule
+{
+    [Id(0)] public required string Id { get; init; }
+    [Id(1)] public required string Citation { get; init; }
+    [Id(2)] public required DateOnly EffectiveFrom { get; init; }
+
+    /// <summary>Shipped but off rules (e.g. Reg F, which applies only to debt collection) are switched on by an override.</summary>
+    [Id(3)] public bool Enabled { get; init; } = true;
+
+    /// <summary>Null: every country.</summary>
+    [Id(4)] public string? Country { get; init; }
+    [Id(5)] public string? Region { get; init; }
+    [Id(6)] public IReadOnlyList<Channel> Channels { get; init; } = [Channel.Voice, Channel.Sms];
+    [Id(7)] public required int Max { get; init; }
+    [Id(8)] public required TimeSpan Window { get; init; }
+    [Id(9)] public AttemptCountPer Per { get; init; } = AttemptCountPer.Phone;
+    [Id(10)] public AttemptScope Scope { get; init; } = AttemptScope.Tenant;
+
+    /// <summary>Results that count, compared case-insensitively; null counts every attempt.</summary>
+    [Id(11)] public IReadOnlyList<string>? CountedResults { get; init; }
+}

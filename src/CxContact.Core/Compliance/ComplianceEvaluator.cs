@@ -1,0 +1,314 @@
+using System.Globalization;
+using CxContact.Core.Phones;
+using CxContact.Core.Tenancy;
+
+namespace CxContact.Core.Compliance;
+
+/// <summary>
+/// Decides one proposed attempt against a rule set: allow or deny, every rule that denied and why, and the
+/// earliest instant at which the same attempt would pass every rule. Pure and thread-safe: build one per
+/// rule-set version and share it.
+/// </summary>
+public sealed class ComplianceEvaluator
+{
+    public const string LocationUnknown = "location-unknown";
+    public const string TimeZoneUnknown = "time-zone-unknown";
+    public const string ComplianceUnavailable = "compliance-unavailable";
+
+    // Windows repeat weekly, so two weeks past the last attempt-driven wait covers every weekly pattern plus a
+    // holiday run; a later first-allowed instant is reported as "not within the horizon" (null).
+    private static readonly TimeSpan Horizon = TimeSpan.FromDays(14);
+    private static readonly TimeSpan MaxLookAhead = TimeSpan.FromDays(400);
+
+    private readonly RuleSet _rules;
+    private readonly Dictionary<string, HashSet<DateOnly>> _calendars;
+
+    public ComplianceEvaluator(RuleSet rules)
+    {
+        _rules = rules;
+        _calendars = new Dictionary<string, HashSet<DateOnly>>(StringComparer.Ordinal);
+        foreach (var c in rules.Holidays)
+            _calendars[c.Id] = [.. c.Dates];
+    }
+
+    public RuleSet Rules => _rules;
+
+    /// <summary>Fail closed: what to answer when the rule set or the suppression index cannot be read.</summary>
+    public static Decision Unavailable(string why, string ruleSetVersion) =>
+        new(false, [new DecisionReason(ComplianceUnavailable, why)], null, [], ruleSetVersion);
+
+    public Decision Evaluate(ComplianceInput input)
+    {
+        var version = _rules.VersionTag;
+        var zoneIds = input.TimeZones.Where(z => !string.IsNullOrWhiteSpace(z)).Select(z => z.Trim()).Distinct(StringComparer.Ordinal).ToArray();
+        var country = input.Country?.Trim().ToUpperInvariant() ?? "";
+        if (!TenantSettingsRules.IsIsoCountry(country))
+        {
+            return new Decision(false,
+                [new DecisionReason(LocationUnknown, $"the country \"{input.Country}\" is not an ISO 3166-1 alpha-2 code, so no calling rules can be chosen")],
+                null, zoneIds, version);
+        }
+
+        var zones = new List<Zone>(zoneIds.Length);
+        var unknown = new List<string>();
+        foreach (var id in zoneIds)
+        {
+            if (ZoneClock.Find(id) is { } tz) zones.Add(new Zone(id, tz));
+            else unknown.Add(id);
+        }
+        if (unknown.Count > 0)
+        {
+            return new Decision(false,
+                [new DecisionReason(TimeZoneUnknown, $"{string.Join(", ", unknown.Select(u => $"\"{u}\""))} {(unknown.Count == 1 ? "is not a known IANA time zone" : "are not known IANA time zones")}, so local calling hours cannot be checked")],
+                null, zoneIds, version);
+        }
+
+        var ctx = new Context(input, country, ComplianceRegions.Normalize(country, input.Region), zones);
+        var reasons = new List<DecisionReason>();
+        var permanent = Check(ctx, input.At, reasons);
+        if (reasons.Count == 0)
+            return new Decision(true, [], input.At, zoneIds, version);
+        return new Decision(false, reasons, permanent ? null : FindNextAllowed(ctx), zoneIds, version);
+    }
+
+    private sealed record Zone(string Id, TimeZoneInfo Info);
+
+    private sealed record Context(ComplianceInput Input, string Country, string? Region, IReadOnlyList<Zone> Zones)
+    {
+        public IReadOnlyList<AttemptRecord> Attempts(AttemptCountPer per) => per switch
+        {
+            AttemptCountPer.Contact => Input.ContactAttempts,
+            AttemptCountPer.ClientId => Input.ClientIdAttempts,
+            _ => Input.PhoneAttempts,
+        };
+    }
+
+    private bool Matches(Context ctx, string? country, string? region, IReadOnlyList<Channel> channels) =>
+        (country is null || string.Equals(country, ctx.Country, StringComparison.OrdinalIgnoreCase))
+        && (region is null || string.Equals(region, ctx.Region, StringComparison.OrdinalIgnoreCase))
+        && channels.Contains(ctx.Input.Channel);
+
+    // Rules that are not per zone are in force when the latest local date among the candidates has reached
+    // their start: when in doubt, the rule applies.
+    private static bool InForce(Context ctx, DateTimeOffset t, DateOnly effectiveFrom)
+    {
+        var date = DateOnly.FromDateTime(t.UtcDateTime);
+        foreach (var z in ctx.Zones)
+        {
+            var local = ZoneClock.LocalDate(t, z.Info);
+            if (local > date) date = local;
+        }
+        return date >= effectiveFrom;
+    }
+
+    /// <summary>
+    /// With <paramref name="reasons"/>: appends one reason per denying rule and returns true when no wait can lift
+    /// a denial. Without (the nextAllowedAt search): stops at the first denial and returns whether there was one.
+    /// </summary>
+    private bool Check(Context ctx, DateTimeOffset t, List<DecisionReason>? reasons)
+    {
+        var permanent = false;
+        var denied = false;
+        bool Deny(string rule, Func<string> detail, bool forever = false)
+        {
+            denied = true;
+            permanent |= forever;
+            reasons?.Add(new DecisionReason(rule, detail()));
+            return reasons is null; // when only a yes/no is wanted, the first denial settles it
+        }
+
+        var unzoned = new List<string>();
+        foreach (var rule in _rules.CallingWindows)
+        {
+            if (!Matches(ctx, rule.Country, rule.Region, rule.Channels))
+                continue;
+            if (rule.TimeZone is null && ctx.Zones.Count == 0)
+            {
+                unzoned.Add(rule.Id);
+                continue;
+            }
+            var zones = rule.TimeZone is null
+                ? ctx.Zones
+                : ZoneClock.Find(rule.TimeZone) is { } fixedZone ? [new Zone(rule.TimeZone, fixedZone)] : null;
+            if (zones is null)
+            {
+                if (Deny(rule.Id, () => $"the rule's time zone \"{rule.TimeZone}\" is not a known IANA zone", forever: true)) return true;
+                continue;
+            }
+
+            List<string>? outside = null;
+            foreach (var z in zones)
+            {
+                var local = TimeZoneInfo.ConvertTime(t, z.Info);
+                var date = DateOnly.FromDateTime(local.DateTime);
+                if (date < rule.EffectiveFrom)
+                    continue;
+                var (windows, holiday) = WindowsFor(rule, date);
+                var tod = local.TimeOfDay;
+                if (windows.Any(w => w.Contains(tod)))
+                    continue;
+                if (reasons is null)
+                    return true;
+                (outside ??= []).Add(DescribeOutside(rule, z.Id, local, date, windows, holiday));
+            }
+            if (outside is not null)
+                Deny(rule.Id, () => string.Join("; ", outside));
+        }
+        if (unzoned.Count > 0 && Deny(LocationUnknown, () =>
+                $"no time zone is known for this contact, so local calling hours ({string.Join(", ", unzoned)}) cannot be checked; give a tz, a postal code or a phone number that locates it",
+                forever: true))
+            return true;
+
+        foreach (var rule in _rules.AttemptLimits)
+        {
+            if (!rule.Enabled || !Matches(ctx, rule.Country, rule.Region, rule.Channels) || !InForce(ctx, t, rule.EffectiveFrom))
+                continue;
+            var counted = CountedInWindow(rule, ctx.Attempts(rule.Per), t);
+            if (counted.Count < rule.Max)
+                continue;
+            if (Deny(rule.Id, () =>
+                {
+                    var frees = counted[counted.Count - rule.Max].At + rule.Window;
+                    var what = rule.CountedResults is null ? "attempts" : $"counted attempts ({string.Join(", ", rule.CountedResults)})";
+                    return $"{counted.Count} {what} to this {PerName(rule.Per)} in the {IsoDuration.Describe(rule.Window)} up to {Utc(t)}; "
+                        + $"{Scope(rule.Country, rule.Region)} allows at most {rule.Max} per {IsoDuration.Describe(rule.Window)}; another is allowed from {Utc(frees)}";
+                }))
+                return true;
+        }
+
+        var mode = ctx.Input.DialingMode;
+        foreach (var rule in _rules.MinimumGaps)
+        {
+            if (!Matches(ctx, rule.Country, rule.Region, rule.Channels) || !InForce(ctx, t, rule.EffectiveFrom))
+                continue;
+            if (rule.DialingModes is not null && mode is { } m && !rule.DialingModes.Contains(m))
+                continue;
+            AttemptRecord? last = null;
+            foreach (var a in ctx.Attempts(rule.Per))
+                if (a.Result is not null && a.At + rule.Gap > t && rule.AfterResults.Contains(a.Result, StringComparer.OrdinalIgnoreCase)
+                    && (last is null || a.At > last.At))
+                    last = a;
+            if (last is null)
+                continue;
+            if (Deny(rule.Id, () =>
+                    $"the {PerName(rule.Per)} had a \"{last.Result}\" attempt at {Utc(last.At)}; {Scope(rule.Country, rule.Region)} allows no re-call "
+                    + $"within {IsoDuration.Describe(rule.Gap)} of it{(rule.DialingModes is null ? "" : $" in {string.Join("/", rule.DialingModes.Select(x => x.ToWire()))} mode")}, "
+                    + $"so not before {Utc(last.At + rule.Gap)}"))
+                return true;
+        }
+
+        foreach (var rule in _rules.DeviceRules)
+        {
+            if (!Matches(ctx, rule.Country, rule.Region, rule.Channels) || !InForce(ctx, t, rule.EffectiveFrom))
+                continue;
+            if (rule.DeviceType != ctx.Input.DeviceType || (mode is { } m && !rule.DialingModes.Contains(m)))
+                continue;
+            var consent = rule.RequiresConsent == RuleSets.AutodialMobileConsent ? ctx.Input.AutodialMobileConsent : null;
+            if (consent == true)
+                continue;
+            if (Deny(rule.Id, () =>
+                    $"{(mode is null ? "an attempt with no dialing mode given (treated as autodialed)" : $"a {mode.Value.ToWire()} attempt")} "
+                    + $"by {ctx.Input.Channel.ToWire()} to a {rule.DeviceType.ToWire()} needs \"{rule.RequiresConsent}\" consent, "
+                    + $"and the contact's consent is {(consent is null ? "not recorded" : "false")}",
+                    forever: true))
+                return true;
+        }
+
+        return permanent || (reasons is null && denied);
+    }
+
+    private (IReadOnlyList<TimeWindow> Windows, string? Holiday) WindowsFor(CallingWindowRule rule, DateOnly date)
+    {
+        if (rule.Holiday is not null && rule.HolidayCalendar is not null
+            && _calendars.TryGetValue(rule.HolidayCalendar, out var days) && days.Contains(date))
+            return (rule.Holiday, rule.HolidayCalendar);
+        return date.DayOfWeek switch
+        {
+            DayOfWeek.Saturday when rule.Saturday is not null => (rule.Saturday, null),
+            DayOfWeek.Sunday when rule.Sunday is not null => (rule.Sunday, null),
+            _ => (rule.Weekdays, null),
+        };
+    }
+
+    private static string DescribeOutside(CallingWindowRule rule, string zone, DateTimeOffset local, DateOnly date, IReadOnlyList<TimeWindow> windows, string? holiday)
+    {
+        var day = holiday is null
+            ? $"on {date.DayOfWeek}s"
+            : $"on holidays ({date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} is in {holiday})";
+        var allowed = windows.Count == 0 ? "no calls" : $"calls {string.Join(", ", windows)}";
+        return $"it is {local.ToString("HH:mm", CultureInfo.InvariantCulture)} on {date.DayOfWeek} {date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} in {zone}; "
+            + $"{(rule.TimeZone is null ? Scope(rule.Country, rule.Region) : $"rule {rule.Id}")} allows {allowed} {day}";
+    }
+
+    // Attempts stamped after t still count: a dialer's clock running ahead must not free an extra attempt.
+    private static List<AttemptRecord> CountedInWindow(AttemptLimitRule rule, IReadOnlyList<AttemptRecord> attempts, DateTimeOffset t)
+    {
+        var since = t - rule.Window;
+        var counted = new List<AttemptRecord>();
+        foreach (var a in attempts)
+            if (a.At > since && (rule.CountedResults is null || (a.Result is not null && rule.CountedResults.Contains(a.Result, StringComparer.OrdinalIgnoreCase))))
+                counted.Add(a);
+        counted.Sort((x, y) => x.At.CompareTo(y.At));
+        return counted;
+    }
+
+    /// <summary>
+    /// The allowed instants form intervals whose starts are always one of: a window start in some zone, the
+    /// moment an attempt leaves a rolling window, or the end of a gap. So trying those in order, each checked
+    /// against every rule, finds the exact earliest allowed instant.
+    /// </summary>
+    private DateTimeOffset? FindNextAllowed(Context ctx)
+    {
+        var at = ctx.Input.At;
+        var candidates = new SortedSet<DateTimeOffset>();
+        var latest = at;
+        void AddTimed(DateTimeOffset c)
+        {
+            if (c <= at || c > at + MaxLookAhead) return;
+            candidates.Add(c);
+            if (c > latest) latest = c;
+        }
+
+        foreach (var rule in _rules.AttemptLimits)
+            if (rule.Enabled && Matches(ctx, rule.Country, rule.Region, rule.Channels))
+                foreach (var a in ctx.Attempts(rule.Per))
+                    AddTimed(a.At + rule.Window);
+        foreach (var rule in _rules.MinimumGaps)
+            if (Matches(ctx, rule.Country, rule.Region, rule.Channels))
+                foreach (var a in ctx.Attempts(rule.Per))
+                    AddTimed(a.At + rule.Gap);
+
+        var until = latest + Horizon;
+        foreach (var rule in _rules.CallingWindows)
+        {
+            if (!Matches(ctx, rule.Country, rule.Region, rule.Channels))
+                continue;
+            var zones = rule.TimeZone is null ? ctx.Zones : ZoneClock.Find(rule.TimeZone) is { } tz ? [new Zone(rule.TimeZone, tz)] : [];
+            foreach (var z in zones)
+            {
+                var last = ZoneClock.LocalDate(until, z.Info);
+                for (var date = ZoneClock.LocalDate(at, z.Info); date <= last; date = date.AddDays(1))
+                    foreach (var w in WindowsFor(rule, date).Windows)
+                        foreach (var instant in ZoneClock.Instants(date, w.Start, z.Info))
+                            if (instant > at && instant <= until)
+                                candidates.Add(instant);
+            }
+        }
+
+        foreach (var c in candidates)
+            if (!Check(ctx, c, null))
+                return c;
+        return null;
+    }
+
+    private static string PerName(AttemptCountPer per) => per switch
+    {
+        AttemptCountPer.Contact => "contact",
+        AttemptCountPer.ClientId => "client id",
+        _ => "phone",
+    };
+
+    private static string Scope(string? country, string? region) => region ?? country ?? "the rule set";
+
+    private static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,13 @@
+namespace CxContact.Core.Compliance;
+
+/// <summary>
+/// Allow or deny, every rule that denied, and the earliest instant at which the same attempt would be allowed
+/// (null when no wait helps, e.g. missing consent).
+/// </summary>
+[GenerateSerializer, Alias("cxc.Decision")]
+public sealed record Decision(
+    [property: Id(0)] bool Allowed,
+    [property: Id(1)] IReadOnlyList<DecisionReason> Reasons,
+    [property: Id(2)] DateTimeOffset? NextAllowedAt,
+    [property: Id(3)] IReadOnlyList<string> TimeZones,
+    [property: Id(4)] string RuleSetVersion);

@@ -1,0 +1,118 @@
+using CxContact.Core.Compliance;
+using CxContact.Server.Platform.Hosting;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace CxContact.Server.Compliance;
+
+/// <summary>
+/// Call attempts: written to PostgreSQL (the truth) and to Redis sorted sets per phone, contact and client id (score =
+/// time), which the validation hot path reads as rolling windows without touching PostgreSQL.
+/// </summary>
+public sealed class AttemptHistory(NpgsqlDataSource db, IConnectionMultiplexer redis, PlatformSettings settings)
+{
+    /// <summary>The longest window any rule counts over (Reg F: 7 days), with a day to spare; older entries are trimmed.</summary>
+    public static readonly TimeSpan Horizon = TimeSpan.FromDays(8);
+
+    public sealed record Attempt(Guid TenantId, DateTimeOffset At, string? Phone, string? ContactId, string? ClientId, string? CampaignId, string? Result, string Source,
+        Guid? AttemptId = null);
+
+    /// <summary>Records an attempt (a dial); a later result for the same attempt id replaces its result, keeping its time.</summary>
+    public async Task RecordAsync(Attempt a, CancellationToken ct)
+    {
+        var id = a.AttemptId ?? Guid.CreateVersion7();
+        DateTimeOffset at;
+        await using (var cmd = db.CreateCommand("""
+            INSERT INTO call_attempts (tenant_id, attempt_id, at, phone, contact_id, client_id, campaign_id, result, source)
+            VALUES (@t, @i, @at, @p, @c, @k, @camp, @r, @s)
+            ON CONFLICT (attempt_id) DO UPDATE SET result = coalesce(excluded.result, call_attempts.result)
+            WHERE call_attempts.tenant_id = excluded.tenant_id
+            RETURNING at
+            """))
+        {
+            cmd.Parameters.AddWithValue("t", a.TenantId);
+            cmd.Parameters.AddWithValue("i", id);
+            cmd.Parameters.AddWithValue("at", a.At);
+            cmd.Parameters.AddWithValue("p", NpgsqlTypes.NpgsqlDbType.Text, (object?)a.Phone ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("c", NpgsqlTypes.NpgsqlDbType.Text, (object?)a.ContactId ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("k", NpgsqlTypes.NpgsqlDbType.Text, (object?)a.ClientId ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("camp", NpgsqlTypes.NpgsqlDbType.Text, (object?)a.CampaignId ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("r", NpgsqlTypes.NpgsqlDbType.Text, (object?)a.Result ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("s", a.Source);
+            // A result for a known attempt keeps the attempt's own time: that is when the call was made.
+            at = await cmd.ExecuteScalarAsync(ct) is DateTime stored ? new DateTimeOffset(DateTime.SpecifyKind(stored, DateTimeKind.Utc)) : a.At;
+        }
+
+        var member = $"{id:N}|{a.Result}";
+        var score = at.ToUnixTimeMilliseconds();
+        var oldest = (at - Horizon).ToUnixTimeMilliseconds();
+        var redisDb = redis.GetDatabase();
+        var keys = Keys(a.TenantId, a.CampaignId, a.Phone, a.ContactId, a.ClientId).ToList();
+        if (a.AttemptId is not null)
+        {
+            // One member per attempt: a result replaces the same attempt's earlier member (found by its time).
+            var prefix = $"{id:N}|";
+            foreach (var key in keys)
+                foreach (var old in await redisDb.SortedSetRangeByScoreAsync(key, score, score))
+                    if (old.ToString().StartsWith(prefix, StringComparison.Ordinal)) await redisDb.SortedSetRemoveAsync(key, old);
+        }
+        var batch = redisDb.CreateBatch();
+        var writes = new List<Task>();
+        foreach (var key in keys)
+        {
+            writes.Add(batch.SortedSetAddAsync(key, member, score));
+            writes.Add(batch.SortedSetRemoveRangeByScoreAsync(key, double.NegativeInfinity, oldest));
+            writes.Add(batch.KeyExpireAsync(key, Horizon));
+        }
+        batch.Execute();
+        await Task.WhenAll(writes);
+    }
+
+    /// <summary>Attempts within the horizon for phone, contact and client id, tenant-wide and within the campaign.</summary>
+    public async Task<AttemptWindows> ReadAsync(Guid tenantId, string? campaignId, string? phone, string? contactId, string? clientId, DateTimeOffset at)
+    {
+        var min = (at - Horizon).ToUnixTimeMilliseconds();
+        var max = at.ToUnixTimeMilliseconds();
+        var db = redis.GetDatabase();
+        var batch = db.CreateBatch();
+        Task<SortedSetEntry[]>? Read(RedisKey? key) =>
+            key is { } k ? batch.SortedSetRangeByScoreWithScoresAsync(k, min, max) : null;
+        var reads = new[]
+        {
+            Read(phone is null ? null : (RedisKey?)Key(tenantId, null, "phone", phone)),
+            Read(contactId is null ? null : (RedisKey?)Key(tenantId, null, "contact", contactId)),
+            Read(clientId is null ? null : (RedisKey?)Key(tenantId, null, "client", clientId)),
+            Read(phone is null || campaignId is null ? null : (RedisKey?)Key(tenantId, campaignId, "phone", phone)),
+            Read(contactId is null || campaignId is null ? null : (RedisKey?)Key(tenantId, campaignId, "contact", contactId)),
+            Read(clientId is null || campaignId is null ? null : (RedisKey?)Key(tenantId, campaignId, "client", clientId)),
+        };
+        batch.Execute();
+        var results = new IReadOnlyList<AttemptRecord>[reads.Length];
+        for (var i = 0; i < reads.Length; i++)
+            results[i] = reads[i] is { } t ? (await t).Select(ToRecord).ToList() : [];
+        return new AttemptWindows(results[0], results[1], results[2], results[3], results[4], results[5]);
+    }
+
+    private IEnumerable<RedisKey> Keys(Guid tenantId, string? campaignId, string? phone, string? contactId, string? clientId)
+    {
+        foreach (var campaign in campaignId is null ? new string?[] { null } : [null, campaignId])
+        {
+            if (phone is not null) yield return Key(tenantId, campaign, "phone", phone);
+            if (contactId is not null) yield return Key(tenantId, campaign, "contact", contactId);
+            if (clientId is not null) yield return Key(tenantId, campaign, "client", clientId);
+        }
+    }
+
+    private RedisKey Key(Guid tenantId, string? campaignId, string kind, string value) =>
+        campaignId is null
+            ? $"{settings.RedisPrefix}att:{tenantId:N}:{kind}:{value}"
+            : $"{settings.RedisPrefix}att:{tenantId:N}:c:{campaignId}:{kind}:{value}";
+
+    private static AttemptRecord ToRecord(SortedSetEntry e)
+    {
+        var member = e.Element.ToString();
+        var bar = member.IndexOf('|');
+        var result = bar >= 0 && bar < member.Length - 1 ? member[(bar + 1)..] : null;
+        return new AttemptRecord(DateTimeOffset.FromUnixTimeMilliseconds((long)e.Score), result);
+    }
+}

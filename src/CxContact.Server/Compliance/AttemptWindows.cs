@@ -1,0 +1,8 @@
+using CxContact.Core.Compliance;
+
+namespace CxContact.Server.Compliance;
+
+/// <summary>Recent attempts for one subject: tenant-wide and within the campaign, by phone, contact and client id.</summary>
+public sealed record AttemptWindows(
+    IReadOnlyList<AttemptRecord> Phone, IReadOnlyList<AttemptRecord> Contact, IReadOnlyList<AttemptRecord> ClientId,
+    IReadOnlyList<AttemptRecord> CampaignPhone, IReadOnlyList<AttemptRecord> CampaignContact, IReadOnlyList<AttemptRecord> CampaignClientId);

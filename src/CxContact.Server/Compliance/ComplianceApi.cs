@@ -1,0 +1,91 @@
+using System.Text.Json;
+using CxContact.Core.Tenancy;
+using CxContact.Server.Api;
+using CxContact.Server.Platform.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CxContact.Server.Compliance;
+
+/// <summary>
+/// /api/v1/compliance: pre-dial decisions (one, or a batch of up to 10,000), "when may I call", and attempts.
+/// Every decision is explained: the rules that denied, with details, and the next time it would be allowed.
+/// </summary>
+public static class ComplianceApi
+{
+    public const int MaxBatch = 10_000;
+    public sealed record BatchRequest(IReadOnlyList<ValidationRequest>? Items);
+    public sealed record BatchResult(IReadOnlyList<ValidationResult> Results);
+    public sealed record AttemptRequest(string? Phone, string? Email, string? ClientId, string? ContactId, string? CampaignId, string? Result, DateTimeOffset? At, Guid? AttemptId);
+
+    public static void MapComplianceApi(this RouteGroupBuilder v1)
+    {
+        var g = v1.MapGroup("/compliance").WithTags("Compliance").RequireAuthorization(Policies.Dialer);
+
+        g.MapPost("/validate", async Task<Results<Ok<ValidationResult>, ValidationProblem>> (ValidationRequest body, HttpContext http,
+            AttemptPreparer preparer, ComplianceValidator validator, IGrainFactory grains, CancellationToken ct) =>
+        {
+            var caller = Caller.From(http.User);
+            var errors = new FieldErrors();
+            var prepared = preparer.Prepare(body, await DefaultCountryAsync(grains, caller), errors);
+            if (prepared is null) return errors.ToProblem();
+            return TypedResults.Ok(ValidationResult.From(await validator.DecideAsync(caller.TenantId, prepared, ct)));
+        }).WithSummary("Decide one attempt: allow or deny, every rule that denied, and nextAllowedAt");
+
+        g.MapPost("/validate-batch", async Task<Results<Ok<BatchResult>, ValidationProblem>> (BatchRequest body, HttpContext http,
+            AttemptPreparer preparer, ComplianceValidator validator, IGrainFactory grains, CancellationToken ct) =>
+        {
+            var errors = new FieldErrors();
+            if (body.Items is null || body.Items.Count == 0) return errors.Add("items", "is required: 1 to 10,000 attempts").ToProblem();
+            if (body.Items.Count > MaxBatch) return errors.Add("items", $"has {body.Items.Count} attempts; at most {MaxBatch} per call").ToProblem();
+            var caller = Caller.From(http.User);
+            var country = await DefaultCountryAsync(grains, caller);
+            var prepared = body.Items.Select((item, i) => preparer.Prepare(item ?? new ValidationRequest(null, null, null, null, null, null, null), country, errors, $"items[{i}].")).ToList();
+            if (errors.Any) return errors.ToProblem();
+            var results = new ValidationResult[prepared.Count];
+            // Bounded parallelism: each decision is a couple of Redis round trips, so overlap them.
+            await Parallel.ForEachAsync(Enumerable.Range(0, prepared.Count), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct },
+                async (i, token) => results[i] = ValidationResult.From(await validator.DecideAsync(caller.TenantId, prepared[i]!, token)));
+            return TypedResults.Ok(new BatchResult(results));
+        }).WithSummary("Decide up to 10,000 attempts; results come back in the same order");
+
+        g.MapGet("/when", async Task<Results<Ok<ValidationResult>, ValidationProblem>> (HttpContext http, AttemptPreparer preparer,
+            ComplianceValidator validator, IGrainFactory grains, CancellationToken ct, string? phone, string? channel, string? tz, string? postalCode,
+            string? dialingMode, string? campaignId, DateTimeOffset? at) =>
+        {
+            var caller = Caller.From(http.User);
+            var errors = new FieldErrors();
+            var request = new ValidationRequest(phone, null, channel, dialingMode, campaignId,
+                new ValidationContact(null, null, postalCode, null, null, tz, null, null), at);
+            var prepared = preparer.Prepare(request, await DefaultCountryAsync(grains, caller), errors);
+            if (prepared is null) return errors.ToProblem();
+            return TypedResults.Ok(ValidationResult.From(await validator.DecideAsync(caller.TenantId, prepared, ct)));
+        }).WithSummary("When can this number next be called, and why not now");
+
+        g.MapPost("/attempts", async Task<Results<NoContent, ValidationProblem>> (AttemptRequest body, HttpContext http, AttemptHistory history,
+            TimeProvider clock, CancellationToken ct) =>
+        {
+            var errors = new FieldErrors();
+            var phone = NormalisePhone(body.Phone, errors, "phone");
+            if (phone is null && body.Email is null && body.ClientId is null && body.ContactId is null)
+                errors.Add("phone", "an attempt needs a phone, email, client id or contact id");
+            if (errors.Any) return errors.ToProblem();
+            await history.RecordAsync(new AttemptHistory.Attempt(Caller.From(http.User).TenantId, body.At ?? clock.GetUtcNow(), phone ?? body.Email?.Trim().ToLowerInvariant(),
+                body.ContactId, body.ClientId, body.CampaignId, body.Result, "api", body.AttemptId), ct);
+            return TypedResults.NoContent();
+        }).WithSummary("Record an attempt (and its result); it counts toward attempt limits at once");
+    }
+
+    private static readonly Core.Phones.PhoneNormalizer Phones = new();
+
+    internal static string? NormalisePhone(string? raw, FieldErrors errors, string field, string country = "US")
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return null;
+        var r = Phones.Normalize(raw, country);
+        if (r.Ok) return r.Phone!.E164;
+        errors.Add(field, $"\"{Core.Lists.CustomValues.Clip(raw)}\" {r.Error}");
+        return null;
+    }
+
+    internal static async Task<string> DefaultCountryAsync(IGrainFactory grains, Caller caller) =>
+        caller.IsSystemAdmin ? "US" : (await grains.GetGrain<ITenantGrain>(caller.TenantId).GetSettingsAsync()).DefaultCountry;
+}

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using CxContact.Core.Compliance;
+using CxContact.Server.Suppression;
+using Microsoft.Extensions.Caching.Memory;
+using StackExchange.Redis;
+
+namespace CxContact.Server.Compliance;
+
+/// <summary>
+/// The decision: suppression (Redis index), attempt windows (Redis), then the rule set, for one prepared attempt.
+/// The hot path reads Redis and memory only; which lists apply to a tenant or campaign is cached for a few seconds,
+/// and the audit row is queued, not written. If Redis (or the rule set) cannot be read, the answer is deny with
+/// the reason compliance-unavailable: fail closed.
+/// </summary>
+public sealed class ComplianceValidator(
+    SuppressionIndex suppression, SuppressionListStore lists, AttemptHistory attempts, DecisionAudit audit, IMemoryCache cache,
+    TimeProvider clock, ILogger<ComplianceValidator> log)
+{
+    public static readonly TimeSpan ListCacheFor = TimeSpan.FromSeconds(10);
+    private static readonly Lazy<ComplianceEvaluator?> Evaluator = new(() =>
+    {
+        try { return new ComplianceEvaluator(RuleSets.Default); }
+        catch (Exception) { return null; } // the shipped rule set failed to load: every decision is "unavailable"
+    });
+
+    public async Task<Decision> DecideAsync(Guid tenantId, PreparedAttempt a, CancellationToken ct)
+    {
+        var evaluator = Evaluator.Value;
+        Decision decision;
+        if (evaluator is null) decision = ComplianceEvaluator.Unavailable("the rule set could not be loaded", "unknown");
+        else
+        {
+            try { decision = await DecideAsync(evaluator, tenantId, a, ct); }
+            catch (Exception e) when (e is RedisException or RedisTimeoutException or SuppressionIndexUnavailableException or TimeoutException or Npgsql.NpgsqlException)
+            {
+                log.LogWarning("Compliance unavailable: {Error}", e.Message);
+                decision = ComplianceEvaluator.Unavailable($"the suppression index or attempt history cannot be read ({e.GetType().Name})", RuleSets.Default.VersionTag);
+            }
+        }
+        audit.Add(new DecisionAudit.Entry(tenantId, a.At, clock.GetUtcNow(), a.Subject, decision.Allowed, decision.Reasons.Select(r => r.Rule).Distinct().ToArray(),
+            decision.RuleSetVersion, JsonSerializer.Serialize(a, JsonSerializerOptions.Web), JsonSerializer.Serialize(decision, JsonSerializerOptions.Web)));
+        return decision;
+    }
+
+    private async Task<Decision> DecideAsync(ComplianceEvaluator evaluator, Guid tenantId, PreparedAttempt a, CancellationToken ct)
+    {
+        var listIds = await ListsAsync(tenantId, a.CampaignId, ct);
+        var hitTask = listIds.Count == 0 ? Task.FromResult<Core.Suppression.SuppressionHit?>(null)
+            : suppression.FindAsync(tenantId, listIds, a.E164, a.Email, a.ClientId, a.At);
+        var windowsTask = attempts.ReadAsync(tenantId, a.CampaignId, a.E164 ?? a.Email, a.ContactId, a.ClientId, a.At);
+        var hit = await hitTask;
+        var windows = await windowsTask;
+
+        // Attempt limits are counted tenant-wide: a campaign-scoped limit then counts more attempts than it would
+        // need to, which can only deny earlier, never allow a call the law forbids.
+        var decision = evaluator.Evaluate(new ComplianceInput
+        {
+            At = a.At, Channel = a.Channel, DialingMode = a.DialingMode, Country = a.Country, Region = a.Region, TimeZones = a.TimeZones,
+            DeviceType = a.DeviceType, AutodialMobileConsent = a.AutodialMobileConsent,
+            PhoneAttempts = windows.Phone, ContactAttempts = windows.Contact, ClientIdAttempts = windows.ClientId,
+        });
+        if (hit is null) return decision;
+        var reason = new DecisionReason("suppressed", $"the {hit.Type} {hit.Value} is on suppression list {hit.ListId}");
+        return decision with { Allowed = false, Reasons = [reason, .. decision.Reasons], NextAllowedAt = null };
+    }
+
+    private async Task<IReadOnlyList<Guid>> ListsAsync(Guid tenantId, string? campaignId, CancellationToken ct)
+    {
+        Guid? campaign = Guid.TryParse(campaignId, out var c) ? c : null;
+        return (await cache.GetOrCreateAsync(("suppression-lists", tenantId, campaign), async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = ListCacheFor;
+            return await lists.ListsForCampaignAsync(tenantId, campaign, ct);
+        }))!;
+    }
+}

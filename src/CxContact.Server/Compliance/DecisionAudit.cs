@@ -1,0 +1,99 @@
+using System.Threading.Channels;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CxContact.Server.Compliance;
+
+/// <summary>
+/// Every decision goes to compliance_decisions, but never on the hot path: decisions are queued in memory and
+/// written in batches with COPY. On shutdown the queue is drained before the process exits, so none are lost.
+/// </summary>
+public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> log) : BackgroundService
+{
+    public const int BatchSize = 2000;
+    public sealed record Entry(Guid TenantId, DateTimeOffset At, DateTimeOffset DecidedAt, string Subject, bool Allowed, string[] Rules,
+        string RuleSet, string InputJson, string DecisionJson);
+
+    // Unbounded on purpose: dropping an audit row is worse than holding memory while PostgreSQL is slow.
+    private readonly Channel<Entry> _queue = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = true });
+
+    private long _added, _written;
+
+    public void Add(Entry entry)
+    {
+        Interlocked.Increment(ref _added);
+        _queue.Writer.TryWrite(entry);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        var batch = new List<Entry>(BatchSize);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stopping))
+            {
+                while (batch.Count < BatchSize && _queue.Reader.TryRead(out var e)) batch.Add(e);
+                await WriteAsync(batch, stopping);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested) { /* drained in StopAsync */ }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        _queue.Writer.TryComplete();
+        var batch = new List<Entry>(BatchSize);
+        while (_queue.Reader.TryRead(out var e))
+        {
+            batch.Add(e);
+            if (batch.Count == BatchSize) await WriteAsync(batch, CancellationToken.None);
+        }
+        await WriteAsync(batch, CancellationToken.None);
+    }
+
+    private async Task WriteAsync(List<Entry> batch, CancellationToken ct)
+    {
+        if (batch.Count == 0) return;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var conn = await db.OpenConnectionAsync(ct);
+                await using var copy = await conn.BeginBinaryImportAsync(
+                    "COPY compliance_decisions (tenant_id, decision_id, at, decided_at, subject, allowed, rules, rule_set, input, decision) FROM STDIN (FORMAT BINARY)", ct);
+                foreach (var e in batch)
+                {
+                    await copy.StartRowAsync(ct);
+                    await copy.WriteAsync(e.TenantId, NpgsqlDbType.Uuid, ct);
+                    await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
+                    await copy.WriteAsync(e.At, NpgsqlDbType.TimestampTz, ct);
+                    await copy.WriteAsync(e.DecidedAt, NpgsqlDbType.TimestampTz, ct);
+                    await copy.WriteAsync(e.Subject, NpgsqlDbType.Text, ct);
+                    await copy.WriteAsync(e.Allowed, NpgsqlDbType.Boolean, ct);
+                    await copy.WriteAsync(e.Rules, NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+                    await copy.WriteAsync(e.RuleSet, NpgsqlDbType.Text, ct);
+                    await copy.WriteAsync(e.InputJson, NpgsqlDbType.Jsonb, ct);
+                    await copy.WriteAsync(e.DecisionJson, NpgsqlDbType.Jsonb, ct);
+                }
+                await copy.CompleteAsync(ct);
+                Interlocked.Add(ref _written, batch.Count);
+                batch.Clear();
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException && attempt < 5)
+            {
+                log.LogWarning("Writing {Count} audit rows failed ({Error}); retrying", batch.Count, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(attempt), CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>For tests and shutdown checks: waits until everything queued so far is written.</summary>
+    public async Task FlushAsync(TimeSpan timeout)
+    {
+        var target = Interlocked.Read(ref _added);
+        var deadline = DateTime.UtcNow + timeout;
+        while (Interlocked.Read(ref _written) < target && DateTime.UtcNow < deadline) await Task.Delay(20);
+    }
+}

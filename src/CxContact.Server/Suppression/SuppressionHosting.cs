@@ -1,0 +1,19 @@
+using CxContact.Core.Suppression;
+using CxContact.Server.Platform.Hosting;
+using StackExchange.Redis;
+
+namespace CxContact.Server.Suppression;
+
+/// <summary>Suppression lists: the registry and entries in PostgreSQL, the lookup index in Redis.</summary>
+public static class SuppressionHosting
+{
+    public static void AddCxSuppression(this IServiceCollection services, PlatformSettings settings)
+    {
+        services.AddSingleton<SuppressionListStore>();
+        services.AddSingleton(sp => new SuppressionIndex(sp.GetRequiredService<IConnectionMultiplexer>(), settings.RedisPrefix));
+        services.AddSingleton<SuppressionValueNormalizer>();
+        services.AddSingleton<SuppressionRebuilder>();
+        // One silo checking is enough and the campaign role owns list work (as for contact-list imports).
+        if (settings.Has(SiloRoles.Campaign)) services.AddHostedService<SuppressionStartupCheck>();
+    }
+}

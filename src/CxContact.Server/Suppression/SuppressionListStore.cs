@@ -1,0 +1,228 @@
+using System.Runtime.CompilerServices;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CxContact.Server.Suppression;
+
+/// <summary>SQL for the suppression list registry and each list's partition of suppression_entries.</summary>
+public sealed class SuppressionListStore(NpgsqlDataSource db)
+{
+    /// <summary>The partition's table name: derived from the list id only, so no user text ever reaches DDL.</summary>
+    public static string PartitionName(Guid listId) => "suppression_entries_" + listId.ToString("N");
+
+    public async Task CreateAsync(Guid tenantId, Guid listId, string name, string scope, IReadOnlyList<Guid> campaignIds, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var cmd = new NpgsqlCommand(
+            "INSERT INTO suppression_lists (tenant_id, list_id, name, scope, campaign_ids) VALUES (@t, @l, @n, @s, @c)", conn, tx))
+        {
+            cmd.Parameters.AddWithValue("t", tenantId);
+            cmd.Parameters.AddWithValue("l", listId);
+            cmd.Parameters.AddWithValue("n", name);
+            cmd.Parameters.AddWithValue("s", scope);
+            cmd.Parameters.AddWithValue("c", campaignIds.ToArray());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await using (var cmd = new NpgsqlCommand(
+            $"CREATE TABLE {PartitionName(listId)} PARTITION OF suppression_entries FOR VALUES IN ('{listId}')", conn, tx))
+            await cmd.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task UpdateAsync(Guid listId, string name, string scope, IReadOnlyList<Guid> campaignIds, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("UPDATE suppression_lists SET name = @n, scope = @s, campaign_ids = @c WHERE list_id = @l");
+        cmd.Parameters.AddWithValue("l", listId);
+        cmd.Parameters.AddWithValue("n", name);
+        cmd.Parameters.AddWithValue("s", scope);
+        cmd.Parameters.AddWithValue("c", campaignIds.ToArray());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Marks the list deleted and drops its entries in one transaction.</summary>
+    public async Task DeleteAsync(Guid listId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var cmd = new NpgsqlCommand("UPDATE suppression_lists SET deleted_at = now() WHERE list_id = @l", conn, tx))
+        {
+            cmd.Parameters.AddWithValue("l", listId);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await using (var cmd = new NpgsqlCommand($"DROP TABLE IF EXISTS {PartitionName(listId)}", conn, tx))
+            await cmd.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<(Guid Id, string Name, string Scope, DateTimeOffset CreatedAt)>> ListAsync(Guid tenantId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(
+            "SELECT list_id, name, scope, created_at FROM suppression_lists WHERE tenant_id = @t AND deleted_at IS NULL ORDER BY created_at, list_id");
+        cmd.Parameters.AddWithValue("t", tenantId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<(Guid, string, string, DateTimeOffset)>();
+        while (await r.ReadAsync(ct)) list.Add((r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetFieldValue<DateTimeOffset>(3)));
+        return list;
+    }
+
+    /// <summary>Every live list of every tenant, for the start-up check of index versions.</summary>
+    public async Task<IReadOnlyList<(Guid TenantId, Guid ListId)>> AllLiveAsync(CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT tenant_id, list_id FROM suppression_lists WHERE deleted_at IS NULL");
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<(Guid, Guid)>();
+        while (await r.ReadAsync(ct)) list.Add((r.GetGuid(0), r.GetGuid(1)));
+        return list;
+    }
+
+    /// <summary>
+    /// The lists that apply to a campaign: the tenant-wide ones and those naming it (or only tenant-wide ones when
+    /// no campaign is given). For the Compliance Manager, which caches the answer rather than asking per call.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> ListsForCampaignAsync(Guid tenantId, Guid? campaignId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT list_id FROM suppression_lists
+            WHERE tenant_id = @t AND deleted_at IS NULL AND (scope = 'tenant' OR (@c::uuid IS NOT NULL AND @c = ANY (campaign_ids)))
+            ORDER BY created_at, list_id
+            """);
+        cmd.Parameters.AddWithValue("t", tenantId);
+        cmd.Parameters.AddWithValue("c", NpgsqlDbType.Uuid, (object?)campaignId ?? DBNull.Value);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<Guid>();
+        while (await r.ReadAsync(ct)) list.Add(r.GetGuid(0));
+        return list;
+    }
+
+    /// <summary>
+    /// Inserts or updates entries (a value already on the list takes the new dates and source) in one statement.
+    /// Returns how many were new. The caller has removed duplicates within the batch.
+    /// </summary>
+    public async Task<long> UpsertAsync(Guid tenantId, Guid listId, IReadOnlyList<SuppressionEntry> entries, CancellationToken ct)
+    {
+        if (entries.Count == 0) return 0;
+        await using var cmd = db.CreateCommand("""
+            INSERT INTO suppression_entries (tenant_id, list_id, type, value, starts_at, expires_at, source)
+            SELECT @t, @l, e.type, e.value, e.starts_at, e.expires_at, e.source
+            FROM unnest(@types, @values, @starts, @expires, @sources) AS e (type, value, starts_at, expires_at, source)
+            ON CONFLICT (list_id, type, value) DO UPDATE
+                SET starts_at = excluded.starts_at, expires_at = excluded.expires_at, source = excluded.source
+            RETURNING (xmax = 0)
+            """);
+        cmd.Parameters.AddWithValue("t", tenantId);
+        cmd.Parameters.AddWithValue("l", listId);
+        cmd.Parameters.AddWithValue("types", entries.Select(e => e.Type).ToArray());
+        cmd.Parameters.AddWithValue("values", entries.Select(e => e.Value).ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter("starts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+            { Value = entries.Select(e => e.StartsAt?.UtcDateTime).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("expires", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+            { Value = entries.Select(e => e.ExpiresAt?.UtcDateTime).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("sources", NpgsqlDbType.Array | NpgsqlDbType.Text)
+            { Value = entries.Select(e => e.Source).ToArray() });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        long inserted = 0;
+        while (await r.ReadAsync(ct)) if (r.GetBoolean(0)) inserted++;
+        return inserted;
+    }
+
+    public async Task<bool> RemoveAsync(Guid tenantId, Guid listId, string type, string value, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("DELETE FROM suppression_entries WHERE tenant_id = @t AND list_id = @l AND type = @ty AND value = @v");
+        cmd.Parameters.AddWithValue("t", tenantId);
+        cmd.Parameters.AddWithValue("l", listId);
+        cmd.Parameters.AddWithValue("ty", type);
+        cmd.Parameters.AddWithValue("v", value);
+        return await cmd.ExecuteNonQueryAsync(ct) > 0;
+    }
+
+    /// <summary>Entries in (type, value) order, keyset-paged; optionally one type, optionally one exact value.</summary>
+    public async Task<IReadOnlyList<SuppressionEntry>> PageAsync(Guid tenantId, Guid listId, string? type, string? value,
+        (string Type, string Value)? after, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT type, value, starts_at, expires_at, source, created_at FROM suppression_entries
+            WHERE tenant_id = @t AND list_id = @l
+              AND (@type::text IS NULL OR type = @type)
+              AND (@value::text IS NULL OR value = @value)
+              AND (@at::text IS NULL OR (type, value) > (@at, @av))
+            ORDER BY type, value LIMIT @limit
+            """);
+        cmd.Parameters.AddWithValue("t", tenantId);
+        cmd.Parameters.AddWithValue("l", listId);
+        cmd.Parameters.AddWithValue("type", NpgsqlDbType.Text, (object?)type ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("value", NpgsqlDbType.Text, (object?)value ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("at", NpgsqlDbType.Text, (object?)after?.Type ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("av", NpgsqlDbType.Text, (object?)after?.Value ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("limit", limit);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var rows = new List<SuppressionEntry>(limit);
+        while (await r.ReadAsync(ct)) rows.Add(Read(r));
+        return rows;
+    }
+
+    /// <summary>Exact counts by type, and how many of them have expired (still stored until a purge).</summary>
+    public async Task<(Dictionary<string, long> ByType, long Expired)> CountAsync(Guid tenantId, Guid listId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT type, count(*), count(*) FILTER (WHERE expires_at <= @now) FROM suppression_entries
+            WHERE tenant_id = @t AND list_id = @l GROUP BY type
+            """);
+        cmd.Parameters.AddWithValue("t", tenantId);
+        cmd.Parameters.AddWithValue("l", listId);
+        cmd.Parameters.AddWithValue("now", now);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var byType = Core.Suppression.SuppressionEntryType.All.ToDictionary(t => t, _ => 0L);
+        long expired = 0;
+        while (await r.ReadAsync(ct))
+        {
+            byType[r.GetString(0)] = r.GetInt64(1);
+            expired += r.GetInt64(2);
+        }
+        return (byType, expired);
+    }
+
+    /// <summary>
+    /// Every entry of the list from one statement, so from one snapshot, streamed: a list of any size is never held
+    /// in memory. The rebuild relies on the snapshot being taken when the first row is asked for.
+    /// </summary>
+    public async IAsyncEnumerable<SuppressionEntry> StreamAsync(Guid tenantId, Guid listId, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand("""
+            SELECT type, value, starts_at, expires_at, source, created_at FROM suppression_entries
+            WHERE tenant_id = @t AND list_id = @l ORDER BY type, value
+            """, conn) { CommandTimeout = 0 };
+        cmd.Parameters.AddWithValue("t", tenantId);
+        cmd.Parameters.AddWithValue("l", listId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) yield return Read(r);
+    }
+
+    /// <summary>
+    /// Deletes up to <paramref name="batch"/> entries that expired by <paramref name="now"/> and returns them, so the
+    /// caller can drop each batch from the index before asking for the next: a huge purge never sits in memory.
+    /// </summary>
+    public async Task<IReadOnlyList<SuppressionEntry>> PurgeExpiredBatchAsync(Guid tenantId, Guid listId, DateTimeOffset now, int batch, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"""
+            DELETE FROM {PartitionName(listId)} WHERE ctid = ANY (ARRAY(
+                SELECT ctid FROM {PartitionName(listId)} WHERE tenant_id = @t AND expires_at <= @now LIMIT @n))
+            RETURNING type, value, starts_at, expires_at, source, created_at
+            """);
+        cmd.Parameters.AddWithValue("t", tenantId);
+        cmd.Parameters.AddWithValue("now", now);
+        cmd.Parameters.AddWithValue("n", batch);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var rows = new List<SuppressionEntry>();
+        while (await r.ReadAsync(ct)) rows.Add(Read(r));
+        return rows;
+    }
+
+    private static SuppressionEntry Read(NpgsqlDataReader r) => new(
+        r.GetString(0), r.GetString(1),
+        r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2),
+        r.IsDBNull(3) ? null : r.GetFieldValue<DateTimeOffset>(3),
+        r.IsDBNull(4) ? null : r.GetString(4),
+        r.GetFieldValue<DateTimeOffset>(5));
+}

@@ -1,0 +1,38 @@
+using CxContact.Core.Suppression;
+
+namespace CxContact.Server.Suppression;
+
+/// <summary>
+/// At start, rebuilds every list whose index is missing or carries another version than its grain expects (Redis
+/// was flushed or restored from an old snapshot). Until then lookups on such a list fail closed.
+/// </summary>
+public sealed class SuppressionStartupCheck(IGrainFactory grains, SuppressionListStore store, SuppressionIndex index,
+    SuppressionRebuilder rebuilder, IHostApplicationLifetime lifetime, ILogger<SuppressionStartupCheck> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        // This service is registered before the silo, so it starts first: wait until the whole host (silo included) is up.
+        var started = new TaskCompletionSource();
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        await using (ct.Register(() => started.TrySetCanceled(ct)))
+            await started.Task;
+        try
+        {
+            foreach (var (tenantId, listId) in await store.AllLiveAsync(ct))
+            {
+                var info = await grains.GetGrain<ISuppressionListGrain>(listId, tenantId.ToString()).GetAsync();
+                if (info is null) continue;
+                var stamp = await index.VersionAsync(tenantId, listId);
+                if (stamp == info.IndexVersion && info.RebuildingTo is null) continue;
+                log.LogWarning("Suppression index of list {ListId} has version {Stamp}, expected {Expected}; rebuilding",
+                    listId, stamp?.ToString() ?? "(none)", info.IndexVersion);
+                await rebuilder.RebuildAsync(tenantId, listId, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { /* shutting down */ }
+        catch (Exception e)
+        {
+            log.LogError(e, "The start-up check of suppression indexes failed; stale lists keep failing closed until rebuilt");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Text.Json;
+using CxContact.Server.Tests.Infrastructure;
+using Npgsql;
+
+namespace CxContact.Server.Tests.Compliance;
+
+/// <summary>Pre-dial decisions over HTTP: explained, audited, fed by attempt history, refusing bad input by name.</summary>
+public sealed class ComplianceApiTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    private async Task<HttpClient> TenantAsync()
+    {
+        var created = await HttpAssert.Json(await api.Admin().PostJson("/api/v1/tenants", new { name = "Compliance " + Guid.NewGuid().ToString("N")[..8] }), HttpStatusCode.Created);
+        return api.Client(created.GetProperty("adminKey").GetProperty("key").GetString()!);
+    }
+
+    private static async Task<JsonElement> Validate(HttpClient c, object body) =>
+        await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", body), HttpStatusCode.OK);
+
+    [Fact]
+    public async Task Inside_the_window_is_allowed_and_outside_is_denied_with_the_next_allowed_time()
+    {
+        var c = await TenantAsync();
+        // 415 is San Francisco: 2026-12-02 20:00Z is noon Pacific time.
+        var noon = await Validate(c, new { phone = "+1 415 555 2671", channel = "voice", at = "2026-12-02T20:00:00Z" });
+        Assert.Equal("allow", noon.GetProperty("decision").GetString());
+        Assert.Equal("America/Los_Angeles", noon.GetProperty("timeZones")[0].GetString());
+
+        // 14:00Z is 06:00 Pacific: denied until 08:00 Pacific = 16:00Z.
+        var early = await Validate(c, new { phone = "4155552671", at = "2026-12-02T14:00:00Z" });
+        Assert.Equal("deny", early.GetProperty("decision").GetString());
+        Assert.Contains(early.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("rule").GetString() == "us-federal-hours");
+        Assert.Equal(DateTimeOffset.Parse("2026-12-02T16:00:00Z"), early.GetProperty("nextAllowedAt").GetDateTimeOffset());
+        Assert.False(string.IsNullOrEmpty(early.GetProperty("ruleSetVersion").GetString()));
+    }
+
+    [Fact]
+    public async Task Florida_allows_three_attempts_in_24_hours_and_the_window_slides()
+    {
+        var c = await TenantAsync();
+        const string phone = "+13055550123"; // Miami
+        var first = DateTimeOffset.Parse("2026-12-02T15:00:00Z"); // 10:00 Eastern
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.NoContent, (await c.PostJson("/api/v1/compliance/attempts", new { phone, at = first.AddHours(i), result = "no-answer" })).StatusCode);
+
+        var fourth = await Validate(c, new { phone, at = first.AddHours(3) });
+        Assert.Equal("deny", fourth.GetProperty("decision").GetString());
+        Assert.Contains(fourth.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("rule").GetString() == "us-fl-3-per-24h");
+        Assert.Equal(first.AddHours(24), fourth.GetProperty("nextAllowedAt").GetDateTimeOffset());
+
+        var later = await Validate(c, new { phone, at = first.AddHours(24) });
+        Assert.Equal("allow", later.GetProperty("decision").GetString());
+    }
+
+    [Fact]
+    public async Task Bad_input_is_refused_by_field()
+    {
+        var c = await TenantAsync();
+        await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate", new { phone = "12" }), "phone");
+        await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate", new { email = "nope", channel = "email" }), "email");
+        await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate", new { phone = "4155552671", contact = new { tz = "Mars/Base" } }), "contact.tz");
+        await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate", new { phone = "4155552671", channel = "fax" }), "channel");
+        await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate", new { }), "phone");
+        var tooMany = Enumerable.Range(0, 10_001).Select(_ => new { phone = "4155552671" }).ToArray();
+        await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate-batch", new { items = tooMany }), "items");
+        await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate-batch", new { items = new object[] { new { phone = "4155552671" }, new { phone = "x" } } }), "items[1].phone");
+    }
+
+    [Fact]
+    public async Task A_batch_answers_in_order()
+    {
+        var c = await TenantAsync();
+        var batch = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate-batch", new
+        {
+            items = new object[]
+            {
+                new { phone = "4155552671", at = "2026-12-02T20:00:00Z" },
+                new { phone = "4155552671", at = "2026-12-02T14:00:00Z" },
+                new { phone = "2125550147", at = "2026-12-02T20:00:00Z" },
+            },
+        }), HttpStatusCode.OK);
+        Assert.Equal(["allow", "deny", "allow"], batch.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("decision").GetString()!).ToArray());
+    }
+
+    [Fact]
+    public async Task Ocs_validate_answers_200_or_409_and_history_counts_attempts()
+    {
+        var c = await TenantAsync();
+        var allowed = await c.PostAsync("/ocs/validate", Json(new Dictionary<string, object> { ["GSW_PHONE"] = "13055550188", ["GSW_TZ_NAME"] = "America/New_York", ["GSW_CAMPAIGN_NAME"] = "Renewals" }));
+        // Whatever the time now, the answer is a decision with reasons, as 200 (dial) or 409 (do not dial).
+        Assert.Contains(allowed.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict });
+
+        for (var i = 0; i < 3; i++)
+        {
+            var attempt = Guid.NewGuid().ToString();
+            Assert.Equal(HttpStatusCode.NoContent, (await c.PostAsync("/ocs/history", Json(new Dictionary<string, object>
+                { ["GSW_PHONE"] = "13055550188", ["GSW_OCS_SEQUENCE_NO"] = 0, ["GSW_CALL_ATTEMPT_GUID"] = attempt }))).StatusCode);
+            Assert.Equal(HttpStatusCode.NoContent, (await c.PostAsync("/ocs/history", Json(new Dictionary<string, object>
+                { ["GSW_PHONE"] = "13055550188", ["GSW_OCS_SEQUENCE_NO"] = 1, ["GSW_CALL_ATTEMPT_GUID"] = attempt, ["GSW_CALL_RESULT"] = "no-answer" }))).StatusCode);
+        }
+        var denied = await c.PostAsync("/ocs/validate", Json(new Dictionary<string, object> { ["GSW_PHONE"] = "13055550188", ["GSW_TZ_NAME"] = "America/New_York" }));
+        Assert.Equal(HttpStatusCode.Conflict, denied.StatusCode);
+        Assert.Contains("us-fl-3-per-24h", await denied.Content.ReadAsStringAsync());
+
+        await HttpAssert.FieldError(await c.PostAsync("/ocs/history", Json(new Dictionary<string, object> { ["GSW_PHONE"] = "13055550188", ["GSW_OCS_SEQUENCE_NO"] = 1 })), "GSW_CALL_ATTEMPT_GUID");
+        await HttpAssert.Problem(await api.Client().PostAsync("/ocs/validate", Json(new Dictionary<string, object>())), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Every_decision_is_audited()
+    {
+        var c = await TenantAsync();
+        const string phone = "+14155550177";
+        await Validate(c, new { phone, at = "2026-12-02T20:00:00Z" });
+        await Validate(c, new { phone, at = "2026-12-02T14:00:00Z" });
+        await using var db = NpgsqlDataSource.Create(api.Postgres);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        long n = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var cmd = db.CreateCommand("SELECT count(*) FROM compliance_decisions WHERE subject = @s");
+            cmd.Parameters.AddWithValue("s", phone);
+            if ((n = (long)(await cmd.ExecuteScalarAsync())!) >= 2) break;
+            await Task.Delay(100);
+        }
+        Assert.Equal(2, n);
+    }
+
+    private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
+}
