@@ -57,7 +57,7 @@ internal static partial class IsoDuration
     /// <summary>For explanations: "24 h", "7 days", "90 min".</summary>
     public static string Describe(TimeSpan value)
     {
-        if (value.Ticks % TimeSpan.TicksPerDay == 0 && value.TotalDays >= 2)
+        if (value.Ticks % TimeSpan.TicksPerDay == 0 && value.TotalDays >= 7)
             return $"{(long)value.TotalDays} days";
         if (value.Ticks % TimeSpan.TicksPerHour == 0)
             return $"{(long)value.TotalHours} h";

@@ -86,7 +86,7 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
 
     // Clears what an earlier, abandoned rebuild left behind, then announces the new one: from here on writers
     // write to both index versions.
-    private const string BeginScript = DropFunction + """
+    private const string BeginScript = DropFunction + "\n" + """
         local base = KEYS[1]
         local old = redis.call('GET', base .. 'building')
         if old then drop(base .. 'b' .. old .. ':') end
@@ -115,7 +115,7 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
         return 1
         """;
 
-    private const string AbortScript = DropFunction + """
+    private const string AbortScript = DropFunction + "\n" + """
         local base = KEYS[1]
         if redis.call('GET', base .. 'building') ~= ARGV[1] then return 0 end
         drop(base .. 'b' .. ARGV[1] .. ':')
@@ -123,7 +123,7 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
         return 1
         """;
 
-    private const string DropListScript = DropFunction + """
+    private const string DropListScript = DropFunction + "\n" + """
         local base = KEYS[1]
         local building = redis.call('GET', base .. 'building')
         if building then drop(base .. 'b' .. building .. ':') end

@@ -27,15 +27,16 @@ public sealed class ApiFactory : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Postgres = await LocalPostgres.CreateDatabaseAsync("api");
-        _settings["CXC_POSTGRES"] = Postgres;
-        _settings["CXC_REDIS"] = LocalRedis.ConfigurationString;
-        _settings["CXC_REDIS_PREFIX"] = LocalRedis.NewPrefix("api");
         var id = Guid.NewGuid().ToString("N");
-        _settings["CXC_CLUSTER_ID"] = "test-" + id;
-        _settings["CXC_SERVICE_ID"] = "test-" + id;
-        _settings["CXC_BOOTSTRAP_ADMIN_KEY"] = SystemAdminKey;
-        _settings["CXC_LOG_FORMAT"] = "text";
-        _settings["CXC_LANDING_DIR"] = LandingDirectory;
+        // Defaults only: settings given with With() before start win.
+        _settings.TryAdd("CXC_POSTGRES", Postgres);
+        _settings.TryAdd("CXC_REDIS", LocalRedis.ConfigurationString);
+        _settings.TryAdd("CXC_REDIS_PREFIX", LocalRedis.NewPrefix("api"));
+        _settings.TryAdd("CXC_CLUSTER_ID", "test-" + id);
+        _settings.TryAdd("CXC_SERVICE_ID", "test-" + id);
+        _settings.TryAdd("CXC_BOOTSTRAP_ADMIN_KEY", SystemAdminKey);
+        _settings.TryAdd("CXC_LOG_FORMAT", "text");
+        _settings.TryAdd("CXC_LANDING_DIR", LandingDirectory);
         Start();
         await Task.CompletedTask;
     }

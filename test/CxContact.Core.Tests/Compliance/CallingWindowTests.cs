@@ -1,0 +1,151 @@
+using CxContact.Core.Compliance;
+using static CxContact.Core.Tests.Compliance.Inputs;
+
+namespace CxContact.Core.Tests.Compliance;
+
+public sealed class CallingWindowTests
+{
+    private static readonly ComplianceEvaluator Defaults = new(RuleSets.Default);
+
+    [Fact]
+    public void Exactly_08_00_is_allowed_and_reports_the_rule_set_version()
+    {
+        var d = Defaults.Evaluate(Voice("2026-06-09T08:00:00-04:00"));
+
+        Assert.True(d.Allowed);
+        Assert.Empty(d.Reasons);
+        Assert.Equal(At("2026-06-09T08:00:00-04:00"), d.NextAllowedAt);
+        Assert.Equal(["America/New_York"], d.TimeZones);
+        Assert.Equal("cxc-defaults@1", d.RuleSetVersion);
+    }
+
+    [Fact]
+    public void At_07_59_is_denied_until_08_00_the_same_morning()
+    {
+        var d = Defaults.Evaluate(Voice("2026-06-09T07:59:00-04:00"));
+
+        Assert.False(d.Allowed);
+        Assert.Equal("us-federal-hours", d.Rules());
+        Assert.Contains("it is 07:59 on Tuesday 2026-06-09 in America/New_York", d.Reasons[0].Detail);
+        Assert.Contains("US allows calls 08:00–21:00", d.Reasons[0].Detail);
+        Assert.Equal(At("2026-06-09T08:00:00-04:00"), d.NextAllowedAt);
+    }
+
+    [Fact]
+    public void At_20_59_is_allowed_and_21_00_is_denied_until_the_next_morning()
+    {
+        Assert.True(Defaults.Evaluate(Voice("2026-06-09T20:59:00-04:00")).Allowed);
+
+        var d = Defaults.Evaluate(Voice("2026-06-09T21:00:00-04:00"));
+        Assert.False(d.Allowed);
+        Assert.Equal("us-federal-hours", d.Rules());
+        Assert.Equal(At("2026-06-10T08:00:00-04:00"), d.NextAllowedAt);
+    }
+
+    [Fact]
+    public void A_stricter_state_denies_on_its_own_while_the_federal_window_is_open()
+    {
+        var d = Defaults.Evaluate(Voice("2026-06-09T20:30:00-04:00", region: "FL"));
+
+        Assert.False(d.Allowed);
+        Assert.Equal("us-fl-hours", d.Rules());
+        Assert.Contains("FL allows calls 08:00–20:00", d.Reasons[0].Detail);
+        Assert.Equal(At("2026-06-10T08:00:00-04:00"), d.NextAllowedAt);
+
+        Assert.True(Defaults.Evaluate(Voice("2026-06-09T20:30:00-04:00", region: "GA")).Allowed);
+    }
+
+    [Fact]
+    public void Kentucky_opens_at_10_00_and_the_region_may_be_given_in_iso_form()
+    {
+        var d = Defaults.Evaluate(Voice("2026-06-09T09:30:00-04:00", region: "US-KY"));
+
+        Assert.Equal("us-ky-hours", d.Rules());
+        Assert.Equal(At("2026-06-09T10:00:00-04:00"), d.NextAllowedAt);
+    }
+
+    [Fact]
+    public void Every_denying_rule_is_listed()
+    {
+        var d = Defaults.Evaluate(Voice("2026-06-09T21:30:00-04:00", region: "FL"));
+
+        Assert.Equal("us-federal-hours,us-fl-hours", d.Rules());
+        Assert.All(d.Reasons, r => Assert.False(string.IsNullOrWhiteSpace(r.Detail)));
+    }
+
+    [Fact]
+    public void Ambiguous_zones_deny_when_one_zone_is_outside_and_name_that_zone()
+    {
+        // 07:30 in Chicago is 08:30 in New York.
+        var d = Defaults.Evaluate(Voice("2026-06-09T07:30:00-05:00", "US", null, "America/New_York", "America/Chicago"));
+
+        Assert.False(d.Allowed);
+        Assert.Equal("us-federal-hours", d.Rules());
+        Assert.Contains("in America/Chicago", d.Reasons[0].Detail);
+        Assert.DoesNotContain("America/New_York", d.Reasons[0].Detail);
+        Assert.Equal(At("2026-06-09T08:00:00-05:00"), d.NextAllowedAt);
+        Assert.Equal(["America/New_York", "America/Chicago"], d.TimeZones);
+    }
+
+    [Fact]
+    public void Ambiguous_zones_in_the_evening_wait_for_the_eastern_zone_to_reopen()
+    {
+        // 20:30 in Chicago is 21:30 in New York: New York is closed until 08:00 Eastern.
+        var d = Defaults.Evaluate(Voice("2026-06-09T20:30:00-05:00", "US", null, "America/New_York", "America/Chicago"));
+
+        Assert.Contains("in America/New_York", d.Reasons[0].Detail);
+        Assert.DoesNotContain("America/Chicago", d.Reasons[0].Detail);
+        // 08:00 Eastern is 07:00 Central, still closed there; the first instant both allow is 08:00 Central.
+        Assert.Equal(At("2026-06-10T08:00:00-05:00"), d.NextAllowedAt);
+    }
+
+    [Fact]
+    public void No_time_zone_fails_closed_with_location_unknown()
+    {
+        var d = Defaults.Evaluate(Voice("2026-06-09T12:00:00-04:00") with { TimeZones = [] });
+
+        Assert.False(d.Allowed);
+        Assert.Equal(ComplianceEvaluator.LocationUnknown, d.Rules());
+        Assert.Null(d.NextAllowedAt);
+    }
+
+    [Fact]
+    public void An_unknown_zone_or_country_fails_closed()
+    {
+        var zone = Defaults.Evaluate(Voice("2026-06-09T12:00:00-04:00", "US", null, "Mars/Olympus_Mons"));
+        Assert.Equal(ComplianceEvaluator.TimeZoneUnknown, zone.Rules());
+        Assert.Contains("Mars/Olympus_Mons", zone.Reasons[0].Detail);
+        Assert.Null(zone.NextAllowedAt);
+
+        var country = Defaults.Evaluate(Voice("2026-06-09T12:00:00-04:00", "") );
+        Assert.Equal(ComplianceEvaluator.LocationUnknown, country.Rules());
+    }
+
+    [Fact]
+    public void Email_has_no_calling_hours_and_needs_no_zone()
+    {
+        var d = Defaults.Evaluate(Voice("2026-06-09T23:30:00-04:00") with { Channel = Channel.Email, TimeZones = [] });
+
+        Assert.True(d.Allowed);
+    }
+
+    [Fact]
+    public void Sms_follows_the_calling_hours()
+    {
+        var d = Defaults.Evaluate(Voice("2026-06-09T23:30:00-04:00") with { Channel = Channel.Sms });
+
+        Assert.Equal("us-federal-hours", d.Rules());
+    }
+
+    [Fact]
+    public void Unavailable_denies_with_compliance_unavailable()
+    {
+        var d = ComplianceEvaluator.Unavailable("redis: connection refused", "cxc-defaults@1");
+
+        Assert.False(d.Allowed);
+        Assert.Equal(ComplianceEvaluator.ComplianceUnavailable, d.Rules());
+        Assert.Equal("redis: connection refused", d.Reasons[0].Detail);
+        Assert.Null(d.NextAllowedAt);
+        Assert.Equal("cxc-defaults@1", d.RuleSetVersion);
+    }
+}

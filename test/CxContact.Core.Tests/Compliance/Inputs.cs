@@ -1,0 +1,25 @@
+using CxContact.Core.Compliance;
+using CxContact.Core.Phones;
+
+namespace CxContact.Core.Tests.Compliance;
+
+/// <summary>Builds inputs with literal offsets, so the tests state the UTC instant independently of the evaluator's zone code.</summary>
+internal static class Inputs
+{
+    public static DateTimeOffset At(string iso) => DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture);
+
+    public static ComplianceInput Voice(string at, string country = "US", string? region = null, params string[] zones) => new()
+    {
+        At = At(at),
+        Channel = Channel.Voice,
+        DialingMode = DialingMode.Preview,
+        Country = country,
+        Region = region,
+        TimeZones = zones.Length == 0 ? ["America/New_York"] : zones,
+        DeviceType = DeviceType.Landline,
+    };
+
+    public static AttemptRecord[] Attempts(params string[] ats) => ats.Select(a => new AttemptRecord(At(a), "no-answer")).ToArray();
+
+    public static string Rules(this Decision d) => string.Join(",", d.Reasons.Select(r => r.Rule).Order(StringComparer.Ordinal));
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using CxContact.Server.Tests.Infrastructure;
+using CxContact.Testing.LocalServices;
+
+namespace CxContact.Server.Tests.Compliance;
+
+/// <summary>
+/// With Redis gone, every decision is "deny: compliance-unavailable" and readiness goes red; when Redis comes back
+/// the server recovers by itself. Uses a Redis of its own, which the test stops and starts again.
+/// </summary>
+public sealed class FailClosedTests : IAsyncLifetime
+{
+    private readonly string _dir = LocalProcess.TempDir("cxc-redis-failclosed-");
+    private readonly int _port = LocalProcess.FreePort();
+    private ApiFactory _api = null!;
+
+    public async Task InitializeAsync()
+    {
+        StartRedis();
+        _api = new ApiFactory().With("CXC_REDIS", $"127.0.0.1:{_port},abortConnect=false,connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000");
+        await _api.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _api.DisposeAsync();
+        try { LocalProcess.Run("redis-cli", "-p", _port.ToString(), "shutdown", "nosave"); } catch (InvalidOperationException) { /* already down */ }
+    }
+
+    [Fact]
+    public async Task Without_redis_every_decision_is_deny_and_it_recovers_when_redis_returns()
+    {
+        var tenant = await HttpAssert.Json(await _api.Admin().PostJson("/api/v1/tenants", new { name = "Fail closed" }), HttpStatusCode.Created);
+        var c = _api.Client(tenant.GetProperty("adminKey").GetProperty("key").GetString()!);
+        var request = new { phone = "4155552671", at = "2026-12-02T20:00:00Z" };
+        Assert.Equal("allow", (await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", request), HttpStatusCode.OK)).GetProperty("decision").GetString());
+
+        // SAVE on the way down keeps Orleans' membership table, as a production Redis with persistence would.
+        LocalProcess.Run("redis-cli", "-p", _port.ToString(), "shutdown", "save");
+
+        var down = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", request), HttpStatusCode.OK);
+        Assert.Equal("deny", down.GetProperty("decision").GetString());
+        Assert.Equal("compliance-unavailable", down.GetProperty("reasons")[0].GetProperty("rule").GetString());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await _api.Client().GetAsync("/health/ready")).StatusCode);
+
+        StartRedis();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string? decision = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            decision = (await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", request), HttpStatusCode.OK)).GetProperty("decision").GetString();
+            if (decision == "allow") break;
+            await Task.Delay(250);
+        }
+        Assert.Equal("allow", decision);
+        Assert.Equal(HttpStatusCode.OK, (await _api.Client().GetAsync("/health/ready")).StatusCode);
+    }
+
+    private void StartRedis()
+    {
+        LocalProcess.Run("redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", _port.ToString(), "--dir", _dir,
+            "--save", "", "--appendonly", "no", "--pidfile", Path.Combine(_dir, "redis.pid"), "--logfile", Path.Combine(_dir, "redis.log"));
+        for (var i = 0; i < 100; i++)
+        {
+            try { if (LocalProcess.Run("redis-cli", "-p", _port.ToString(), "ping").Trim() == "PONG") return; }
+            catch (InvalidOperationException) { /* not up yet */ }
+            Task.Delay(50).GetAwaiter().GetResult();
+        }
+    }
+}
