@@ -14,7 +14,7 @@ public sealed record AttemptLimitRule
     /// <summary>Null: every country.</summary>
     [Id(4)] public string? Country { get; init; }
     [Id(5)] public string? Region { get; init; }
-    [Id(6)] public IReadOnlyList<Channel> Channels { get; init; } = [Channel.Voice, Channel.Sms];
+    [Id(6)] public IReadOnlyList<Channel> Channels { get; init; } = new[] { Channel.Voice, Channel.Sms };
     [Id(7)] public required int Max { get; init; }
     [Id(8)] public required TimeSpan Window { get; init; }
     [Id(9)] public AttemptCountPer Per { get; init; } = AttemptCountPer.Phone;

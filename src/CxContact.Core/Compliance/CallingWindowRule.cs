@@ -17,7 +17,7 @@ public sealed record CallingWindowRule
     /// <summary>State, province or nation code (e.g. "FL", "ON", "SCT"); null for the whole country.</summary>
     [Id(4)] public string? Region { get; init; }
 
-    [Id(5)] public IReadOnlyList<Channel> Channels { get; init; } = [Channel.Voice, Channel.Sms];
+    [Id(5)] public IReadOnlyList<Channel> Channels { get; init; } = new[] { Channel.Voice, Channel.Sms };
 
     /// <summary>Monday to Friday, and any day whose own variant is not given.</summary>
     [Id(6)] public required IReadOnlyList<TimeWindow> Weekdays { get; init; }

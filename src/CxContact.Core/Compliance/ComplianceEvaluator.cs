@@ -35,7 +35,7 @@ public sealed class ComplianceEvaluator
 
     /// <summary>Fail closed: what to answer when the rule set or the suppression index cannot be read.</summary>
     public static Decision Unavailable(string why, string ruleSetVersion) =>
-        new(false, [new DecisionReason(ComplianceUnavailable, why)], null, [], ruleSetVersion);
+        new(false, new[] { new DecisionReason(ComplianceUnavailable, why) }, null, Array.Empty<string>(), ruleSetVersion);
 
     public Decision Evaluate(ComplianceInput input)
     {
@@ -45,7 +45,7 @@ public sealed class ComplianceEvaluator
         if (!TenantSettingsRules.IsIsoCountry(country))
         {
             return new Decision(false,
-                [new DecisionReason(LocationUnknown, $"the country \"{input.Country}\" is not an ISO 3166-1 alpha-2 code, so no calling rules can be chosen")],
+                new[] { new DecisionReason(LocationUnknown, $"the country \"{input.Country}\" is not an ISO 3166-1 alpha-2 code, so no calling rules can be chosen") },
                 null, zoneIds, version);
         }
 
@@ -59,7 +59,7 @@ public sealed class ComplianceEvaluator
         if (unknown.Count > 0)
         {
             return new Decision(false,
-                [new DecisionReason(TimeZoneUnknown, $"{string.Join(", ", unknown.Select(u => $"\"{u}\""))} {(unknown.Count == 1 ? "is not a known IANA time zone" : "are not known IANA time zones")}, so local calling hours cannot be checked")],
+                new[] { new DecisionReason(TimeZoneUnknown, $"{string.Join(", ", unknown.Select(u => $"\"{u}\""))} {(unknown.Count == 1 ? "is not a known IANA time zone" : "are not known IANA time zones")}, so local calling hours cannot be checked") },
                 null, zoneIds, version);
         }
 
@@ -67,7 +67,7 @@ public sealed class ComplianceEvaluator
         var reasons = new List<DecisionReason>();
         var permanent = Check(ctx, input.At, reasons);
         if (reasons.Count == 0)
-            return new Decision(true, [], input.At, zoneIds, version);
+            return new Decision(true, Array.Empty<DecisionReason>(), input.At, zoneIds, version);
         return new Decision(false, reasons, permanent ? null : FindNextAllowed(ctx), zoneIds, version);
     }
 

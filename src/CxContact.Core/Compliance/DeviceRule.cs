@@ -13,7 +13,7 @@ public sealed record DeviceRule
     [Id(2)] public required DateOnly EffectiveFrom { get; init; }
     [Id(3)] public string? Country { get; init; }
     [Id(4)] public string? Region { get; init; }
-    [Id(5)] public IReadOnlyList<Channel> Channels { get; init; } = [Channel.Voice, Channel.Sms];
+    [Id(5)] public IReadOnlyList<Channel> Channels { get; init; } = new[] { Channel.Voice, Channel.Sms };
     [Id(6)] public required Phones.DeviceType DeviceType { get; init; }
 
     /// <summary>An attempt whose mode is not given is treated as autodialed: a missing field must not open the door.</summary>

@@ -9,7 +9,7 @@ public sealed record MinimumGapRule
     [Id(2)] public required DateOnly EffectiveFrom { get; init; }
     [Id(3)] public string? Country { get; init; }
     [Id(4)] public string? Region { get; init; }
-    [Id(5)] public IReadOnlyList<Channel> Channels { get; init; } = [Channel.Voice, Channel.Sms];
+    [Id(5)] public IReadOnlyList<Channel> Channels { get; init; } = new[] { Channel.Voice, Channel.Sms };
 
     /// <summary>Compared case-insensitively with <see cref="AttemptRecord.Result"/>.</summary>
     [Id(6)] public required IReadOnlyList<string> AfterResults { get; init; }

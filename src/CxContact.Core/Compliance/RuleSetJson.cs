@@ -145,9 +145,15 @@ internal static class RuleSetJson
         {
             if (element.ValueKind != JsonValueKind.Object)
                 throw Bad("must be an object");
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var p in element.EnumerateObject())
+            {
                 if (Array.IndexOf(names, p.Name) < 0)
                     throw new RuleSetException(Join(p.Name), $"is not a known property here (expected one of: {string.Join(", ", names)})");
+                // A repeated key would let one value silently win over another (say, a second "sunday").
+                if (!seen.Add(p.Name))
+                    throw new RuleSetException(Join(p.Name), "appears twice");
+            }
         }
 
         public Node? Child(string name) =>
@@ -213,7 +219,7 @@ internal static class RuleSetJson
 
         public IReadOnlyList<Channel> ChannelsOrDefault() => Child("channels") is { } c
             ? c.AsList(x => Channels.TryParse(x.AsString(), out var ch) ? ch : throw x.Bad("is not a channel (voice, sms, email)"))
-            : [Channel.Voice, Channel.Sms];
+            : new[] { Channel.Voice, Channel.Sms };
 
         /// <summary>"closed", or an array of "HH:mm-HH:mm" strings or {start, end} objects.</summary>
         public IReadOnlyList<TimeWindow>? Windows(string name)

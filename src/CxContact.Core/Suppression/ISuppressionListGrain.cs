@@ -25,8 +25,11 @@ public interface ISuppressionListGrain : IGrainWithGuidCompoundKey
     /// <summary>Starts a rebuild: returns the version the new index is built for, or null when there is no such list.</summary>
     Task<long?> BeginRebuildAsync();
 
-    /// <summary>Records that the index now answers for <paramref name="version"/>, with the exact entry count it was built from.</summary>
-    Task RebuildFinishedAsync(long version, long entryCount);
+    /// <summary>
+    /// Records that the index now answers for <paramref name="version"/>. The entry count is left alone: the
+    /// snapshot's count is already stale when writes ran during the rebuild.
+    /// </summary>
+    Task RebuildFinishedAsync(long version);
 
     /// <summary>Forgets a rebuild that failed, so the list does not claim one is running.</summary>
     Task RebuildFailedAsync(long version);

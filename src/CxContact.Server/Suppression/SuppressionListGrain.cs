@@ -95,12 +95,11 @@ public sealed class SuppressionListGrain(
         return version;
     }
 
-    public async Task RebuildFinishedAsync(long version, long entryCount)
+    public async Task RebuildFinishedAsync(long version)
     {
         if (!Live) return;
         state.State.IndexVersion = Math.Max(state.State.IndexVersion, version);
         if (state.State.RebuildingTo == version) state.State.RebuildingTo = null;
-        state.State.EntryCount = entryCount;
         await state.WriteStateAsync();
     }
 

@@ -102,8 +102,9 @@ public sealed class SuppressionListStore(NpgsqlDataSource db)
     public async Task<long> UpsertAsync(Guid tenantId, Guid listId, IReadOnlyList<SuppressionEntry> entries, CancellationToken ct)
     {
         if (entries.Count == 0) return 0;
-        await using var cmd = db.CreateCommand("""
-            INSERT INTO suppression_entries (tenant_id, list_id, type, value, starts_at, expires_at, source)
+        // Into the partition itself: xmax (new row or updated one) cannot be read through the partitioned parent.
+        await using var cmd = db.CreateCommand($"""
+            INSERT INTO {PartitionName(listId)} (tenant_id, list_id, type, value, starts_at, expires_at, source)
             SELECT @t, @l, e.type, e.value, e.starts_at, e.expires_at, e.source
             FROM unnest(@types, @values, @starts, @expires, @sources) AS e (type, value, starts_at, expires_at, source)
             ON CONFLICT (list_id, type, value) DO UPDATE

@@ -24,7 +24,7 @@ public sealed class SuppressionRebuilder(IGrainFactory grains, SuppressionListSt
             var entries = await index.LoadAsync(tenantId, listId, version, store.StreamAsync(tenantId, listId, ct), clock.GetUtcNow(), ct);
             if (!await index.SwitchAsync(tenantId, listId, version))
                 throw new InvalidOperationException($"The rebuild of list {listId} to version {version} was superseded by another rebuild.");
-            await grain.RebuildFinishedAsync(version, entries);
+            await grain.RebuildFinishedAsync(version);
             var took = clock.GetElapsedTime(started);
             log.LogInformation("Rebuilt the suppression index of list {ListId} to version {Version}: {Entries} entries in {Seconds:0.0} s",
                 listId, version, entries, took.TotalSeconds);

@@ -62,7 +62,7 @@ public sealed class RuleSetsTests
     [InlineData("[\"08:00-21:00\"]", ", \"effectiveFrom\": \"01/01/2020\"", "callingWindows[0].effectiveFrom")]
     public void Parse_names_the_path_of_a_broken_window(string weekdays, string more, string path)
     {
-        // A duplicate "effectiveFrom" key: the last one wins in JsonDocument lookups, which is the bad one here.
+        // The last case repeats "effectiveFrom": a repeated key is refused rather than letting one value win.
         var e = Assert.Throws<RuleSetException>(() => RuleSets.Parse(Set(Window(weekdays, more))));
         Assert.Equal(path, e.Path);
         Assert.StartsWith(path + ": ", e.Message);
