@@ -102,6 +102,9 @@ public sealed class SuppressionIndexTests : IAsyncLifetime
         var length = await _redis.GetDatabase().StringLengthAsync(_index.NpaKey(_tenant, _list, "415"));
         Assert.True(length <= 1_250_000, $"STRLEN {length}");
         Assert.Equal(1_250_000, length);
+        // Allocated once at full size: grown bit by bit, Redis would hold 1.8 to 2.3 MB for the same bitmap.
+        var usage = (long)await _redis.GetDatabase().ExecuteAsync("MEMORY", "USAGE", _index.NpaKey(_tenant, _list, "415"));
+        Assert.True(usage <= 1_400_000, $"MEMORY USAGE {usage}");
         Assert.NotNull(await Find("+14159999999"));
     }
 
