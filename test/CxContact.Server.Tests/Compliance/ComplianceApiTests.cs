@@ -53,6 +53,27 @@ public sealed class ComplianceApiTests(ApiFactory api) : IClassFixture<ApiFactor
     }
 
     [Fact]
+    public async Task A_suppressed_number_is_denied_in_every_format_until_its_entry_expires()
+    {
+        var c = await TenantAsync();
+        var lists = new CxContact.Server.Tests.Suppression.SuppressionClient(c);
+        var list = await lists.CreateListAsync();
+        await lists.AddAsync(list, new { type = "phone", value = "(415) 555-2671", expiresAt = "2026-12-31T00:00:00Z" });
+        await lists.AddAsync(list, new { type = "phone", value = "2125550147", startsAt = "2026-12-10T00:00:00Z" });
+
+        foreach (var phone in new[] { "+1 (415) 555-2671", "415.555.2671", "1-415-555-2671", "4155552671", "+14155552671" })
+        {
+            var d = await Validate(c, new { phone, at = "2026-12-02T20:00:00Z" });
+            Assert.Equal("deny", d.GetProperty("decision").GetString());
+            Assert.Equal("suppressed", d.GetProperty("reasons")[0].GetProperty("rule").GetString());
+        }
+        // Expired entries do not suppress; entries not yet started do not either.
+        Assert.Equal("allow", (await Validate(c, new { phone = "4155552671", at = "2027-01-05T20:00:00Z" })).GetProperty("decision").GetString());
+        Assert.Equal("allow", (await Validate(c, new { phone = "2125550147", at = "2026-12-02T17:00:00Z" })).GetProperty("decision").GetString());
+        Assert.Equal("deny", (await Validate(c, new { phone = "2125550147", at = "2026-12-11T17:00:00Z" })).GetProperty("decision").GetString());
+    }
+
+    [Fact]
     public async Task Bad_input_is_refused_by_field()
     {
         var c = await TenantAsync();
