@@ -86,8 +86,9 @@ public static class SftpConnectionRules
         {
             errors.Add("privateKeyPassphrase", "is required: the private key is encrypted");
         }
-        catch (Exception e) when (e is SshException or System.Security.Cryptography.CryptographicException or ArgumentException
-                                      or FormatException or InvalidOperationException or NotSupportedException or IndexOutOfRangeException)
+        // A wrong passphrase decrypts to garbage, and the parser then fails in whatever way the garbage leads it
+        // (seen: overflow, end of stream, index errors). Any failure parsing user input means "not a usable key".
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             // SSH.NET says "invalid passphrase" in several ways; with a passphrase given, that is the likelier fault.
             if (pass is not null) errors.Add("privateKeyPassphrase", $"does not open the private key, or the key is not valid ({e.Message.TrimEnd('.')})");
