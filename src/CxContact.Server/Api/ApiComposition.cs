@@ -75,6 +75,7 @@ public static class ApiComposition
         v1.MapContactListExport();
         v1.MapSftpConnectionsApi();
         v1.MapComplianceApi();
+        v1.MapDecisionsApi();
         v1.MapSuppressionListsApi();
     }
 }

@@ -145,6 +145,14 @@ public sealed class ComplianceApiTests(ApiFactory api) : IClassFixture<ApiFactor
             await Task.Delay(100);
         }
         Assert.Equal(2, n);
+
+        var rows = await HttpAssert.Json(await c.GetAsync($"/api/v1/compliance/decisions?subject={Uri.EscapeDataString(phone)}"), HttpStatusCode.OK);
+        Assert.Equal(2, rows.GetArrayLength());
+        Assert.Contains(rows.EnumerateArray(), r => !r.GetProperty("allowed").GetBoolean() && r.GetProperty("rules").EnumerateArray().Any(x => x.GetString() == "us-federal-hours"));
+        Assert.All(rows.EnumerateArray(), r => Assert.False(string.IsNullOrEmpty(r.GetProperty("ruleSet").GetString())));
+        var csv = await (await c.GetAsync($"/api/v1/compliance/decisions/export?subject={Uri.EscapeDataString(phone)}")).Content.ReadAsStringAsync();
+        Assert.Equal(3, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains(",+14155550177,deny,", csv);
     }
 
     private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
