@@ -9,6 +9,7 @@ public static class ScenarioRegistry
     [
         new GrainCallScenario(),
         new ImportScenario(),
+        new ComplianceScenario(),
     ];
 
     public static IScenario? Find(string name) =>

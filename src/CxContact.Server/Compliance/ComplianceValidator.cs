@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CxContact.Core.Compliance;
 using CxContact.Server.Suppression;
 using Microsoft.Extensions.Caching.Memory;
@@ -37,8 +36,7 @@ public sealed class ComplianceValidator(
                 decision = ComplianceEvaluator.Unavailable($"the suppression index or attempt history cannot be read ({e.GetType().Name})", RuleSets.Default.VersionTag);
             }
         }
-        audit.Add(new DecisionAudit.Entry(tenantId, a.At, clock.GetUtcNow(), a.Subject, decision.Allowed, decision.Reasons.Select(r => r.Rule).Distinct().ToArray(),
-            decision.RuleSetVersion, JsonSerializer.Serialize(a, JsonSerializerOptions.Web), JsonSerializer.Serialize(decision, JsonSerializerOptions.Web)));
+        audit.Add(new DecisionAudit.Entry(tenantId, clock.GetUtcNow(), a, decision));
         return decision;
     }
 

@@ -11,8 +11,8 @@ namespace CxContact.Server.Compliance;
 public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> log) : BackgroundService
 {
     public const int BatchSize = 2000;
-    public sealed record Entry(Guid TenantId, DateTimeOffset At, DateTimeOffset DecidedAt, string Subject, bool Allowed, string[] Rules,
-        string RuleSet, string InputJson, string DecisionJson);
+    /// <summary>Input and decision stay objects until the writer serialises them, off the hot path.</summary>
+    public sealed record Entry(Guid TenantId, DateTimeOffset DecidedAt, PreparedAttempt Input, Core.Compliance.Decision Decision);
 
     // Unbounded on purpose: dropping an audit row is worse than holding memory while PostgreSQL is slow.
     private readonly Channel<Entry> _queue = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = true });
@@ -67,14 +67,14 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
                     await copy.StartRowAsync(ct);
                     await copy.WriteAsync(e.TenantId, NpgsqlDbType.Uuid, ct);
                     await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
-                    await copy.WriteAsync(e.At, NpgsqlDbType.TimestampTz, ct);
+                    await copy.WriteAsync(e.Input.At, NpgsqlDbType.TimestampTz, ct);
                     await copy.WriteAsync(e.DecidedAt, NpgsqlDbType.TimestampTz, ct);
-                    await copy.WriteAsync(e.Subject, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(e.Allowed, NpgsqlDbType.Boolean, ct);
-                    await copy.WriteAsync(e.Rules, NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(e.RuleSet, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(e.InputJson, NpgsqlDbType.Jsonb, ct);
-                    await copy.WriteAsync(e.DecisionJson, NpgsqlDbType.Jsonb, ct);
+                    await copy.WriteAsync(e.Input.Subject, NpgsqlDbType.Text, ct);
+                    await copy.WriteAsync(e.Decision.Allowed, NpgsqlDbType.Boolean, ct);
+                    await copy.WriteAsync(e.Decision.Reasons.Select(r => r.Rule).Distinct().ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+                    await copy.WriteAsync(e.Decision.RuleSetVersion, NpgsqlDbType.Text, ct);
+                    await copy.WriteAsync(System.Text.Json.JsonSerializer.Serialize(e.Input, System.Text.Json.JsonSerializerOptions.Web), NpgsqlDbType.Jsonb, ct);
+                    await copy.WriteAsync(System.Text.Json.JsonSerializer.Serialize(e.Decision, System.Text.Json.JsonSerializerOptions.Web), NpgsqlDbType.Jsonb, ct);
                 }
                 await copy.CompleteAsync(ct);
                 Interlocked.Add(ref _written, batch.Count);

@@ -12,7 +12,7 @@ public static class ImportFile
     public const string Header = "client_id,first_name,last_name,phone1,phone2,email1,postal_code,balance,due,vip,segment,notes";
 
     // Area codes with their ZIPs' first digits spread over the country, so that zones and regions vary.
-    private static readonly int[] AreaCodes =
+    internal static readonly int[] AreaCodes =
     [
         201, 202, 203, 205, 206, 207, 208, 210, 212, 213, 214, 215, 216, 217, 218, 219, 224, 225, 228, 229, 231, 234, 239, 240, 248,
         251, 252, 253, 254, 256, 260, 262, 267, 269, 270, 281, 301, 302, 303, 304, 305, 307, 308, 309, 310, 312, 313, 314, 315, 316,

@@ -47,18 +47,9 @@ public sealed class ImportScenario : IScenario
             var baseline = await RawCopyAsync(postgres, file, ct);
             Console.WriteLine($"{Name}: baseline raw COPY: {size:N0} rows in {baseline.TotalSeconds:F2} s = {size / baseline.TotalSeconds:N0} rows/s");
 
-            var key = ApiKeySecret.Generate();
-            var port = LocalProcess.FreePort();
-            using var server = StartServer(postgres, key, port, Path.Combine(work, "landing"));
-            try
-            {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(30) };
-            await WaitReadyAsync(http, server, ct);
-
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            var tenant = await Post(http, "/api/v1/tenants", new { name = "bench" }, ct);
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tenant.GetProperty("adminKey").GetProperty("key").GetString());
-            var list = (await Post(http, "/api/v1/contact-lists", new { name = "bench" }, ct)).GetProperty("id").GetGuid();
+            await using var server = await BenchmarkServer.StartAsync("import", Path.Combine(work, "landing"), ct);
+            var http = server.Http;
+            var list = (await server.PostAsync("/api/v1/contact-lists", new { name = "bench" }, ct)).GetProperty("id").GetGuid();
 
             var clock = Stopwatch.StartNew();
             JsonElement accepted;
@@ -74,7 +65,7 @@ public sealed class ImportScenario : IScenario
             var elapsed = clock.Elapsed;
             if (status.GetProperty("state").GetString() != "succeeded") throw new InvalidOperationException($"the import failed: {status}");
 
-            var peakMb = PeakWorkingSetMb(server.Id);
+            var peakMb = server.PeakWorkingSetMb();
             var rate = size / elapsed.TotalSeconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{Name}: {size:N0} rows in {elapsed.TotalSeconds:F2} s (upload {uploaded.TotalSeconds:F2} s) = {rate:N0} rows/s; " +
@@ -93,12 +84,6 @@ public sealed class ImportScenario : IScenario
                     ["upload_seconds"] = Math.Round(uploaded.TotalSeconds, 2),
                 },
             };
-            }
-            finally
-            {
-                server.Kill(entireProcessTree: true);
-                await server.WaitForExitAsync(CancellationToken.None);
-            }
         }
         finally
         {
@@ -123,45 +108,7 @@ public sealed class ImportScenario : IScenario
         return clock.Elapsed;
     }
 
-    private static Process StartServer(string postgres, string key, int port, string landing)
-    {
-        var dll = ServerDll();
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
-        psi.ArgumentList.Add(dll);
-        foreach (var k in psi.Environment.Keys.Where(k => k.StartsWith("CXC_") || k.StartsWith("ASPNETCORE_")).ToList()) psi.Environment.Remove(k);
-        var id = "bench-" + Guid.NewGuid().ToString("N");
-        psi.Environment["CXC_POSTGRES"] = postgres;
-        psi.Environment["CXC_REDIS"] = LocalRedis.ConfigurationString;
-        psi.Environment["CXC_CLUSTER_ID"] = id;
-        psi.Environment["CXC_SERVICE_ID"] = id;
-        psi.Environment["CXC_BOOTSTRAP_ADMIN_KEY"] = key;
-        psi.Environment["CXC_LANDING_DIR"] = landing;
-        psi.Environment["CXC_SILO_PORT"] = LocalProcess.FreePort().ToString(CultureInfo.InvariantCulture);
-        psi.Environment["CXC_GATEWAY_PORT"] = LocalProcess.FreePort().ToString(CultureInfo.InvariantCulture);
-        psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        psi.Environment["CXC_LOG_FORMAT"] = "text";
-        var p = Process.Start(psi)!;
-        // Drain the output, or the server blocks once the pipe fills; show warnings and errors only.
-        p.OutputDataReceived += (_, e) => { if (e.Data is { } l && (l.Contains("warn:") || l.Contains("fail:") || l.Contains("crit:") || l.Contains("Import "))) Console.Error.WriteLine("server: " + l); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is { } l) Console.Error.WriteLine("server: " + l); };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { p.Kill(true); } catch (InvalidOperationException) { } };
-        return p;
-    }
 
-    private static async Task WaitReadyAsync(HttpClient http, Process server, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (server.HasExited) throw new InvalidOperationException($"the server exited with {server.ExitCode}");
-            try { if ((await http.GetAsync("/health/ready", ct)).IsSuccessStatusCode) return; }
-            catch (HttpRequestException) { /* not listening yet */ }
-            await Task.Delay(250, ct);
-        }
-        throw new TimeoutException("the server did not become ready in 120 s");
-    }
 
     private static async Task<JsonElement> WaitDoneAsync(HttpClient http, Guid list, Guid import, CancellationToken ct)
     {
@@ -180,28 +127,6 @@ public sealed class ImportScenario : IScenario
         }
     }
 
-    private static async Task<JsonElement> Post(HttpClient http, string url, object body, CancellationToken ct)
-    {
-        var response = await http.PostAsJsonAsync(url, body, ct);
-        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.Clone();
-        return response.IsSuccessStatusCode ? json : throw new InvalidOperationException($"POST {url} answered {(int)response.StatusCode}: {json}");
-    }
 
-    /// <summary>VmHWM: the most resident memory the server process ever had.</summary>
-    private static double PeakWorkingSetMb(int pid)
-    {
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-        return double.NaN;
-    }
 
-    private static string ServerDll()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CxContact.sln"))) dir = dir.Parent;
-        var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var dll = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("CxContact.sln not found"), "src", "CxContact.Server", "bin", config, "net10.0", "CxContact.Server.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("build the server first", dll);
-    }
 }

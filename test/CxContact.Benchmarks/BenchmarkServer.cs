@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CxContact.Core.Tenancy;
+using CxContact.Testing.LocalServices;
+
+namespace CxContact.Benchmarks;
+
+/// <summary>
+/// The real server as its own process, on a fresh database and the benchmark's Redis, with a tenant ready to use:
+/// what a scenario measures end to end goes through HTTP exactly as a customer's would.
+/// </summary>
+public sealed class BenchmarkServer : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    public HttpClient Http { get; }
+    public string Postgres { get; }
+    public string RedisPrefix { get; }
+    public Uri BaseAddress { get; }
+    public string TenantKey { get; private set; } = "";
+    public Guid TenantId { get; private set; }
+
+    private BenchmarkServer(Process process, HttpClient http, string postgres, string redisPrefix, Uri baseAddress)
+    {
+        (_process, Http, Postgres, RedisPrefix, BaseAddress) = (process, http, postgres, redisPrefix, baseAddress);
+    }
+
+    public static async Task<BenchmarkServer> StartAsync(string name, string landing, CancellationToken ct)
+    {
+        var postgres = await LocalPostgres.CreateDatabaseAsync("bench_" + name);
+        var key = ApiKeySecret.Generate();
+        var port = LocalProcess.FreePort();
+        var prefix = LocalRedis.NewPrefix(name);
+        var dll = ServerDll();
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
+        psi.ArgumentList.Add(dll);
+        foreach (var k in psi.Environment.Keys.Where(k => k.StartsWith("CXC_") || k.StartsWith("ASPNETCORE_")).ToList()) psi.Environment.Remove(k);
+        var id = "bench-" + Guid.NewGuid().ToString("N");
+        psi.Environment["CXC_POSTGRES"] = postgres;
+        psi.Environment["CXC_REDIS"] = LocalRedis.ConfigurationString;
+        psi.Environment["CXC_REDIS_PREFIX"] = prefix;
+        psi.Environment["CXC_CLUSTER_ID"] = id;
+        psi.Environment["CXC_SERVICE_ID"] = id;
+        psi.Environment["CXC_BOOTSTRAP_ADMIN_KEY"] = key;
+        psi.Environment["CXC_LANDING_DIR"] = landing;
+        psi.Environment["CXC_SILO_PORT"] = LocalProcess.FreePort().ToString(CultureInfo.InvariantCulture);
+        psi.Environment["CXC_GATEWAY_PORT"] = LocalProcess.FreePort().ToString(CultureInfo.InvariantCulture);
+        psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        psi.Environment["CXC_LOG_FORMAT"] = "text";
+        var p = Process.Start(psi)!;
+        // Drain the output, or the server blocks once the pipe fills; show warnings, errors and import summaries only.
+        p.OutputDataReceived += (_, e) => { if (e.Data is { } l && (l.Contains("warn:") || l.Contains("fail:") || l.Contains("crit:") || l.Contains("Import "))) Console.Error.WriteLine("server: " + l); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is { } l) Console.Error.WriteLine("server: " + l); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { p.Kill(true); } catch (InvalidOperationException) { } };
+
+        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(30) };
+        var server = new BenchmarkServer(p, http, postgres, prefix, baseAddress);
+        await server.WaitReadyAsync(ct);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var tenant = await server.PostAsync("/api/v1/tenants", new { name = name }, ct);
+        server.TenantKey = tenant.GetProperty("adminKey").GetProperty("key").GetString()!;
+        server.TenantId = tenant.GetProperty("tenant").GetProperty("id").GetGuid();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.TenantKey);
+        return server;
+    }
+
+    public async Task<JsonElement> PostAsync(string url, object body, CancellationToken ct)
+    {
+        var response = await Http.PostAsJsonAsync(url, body, ct);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.Clone();
+        return response.IsSuccessStatusCode ? json : throw new InvalidOperationException($"POST {url} answered {(int)response.StatusCode}: {json}");
+    }
+
+    /// <summary>VmHWM: the most resident memory the server process ever had.</summary>
+    public double PeakWorkingSetMb()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+        return double.NaN;
+    }
+
+    private async Task WaitReadyAsync(CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"the server exited with {_process.ExitCode}");
+            try { if ((await Http.GetAsync("/health/ready", ct)).IsSuccessStatusCode) return; }
+            catch (HttpRequestException) { /* not listening yet */ }
+            await Task.Delay(250, ct);
+        }
+        throw new TimeoutException("the server did not become ready in 120 s");
+    }
+
+    private static string ServerDll()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CxContact.sln"))) dir = dir.Parent;
+        var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var dll = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("CxContact.sln not found"), "src", "CxContact.Server", "bin", config, "net10.0", "CxContact.Server.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("build the server first", dll);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        try { _process.Kill(entireProcessTree: true); await _process.WaitForExitAsync(); } catch (InvalidOperationException) { /* already gone */ }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using CxContact.Testing.LocalServices;
+using StackExchange.Redis;
+
+namespace CxContact.Benchmarks.Scenarios;
+
+/// <summary>
+/// Pre-dial validation with N suppressed NANP numbers loaded: single validations over HTTP from 64 concurrent
+/// clients (throughput, p50, p99) against a trivial authenticated endpoint of the same server, batch validation,
+/// raw Redis lookups, the load time and Redis memory (measured, and projected to 100 M).
+/// </summary>
+public sealed class ComplianceScenario : IScenario
+{
+    private const int Clients = 64;
+    private static readonly TimeSpan Measure = TimeSpan.FromSeconds(10);
+
+    public string Name => "compliance";
+    public string Description => "validations/s over HTTP (64 clients, p50/p99) with N suppressed numbers, vs a trivial endpoint; batch, load time, Redis memory";
+    public int DefaultSize => 10_000_000;
+
+    public async Task<ScenarioResult> RunAsync(int size, CancellationToken ct)
+    {
+        var work = Directory.CreateTempSubdirectory("cxc-bench-compliance-").FullName;
+        try
+        {
+            await using var server = await BenchmarkServer.StartAsync("compliance", Path.Combine(work, "landing"), ct);
+            var options = ConfigurationOptions.Parse(LocalRedis.ConfigurationString);
+            options.AllowAdmin = true; // INFO memory
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
+            var memoryBefore = await UsedMemoryAsync(redis);
+            var list = (await server.PostAsync("/api/v1/suppression-lists", new { name = "dnc" }, ct)).GetProperty("id").GetGuid();
+
+            var load = Stopwatch.StartNew();
+            var batches = (size + 9_999) / 10_000;
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+            {
+                int b;
+                while ((b = Interlocked.Increment(ref next)) < batches)
+                {
+                    var entries = Enumerable.Range(b * 10_000, Math.Min(10_000, size - b * 10_000)).Select(i => new { type = "phone", value = Number(i) }).ToArray();
+                    var response = await server.Http.PostAsJsonAsync($"/api/v1/suppression-lists/{list}/entries", new { entries }, ct);
+                    if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"loading entries answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+                    if (b % 100 == 0) Console.WriteLine($"  loaded {Math.Min(size, (b + 1) * 10_000):N0}");
+                }
+            }));
+            var loadSeconds = load.Elapsed.TotalSeconds;
+            var memoryMb = (await UsedMemoryAsync(redis) - memoryBefore) / (1024.0 * 1024);
+            var areaCodes = ImportFile.AreaCodes.Length;
+            // NANP bitmaps cost the same whatever their fill: 100 M numbers need at most every area code in use (~400).
+            var projectedMb = memoryMb / Math.Min(areaCodes, (size + 9_999_999) / 10_000_000 * areaCodes) * Math.Max(areaCodes, 400);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{Name}: loaded {size:N0} suppressed numbers in {loadSeconds:F1} s; Redis +{memoryMb:F0} MB over {areaCodes} area codes; projected {projectedMb:F0} MB for 100 M"));
+
+            var at = "2026-12-02T19:00:00Z"; // 14:00 Eastern, 11:00 Pacific: inside every window
+            var random = new Random(7);
+            var (trivial, _, _) = await RunAsync(() => server.Http.GetAsync("/api/v1/me", ct), ct);
+            var (single, p50, p99) = await RunAsync(() => server.Http.PostAsJsonAsync("/api/v1/compliance/validate",
+                new { phone = Number(random.Next(size * 2)), at }, ct), ct);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{Name}: single validations {single:N0}/s (p50 {p50:F2} ms, p99 {p99:F2} ms); trivial endpoint {trivial:N0}/s"));
+
+            var batch = Enumerable.Range(0, 10_000).Select(i => new { phone = Number(random.Next(size * 2)), at }).ToArray();
+            await server.PostAsync("/api/v1/compliance/validate-batch", new { items = batch }, ct); // warm-up
+            var batchClock = Stopwatch.StartNew();
+            const int batchCalls = 5;
+            for (var i = 0; i < batchCalls; i++) await server.PostAsync("/api/v1/compliance/validate-batch", new { items = batch }, ct);
+            var batchRate = batchCalls * batch.Length / batchClock.Elapsed.TotalSeconds;
+
+            var raw = await RawRedisAsync(redis, ct);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Name}: batch {batchRate:N0} numbers/s; raw Redis GETBIT {raw:N0}/s"));
+
+            var result = ScenarioResult.Create(Name, size, "validations_per_s", single, "validations/s", "trivial authenticated endpoint (GET /api/v1/me)", trivial);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{Name}: ratio {result.Ratio:G4} (targets: >= 0.5 of the trivial endpoint, p99 <= 5 ms, batch >= 200,000/s, 10 M loaded <= 60 s, 100 M <= 2 GB)"));
+            return result with
+            {
+                Extra = new()
+                {
+                    ["p50_ms"] = Math.Round(p50, 2), ["p99_ms"] = Math.Round(p99, 2), ["batch_numbers_per_s"] = Math.Round(batchRate),
+                    ["load_s"] = Math.Round(loadSeconds, 1), ["load_10m_s"] = Math.Round(loadSeconds * 10_000_000.0 / size, 1),
+                    ["redis_mb"] = Math.Round(memoryMb), ["redis_mb_per_100m"] = Math.Round(projectedMb), ["raw_redis_lookups_per_s"] = Math.Round(raw),
+                },
+            };
+        }
+        finally
+        {
+            try { Directory.Delete(work, recursive: true); } catch (IOException) { /* best effort */ }
+        }
+    }
+
+    /// <summary>The i-th number of a deterministic spread over the benchmark's area codes; i beyond the loaded count is not suppressed.</summary>
+    private static string Number(int i)
+    {
+        var npa = ImportFile.AreaCodes[i % ImportFile.AreaCodes.Length];
+        var rest = i / ImportFile.AreaCodes.Length; // up to 8,000,000 per area code: exchanges 200-999
+        return string.Create(CultureInfo.InvariantCulture, $"+1{npa}{200 + rest / 10_000 % 800}{rest % 10_000:0000}");
+    }
+
+    /// <summary>Requests/s from 64 concurrent clients over a fixed time, with p50 and p99 latency in ms.</summary>
+    private static async Task<(double PerSecond, double P50, double P99)> RunAsync(Func<Task<HttpResponseMessage>> call, CancellationToken ct)
+    {
+        for (var i = 0; i < 500; i++) (await call()).Dispose(); // warm-up
+        var latencies = new List<double>[Clients];
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async c =>
+        {
+            var mine = latencies[c] = new List<double>(4096);
+            while (clock.Elapsed < Measure && !ct.IsCancellationRequested)
+            {
+                var start = Stopwatch.GetTimestamp();
+                using var response = await call();
+                if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        }));
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return (all.Length / clock.Elapsed.TotalSeconds, all[all.Length / 2], all[(int)(all.Length * 0.99)]);
+    }
+
+    private static async Task<double> RawRedisAsync(ConnectionMultiplexer redis, CancellationToken ct)
+    {
+        var db = redis.GetDatabase();
+        var key = (RedisKey)("bench:raw:" + Guid.NewGuid().ToString("N"));
+        await db.StringSetBitAsync(key, 9_999_999, true);
+        var count = 0L;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async c =>
+        {
+            var r = new Random(c);
+            while (clock.Elapsed < TimeSpan.FromSeconds(5) && !ct.IsCancellationRequested)
+            {
+                await db.StringGetBitAsync(key, r.Next(10_000_000));
+                Interlocked.Increment(ref count);
+            }
+        }));
+        await db.KeyDeleteAsync(key);
+        return count / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<long> UsedMemoryAsync(ConnectionMultiplexer redis)
+    {
+        var info = await redis.GetServers()[0].InfoAsync("memory");
+        return long.Parse(info.SelectMany(g => g).First(kv => kv.Key == "used_memory").Value, CultureInfo.InvariantCulture);
+    }
+}
