@@ -15,7 +15,11 @@ public sealed class ComplianceValidator(
     SuppressionIndex suppression, SuppressionListStore lists, AttemptHistory attempts, DecisionAudit audit, IMemoryCache cache,
     TimeProvider clock, ILogger<ComplianceValidator> log)
 {
-    public static readonly TimeSpan ListCacheFor = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Which lists apply, and whether any is stale, is cached this long: short, because a list marked stale must
+    /// start failing closed quickly on every silo once Redis is back.
+    /// </summary>
+    public static readonly TimeSpan ListCacheFor = TimeSpan.FromSeconds(2);
     private static readonly Lazy<ComplianceEvaluator?> Evaluator = new(() =>
     {
         try { return new ComplianceEvaluator(RuleSets.Default); }
@@ -65,10 +69,14 @@ public sealed class ComplianceValidator(
     private async Task<IReadOnlyList<Guid>> ListsAsync(Guid tenantId, string? campaignId, CancellationToken ct)
     {
         Guid? campaign = Guid.TryParse(campaignId, out var c) ? c : null;
-        return (await cache.GetOrCreateAsync(("suppression-lists", tenantId, campaign), async entry =>
+        var applicable = (await cache.GetOrCreateAsync(("suppression-lists", tenantId, campaign), async entry =>
         {
             entry.AbsoluteExpirationRelativeToNow = ListCacheFor;
-            return await lists.ListsForCampaignAsync(tenantId, campaign, ct);
+            return await lists.ApplicableAsync(tenantId, campaign, ct);
         }))!;
+        // An index that missed a write cannot say "not suppressed": deny until it is rebuilt.
+        foreach (var (listId, stale) in applicable)
+            if (stale) throw new SuppressionIndexUnavailableException(listId);
+        return applicable.Select(l => l.ListId).ToList();
     }
 }

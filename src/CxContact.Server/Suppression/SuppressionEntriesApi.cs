@@ -69,7 +69,7 @@ public static class SuppressionEntriesApi
 
             var list = entries.Values.ToList();
             var added = await store.UpsertAsync(caller.TenantId, listId, list, ct);
-            if (await IndexAsync(() => index.AddAsync(caller.TenantId, listId, list, clock.GetUtcNow()), index, caller.TenantId, listId, logs) is { } failed)
+            if (await IndexAsync(() => index.AddAsync(caller.TenantId, listId, list, clock.GetUtcNow()), index, caller.TenantId, listId, logs, store) is { } failed)
                 return failed;
             await grain.EntriesChangedAsync(added);
             var count = (await grain.GetAsync())?.EntryCount ?? 0;
@@ -87,7 +87,7 @@ public static class SuppressionEntriesApi
             if (errors.Any) return errors.ToProblem();
             if (!await store.RemoveAsync(caller.TenantId, listId, t!, v!, ct))
                 return TypedResults.Problem(statusCode: 404, title: "No such entry", detail: $"List {listId} has no {t} entry \"{v}\".");
-            if (await IndexAsync(() => index.RemoveAsync(caller.TenantId, listId, [(t!, v!)]), index, caller.TenantId, listId, logs) is { } failed)
+            if (await IndexAsync(() => index.RemoveAsync(caller.TenantId, listId, [(t!, v!)]), index, caller.TenantId, listId, logs, store) is { } failed)
                 return failed;
             await grain.EntriesChangedAsync(-1);
             return TypedResults.NoContent();
@@ -151,7 +151,7 @@ public static class SuppressionEntriesApi
                 if (batch.Count == 0) break;
                 purged += batch.Count;
                 var gone = batch.Select(e => (e.Type, e.Value)).ToList();
-                if (await IndexAsync(() => index.RemoveAsync(caller.TenantId, listId, gone), index, caller.TenantId, listId, logs) is { } failed)
+                if (await IndexAsync(() => index.RemoveAsync(caller.TenantId, listId, gone), index, caller.TenantId, listId, logs, store) is { } failed)
                 {
                     await grain.EntriesChangedAsync(-purged);
                     return failed;
@@ -210,7 +210,8 @@ public static class SuppressionEntriesApi
     /// its version stamp is removed (best effort): lookups then fail closed until a rebuild, instead of allowing a
     /// call the list forbids. The caller gets a 503 saying the entries were saved.
     /// </summary>
-    private static async Task<ProblemHttpResult?> IndexAsync(Func<Task> write, SuppressionIndex index, Guid tenantId, Guid listId, ILoggerFactory logs)
+    private static async Task<ProblemHttpResult?> IndexAsync(Func<Task> write, SuppressionIndex index, Guid tenantId, Guid listId, ILoggerFactory logs,
+        SuppressionListStore store)
     {
         try
         {
@@ -221,6 +222,8 @@ public static class SuppressionEntriesApi
         {
             var log = logs.CreateLogger(typeof(SuppressionEntriesApi));
             log.LogError(e, "Suppression list {ListId}: entries are saved but the index write failed; marking the index stale", listId);
+            // In PostgreSQL first: Redis may be down, and this mark must outlive the outage (validation reads it).
+            await store.MarkStaleAsync(listId, CancellationToken.None);
             try { await index.MarkStaleAsync(tenantId, listId); }
             catch (Exception stale) when (stale is RedisException or TimeoutException)
             {

@@ -80,18 +80,48 @@ public sealed class SuppressionListStore(NpgsqlDataSource db)
     /// The lists that apply to a campaign: the tenant-wide ones and those naming it (or only tenant-wide ones when
     /// no campaign is given). For the Compliance Manager, which caches the answer rather than asking per call.
     /// </summary>
-    public async Task<IReadOnlyList<Guid>> ListsForCampaignAsync(Guid tenantId, Guid? campaignId, CancellationToken ct)
+    public async Task<IReadOnlyList<Guid>> ListsForCampaignAsync(Guid tenantId, Guid? campaignId, CancellationToken ct) =>
+        (await ApplicableAsync(tenantId, campaignId, ct)).Select(l => l.ListId).ToList();
+
+    /// <summary>The lists that apply, each with whether its index is stale (a missed write not yet rebuilt).</summary>
+    public async Task<IReadOnlyList<(Guid ListId, bool Stale)>> ApplicableAsync(Guid tenantId, Guid? campaignId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT list_id FROM suppression_lists
+            SELECT list_id, index_stale_since IS NOT NULL FROM suppression_lists
             WHERE tenant_id = @t AND deleted_at IS NULL AND (scope = 'tenant' OR (@c::uuid IS NOT NULL AND @c = ANY (campaign_ids)))
             ORDER BY created_at, list_id
             """);
         cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("c", NpgsqlDbType.Uuid, (object?)campaignId ?? DBNull.Value);
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        var list = new List<Guid>();
-        while (await r.ReadAsync(ct)) list.Add(r.GetGuid(0));
+        var list = new List<(Guid, bool)>();
+        while (await r.ReadAsync(ct)) list.Add((r.GetGuid(0), r.GetBoolean(1)));
+        return list;
+    }
+
+    /// <summary>Records that the list's index missed a write; kept until a rebuild that started later succeeds.</summary>
+    public async Task MarkStaleAsync(Guid listId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("UPDATE suppression_lists SET index_stale_since = coalesce(index_stale_since, now()) WHERE list_id = @l");
+        cmd.Parameters.AddWithValue("l", listId);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Clears the flag if the rebuild started after the list went stale (a later failure keeps it).</summary>
+    public async Task ClearStaleAsync(Guid listId, DateTimeOffset rebuildStarted, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("UPDATE suppression_lists SET index_stale_since = NULL WHERE list_id = @l AND index_stale_since <= @started");
+        cmd.Parameters.AddWithValue("l", listId);
+        cmd.Parameters.AddWithValue("started", rebuildStarted);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<(Guid TenantId, Guid ListId)>> StaleAsync(CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT tenant_id, list_id FROM suppression_lists WHERE index_stale_since IS NOT NULL AND deleted_at IS NULL");
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<(Guid, Guid)>();
+        while (await r.ReadAsync(ct)) list.Add((r.GetGuid(0), r.GetGuid(1)));
         return list;
     }
 

@@ -4,7 +4,8 @@ namespace CxContact.Server.Suppression;
 
 /// <summary>
 /// At start, rebuilds every list whose index is missing or carries another version than its grain expects (Redis
-/// was flushed or restored from an old snapshot). Until then lookups on such a list fail closed.
+/// was flushed or restored from an old snapshot); then, every few seconds, rebuilds lists marked stale in
+/// PostgreSQL (an index write failed). Until then lookups on such a list fail closed.
 /// </summary>
 public sealed class SuppressionStartupCheck(IGrainFactory grains, SuppressionListStore store, SuppressionIndex index,
     SuppressionRebuilder rebuilder, IHostApplicationLifetime lifetime, ILogger<SuppressionStartupCheck> log) : BackgroundService
@@ -29,10 +30,32 @@ public sealed class SuppressionStartupCheck(IGrainFactory grains, SuppressionLis
                 await rebuilder.RebuildAsync(tenantId, listId, ct);
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { /* shutting down */ }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
         catch (Exception e)
         {
             log.LogError(e, "The start-up check of suppression indexes failed; stale lists keep failing closed until rebuilt");
         }
+
+        using var timer = new PeriodicTimer(RepairEvery);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+                foreach (var (tenantId, listId) in await store.StaleAsync(ct))
+                {
+                    try
+                    {
+                        log.LogWarning("Suppression index of list {ListId} missed a write; rebuilding it", listId);
+                        await rebuilder.RebuildAsync(tenantId, listId, ct);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // Most likely Redis is still down; the list stays stale (failing closed) and is tried again.
+                        log.LogWarning("Rebuilding the stale index of list {ListId} failed ({Error}); retrying in {Seconds} s", listId, e.Message, RepairEvery.TotalSeconds);
+                    }
+                }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { /* shutting down */ }
     }
+
+    public static readonly TimeSpan RepairEvery = TimeSpan.FromSeconds(5);
 }

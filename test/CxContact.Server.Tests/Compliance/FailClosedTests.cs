@@ -56,6 +56,37 @@ public sealed class FailClosedTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _api.Client().GetAsync("/health/ready")).StatusCode);
     }
 
+    [Fact]
+    public async Task An_entry_whose_index_write_failed_is_never_missed_after_redis_returns()
+    {
+        var tenant = await HttpAssert.Json(await _api.Admin().PostJson("/api/v1/tenants", new { name = "Missed write" }), HttpStatusCode.Created);
+        var c = _api.Client(tenant.GetProperty("adminKey").GetProperty("key").GetString()!);
+        var lists = new CxContact.Server.Tests.Suppression.SuppressionClient(c);
+        var list = await lists.CreateListAsync();
+        await lists.AddAsync(list, new { type = "phone", value = "4155550001" });
+
+        LocalProcess.Run("redis-cli", "-p", _port.ToString(), "shutdown", "save");
+        // Saved in PostgreSQL, but the index could not be written: the API says so.
+        var failed = await lists.PostEntriesAsync(list, [new { type = "phone", value = "4155550002" }]);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        StartRedis();
+
+        // From the moment Redis answers again until the repair has rebuilt the index, the number is never allowed.
+        var deadline = DateTime.UtcNow.AddSeconds(40);
+        string? rule = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            var d = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", new { phone = "4155550002", at = "2026-12-02T20:00:00Z" }), HttpStatusCode.OK);
+            Assert.Equal("deny", d.GetProperty("decision").GetString());
+            rule = d.GetProperty("reasons")[0].GetProperty("rule").GetString();
+            if (rule == "suppressed") break;
+            await Task.Delay(200);
+        }
+        Assert.Equal("suppressed", rule);
+        var other = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", new { phone = "4155550003", at = "2026-12-02T20:00:00Z" }), HttpStatusCode.OK);
+        Assert.Equal("allow", other.GetProperty("decision").GetString());
+    }
+
     private void StartRedis()
     {
         LocalProcess.Run("redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", _port.ToString(), "--dir", _dir,
