@@ -76,6 +76,7 @@ public static class ApiComposition
         v1.MapSftpConnectionsApi();
         v1.MapComplianceApi();
         v1.MapDecisionsApi();
+        v1.MapRuleSetsApi();
         v1.MapSuppressionListsApi();
     }
 }

@@ -65,6 +65,7 @@ public sealed class AttemptPreparer(TimeProvider clock)
             TimeZones: zones,
             DeviceType: phone is null ? DeviceType.Unknown : phone.DeviceType,
             AutodialMobileConsent: c?.Consent?.AutodialMobile,
-            At: r.At ?? clock.GetUtcNow());
+            At: r.At ?? clock.GetUtcNow(),
+            RuleSetId: r.RuleSetId);
     }
 }

@@ -27,7 +27,8 @@ public static class ComplianceApi
             var caller = Caller.From(http.User);
             var errors = new FieldErrors();
             var prepared = preparer.Prepare(body, await DefaultCountryAsync(grains, caller), errors);
-            if (prepared is null) return errors.ToProblem();
+            if (!await validator.RuleSetExistsAsync(caller.TenantId, body.RuleSetId, ct)) errors.Add("ruleSetId", $"this tenant has no rule set \"{body.RuleSetId}\"");
+            if (prepared is null || errors.Any) return errors.ToProblem();
             return TypedResults.Ok(ValidationResult.From(await validator.DecideAsync(caller.TenantId, prepared, ct)));
         }).WithSummary("Decide one attempt: allow or deny, every rule that denied, and nextAllowedAt");
 
@@ -40,6 +41,8 @@ public static class ComplianceApi
             var caller = Caller.From(http.User);
             var country = await DefaultCountryAsync(grains, caller);
             var prepared = body.Items.Select((item, i) => preparer.Prepare(item ?? new ValidationRequest(null, null, null, null, null, null, null), country, errors, $"items[{i}].")).ToList();
+            foreach (var (id, i) in body.Items.Select((item, i) => (item?.RuleSetId, i)).DistinctBy(x => x.RuleSetId))
+                if (!await validator.RuleSetExistsAsync(caller.TenantId, id, ct)) errors.Add($"items[{i}].ruleSetId", $"this tenant has no rule set \"{id}\"");
             if (errors.Any) return errors.ToProblem();
             var results = new ValidationResult[prepared.Count];
             // Bounded parallelism: each decision is a couple of Redis round trips, so overlap them.

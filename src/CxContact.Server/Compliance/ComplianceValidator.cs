@@ -13,24 +13,30 @@ namespace CxContact.Server.Compliance;
 /// </summary>
 public sealed class ComplianceValidator(
     SuppressionIndex suppression, SuppressionListStore lists, AttemptHistory attempts, DecisionAudit audit, IMemoryCache cache,
-    TimeProvider clock, ILogger<ComplianceValidator> log)
+    RuleSetStore ruleSets, TimeProvider clock, ILogger<ComplianceValidator> log)
 {
     /// <summary>
     /// Which lists apply, and whether any is stale, is cached this long: short, because a list marked stale must
     /// start failing closed quickly on every silo once Redis is back.
     /// </summary>
     public static readonly TimeSpan ListCacheFor = TimeSpan.FromSeconds(2);
-    private static readonly Lazy<ComplianceEvaluator?> Evaluator = new(() =>
+    /// <summary>Whether the attempt's rule set exists (checked at the edge, so an unknown one is a 400, not a deny).</summary>
+    public async Task<bool> RuleSetExistsAsync(Guid tenantId, string? ruleSetId, CancellationToken ct)
     {
-        try { return new ComplianceEvaluator(RuleSets.Default); }
-        catch (Exception) { return null; } // the shipped rule set failed to load: every decision is "unavailable"
-    });
+        try { return await ruleSets.EvaluatorAsync(tenantId, ruleSetId, ct) is not null; }
+        catch (Npgsql.NpgsqlException) { return true; } // cannot tell now: let the decision fail closed instead
+    }
 
     public async Task<Decision> DecideAsync(Guid tenantId, PreparedAttempt a, CancellationToken ct)
     {
-        var evaluator = Evaluator.Value;
         Decision decision;
-        if (evaluator is null) decision = ComplianceEvaluator.Unavailable("the rule set could not be loaded", "unknown");
+        ComplianceEvaluator? evaluator = null;
+        try { evaluator = await ruleSets.EvaluatorAsync(tenantId, a.RuleSetId, ct); }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or RuleSetException or TimeoutException)
+        {
+            log.LogWarning("Rule set {RuleSet} cannot be read: {Error}", a.RuleSetId, e.Message);
+        }
+        if (evaluator is null) decision = ComplianceEvaluator.Unavailable("the rule set cannot be read", a.RuleSetId ?? RuleSetStore.DefaultId);
         else
         {
             try { decision = await DecideAsync(evaluator, tenantId, a, ct); }

@@ -7,4 +7,4 @@ namespace CxContact.Server.Compliance;
 public sealed record PreparedAttempt(
     string Subject, string? E164, string? Email, Channel Channel, DialingMode? DialingMode, string? CampaignId, string? ClientId,
     string? ContactId, string Country, string? Region, IReadOnlyList<string> TimeZones, DeviceType DeviceType, bool? AutodialMobileConsent,
-    DateTimeOffset At);
+    DateTimeOffset At, string? RuleSetId);

@@ -2,7 +2,8 @@ namespace CxContact.Server.Compliance;
 
 /// <summary>One attempt to check, as the API takes it.</summary>
 public sealed record ValidationRequest(
-    string? Phone, string? Email, string? Channel, string? DialingMode, string? CampaignId, ValidationContact? Contact, DateTimeOffset? At);
+    string? Phone, string? Email, string? Channel, string? DialingMode, string? CampaignId, ValidationContact? Contact, DateTimeOffset? At,
+    string? RuleSetId = null);
 
 /// <summary>What the caller knows about the contact; anything missing is derived from the number or postal code.</summary>
 public sealed record ValidationContact(string? ClientId, string? ContactId, string? PostalCode, string? Region, string? Country, string? Tz,

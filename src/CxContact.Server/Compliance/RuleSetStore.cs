@@ -1,0 +1,77 @@
+using CxContact.Core.Compliance;
+using Microsoft.Extensions.Caching.Memory;
+using Npgsql;
+
+namespace CxContact.Server.Compliance;
+
+/// <summary>
+/// Tenants' rule sets in PostgreSQL (append-only versions), and the evaluator for each, built once and cached: the
+/// validation hot path asks here and only reaches PostgreSQL when its cache entry expires.
+/// </summary>
+public sealed class RuleSetStore(NpgsqlDataSource db, IMemoryCache cache)
+{
+    public const string DefaultId = "default";
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
+    private static readonly ComplianceEvaluator DefaultEvaluator = new(RuleSets.Default);
+
+    public sealed record Saved(string Id, int Version, DateTimeOffset CreatedAt, RuleSet Effective);
+
+    /// <summary>The evaluator for a tenant's rule set (the defaults when id is null or "default"); null when there is no such set.</summary>
+    public async Task<ComplianceEvaluator?> EvaluatorAsync(Guid tenantId, string? id, CancellationToken ct)
+    {
+        if (id is null or DefaultId) return DefaultEvaluator;
+        return await cache.GetOrCreateAsync(("rule-set", tenantId, id), async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = CacheFor;
+            return await LatestAsync(tenantId, id, ct) is { } saved ? new ComplianceEvaluator(saved.Effective) : null;
+        });
+    }
+
+    /// <summary>Saves a new version of the tenant's overrides; the caller has validated the merged result.</summary>
+    public async Task<Saved> SaveAsync(Guid tenantId, string id, RuleSet overrides, Guid actorKeyId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            INSERT INTO rule_sets (tenant_id, rule_set_id, version, overrides, created_by)
+            VALUES (@t, @id, coalesce((SELECT max(version) FROM rule_sets WHERE tenant_id = @t AND rule_set_id = @id), 0) + 1, @json::jsonb, @by)
+            RETURNING version, created_at
+            """);
+        cmd.Parameters.AddWithValue("t", tenantId);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("json", RuleSets.ToJson(overrides));
+        cmd.Parameters.AddWithValue("by", actorKeyId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        var version = r.GetInt32(0);
+        cache.Remove(("rule-set", tenantId, id));
+        return new Saved(id, version, r.GetFieldValue<DateTimeOffset>(1), Effective(overrides, id, version));
+    }
+
+    public async Task<Saved?> LatestAsync(Guid tenantId, string id, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT version, created_at, overrides::text FROM rule_sets WHERE tenant_id = @t AND rule_set_id = @id ORDER BY version DESC LIMIT 1
+            """);
+        cmd.Parameters.AddWithValue("t", tenantId);
+        cmd.Parameters.AddWithValue("id", id);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        var version = r.GetInt32(0);
+        return new Saved(id, version, r.GetFieldValue<DateTimeOffset>(1), Effective(RuleSets.Parse(r.GetString(2)), id, version));
+    }
+
+    public async Task<IReadOnlyList<(string Id, int Version, DateTimeOffset CreatedAt)>> ListAsync(Guid tenantId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT DISTINCT ON (rule_set_id) rule_set_id, version, created_at FROM rule_sets WHERE tenant_id = @t ORDER BY rule_set_id, version DESC
+            """);
+        cmd.Parameters.AddWithValue("t", tenantId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<(string, int, DateTimeOffset)>();
+        while (await r.ReadAsync(ct)) list.Add((r.GetString(0), r.GetInt32(1), r.GetFieldValue<DateTimeOffset>(2)));
+        return list;
+    }
+
+    /// <summary>The defaults with the tenant's overrides applied, named and versioned as the tenant's set.</summary>
+    public static RuleSet Effective(RuleSet overrides, string id, int version) =>
+        RuleSets.Override(RuleSets.Default, overrides with { Id = id, Version = version });
+}
