@@ -181,7 +181,7 @@ public static class ImportsApi
             errors.Add("spec.updateKey", $"update mode matches records by \"{key}\", but no column is mapped to it");
     }
 
-    private static async Task<string> ReadSmallAsync(Stream body, CancellationToken ct)
+    public static async Task<string> ReadSmallAsync(Stream body, CancellationToken ct)
     {
         using var ms = new MemoryStream();
         var buffer = new byte[8192];
