@@ -13,7 +13,13 @@ public static class SuppressionHosting
         services.AddSingleton(sp => new SuppressionIndex(sp.GetRequiredService<IConnectionMultiplexer>(), settings.RedisPrefix));
         services.AddSingleton<SuppressionValueNormalizer>();
         services.AddSingleton<SuppressionRebuilder>();
+        services.AddSingleton<SuppressionImportStore>();
+        services.AddSingleton<SuppressionImportRunner>();
         // One silo checking is enough and the campaign role owns list work (as for contact-list imports).
-        if (settings.Has(SiloRoles.Campaign)) services.AddHostedService<SuppressionStartupCheck>();
+        if (settings.Has(SiloRoles.Campaign))
+        {
+            services.AddHostedService<SuppressionStartupCheck>();
+            services.AddHostedService<SuppressionImportWorker>();
+        }
     }
 }

@@ -64,6 +64,7 @@ public static class SuppressionListsApi
             .RequireAuthorization(Policies.TenantOperator).WithSummary("Delete a list, its entries and its index");
 
         g.MapSuppressionEntriesApi();
+        g.MapSuppressionImportsApi();
     }
 
     private static SuppressionListDefinition Definition(ListRequest body, FieldErrors errors, bool creating)

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using CxContact.Server.Tests.Infrastructure;
 
@@ -33,4 +35,42 @@ public sealed class SuppressionClient(HttpClient http)
 
     public async Task<JsonElement> CountAsync(Guid listId) =>
         await HttpAssert.Json(await http.GetAsync($"/api/v1/suppression-lists/{listId}/entries/count"), HttpStatusCode.OK);
+
+    public async Task<HttpResponseMessage> UploadAsync(Guid listId, string csv, string? mode = null, object? spec = null, string? idempotencyKey = null)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(new UTF8Encoding(false).GetBytes(csv));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        form.Add(file, "file", "suppression.csv");
+        if (mode is not null) form.Add(new StringContent(mode), "mode");
+        if (spec is not null) form.Add(new StringContent(spec as string ?? JsonSerializer.Serialize(spec, JsonSerializerOptions.Web)), "spec");
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/suppression-lists/{listId}/imports") { Content = form };
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await http.SendAsync(request);
+    }
+
+    /// <summary>Uploads, and waits for the import to finish; returns its final status.</summary>
+    public async Task<JsonElement> ImportAsync(Guid listId, string csv, string? mode = null, object? spec = null)
+    {
+        var accepted = await HttpAssert.Json(await UploadAsync(listId, csv, mode, spec), HttpStatusCode.Accepted);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var status = await HttpAssert.Json(await http.GetAsync(accepted.GetProperty("statusUrl").GetString()), HttpStatusCode.OK);
+            var state = status.GetProperty("state").GetString();
+            if (state is "succeeded" or "failed") return status;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"import still {state}: {status}");
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task<List<string[]>> ImportErrorsAsync(Guid listId, Guid importId)
+    {
+        var response = await http.GetAsync($"/api/v1/suppression-lists/{listId}/imports/{importId}/errors");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("row,column,reason", lines[0]);
+        return lines.Skip(1).Select(Lists.ListClient.SplitCsv).ToList();
+    }
 }

@@ -1,0 +1,302 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using CxContact.Core.Suppression;
+using CxContact.Core.Tenancy;
+using CxContact.Server.Lists.Import;
+using nietras.SeparatedValues;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CxContact.Server.Suppression;
+
+/// <summary>
+/// Runs one suppression import. Rows are checked and copied into a temporary table first, so a file over the reject
+/// threshold leaves the list exactly as it was; then one transaction appends (upsert) or replaces (delete + insert)
+/// the list's entries, and only after that commit does the index learn them.
+/// </summary>
+public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImportStore jobs, IGrainFactory grains, SuppressionIndex index,
+    SuppressionRebuilder rebuilder, SuppressionListStore store, SuppressionValueNormalizer normalizer, TimeProvider clock,
+    ILogger<SuppressionImportRunner> log)
+{
+    /// <summary>Rejected rows kept for the error report; the count goes on beyond it.</summary>
+    public const int MaxStoredErrors = 100_000;
+    private const int IndexBatch = 10_000;
+
+    public async Task RunAsync(SuppressionImportJob job, CancellationToken ct)
+    {
+        var p = new SuppressionImportProgress();
+        var warnings = new List<string>();
+        var errors = new List<(int, string, string)>();
+        string? failure;
+        using var heartbeat = new CancellationTokenSource();
+        var beating = BeatAsync(job.ImportId, p, heartbeat.Token);
+        try
+        {
+            var grain = grains.GetGrain<ISuppressionListGrain>(job.ListId, job.TenantId.ToString());
+            failure = await grain.GetAsync() is null ? "the list was deleted before the import ran" : await ImportAsync(job, grain, p, warnings, errors, ct);
+        }
+        catch (ImportFailedException e) { failure = e.Message; }
+        catch (DecoderFallbackException)
+        {
+            failure = $"the file is not valid {Spec(job).Format.Encoding} (after row {p.RowsRead + 1}); " +
+                "set spec.format.encoding to windows-1252 or iso-8859-1 if that is what it is";
+        }
+        catch (FileNotFoundException) { failure = "the uploaded file is no longer in the landing directory"; }
+        finally
+        {
+            await heartbeat.CancelAsync();
+            await beating;
+        }
+        await jobs.FinishAsync(job, p, failure, warnings, errors, CancellationToken.None);
+        TryDelete(job.FilePath);
+        log.LogInformation("Suppression import {ImportId} of list {ListId} ({Mode}) {State}: {Read} rows read, {Accepted} accepted, {Rejected} rejected, {Entries} entries{Error}",
+            job.ImportId, job.ListId, job.Mode, failure is null ? "succeeded" : "failed", p.RowsRead, p.Accepted, p.Rejected, p.Entries,
+            failure is null ? "" : "; " + failure);
+    }
+
+    /// <summary>Fails a job that was started too often (its silo kept dying).</summary>
+    public async Task AbandonAsync(SuppressionImportJob job, CancellationToken ct)
+    {
+        var reason = $"the import was interrupted {job.Attempts - 1} times (the silo running it stopped); it was not retried again";
+        await jobs.FinishAsync(job, new SuppressionImportProgress(), reason, job.Warnings, [], ct);
+        TryDelete(job.FilePath);
+        log.LogWarning("Suppression import {ImportId} abandoned: {Reason}", job.ImportId, reason);
+    }
+
+    private static SuppressionImportSpec Spec(SuppressionImportJob job) =>
+        JsonSerializer.Deserialize<SuppressionImportSpec>(job.SpecJson, ImportRunner.SpecJson) ?? new SuppressionImportSpec();
+
+    /// <summary>Returns null on success, or why the import failed (the list is then untouched).</summary>
+    private async Task<string?> ImportAsync(SuppressionImportJob job, ISuppressionListGrain grain, SuppressionImportProgress p, List<string> warnings,
+        List<(int, string, string)> errors, CancellationToken ct)
+    {
+        var spec = Spec(job);
+        var country = (await grains.GetGrain<ITenantGrain>(job.TenantId).GetSettingsAsync()).DefaultCountry;
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await Exec(conn, null, "CREATE TEMP TABLE suppression_stage (row_no integer, type text, value text, starts_at timestamptz, expires_at timestamptz, source text)", ct);
+        try
+        {
+            Stage(conn, job.FilePath, spec, country, p, warnings, errors, ct);
+            if (p.RowsRead == 0) return "the file has no data rows; nothing was imported";
+            var percent = 100.0 * p.Rejected / p.RowsRead;
+            if (percent > spec.RejectThresholdPercent)
+                return $"{p.Rejected} of {p.RowsRead} rows ({percent.ToString("0.#", CultureInfo.InvariantCulture)} %) were rejected, more than " +
+                    $"spec.rejectThresholdPercent ({spec.RejectThresholdPercent.ToString(CultureInfo.InvariantCulture)} %); the list was not changed. " +
+                    "GET .../errors lists the rejected rows";
+
+            // Index first, then commit: if the process dies in between, the index holds entries the list does not
+            // yet (it over-suppresses until the job runs again), never the other way round.
+            if (await AddToIndexAsync(conn, job, ct) is { } indexFailure) return indexFailure;
+            var delta = await WriteAsync(conn, job, p, ct);
+            await grain.EntriesChangedAsync(delta);
+            if (job.Mode == "replace") await RebuildAsync(job, warnings, ct);
+            return null;
+        }
+        finally
+        {
+            await Exec(conn, null, "DROP TABLE IF EXISTS suppression_stage", CancellationToken.None);
+        }
+    }
+
+    /// <summary>Reads the file, checks every row and copies the accepted ones' entries into the staging table.</summary>
+    private void Stage(NpgsqlConnection conn, string path, SuppressionImportSpec spec, string country, SuppressionImportProgress p,
+        List<string> warnings, List<(int, string, string)> errors, CancellationToken ct)
+    {
+        var format = spec.Format;
+        var quote = format.QuoteChar;
+        using var file = File.OpenRead(path);
+        TextReader text = new StreamReader(file, ImportEncoding.For(format.Encoding), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        if (quote != '"') text = new QuoteSwappingReader(text, quote);
+        using var reader = Sep.New(format.DelimiterChar).Reader(o => o with { HasHeader = false, DisableColCountCheck = true, Unescape = false }).From(text);
+        using var copy = conn.BeginBinaryImport("COPY suppression_stage (row_no, type, value, starts_at, expires_at, source) FROM STDIN (FORMAT BINARY)");
+        SuppressionImportLayout? layout = null;
+        var values = new List<(string Type, string Value)>(3);
+        foreach (var row in reader)
+        {
+            ct.ThrowIfCancellationRequested();
+            var rowNumber = row.RowIndex + 1;
+            if (row.ColCount == 1 && row[0].Span.Trim().IsEmpty) continue; // blank line
+            var cells = new string?[row.ColCount];
+            var open = -1;
+            for (var i = 0; i < row.ColCount; i++)
+            {
+                cells[i] = CsvValue.Unquote(row[i].Span, quote, out var unterminated);
+                if (unterminated && open < 0) open = i;
+            }
+            if (layout is null)
+            {
+                if (format.HasHeader && open >= 0)
+                    throw new ImportFailedException($"column {open + 1} of the header row opens a quote that is never closed; a quote inside a value " +
+                        "must be written twice (\"\") and the value quoted");
+                layout = SuppressionImportLayout.Build(spec, format.HasHeader ? cells.Select(c => c ?? "").ToList() : null, row.ColCount);
+                warnings.AddRange(layout.Warnings);
+                if (format.HasHeader) continue;
+            }
+
+            p.RowsRead++;
+            var rejected = false;
+            void Reject(string column, string reason)
+            {
+                rejected = true;
+                if (errors.Count < MaxStoredErrors) errors.Add((rowNumber, column, reason));
+            }
+            if (open >= 0)
+            {
+                Reject(layout.Name(open), "has a quote that is never closed; everything after it up to the end of the file was read as this one value");
+                p.Rejected++;
+                continue;
+            }
+            string? Cell(int i) => i >= 0 && i < cells.Length && cells[i]?.Trim() is { Length: > 0 } v ? v : null;
+
+            values.Clear();
+            foreach (var (type, col) in new[] { (SuppressionEntryType.Phone, layout.Phone), (SuppressionEntryType.Email, layout.Email), (SuppressionEntryType.ClientId, layout.ClientId) })
+            {
+                if (Cell(col) is not { } raw) continue;
+                if (normalizer.Normalize(type, raw, country, out var error) is { } value) values.Add((type, value));
+                else Reject(layout.Name(col), error!);
+            }
+            if (values.Count == 0 && !rejected) Reject("(row)", "has no phone, email or client id");
+            DateTimeOffset? Date(int col)
+            {
+                if (Cell(col) is not { } raw) return null;
+                if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d)) return d.ToUniversalTime();
+                Reject(layout.Name(col), $"\"{raw}\" is not a date; write it as ISO 8601 (2025-01-31 or 2025-01-31T09:00:00Z)");
+                return null;
+            }
+            var starts = Date(layout.StartsAt);
+            var expires = Date(layout.ExpiresAt);
+            if (starts is { } s && expires is { } x && x <= s) Reject(layout.Name(layout.ExpiresAt), "must be after starts_at");
+            var source = Cell(layout.Source);
+            if (source is { Length: > SuppressionEntriesApi.MaxSourceLength })
+                Reject(layout.Name(layout.Source), $"is {source.Length} characters long; at most {SuppressionEntriesApi.MaxSourceLength} are allowed");
+            if (rejected) { p.Rejected++; continue; }
+
+            p.Accepted++;
+            foreach (var (type, value) in values)
+            {
+                copy.StartRow();
+                copy.Write(rowNumber, NpgsqlDbType.Integer);
+                copy.Write(type, NpgsqlDbType.Text);
+                copy.Write(value, NpgsqlDbType.Text);
+                if (starts is { } st) copy.Write(st, NpgsqlDbType.TimestampTz); else copy.WriteNull();
+                if (expires is { } ex) copy.Write(ex, NpgsqlDbType.TimestampTz); else copy.WriteNull();
+                if (source is not null) copy.Write(source, NpgsqlDbType.Text); else copy.WriteNull();
+            }
+        }
+        copy.Complete();
+    }
+
+    // A value given on several rows is one entry; the last row wins, as it would over several single adds.
+    private const string Distinct = """
+        SELECT DISTINCT ON (type, value) type, value, starts_at, expires_at, source FROM suppression_stage ORDER BY type, value, row_no DESC
+        """;
+
+    /// <summary>Writes the staged entries to the list in one transaction; returns the change in the list's entry count.</summary>
+    private async Task<long> WriteAsync(NpgsqlConnection conn, SuppressionImportJob job, SuppressionImportProgress p, CancellationToken ct)
+    {
+        var partition = SuppressionListStore.PartitionName(job.ListId);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        long deleted = 0;
+        if (job.Mode == "replace")
+            deleted = await Exec(conn, tx, $"DELETE FROM {partition} WHERE tenant_id = '{job.TenantId}'", ct);
+        // Into the partition itself: xmax (new row or updated one) cannot be read through the partitioned parent.
+        await using var cmd = new NpgsqlCommand($"""
+            WITH ins AS (
+                INSERT INTO {partition} (tenant_id, list_id, type, value, starts_at, expires_at, source)
+                SELECT @t, @l, s.type, s.value, s.starts_at, s.expires_at, s.source FROM ({Distinct}) s
+                ON CONFLICT (list_id, type, value) DO UPDATE
+                    SET starts_at = excluded.starts_at, expires_at = excluded.expires_at, source = excluded.source
+                RETURNING (xmax = 0) AS fresh)
+            SELECT count(*) FILTER (WHERE fresh), count(*) FROM ins
+            """, conn, tx) { CommandTimeout = 0 };
+        cmd.Parameters.AddWithValue("t", job.TenantId);
+        cmd.Parameters.AddWithValue("l", job.ListId);
+        long inserted, total;
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            await r.ReadAsync(ct);
+            (inserted, total) = (r.GetInt64(0), r.GetInt64(1));
+        }
+        await tx.CommitAsync(ct);
+        p.Entries = total;
+        return inserted - deleted;
+    }
+
+    /// <summary>
+    /// Puts the staged entries into the live index before the commit, so they suppress from the moment the list
+    /// holds them. If Redis fails, nothing is committed: the import fails, and the list is marked stale so a
+    /// rebuild takes out whatever part of the batch reached the index.
+    /// </summary>
+    private async Task<string?> AddToIndexAsync(NpgsqlConnection conn, SuppressionImportJob job, CancellationToken ct)
+    {
+        try
+        {
+            var batch = new List<SuppressionEntry>(IndexBatch);
+            await foreach (var e in StagedAsync(conn, ct))
+            {
+                batch.Add(e);
+                if (batch.Count < IndexBatch) continue;
+                await index.AddAsync(job.TenantId, job.ListId, batch, clock.GetUtcNow());
+                batch = new List<SuppressionEntry>(IndexBatch);
+            }
+            if (batch.Count > 0) await index.AddAsync(job.TenantId, job.ListId, batch, clock.GetUtcNow());
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError(e, "Suppression import {ImportId}: the index could not be updated; nothing was saved", job.ImportId);
+            await store.MarkStaleAsync(job.ListId, CancellationToken.None);
+            return "the suppression index (Redis) could not be updated, so no entries were saved; try again when it is back";
+        }
+    }
+
+    /// <summary>
+    /// A replace rebuilds the index from PostgreSQL; until that switch the old index also answers for the old
+    /// entries (over-suppressing for a moment, never under). If the rebuild fails, the list is marked stale: lookups
+    /// fail closed and the repair loop rebuilds it.
+    /// </summary>
+    private async Task RebuildAsync(SuppressionImportJob job, List<string> warnings, CancellationToken ct)
+    {
+        try { await rebuilder.RebuildAsync(job.TenantId, job.ListId, ct); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError(e, "Suppression import {ImportId}: entries are replaced but the index rebuild failed; marking list {ListId} stale", job.ImportId, job.ListId);
+            await store.MarkStaleAsync(job.ListId, CancellationToken.None);
+            warnings.Add("the entries were saved, but the lookup index could not be rebuilt; lookups on this list fail closed until it is " +
+                $"(automatically, or POST /api/v1/suppression-lists/{job.ListId}/rebuild-index)");
+        }
+    }
+
+    private static async IAsyncEnumerable<SuppressionEntry> StagedAsync(NpgsqlConnection conn, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(Distinct, conn) { CommandTimeout = 0 };
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            yield return new SuppressionEntry(r.GetString(0), r.GetString(1),
+                r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2), r.IsDBNull(3) ? null : r.GetFieldValue<DateTimeOffset>(3),
+                r.IsDBNull(4) ? null : r.GetString(4));
+    }
+
+    private async Task BeatAsync(Guid importId, SuppressionImportProgress p, CancellationToken ct)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+            while (await timer.WaitForNextTickAsync(ct)) await jobs.HeartbeatAsync(importId, p, ct);
+        }
+        catch (OperationCanceledException) { /* the import finished */ }
+    }
+
+    private static async Task<int> Exec(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { /* the landing directory is cleaned up by retention */ }
+    }
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using CxContact.Server.Tests.Infrastructure;
+
+namespace CxContact.Server.Tests.Suppression;
+
+/// <summary>Suppression imports from CSV over HTTP: append, replace, the reject threshold and the error report.</summary>
+public sealed class SuppressionImportsApiTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    private async Task<SuppressionClient> TenantAsync()
+    {
+        var created = await HttpAssert.Json(await api.Admin().PostJson("/api/v1/tenants", new { name = "SupImp " + Guid.NewGuid().ToString("N")[..8] }), HttpStatusCode.Created);
+        return new SuppressionClient(api.Client(created.GetProperty("adminKey").GetProperty("key").GetString()!));
+    }
+
+    private static void Succeeded(System.Text.Json.JsonElement status) =>
+        Assert.True(status.GetProperty("state").GetString() == "succeeded", $"the import did not succeed: {status}");
+
+    [Fact]
+    public async Task Phones_in_any_format_an_email_and_a_client_id_are_imported_and_suppressed()
+    {
+        var c = await TenantAsync();
+        var list = await c.CreateListAsync();
+        const string csv = "phone,email,client_id,source\r\n" +
+            "+1 (415) 555-2671,,,complaint\r\n" +
+            "415.555.2672,,,\r\n" +
+            "1-415-555-2673,,,\r\n" +
+            "\"(415) 555 2674\",,,\r\n" +
+            "+14155552675,,,\r\n" +
+            ", Ada@Example.COM ,,\r\n" +
+            ",,CUST-42,\r\n";
+
+        var status = await c.ImportAsync(list, csv);
+
+        Succeeded(status);
+        Assert.Equal(7, status.GetProperty("rowsRead").GetInt64());
+        Assert.Equal(7, status.GetProperty("accepted").GetInt64());
+        Assert.Equal(0, status.GetProperty("rejected").GetInt64());
+        foreach (var p in new[] { "4155552671", "+1 415 555 2672", "415-555-2673", "14155552674", "(415) 555-2675" })
+            Assert.True(await c.PhoneSuppressedAsync(list, p), p);
+        Assert.False(await c.PhoneSuppressedAsync(list, "4155552676"));
+        Assert.True(await c.SuppressedAsync(list, "email=ada%40example.com"));
+        Assert.True(await c.SuppressedAsync(list, "clientId=CUST-42"));
+        var count = await c.CountAsync(list);
+        Assert.Equal(7, count.GetProperty("total").GetInt64());
+        Assert.Equal(5, count.GetProperty("byType").GetProperty("phone").GetInt64());
+        var one = await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/suppression-lists/{list}"), HttpStatusCode.OK);
+        Assert.Equal(7, one.GetProperty("entryCount").GetInt64());
+    }
+
+    [Fact]
+    public async Task Too_many_bad_rows_fail_the_import_and_leave_the_list_as_it_was()
+    {
+        var c = await TenantAsync();
+        var list = await c.CreateListAsync();
+        await c.AddAsync(list, new { type = "phone", value = "4155550100" });
+
+        var status = await c.ImportAsync(list, "phone\r\n4155550101\r\n12\r\nnot a number\r\n4155550102\r\n", mode: "replace");
+
+        Assert.Equal("failed", status.GetProperty("state").GetString());
+        Assert.Contains("rejectThresholdPercent", status.GetProperty("error").GetString());
+        Assert.Equal(2, status.GetProperty("rejected").GetInt64());
+        Assert.Equal(1, (await c.CountAsync(list)).GetProperty("total").GetInt64());
+        Assert.True(await c.PhoneSuppressedAsync(list, "4155550100"));
+        Assert.False(await c.PhoneSuppressedAsync(list, "4155550101"));
+        var errors = await c.ImportErrorsAsync(list, status.GetProperty("id").GetGuid());
+        Assert.Equal([["3", "phone"], ["4", "phone"]], errors.Select(e => e[..2]).ToList());
+    }
+
+    [Fact]
+    public async Task The_error_report_names_the_row_and_the_mapped_column_and_good_rows_are_kept_under_the_threshold()
+    {
+        var c = await TenantAsync();
+        var list = await c.CreateListAsync();
+        var spec = new
+        {
+            format = new { delimiter = ";" },
+            columns = new { phone = "Number", email = "Mail", expiresAt = "Until" },
+            rejectThresholdPercent = 60,
+        };
+        const string csv = "Number;Mail;Until\r\n4155550201;;2099-01-01\r\n12;;\r\n4155550203;nobody;\r\n4155550204;;someday\r\n4155550205;;\r\n";
+
+        var status = await c.ImportAsync(list, csv, spec: spec);
+
+        Succeeded(status);
+        Assert.Equal(5, status.GetProperty("rowsRead").GetInt64());
+        Assert.Equal(2, status.GetProperty("accepted").GetInt64());
+        Assert.Equal(3, status.GetProperty("rejected").GetInt64());
+        var errors = await c.ImportErrorsAsync(list, status.GetProperty("id").GetGuid());
+        Assert.Equal([["3", "Number"], ["4", "Mail"], ["5", "Until"]], errors.Select(e => e[..2]).ToList());
+        Assert.Contains("not a date", errors[2][2]);
+        Assert.True(await c.PhoneSuppressedAsync(list, "4155550201"));
+        Assert.True(await c.PhoneSuppressedAsync(list, "4155550205"));
+        // A rejected row adds nothing, not even its good values.
+        Assert.False(await c.PhoneSuppressedAsync(list, "4155550203"));
+        Assert.Equal(2, (await c.CountAsync(list)).GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task Replace_mode_replaces_the_entries_and_the_index()
+    {
+        var c = await TenantAsync();
+        var list = await c.CreateListAsync();
+        await c.AddAsync(list, new { type = "phone", value = "4155550301" }, new { type = "email", value = "old@example.com" });
+        Succeeded(await c.ImportAsync(list, "phone\r\n4155550302\r\n"));
+
+        var status = await c.ImportAsync(list, "phone,email\r\n4155550303,new@example.com\r\n4155550303,\r\n", mode: "replace");
+
+        Succeeded(status);
+        Assert.Equal(2, status.GetProperty("entries").GetInt64());
+        Assert.False(await c.PhoneSuppressedAsync(list, "4155550301"));
+        Assert.False(await c.PhoneSuppressedAsync(list, "4155550302"));
+        Assert.False(await c.SuppressedAsync(list, "email=old%40example.com"));
+        Assert.True(await c.PhoneSuppressedAsync(list, "4155550303"));
+        Assert.True(await c.SuppressedAsync(list, "email=new%40example.com"));
+        Assert.Equal(2, (await c.CountAsync(list)).GetProperty("total").GetInt64());
+        var one = await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/suppression-lists/{list}"), HttpStatusCode.OK);
+        Assert.Equal(2, one.GetProperty("entryCount").GetInt64());
+    }
+
+    [Fact]
+    public async Task Not_multipart_is_415_and_a_bad_mode_or_spec_is_400_naming_the_field()
+    {
+        var c = await TenantAsync();
+        var list = await c.CreateListAsync();
+
+        var json = await c.Http.PostJson($"/api/v1/suppression-lists/{list}/imports", new { file = "phone\n4155550401" });
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, json.StatusCode);
+
+        var bad = await HttpAssert.Json(await c.UploadAsync(list, "phone\r\n4155550401\r\n", mode: "update",
+            spec: new { format = new { delimiter = "x" }, columns = new { phone = "Number" }, rejectThresholdPercent = 200 }), HttpStatusCode.BadRequest);
+        var errors = bad.GetProperty("errors");
+        foreach (var field in new[] { "mode", "spec.format.delimiter", "spec.rejectThresholdPercent" })
+            Assert.True(errors.TryGetProperty(field, out _), $"{field} in {bad}");
+
+        var unknown = await HttpAssert.Json(await c.UploadAsync(Guid.NewGuid(), "phone\r\n"), HttpStatusCode.NotFound);
+        Assert.Equal(404, unknown.GetProperty("status").GetInt32());
+    }
+}
