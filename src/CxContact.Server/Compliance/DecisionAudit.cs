@@ -73,8 +73,8 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
                     await copy.WriteAsync(e.Decision.Allowed, NpgsqlDbType.Boolean, ct);
                     await copy.WriteAsync(e.Decision.Reasons.Select(r => r.Rule).Distinct().ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
                     await copy.WriteAsync(e.Decision.RuleSetVersion, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(System.Text.Json.JsonSerializer.Serialize(e.Input, AuditJsonContext.Default.PreparedAttempt), NpgsqlDbType.Jsonb, ct);
-                    await copy.WriteAsync(System.Text.Json.JsonSerializer.Serialize(e.Decision, AuditJsonContext.Default.Decision), NpgsqlDbType.Jsonb, ct);
+                    await copy.WriteAsync(System.Text.Json.JsonSerializer.Serialize(e.Input, AuditJsonContext.Default.PreparedAttempt), NpgsqlDbType.Json, ct);
+                    await copy.WriteAsync(System.Text.Json.JsonSerializer.Serialize(e.Decision, AuditJsonContext.Default.Decision), NpgsqlDbType.Json, ct);
                 }
                 await copy.CompleteAsync(ct);
                 Interlocked.Add(ref _written, batch.Count);
