@@ -62,60 +62,20 @@ public static class SuppressionImportsApi
     {
         var caller = Caller.From(http.User);
         if (await grains.SuppressionList(caller, listId).GetAsync() is null) return SuppressionListsApi.NoSuchList(listId);
-        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 } boundary)
-            return TypedResults.Problem(statusCode: 415, title: "Send multipart/form-data",
-                detail: "An import is a multipart/form-data request with the parts file, spec (optional JSON) and mode (append or replace).");
-        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } k ? k : null;
         var errors = new FieldErrors();
-        if (idempotencyKey is { Length: > ImportsApi.MaxIdempotencyKey }) errors.Add("Idempotency-Key", $"at most {ImportsApi.MaxIdempotencyKey} characters");
-
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = settings.MaxUploadBytes;
-        string? filePath = null, fileName = null, specText = null, modeText = null;
-        long size = 0;
-        try
-        {
-            var reader = new MultipartReader(boundary, http.Request.Body) { BodyLengthLimit = settings.MaxUploadBytes };
-            while (await reader.ReadNextSectionAsync(ct) is { } section)
-            {
-                var disposition = section.GetContentDispositionHeader();
-                var name = disposition?.Name.Value?.Trim('"') ?? "";
-                switch (name)
-                {
-                    case "file" when filePath is null:
-                        filePath = landing.NewFile(caller.TenantId, ".upload");
-                        fileName = disposition!.FileName.Value?.Trim('"') ?? disposition.FileNameStar.Value;
-                        await using (var file = new FileStream(filePath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-                            await section.Body.CopyToAsync(file, ct);
-                        size = new FileInfo(filePath).Length;
-                        break;
-                    case "file": errors.Add("file", "send one file per import"); break;
-                    case "spec": specText = await ImportsApi.ReadSmallAsync(section.Body, ct); break;
-                    case "mode": modeText = (await ImportsApi.ReadSmallAsync(section.Body, ct)).Trim(); break;
-                    default: errors.Add(name.Length == 0 ? "(part)" : name, "is not a part this endpoint takes; send file, spec and mode"); break;
-                }
-            }
-        }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException { StatusCode: 413 })
-        {
-            Delete(filePath);
-            return e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) || e is BadHttpRequestException
-                ? TypedResults.Problem(statusCode: 413, title: "The upload is too large", detail: $"At most {settings.MaxUploadBytes / (1024 * 1024)} MB (CXC_MAX_UPLOAD_MB).")
-                : TypedResults.Problem(statusCode: 400, title: "The multipart body could not be read", detail: e.Message);
-        }
-
-        if (filePath is null) errors.Add("file", "is required: the CSV file to import");
-        var mode = modeText ?? "append";
+        var (upload, problem) = await ImportUpload.ReadAsync(http, caller.TenantId, landing, settings, errors, "append or replace", ct);
+        if (problem is not null) return problem;
+        var mode = upload!.ModeText ?? "append";
         if (mode is not ("append" or "replace")) errors.Add("mode", $"\"{mode}\" is not a mode; use append or replace");
-        var specJson = specText ?? "{}";
-        if (specText is not null) Validate(specText, errors);
-        if (errors.Any) { Delete(filePath); return errors.ToProblem(); }
+        var specJson = upload.SpecText ?? "{}";
+        if (upload.SpecText is not null) Validate(upload.SpecText, errors);
+        if (errors.Any) { upload.DeleteFile(); return errors.ToProblem(); }
 
-        var (job, created) = await jobs.EnqueueAsync(caller.TenantId, listId, mode, specJson, filePath!, fileName, size, idempotencyKey, ct);
+        var (job, created) = await jobs.EnqueueAsync(caller.TenantId, listId, mode, specJson, upload.FilePath!, upload.FileName, upload.Size, upload.IdempotencyKey, ct);
         if (!created)
         {
             // The same upload again: answer with the import it already started, and import nothing twice.
-            Delete(filePath);
+            upload.DeleteFile();
             http.Response.Headers["Idempotent-Replayed"] = "true";
         }
         var url = $"/api/v1/suppression-lists/{listId}/imports/{job.ImportId}";
@@ -162,11 +122,6 @@ public static class SuppressionImportsApi
         j.Rejected, j.Entries, j.Warnings, j.Error, j.CreatedAt, j.StartedAt, j.FinishedAt,
         $"/api/v1/suppression-lists/{j.ListId}/imports/{j.ImportId}/errors");
 
-    private static void Delete(string? path)
-    {
-        if (path is null) return;
-        try { File.Delete(path); } catch (IOException) { /* retention cleans the landing directory */ }
-    }
 
     private static ProblemHttpResult NoSuchImport(Guid importId) =>
         TypedResults.Problem(statusCode: 404, title: "No such import", detail: $"This suppression list has no import {importId}.");

@@ -17,8 +17,6 @@ namespace CxContact.Server.Lists.Import;
 /// </summary>
 public static class ImportsApi
 {
-    public const int MaxSmallPart = 1024 * 1024;
-    public const int MaxIdempotencyKey = 200;
     public sealed record ImportAccepted(Guid Id, string State, string StatusUrl);
     /// <summary>An import pulled from a saved SFTP connection (JSON body instead of multipart).</summary>
     public sealed record PullRequest(PullSource? Source, string? Mode, System.Text.Json.JsonElement? Spec);
@@ -78,61 +76,26 @@ public static class ImportsApi
         if (list is null) return ContactListsApi.NoSuchList(listId);
         if (http.Request.HasJsonContentType()) return await PullAsync(listId, list, caller, http, landing, jobs, connections, ct);
 
-        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 } boundary)
-            return TypedResults.Problem(statusCode: 415, title: "Send multipart/form-data",
-                detail: "An import is a multipart/form-data request with the parts file, spec (optional JSON) and mode (append, replace or update).");
-        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } k ? k : null;
         var errors = new FieldErrors();
-        if (idempotencyKey is { Length: > MaxIdempotencyKey }) errors.Add("Idempotency-Key", $"at most {MaxIdempotencyKey} characters");
-
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = settings.MaxUploadBytes;
-        string? filePath = null, fileName = null, specText = null, modeText = null;
-        long size = 0;
-        try
-        {
-            var reader = new MultipartReader(boundary, http.Request.Body) { BodyLengthLimit = settings.MaxUploadBytes };
-            while (await reader.ReadNextSectionAsync(ct) is { } section)
-            {
-                var disposition = section.GetContentDispositionHeader();
-                var name = disposition?.Name.Value?.Trim('"') ?? "";
-                switch (name)
-                {
-                    case "file" when filePath is null:
-                        filePath = landing.NewFile(caller.TenantId, ".upload");
-                        fileName = disposition!.FileName.Value?.Trim('"') ?? disposition.FileNameStar.Value;
-                        await using (var file = new FileStream(filePath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-                            await section.Body.CopyToAsync(file, ct);
-                        size = new FileInfo(filePath).Length;
-                        break;
-                    case "file": errors.Add("file", "send one file per import"); break;
-                    case "spec": specText = await ReadSmallAsync(section.Body, ct); break;
-                    case "mode": modeText = (await ReadSmallAsync(section.Body, ct)).Trim(); break;
-                    default: errors.Add(name.Length == 0 ? "(part)" : name, "is not a part this endpoint takes; send file, spec and mode"); break;
-                }
-            }
-        }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException { StatusCode: 413 })
-        {
-            Delete(filePath);
-            return e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) || e is BadHttpRequestException
-                ? TypedResults.Problem(statusCode: 413, title: "The upload is too large", detail: $"At most {settings.MaxUploadBytes / (1024 * 1024)} MB (CXC_MAX_UPLOAD_MB).")
-                : TypedResults.Problem(statusCode: 400, title: "The multipart body could not be read", detail: e.Message);
-        }
-
-        if (filePath is null) errors.Add("file", "is required: the file to import");
-        var mode = modeText ?? "append";
+        var (upload, problem) = await ImportUpload.ReadAsync(http, caller.TenantId, landing, settings, errors, "append, replace or update", ct);
+        if (problem is not null) return problem;
+        var mode = upload!.ModeText ?? "append";
         if (mode is not ("append" or "replace" or "update")) errors.Add("mode", $"\"{mode}\" is not a mode; use append, replace or update");
         string specJson;
-        if (specText is not null) { var spec = SpecParser.Parse(specText, errors); specJson = specText; if (spec is not null && mode == "update") CheckUpdateKey(spec, errors); }
+        if (upload.SpecText is { } specText)
+        {
+            var spec = SpecParser.Parse(specText, errors);
+            specJson = specText;
+            if (spec is not null && mode == "update") CheckUpdateKey(spec, errors);
+        }
         else specJson = list.SpecJson ?? "{}";
-        if (errors.Any) { Delete(filePath); return errors.ToProblem(); }
+        if (errors.Any) { upload.DeleteFile(); return errors.ToProblem(); }
 
-        var (job, created) = await jobs.EnqueueAsync(caller.TenantId, listId, mode, specJson, filePath!, fileName, size, idempotencyKey, ct);
+        var (job, created) = await jobs.EnqueueAsync(caller.TenantId, listId, mode, specJson, upload.FilePath!, upload.FileName, upload.Size, upload.IdempotencyKey, ct);
         if (!created)
         {
             // The same upload again: answer with the import it already started, and import nothing twice.
-            Delete(filePath);
+            upload.DeleteFile();
             http.Response.Headers["Idempotent-Replayed"] = "true";
         }
         var url = $"/api/v1/contact-lists/{listId}/imports/{job.ImportId}";
@@ -164,7 +127,7 @@ public static class ImportsApi
             specJson = spec.GetRawText();
         }
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } k ? k : null;
-        if (idempotencyKey is { Length: > MaxIdempotencyKey }) errors.Add("Idempotency-Key", $"at most {MaxIdempotencyKey} characters");
+        if (idempotencyKey is { Length: > ImportUpload.MaxIdempotencyKey }) errors.Add("Idempotency-Key", $"at most {ImportUpload.MaxIdempotencyKey} characters");
         if (errors.Any) return errors.ToProblem();
 
         var (job, created) = await jobs.EnqueueAsync(caller.TenantId, listId, mode, specJson, landing.NewFile(caller.TenantId, ".sftp"),
@@ -181,24 +144,7 @@ public static class ImportsApi
             errors.Add("spec.updateKey", $"update mode matches records by \"{key}\", but no column is mapped to it");
     }
 
-    public static async Task<string> ReadSmallAsync(Stream body, CancellationToken ct)
-    {
-        using var ms = new MemoryStream();
-        var buffer = new byte[8192];
-        int n;
-        while ((n = await body.ReadAsync(buffer, ct)) > 0)
-        {
-            ms.Write(buffer, 0, n);
-            if (ms.Length > MaxSmallPart) throw new InvalidDataException("a spec or mode part is larger than 1 MB");
-        }
-        return Encoding.UTF8.GetString(ms.GetBuffer(), 0, (int)ms.Length);
-    }
 
-    private static void Delete(string? path)
-    {
-        if (path is null) return;
-        try { File.Delete(path); } catch (IOException) { /* retention cleans the landing directory */ }
-    }
 
     private static ProblemHttpResult NoSuchImport(Guid importId) =>
         TypedResults.Problem(statusCode: 404, title: "No such import", detail: $"This list has no import {importId}.");

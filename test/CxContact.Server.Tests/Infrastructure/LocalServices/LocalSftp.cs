@@ -148,7 +148,7 @@ public sealed class LocalSftp
             catch (Exception e) when (e is SocketException or IOException) { /* not listening yet */ }
             if (DateTime.UtcNow > deadline)
                 throw new InvalidOperationException($"sshd did not start on 127.0.0.1:{port}: {(File.Exists(log) ? File.ReadAllText(log) : "(no log)")}");
-            Thread.Sleep(50);
+            Task.Delay(50).GetAwaiter().GetResult();
         }
     }
 }

@@ -1,0 +1,89 @@
+using CxContact.Server.Api;
+using CxContact.Server.Platform.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace CxContact.Server.Lists.Import;
+
+/// <summary>
+/// The multipart upload every import endpoint takes (contact lists, suppression lists): parts file, spec and mode,
+/// and the Idempotency-Key header. The file streams to the landing directory, never held in memory, bounded by
+/// CXC_MAX_UPLOAD_MB.
+/// </summary>
+public sealed record ImportUpload(string? FilePath, string? FileName, long Size, string? SpecText, string? ModeText, string? IdempotencyKey)
+{
+    public const int MaxSmallPart = 1024 * 1024;
+    public const int MaxIdempotencyKey = 200;
+
+    /// <summary>Reads the request; a Problem when the body itself is unusable (415, 413, 400), field errors otherwise.</summary>
+    public static async Task<(ImportUpload? Upload, ProblemHttpResult? Problem)> ReadAsync(HttpContext http, Guid tenantId, LandingDirectory landing,
+        PlatformSettings settings, FieldErrors errors, string modes, CancellationToken ct)
+    {
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 } boundary)
+            return (null, TypedResults.Problem(statusCode: 415, title: "Send multipart/form-data",
+                detail: $"An import is a multipart/form-data request with the parts file, spec (optional JSON) and mode ({modes})."));
+        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } k ? k : null;
+        if (idempotencyKey is { Length: > MaxIdempotencyKey }) errors.Add("Idempotency-Key", $"at most {MaxIdempotencyKey} characters");
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = settings.MaxUploadBytes;
+        string? filePath = null, fileName = null, specText = null, modeText = null;
+        long size = 0;
+        try
+        {
+            var reader = new MultipartReader(boundary, http.Request.Body) { BodyLengthLimit = settings.MaxUploadBytes };
+            while (await reader.ReadNextSectionAsync(ct) is { } section)
+            {
+                var disposition = section.GetContentDispositionHeader();
+                var name = disposition?.Name.Value?.Trim('"') ?? "";
+                switch (name)
+                {
+                    case "file" when filePath is null:
+                        filePath = landing.NewFile(tenantId, ".upload");
+                        fileName = disposition!.FileName.Value?.Trim('"') ?? disposition.FileNameStar.Value;
+                        await using (var file = new FileStream(filePath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+                            await section.Body.CopyToAsync(file, ct);
+                        size = new FileInfo(filePath).Length;
+                        break;
+                    case "file": errors.Add("file", "send one file per import"); break;
+                    case "spec": specText = await ReadSmallAsync(section.Body, ct); break;
+                    case "mode": modeText = (await ReadSmallAsync(section.Body, ct)).Trim(); break;
+                    default: errors.Add(name.Length == 0 ? "(part)" : name, "is not a part this endpoint takes; send file, spec and mode"); break;
+                }
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException { StatusCode: 413 })
+        {
+            Delete(filePath);
+            return (null, e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) || e is BadHttpRequestException
+                ? TypedResults.Problem(statusCode: 413, title: "The upload is too large", detail: $"At most {settings.MaxUploadBytes / (1024 * 1024)} MB (CXC_MAX_UPLOAD_MB).")
+                : TypedResults.Problem(statusCode: 400, title: "The multipart body could not be read", detail: e.Message));
+        }
+        if (filePath is null) errors.Add("file", "is required: the file to import");
+        return (new ImportUpload(filePath, fileName, size, specText, modeText, idempotencyKey), null);
+    }
+
+    /// <summary>Removes the landed file (after a refusal, or when an idempotent replay makes it unneeded).</summary>
+    public void DeleteFile() => Delete(FilePath);
+
+    private static void Delete(string? path)
+    {
+        if (path is null) return;
+        try { File.Delete(path); } catch (IOException) { /* retention cleans the landing directory */ }
+    }
+
+    private static async Task<string> ReadSmallAsync(Stream body, CancellationToken ct)
+    {
+        using var ms = new MemoryStream();
+        var buffer = new byte[8192];
+        int n;
+        while ((n = await body.ReadAsync(buffer, ct)) > 0)
+        {
+            ms.Write(buffer, 0, n);
+            if (ms.Length > MaxSmallPart) throw new InvalidDataException("a spec or mode part is larger than 1 MB");
+        }
+        return System.Text.Encoding.UTF8.GetString(ms.GetBuffer(), 0, (int)ms.Length);
+    }
+}
