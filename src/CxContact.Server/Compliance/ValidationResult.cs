@@ -7,5 +7,5 @@ public sealed record ValidationResult(string Decision, IReadOnlyList<DecisionRea
     IReadOnlyList<string> TimeZones, string RuleSetVersion)
 {
     public static ValidationResult From(Decision d) =>
-        new(d.Allowed ? "allow" : "deny", d.Reasons, d.NextAllowedAt, d.TimeZones, d.RuleSetVersion);
+        new(d.Allowed ? "allow" : "deny", d.Reasons, d.NextAllowedAt?.ToUniversalTime(), d.TimeZones, d.RuleSetVersion); // UTC at the API, like every instant
 }
