@@ -55,7 +55,12 @@ public sealed class ComplianceValidator(
         var listIds = await ListsAsync(tenantId, a.CampaignId, ct);
         var hitTask = listIds.Count == 0 ? Task.FromResult<Core.Suppression.SuppressionHit?>(null)
             : suppression.FindAsync(tenantId, listIds, a.E164, a.Email, a.ClientId, a.At);
-        var windowsTask = attempts.ReadAsync(tenantId, a.CampaignId, a.E164 ?? a.Email, a.ContactId, a.ClientId, a.At);
+        // Most decisions meet no attempt or gap rule (only a few states and countries have them), so the read can be
+        // skipped; but only when the suppression lookup reads Redis anyway: some Redis read must fail when Redis is
+        // down, or an outage would answer "allow".
+        var windowsTask = listIds.Count > 0 && !NeedsAttempts(evaluator.Rules, a)
+            ? Task.FromResult(AttemptWindows.None)
+            : attempts.ReadAsync(tenantId, a.CampaignId, a.E164 ?? a.Email, a.ContactId, a.ClientId, a.At);
         var hit = await hitTask;
         var windows = await windowsTask;
 
@@ -70,6 +75,22 @@ public sealed class ComplianceValidator(
         if (hit is null) return decision;
         var reason = new DecisionReason("suppressed", $"the {hit.Type} {hit.Value} is on suppression list {hit.ListId}");
         return decision with { Allowed = false, Reasons = [reason, .. decision.Reasons], NextAllowedAt = null };
+    }
+
+    /// <summary>
+    /// Whether any attempt limit or minimum gap could apply to this attempt: the same country, region and channel
+    /// matching the evaluator uses, ignoring effective dates (so it may read when not needed, never the reverse).
+    /// </summary>
+    private static bool NeedsAttempts(RuleSet rules, PreparedAttempt a)
+    {
+        foreach (var r in rules.AttemptLimits)
+            if (r.Enabled && Applies(r.Country, r.Region, r.Channels, a)) return true;
+        foreach (var r in rules.MinimumGaps)
+            if (Applies(r.Country, r.Region, r.Channels, a)) return true;
+        return false;
+
+        static bool Applies(string? country, string? region, IReadOnlyList<Channel> channels, PreparedAttempt a) =>
+            (country is null || country == a.Country) && (region is null || region == a.Region) && channels.Contains(a.Channel);
     }
 
     private async Task<IReadOnlyList<Guid>> ListsAsync(Guid tenantId, string? campaignId, CancellationToken ct)

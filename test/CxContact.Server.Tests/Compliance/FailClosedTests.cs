@@ -66,6 +66,9 @@ public sealed class FailClosedTests : IAsyncLifetime
         await lists.AddAsync(list, new { type = "phone", value = "4155550001" });
 
         LocalProcess.Run("redis-cli", "-p", _port.ToString(), "shutdown", "save");
+        // With a list to look in, a number no attempt rule concerns is still denied while Redis is down.
+        var down = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", new { phone = "4155550003", at = "2026-12-02T20:00:00Z" }), HttpStatusCode.OK);
+        Assert.Equal("compliance-unavailable", down.GetProperty("reasons")[0].GetProperty("rule").GetString());
         // Saved in PostgreSQL, but the index could not be written: the API says so.
         var failed = await lists.PostEntriesAsync(list, [new { type = "phone", value = "4155550002" }]);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
