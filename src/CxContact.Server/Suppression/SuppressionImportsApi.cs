@@ -8,9 +8,7 @@ using CxContact.Server.Lists;
 using CxContact.Server.Lists.Import;
 using CxContact.Server.Platform.Auth;
 using CxContact.Server.Platform.Hosting;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
 namespace CxContact.Server.Suppression;
@@ -21,7 +19,6 @@ namespace CxContact.Server.Suppression;
 /// </summary>
 public static class SuppressionImportsApi
 {
-    public sealed record ImportAccepted(Guid Id, string State, string StatusUrl);
     public sealed record ImportView(Guid Id, string State, string Mode, string? FileName, long FileBytes, long RowsRead, long Accepted,
         long Rejected, long Entries, IReadOnlyList<string> Warnings, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
         DateTimeOffset? FinishedAt, string ErrorsUrl);
@@ -72,14 +69,7 @@ public static class SuppressionImportsApi
         if (errors.Any) { upload.DeleteFile(); return errors.ToProblem(); }
 
         var (job, created) = await jobs.EnqueueAsync(caller.TenantId, listId, mode, specJson, upload.FilePath!, upload.FileName, upload.Size, upload.IdempotencyKey, ct);
-        if (!created)
-        {
-            // The same upload again: answer with the import it already started, and import nothing twice.
-            upload.DeleteFile();
-            http.Response.Headers["Idempotent-Replayed"] = "true";
-        }
-        var url = $"/api/v1/suppression-lists/{listId}/imports/{job.ImportId}";
-        return TypedResults.Accepted(url, new ImportAccepted(job.ImportId, job.State, url));
+        return upload.Accepted(http, created, job.ImportId, job.State, $"/api/v1/suppression-lists/{listId}/imports/{job.ImportId}");
     }
 
     /// <summary>Checks the spec before anything is queued; the file format is judged by the contact lists' own rules.</summary>

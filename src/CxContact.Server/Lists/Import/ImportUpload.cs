@@ -65,6 +65,20 @@ public sealed record ImportUpload(string? FilePath, string? FileName, long Size,
         return (new ImportUpload(filePath, fileName, size, specText, modeText, idempotencyKey), null);
     }
 
+    /// <summary>
+    /// The 202 for a queued import. When the Idempotency-Key matched an import already queued, this upload's file is
+    /// not needed: it is removed and the answer names the earlier import, so nothing is imported twice.
+    /// </summary>
+    public Accepted<ImportAccepted> Accepted(HttpContext http, bool created, Guid importId, string state, string statusUrl)
+    {
+        if (!created)
+        {
+            DeleteFile();
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+        return TypedResults.Accepted(statusUrl, new ImportAccepted(importId, state, statusUrl));
+    }
+
     /// <summary>Removes the landed file (after a refusal, or when an idempotent replay makes it unneeded).</summary>
     public void DeleteFile() => Delete(FilePath);
 

@@ -3,9 +3,7 @@ using CxContact.Core.Lists;
 using CxContact.Server.Api;
 using CxContact.Server.Platform.Auth;
 using CxContact.Server.Platform.Hosting;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
 
@@ -17,7 +15,6 @@ namespace CxContact.Server.Lists.Import;
 /// </summary>
 public static class ImportsApi
 {
-    public sealed record ImportAccepted(Guid Id, string State, string StatusUrl);
     /// <summary>An import pulled from a saved SFTP connection (JSON body instead of multipart).</summary>
     public sealed record PullRequest(PullSource? Source, string? Mode, System.Text.Json.JsonElement? Spec);
     public sealed record PullSource(Guid? SftpConnectionId, string? RemotePath);
@@ -92,14 +89,7 @@ public static class ImportsApi
         if (errors.Any) { upload.DeleteFile(); return errors.ToProblem(); }
 
         var (job, created) = await jobs.EnqueueAsync(caller.TenantId, listId, mode, specJson, upload.FilePath!, upload.FileName, upload.Size, upload.IdempotencyKey, ct);
-        if (!created)
-        {
-            // The same upload again: answer with the import it already started, and import nothing twice.
-            upload.DeleteFile();
-            http.Response.Headers["Idempotent-Replayed"] = "true";
-        }
-        var url = $"/api/v1/contact-lists/{listId}/imports/{job.ImportId}";
-        return TypedResults.Accepted(url, new ImportAccepted(job.ImportId, job.State, url));
+        return upload.Accepted(http, created, job.ImportId, job.State, $"/api/v1/contact-lists/{listId}/imports/{job.ImportId}");
     }
 
     private static async Task<Results<Accepted<ImportAccepted>, ValidationProblem, ProblemHttpResult>> PullAsync(Guid listId, ContactListInfo list,
