@@ -1,4 +1,5 @@
 using CxContact.Server.Api;
+using CxContact.Server.Campaigns;
 using CxContact.Server.Lists;
 using CxContact.Server.Platform.Auth;
 using CxContact.Server.Platform.Health;
@@ -65,6 +66,7 @@ services.AddCxLists(settings);
 services.AddCxSftp(settings);
 services.AddCxCompliance();
 services.AddCxSuppression(settings);
+services.AddCxCampaigns();
 services.AddCxHealthChecks();
 services.AddCxTelemetry(settings);
 services.AddCxHangfire(settings);

@@ -71,6 +71,61 @@ public sealed class ComplianceEvaluator
         return new Decision(false, reasons, permanent ? null : FindNextAllowed(ctx), zoneIds, version);
     }
 
+    /// <summary>
+    /// The widest local window, in seconds since midnight in the first candidate zone, inside which some day of the
+    /// 7 starting at <paramref name="from"/> lets the calling-window rules allow a call in every candidate zone. It is
+    /// what a preload writes as daily_from / daily_till: a superset, so it never hides a callable record, while the
+    /// exact day's rules (and attempts and devices) are checked when the record is leased. Null when no moment of
+    /// the week is callable, or the country or a zone is unknown.
+    /// </summary>
+    public (int From, int Till)? WeeklyEnvelope(string country, string? region, IReadOnlyList<string> zoneIds, Channel channel, DateTimeOffset from)
+    {
+        country = country.Trim().ToUpperInvariant();
+        if (!TenantSettingsRules.IsIsoCountry(country) || zoneIds.Count == 0) return null;
+        var zones = new List<Zone>(zoneIds.Count);
+        foreach (var id in zoneIds)
+        {
+            if (ZoneClock.Find(id) is not { } tz) return null;
+            zones.Add(new Zone(id, tz));
+        }
+        var input = new ComplianceInput { At = from, Country = country, Region = region, TimeZones = zoneIds, Channel = channel };
+        var ctx = new Context(input, country, ComplianceRegions.Normalize(country, region), zones);
+        var first = zones[0].Info;
+        var start = ZoneClock.LocalDate(from, first);
+        int? lo = null, hi = null;
+        for (var day = 0; day < 7; day++)
+        {
+            var date = start.AddDays(day);
+            var dayStart = ZoneClock.Instants(date, TimeSpan.Zero, first).First();
+            var dayEnd = ZoneClock.Instants(date.AddDays(1), TimeSpan.Zero, first).First();
+            var points = new SortedSet<DateTimeOffset> { dayStart, dayEnd };
+            foreach (var rule in _rules.CallingWindows)
+            {
+                if (!Matches(ctx, rule.Country, rule.Region, rule.Channels)) continue;
+                var ruleZones = rule.TimeZone is null ? zones : ZoneClock.Find(rule.TimeZone) is { } fixedZone ? [new Zone(rule.TimeZone, fixedZone)] : [];
+                foreach (var z in ruleZones)
+                    for (var d = date.AddDays(-1); d <= date.AddDays(1); d = d.AddDays(1))
+                        foreach (var w in WindowsFor(rule, d).Windows)
+                            foreach (var edge in (TimeSpan[])[w.Start, w.End])
+                                foreach (var instant in ZoneClock.Instants(d, edge, z.Info))
+                                    if (instant > dayStart && instant < dayEnd) points.Add(instant);
+            }
+            DateTimeOffset? previous = null;
+            foreach (var p in points)
+            {
+                if (previous is { } a && !Check(ctx, a + (p - a) / 2, null))
+                {
+                    var fromSeconds = (int)TimeZoneInfo.ConvertTime(a, first).TimeOfDay.TotalSeconds; // wall clock, right on DST days
+                    var tillSeconds = p == dayEnd ? 86_400 : (int)TimeZoneInfo.ConvertTime(p, first).TimeOfDay.TotalSeconds;
+                    lo = lo is null ? fromSeconds : Math.Min(lo.Value, fromSeconds);
+                    hi = hi is null ? tillSeconds : Math.Max(hi.Value, tillSeconds);
+                }
+                previous = p;
+            }
+        }
+        return lo is null ? null : (lo.Value, Math.Min(hi!.Value, 86_400));
+    }
+
     private sealed record Zone(string Id, TimeZoneInfo Info);
 
     private sealed record Context(ComplianceInput Input, string Country, string? Region, IReadOnlyList<Zone> Zones)

@@ -5,7 +5,9 @@ using CxContact.Server.Lists.Import;
 using CxContact.Server.Platform.Auth;
 using CxContact.Server.Platform.Tenancy;
 using CxContact.Server.Sftp;
+using CxContact.Server.Campaigns;
 using CxContact.Server.Compliance;
+using CxContact.Server.Dialing;
 using CxContact.Server.Suppression;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -78,5 +80,7 @@ public static class ApiComposition
         v1.MapDecisionsApi();
         v1.MapRuleSetsApi();
         v1.MapSuppressionListsApi();
+        v1.MapCampaignsApi();
+        v1.MapDialingApi();
     }
 }

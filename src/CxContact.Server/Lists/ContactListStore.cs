@@ -1,5 +1,6 @@
 using CxContact.Core.Lists;
 using CxContact.Core.Phones;
+using CxContact.Server.Platform.Storage;
 using Npgsql;
 
 namespace CxContact.Server.Lists;
@@ -14,7 +15,7 @@ public sealed class ContactListStore(NpgsqlDataSource db)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await Exec(conn, tx, "INSERT INTO contact_lists (tenant_id, list_id, name) VALUES (@t, @l, @n)", ct, ("t", tenantId), ("l", listId), ("n", name));
+        await SqlCommands.ExecAsync(conn, tx, "INSERT INTO contact_lists (tenant_id, list_id, name) VALUES (@t, @l, @n)", ct, ("t", tenantId), ("l", listId), ("n", name));
         await CreatePartitionAsync(conn, tx, PartitionName(listId), listId, attach: true, ct);
         await tx.CommitAsync(ct);
     }
@@ -22,7 +23,7 @@ public sealed class ContactListStore(NpgsqlDataSource db)
     public async Task RenameAsync(Guid listId, string name, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        await Exec(conn, null, "UPDATE contact_lists SET name = @n WHERE list_id = @l", ct, ("l", listId), ("n", name));
+        await SqlCommands.ExecAsync(conn, null, "UPDATE contact_lists SET name = @n WHERE list_id = @l", ct, ("l", listId), ("n", name));
     }
 
     /// <summary>Marks the list deleted and drops its records in one transaction.</summary>
@@ -30,8 +31,8 @@ public sealed class ContactListStore(NpgsqlDataSource db)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await Exec(conn, tx, "UPDATE contact_lists SET deleted_at = now() WHERE list_id = @l", ct, ("l", listId));
-        await Exec(conn, tx, $"DROP TABLE IF EXISTS {PartitionName(listId)}", ct);
+        await SqlCommands.ExecAsync(conn, tx, "UPDATE contact_lists SET deleted_at = now() WHERE list_id = @l", ct, ("l", listId));
+        await SqlCommands.ExecAsync(conn, tx, $"DROP TABLE IF EXISTS {PartitionName(listId)}", ct);
         await tx.CommitAsync(ct);
     }
 
@@ -80,8 +81,8 @@ public sealed class ContactListStore(NpgsqlDataSource db)
     /// </summary>
     internal static async Task CreatePartitionAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string table, Guid listId, bool attach, CancellationToken ct)
     {
-        await Exec(conn, tx, $"CREATE TABLE {table} (LIKE contact_records INCLUDING DEFAULTS)", ct);
-        if (attach) await Exec(conn, tx, $"ALTER TABLE contact_records ATTACH PARTITION {table} FOR VALUES IN ('{listId}')", ct);
+        await SqlCommands.ExecAsync(conn, tx, $"CREATE TABLE {table} (LIKE contact_records INCLUDING DEFAULTS)", ct);
+        if (attach) await SqlCommands.ExecAsync(conn, tx, $"ALTER TABLE contact_records ATTACH PARTITION {table} FOR VALUES IN ('{listId}')", ct);
     }
 
     /// <summary>
@@ -97,16 +98,9 @@ public sealed class ContactListStore(NpgsqlDataSource db)
         async Task Build(string sql)
         {
             await using var conn = await db.OpenConnectionAsync(ct);
-            await Exec(conn, null, "SET maintenance_work_mem = '256MB'", ct);
-            await Exec(conn, null, sql, ct);
+            await SqlCommands.ExecAsync(conn, null, "SET maintenance_work_mem = '256MB'", ct);
+            await SqlCommands.ExecAsync(conn, null, sql, ct);
         }
-    }
-
-    internal static async Task Exec(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct, params (string, object)[] args)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
-        foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private static async Task<Dictionary<string, long>> Tally(NpgsqlConnection conn, string sql, CancellationToken ct)

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Headers;
 using CxContact.Core.Tenancy;
 using CxContact.Testing.LocalServices;
@@ -23,6 +25,11 @@ public sealed class ApiFactory : IAsyncLifetime
 
     /// <summary>Extra settings (CXC_* names) for the next start; call before InitializeAsync or RestartAsync.</summary>
     public ApiFactory With(string key, string? value) { _settings[key] = value; return this; }
+
+    private TimeProvider? _clock;
+
+    /// <summary>The server's clock (the TimeProvider every service takes); call before InitializeAsync.</summary>
+    public ApiFactory WithClock(TimeProvider clock) { _clock = clock; return this; }
 
     public async Task InitializeAsync()
     {
@@ -70,16 +77,17 @@ public sealed class ApiFactory : IAsyncLifetime
         // Fresh silo ports each start: the previous silo's ports may linger in TIME_WAIT.
         _settings["CXC_SILO_PORT"] = LocalProcess.FreePort().ToString();
         _settings["CXC_GATEWAY_PORT"] = LocalProcess.FreePort().ToString();
-        _host = new Host(new Dictionary<string, string?>(_settings));
+        _host = new Host(new Dictionary<string, string?>(_settings), _clock);
         _host.UseKestrel(0);
         _host.StartServer();
     }
 
-    private sealed class Host(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Host(IReadOnlyDictionary<string, string?> settings, TimeProvider? clock) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             foreach (var (k, v) in settings) builder.UseSetting(k, v);
+            if (clock is not null) builder.ConfigureTestServices(s => s.AddSingleton(clock));
         }
     }
 }

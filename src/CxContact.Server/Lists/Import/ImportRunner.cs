@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Storage;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -121,7 +122,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
         var staging = "ist_" + job.ImportId.ToString("N");
         await using var conn = await _bulk.Value.OpenConnectionAsync(ct);
         // An earlier attempt of this job may have died halfway: its tables are leftovers, never part of the list.
-        await ContactListStore.Exec(conn, null, $"DROP TABLE IF EXISTS {fresh}; DROP TABLE IF EXISTS {staging}", ct);
+        await SqlCommands.ExecAsync(conn, null, $"DROP TABLE IF EXISTS {fresh}; DROP TABLE IF EXISTS {staging}", ct);
 
         var listIsEmpty = !await Scalar<bool>(conn, null, $"SELECT EXISTS (SELECT 1 FROM {partition})", ct);
         var key = mode == ImportMode.Update ? KeyExpression(spec.UpdateKey ?? StandardFields.ClientId) : DedupeExpression(spec.DedupeBy);
@@ -139,7 +140,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
                 target = fresh;
                 break;
             case Path.Merge:
-                await ContactListStore.Exec(conn, null, $"CREATE UNLOGGED TABLE {staging} (LIKE contact_records INCLUDING DEFAULTS)", ct);
+                await SqlCommands.ExecAsync(conn, null, $"CREATE UNLOGGED TABLE {staging} (LIKE contact_records INCLUDING DEFAULTS)", ct);
                 target = staging;
                 break;
             default:
@@ -194,7 +195,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
         finally
         {
             if (tx is not null) await tx.RollbackAsync(CancellationToken.None);
-            await ContactListStore.Exec(conn, null, $"DROP TABLE IF EXISTS {fresh}; DROP TABLE IF EXISTS {staging}", CancellationToken.None);
+            await SqlCommands.ExecAsync(conn, null, $"DROP TABLE IF EXISTS {fresh}; DROP TABLE IF EXISTS {staging}", CancellationToken.None);
         }
     }
 
@@ -238,12 +239,12 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
     private static async Task SwapAsync(NpgsqlConnection conn, Guid listId, string partition, string fresh, CancellationToken ct)
     {
         // A matching CHECK lets ATTACH skip scanning the new table to prove every row belongs to the list.
-        await ContactListStore.Exec(conn, null, $"ALTER TABLE {fresh} ADD CONSTRAINT {fresh}_list CHECK (list_id = '{listId}')", ct);
+        await SqlCommands.ExecAsync(conn, null, $"ALTER TABLE {fresh} ADD CONSTRAINT {fresh}_list CHECK (list_id = '{listId}')", ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await ContactListStore.Exec(conn, tx, $"ALTER TABLE contact_records DETACH PARTITION {partition}", ct);
-        await ContactListStore.Exec(conn, tx, $"DROP TABLE {partition}", ct);
-        await ContactListStore.Exec(conn, tx, $"ALTER TABLE {fresh} RENAME TO {partition}", ct);
-        await ContactListStore.Exec(conn, tx, $"ALTER TABLE contact_records ATTACH PARTITION {partition} FOR VALUES IN ('{listId}')", ct);
+        await SqlCommands.ExecAsync(conn, tx, $"ALTER TABLE contact_records DETACH PARTITION {partition}", ct);
+        await SqlCommands.ExecAsync(conn, tx, $"DROP TABLE {partition}", ct);
+        await SqlCommands.ExecAsync(conn, tx, $"ALTER TABLE {fresh} RENAME TO {partition}", ct);
+        await SqlCommands.ExecAsync(conn, tx, $"ALTER TABLE contact_records ATTACH PARTITION {partition} FOR VALUES IN ('{listId}')", ct);
         await tx.CommitAsync(ct);
     }
 
@@ -252,7 +253,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
     {
         await using var tx = await conn.BeginTransactionAsync(ct);
         p.Merged += await DedupeAsync(conn, tx, staging, key, ct);
-        await ContactListStore.Exec(conn, tx, $"ANALYZE {staging}", ct);
+        await SqlCommands.ExecAsync(conn, tx, $"ANALYZE {staging}", ct);
         p.Merged += await Execute(conn, tx, $"""
             UPDATE {partition} r SET client_id = s.client_id, first_name = s.first_name, last_name = s.last_name, company = s.company,
                 postal_code = s.postal_code, region = s.region, country = s.country, tz = s.tz, emails = s.emails, phones = s.phones,
@@ -274,7 +275,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
     {
         if (errors.Count == 0) return;
         await using var conn = await db.OpenConnectionAsync(ct);
-        await ContactListStore.Exec(conn, null, "DELETE FROM list_import_errors WHERE import_id = @i", ct, ("i", job.ImportId));
+        await SqlCommands.ExecAsync(conn, null, "DELETE FROM list_import_errors WHERE import_id = @i", ct, ("i", job.ImportId));
         await using var copy = await conn.BeginBinaryImportAsync("COPY list_import_errors (tenant_id, import_id, row_no, column_name, reason) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var e in errors)
         {

@@ -1,0 +1,24 @@
+namespace CxContact.Core.Campaigns;
+
+/// <summary>What became of one dial attempt. Wire names are kebab-case (see <see cref="CallResults"/>).</summary>
+public enum CallResult
+{
+    Answered = 0,
+    Busy = 1,
+    NoAnswer = 2,
+    AnsweringMachine = 3,
+    Fax = 4,
+    Abandoned = 5,
+    InvalidNumber = 6,
+    WrongParty = 7,
+    WrongNumber = 8,
+    DncRequest = 9,
+    CallbackRequested = 10,
+    Dropped = 11,
+    NoDialTone = 12,
+    SitDetected = 13,
+    AllTrunksBusy = 14,
+    Silence = 15,
+    GeneralError = 16,
+    SystemError = 17,
+}

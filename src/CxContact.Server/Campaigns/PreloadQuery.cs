@@ -1,0 +1,270 @@
+using CxContact.Core.Campaigns;
+using CxContact.Core.Compliance;
+using CxContact.Core.Tenancy;
+using CxContact.Server.Platform.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CxContact.Server.Campaigns;
+
+/// <summary>
+/// The Campaign Manager's preload, as SQL run inside PostgreSQL: contact lists → filters → suppression anti-joins →
+/// exhausted attempts → device order and types → local callable window → order → calling-list rows, one chain per
+/// contact and one row per device. Rows that are left out are written too, with their reason. The first preload is
+/// one INSERT … SELECT; later ones merge, leaving leased and finished rows alone, so they are safe while dialing.
+/// </summary>
+public sealed class PreloadQuery(NpgsqlDataSource db, ILogger<PreloadQuery> log)
+{
+    /// <summary>Reasons a preload writes; a later preload may lift them (a record re-enters when its reason is gone).</summary>
+    public static readonly string[] Reasons =
+    [
+        "no-phone", "filtered", "suppressed-client-id", "suppressed-email", "suppressed-phone", "attempts-exhausted",
+        "device-type-disabled", "device-not-in-order", "location-unknown", "no-calling-window", "removed-from-list", "compliance-denied",
+    ];
+
+    private static readonly string[] CanadianProvinces = ["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"];
+
+    public sealed record Plan(
+        Guid TenantId, Guid CampaignId, CampaignDefinition Definition, IReadOnlyList<string?> ListCountries,
+        IReadOnlyList<Guid> SuppressionLists, ComplianceEvaluator Rules, DateTimeOffset Now);
+
+    public async Task<PreloadSummary> RunAsync(Plan plan, CancellationToken ct)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var d = plan.Definition;
+        var part = CampaignStore.PartitionName(plan.CampaignId);
+        var parameters = new List<NpgsqlParameter>
+        {
+            new("tenant", plan.TenantId), new("campaign", plan.CampaignId), new("now", plan.Now),
+            new("lists", d.ContactLists.Select(l => l.Id).ToArray()),
+            new("weights", d.ContactLists.Select(l => (double)l.Weight).ToArray()),
+            new("countries", plan.ListCountries.Select(c => c ?? "").ToArray()),
+            new("supp", plan.SuppressionLists.ToArray()),
+            new("order", d.DeviceOrder.Select(Core.Lists.StandardFields.PhoneSlot).ToArray()),
+            new("types", d.DeviceTypes.Select(t => (short)t).ToArray()),
+            new("maxAttempts", d.MaxAttempts),
+            new("ca", CanadianProvinces),
+            new("refreshable", Reasons),
+        };
+        var filter = new FilterSql(parameters);
+        var select = SelectBody(plan, filter);
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var windows = await WindowsAsync(conn, plan, ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        // The ordering window and the hash joins want memory, not temp files; only this transaction gets it.
+        await SqlCommands.ExecAsync(conn, tx, "SET LOCAL work_mem = '256MB'", ct);
+        await SqlCommands.ExecAsync(conn, tx, """
+            CREATE TEMP TABLE preload_windows (zones text, country text, region text, daily_from integer, daily_till integer) ON COMMIT DROP
+            """, ct);
+        await using (var cmd = new NpgsqlCommand("""
+            INSERT INTO preload_windows SELECT * FROM unnest(@z::text[], @c::text[], @r::text[], @f::int[], @t::int[])
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue("z", windows.Select(w => w.Zones).ToArray());
+            cmd.Parameters.AddWithValue("c", windows.Select(w => w.Country).ToArray());
+            cmd.Parameters.AddWithValue("r", windows.Select(w => w.Region).ToArray());
+            cmd.Parameters.Add(new NpgsqlParameter("f", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = windows.Select(w => w.From).ToArray() });
+            cmd.Parameters.Add(new NpgsqlParameter("t", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = windows.Select(w => w.Till).ToArray() });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await SqlCommands.ExecAsync(conn, tx, "ANALYZE preload_windows", ct);
+
+        bool incremental;
+        await using (var cmd = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {part})", conn, tx))
+            incremental = (bool)(await cmd.ExecuteScalarAsync(ct))!;
+
+        long rows;
+        if (!incremental)
+        {
+            rows = await Exec(conn, tx, $"""
+                {select.With}
+                INSERT INTO {part} ({Columns})
+                SELECT @tenant, @campaign, nextval('calling_list_record_ids'), {Values}, s.chain_id
+                FROM ({select.Rows(chained: true)}) s
+                """, parameters, ct);
+        }
+        else
+        {
+            await Exec(conn, tx, $"CREATE TEMP TABLE preload_fresh ON COMMIT DROP AS {select.With} {select.Rows(chained: false)}", parameters, ct);
+            await SqlCommands.ExecAsync(conn, tx, "CREATE INDEX ON preload_fresh (contact_id, phone); ANALYZE preload_fresh", ct);
+            rows = await Exec(conn, tx, $"""
+                UPDATE {part} t SET reason = f.reason, record_status = CASE WHEN f.reason IS NULL THEN 1 ELSE 5 END,
+                    daily_from = f.daily_from, daily_till = f.daily_till, tz_dbid = nullif(split_part(f.zones, ' ', 1), ''),
+                    zones = f.zones, country = f.country, region = f.region, client_id = f.client_id, device_type = f.ptype,
+                    autodial_consent = f.consent, dial_order = f.dial_order, chain_n = f.chain_n
+                FROM preload_fresh f
+                WHERE t.contact_id = f.contact_id AND t.contact_info = f.phone
+                  AND (t.record_status = 1 OR (t.record_status = 5 AND t.reason = ANY(@refreshable)))
+                """, parameters, ct);
+            rows += await Exec(conn, tx, $"""
+                INSERT INTO {part} ({Columns})
+                SELECT @tenant, @campaign, nextval('calling_list_record_ids'), {Values}, coalesce(ch.chain_id, nc.chain_id)
+                FROM preload_fresh s
+                LEFT JOIN (SELECT DISTINCT ON (contact_id) contact_id, chain_id FROM {part}) ch ON ch.contact_id = s.contact_id
+                LEFT JOIN (SELECT x.contact_id, nextval('calling_list_chain_ids') AS chain_id
+                           FROM (SELECT DISTINCT contact_id FROM preload_fresh) x
+                           WHERE NOT EXISTS (SELECT 1 FROM {part} t WHERE t.contact_id = x.contact_id)) nc ON nc.contact_id = s.contact_id
+                WHERE NOT EXISTS (SELECT 1 FROM {part} t WHERE t.contact_id = s.contact_id AND t.contact_info = s.phone)
+                """, parameters, ct);
+            rows += await Exec(conn, tx, $"""
+                UPDATE {part} t SET record_status = 5, reason = 'removed-from-list'
+                WHERE t.record_status = 1
+                  AND NOT EXISTS (SELECT 1 FROM preload_fresh f WHERE f.contact_id = t.contact_id AND f.phone = t.contact_info)
+                """, parameters, ct);
+        }
+
+        var reasons = new Dictionary<string, long>();
+        long callable = 0;
+        await using (var cmd = new NpgsqlCommand($"SELECT reason, record_status, count(*) FROM {part} GROUP BY 1, 2", conn, tx))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+            {
+                var n = r.GetInt64(2);
+                if (!r.IsDBNull(0)) reasons[r.GetString(0)] = reasons.GetValueOrDefault(r.GetString(0)) + n;
+                else if (r.GetInt16(1) == 1) callable += n;
+            }
+        await tx.CommitAsync(ct);
+        // Fresh statistics, or the first leases plan against an "empty" table.
+        await SqlCommands.ExecAsync(conn, null, $"ANALYZE {part}", ct);
+        log.LogInformation("Preload of campaign {Campaign}: {Rows} rows ({Mode}), {Callable} ready, in {Seconds:0.0} s",
+            plan.CampaignId, rows, incremental ? "incremental" : "full", callable, (DateTimeOffset.UtcNow - started).TotalSeconds);
+        return new PreloadSummary(started, DateTimeOffset.UtcNow, rows, callable, reasons, incremental, null);
+    }
+
+    private const string Columns = """
+        tenant_id, campaign_id, record_id, contact_info, contact_info_type, record_status, daily_from, daily_till, tz_dbid,
+        chain_n, contact_id, list_id, client_id, country, region, zones, device_type, autodial_consent, dial_order, reason, chain_id
+        """;
+
+    // Genesys contact_info_type: 1 home phone, 2 direct business phone, 4 mobile, 0 none.
+    private const string Values = """
+        s.phone, CASE s.ptype WHEN 1 THEN 4 WHEN 2 THEN 1 WHEN 3 THEN 1 WHEN 4 THEN 2 ELSE 0 END,
+        CASE WHEN s.reason IS NULL THEN 1 ELSE 5 END, s.daily_from, s.daily_till, nullif(split_part(s.zones, ' ', 1), ''),
+        s.chain_n, s.contact_id, s.list_id, s.client_id, s.country, s.region, s.zones, s.ptype, s.consent, s.dial_order, s.reason
+        """;
+
+    private const string Fresh = """
+        c.contact_id, c.list_id, c.client_id, c.region, coalesce(d.phone, '') AS phone, coalesce(d.ptype, 0)::smallint AS ptype,
+        coalesce(d.zones, '') AS zones, c.dial_order, c.consent, w.daily_from, w.daily_till,
+        {COUNTRY} AS country, {REASON} AS reason, {CHAIN_N} AS chain_n, c.chain_id
+        """;
+
+    /// <summary>The suppression CTEs, and one row per device (or per phoneless contact) in the "fresh" shape.</summary>
+    private sealed record SelectParts(string With, Func<bool, string> RowsSql)
+    {
+        /// <summary>Chained: each contact draws a new chain id (first preload); otherwise chain_id is null (merge).</summary>
+        public string Rows(bool chained) => RowsSql(chained);
+    }
+
+    /// <summary>
+    /// The three pieces both paths share: the suppression CTEs, the contact subquery (one row per contact, with its
+    /// dial order) and the device expansion with joins and the reason.
+    /// </summary>
+    private static SelectParts SelectBody(Plan plan, FilterSql filter)
+    {
+        var d = plan.Definition;
+        var hasSupp = plan.SuppressionLists.Count > 0;
+        const string active = "(starts_at IS NULL OR starts_at <= @now) AND (expires_at IS NULL OR expires_at > @now)";
+        var with = hasSupp ? $"""
+            WITH sup_phone AS MATERIALIZED (SELECT DISTINCT value FROM suppression_entries WHERE list_id = ANY(@supp) AND type = 'phone' AND {active}),
+                 sup_client AS MATERIALIZED (SELECT DISTINCT value FROM suppression_entries WHERE list_id = ANY(@supp) AND type = 'clientId' AND {active})
+            """ : "";
+
+        string dialOrder;
+        if (d.SortFields.Count == 0 && d.ContactLists.Count == 1) dialOrder = "c.source_row::float8";
+        else
+        {
+            var keys = d.SortFields.Select(s => $"{filter.SortKey(s.Field)} {(s.Descending ? "DESC" : "ASC")} NULLS LAST").Append("c.source_row");
+            dialOrder = $"(row_number() OVER (PARTITION BY c.list_id ORDER BY {string.Join(", ", keys)}))::float8 / (@weights)[array_position(@lists, c.list_id)]";
+        }
+        var contacts = $"""
+            SELECT c.contact_id, c.list_id, c.client_id, c.region, c.country, c.tz, c.emails, c.attempts, c.phones, c.phone_slots,
+                   c.phone_types, c.phone_zones, c.first_name, c.last_name, c.company, c.postal_code, c.custom, c.last_result,
+                   c.imported_at, c.last_attempt_at, c.source_row,
+                   {dialOrder} AS dial_order, CHAIN_ID_EXPR AS chain_id,
+                   CASE WHEN c.custom ? 'consent_autodial_mobile' THEN lower(c.custom ->> 'consent_autodial_mobile') IN ('1', 'true', 'yes', 'y') END AS consent
+            FROM contact_records c WHERE c.list_id = ANY(@lists)
+            """;
+
+        var country = "coalesce(c.country, CASE WHEN d.phone LIKE '+1%' THEN CASE WHEN c.region = ANY(@ca) THEN 'CA' ELSE 'US' END "
+            + "WHEN d.phone LIKE '+44%' THEN 'GB' END, nullif((@countries)[array_position(@lists, c.list_id)], ''))";
+        var emailSuppressed = hasSupp
+            ? $"(cardinality(c.emails) > 0 AND EXISTS (SELECT 1 FROM suppression_entries s WHERE s.list_id = ANY(@supp) AND s.type = 'email' AND s.value = ANY(c.emails) AND (s.starts_at IS NULL OR s.starts_at <= @now) AND (s.expires_at IS NULL OR s.expires_at > @now)))"
+            : "false";
+        var filterSql = d.Filter is null ? "true" : filter.Build(d.Filter);
+        var reason = $"""
+            CASE WHEN d.phone IS NULL THEN 'no-phone'
+                 WHEN NOT {filterSql} THEN 'filtered'
+                 {(hasSupp ? "WHEN sc.value IS NOT NULL THEN 'suppressed-client-id'" : "")}
+                 WHEN {emailSuppressed} THEN 'suppressed-email'
+                 {(hasSupp ? "WHEN sp.value IS NOT NULL THEN 'suppressed-phone'" : "")}
+                 WHEN c.attempts >= @maxAttempts THEN 'attempts-exhausted'
+                 WHEN NOT (d.ptype = ANY(@types)) THEN 'device-type-disabled'
+                 WHEN array_position(@order, d.slot::int) IS NULL THEN 'device-not-in-order'
+                 WHEN w.zones IS NULL THEN 'location-unknown'
+                 WHEN w.daily_from IS NULL THEN 'no-calling-window'
+            END
+            """;
+        var chainN = "coalesce(array_position(@order, d.slot::int), 100 + coalesce(d.slot, 0))::smallint";
+        var devices = $"""
+            LEFT JOIN LATERAL unnest(c.phones, c.phone_slots, c.phone_types, c.phone_zones) AS d(phone, slot, ptype, zones) ON true
+            LEFT JOIN preload_windows w ON w.zones = coalesce(d.zones, '') AND w.country = coalesce({country}, '') AND w.region = coalesce(c.region, '')
+            {(hasSupp ? "LEFT JOIN sup_phone sp ON sp.value = d.phone LEFT JOIN sup_client sc ON sc.value = c.client_id" : "")}
+            """;
+        var fresh = Fresh.Replace("{COUNTRY}", country).Replace("{REASON}", reason).Replace("{CHAIN_N}", chainN);
+        return new SelectParts(with, chained =>
+            $"SELECT {fresh} FROM ({contacts.Replace("CHAIN_ID_EXPR", chained ? "nextval('calling_list_chain_ids')" : "NULL::bigint")}) c {devices}");
+    }
+
+    private static async Task<long> Exec(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, List<NpgsqlParameter> parameters, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
+        foreach (var p in parameters) cmd.Parameters.Add(p.Clone());
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private sealed record Window(string Zones, string Country, string Region, int? From, int? Till);
+
+    /// <summary>
+    /// Each distinct (zones, country, region) among the lists' devices gets its weekly callable envelope from the rule
+    /// set, narrowed by the campaign's own hours. Unknown locations get no row, so the join says "location-unknown".
+    /// </summary>
+    private static async Task<List<Window>> WindowsAsync(NpgsqlConnection conn, Plan plan, CancellationToken ct)
+    {
+        var combos = new List<(string Zones, string Country, string Region)>();
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT DISTINCT coalesce(d.zones, ''),
+                   coalesce(c.country, CASE WHEN d.phone LIKE '+1%' THEN CASE WHEN c.region = ANY(@ca) THEN 'CA' ELSE 'US' END
+                                            WHEN d.phone LIKE '+44%' THEN 'GB' END,
+                            nullif((@countries)[array_position(@lists, c.list_id)], ''), ''),
+                   coalesce(c.region, '')
+            FROM contact_records c CROSS JOIN LATERAL unnest(c.phones, c.phone_zones) AS d(phone, zones)
+            WHERE c.list_id = ANY(@lists)
+            """, conn) { CommandTimeout = 0 })
+        {
+            cmd.Parameters.AddWithValue("ca", CanadianProvinces);
+            cmd.Parameters.AddWithValue("countries", plan.ListCountries.Select(c => c ?? "").ToArray());
+            cmd.Parameters.AddWithValue("lists", plan.Definition.ContactLists.Select(l => l.Id).ToArray());
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) combos.Add((r.GetString(0), r.GetString(1), r.GetString(2)));
+        }
+        var hours = plan.Definition.CallingHours;
+        var list = new List<Window>(combos.Count);
+        foreach (var (zones, country, region) in combos)
+        {
+            var ids = zones.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (!TenantSettingsRules.IsIsoCountry(country) || ids.Length == 0 || !ids.All(TenantSettingsRules.IsIanaZone)) continue;
+            var envelope = plan.Rules.WeeklyEnvelope(country, region.Length == 0 ? null : region, ids, Channel.Voice, plan.Now);
+            int? from = envelope?.From, till = envelope?.Till;
+            if (hours is not null && from is not null)
+            {
+                from = Math.Max(from.Value, (int)hours.From.TotalSeconds);
+                till = Math.Min(till!.Value, (int)hours.Till.TotalSeconds);
+                if (from >= till) from = till = null;
+            }
+            list.Add(new Window(zones, country, region, from, till));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,128 @@
+using CxContact.Core.Campaigns;
+using CxContact.Core.Dialing;
+using CxContact.Server.Api;
+using CxContact.Server.Campaigns;
+using CxContact.Server.Platform.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CxContact.Server.Dialing;
+
+/// <summary>
+/// The dialer pull API under /api/v1/campaigns/{id}: POST leases, POST results; and the built-in simulator
+/// (POST simulate, GET simulation).
+/// </summary>
+public static class DialingApi
+{
+    public sealed record LeaseRequest(int? Count);
+    public sealed record LeaseView(Guid LeaseId, DateTimeOffset ExpiresAt, IReadOnlyList<LeasedRecord> Records, int Deferred, int MaxCount);
+    public sealed record ResultRequest(Guid? LeaseId, long? RecordId, string? Result, string? Disposition, DateTimeOffset? At, DateTimeOffset? CallbackAt);
+    public sealed record SimulateRequest(int? Agents, double? TalkSeconds, double? WrapSeconds, double? RingSeconds, double? Speed,
+        Dictionary<string, double>? ResultWeights, double? AbandonTarget, string? Regime, double? DurationSeconds, int? Seed);
+
+    public static void MapDialingApi(this RouteGroupBuilder v1)
+    {
+        var g = v1.MapGroup("/campaigns").WithTags("Dialing");
+
+        g.MapPost("/{id:guid}/leases", async Task<Results<Ok<LeaseView>, ValidationProblem, ProblemHttpResult>> (
+            Guid id, LeaseRequest body, HttpContext http, IGrainFactory grains, LeaseService leases, CancellationToken ct) =>
+        {
+            if (body.Count is not { } count || count < 1 || count > LeaseService.MaxCount)
+                return new FieldErrors().Add("count", $"{(body.Count is null ? "is required" : $"is {body.Count}")}; a lease takes 1 to {LeaseService.MaxCount} records (ask again for more)").ToProblem();
+            var grain = grains.Campaign(Caller.From(http.User), id);
+            if (await grain.GetAsync() is not { } info) return CampaignsApi.NoSuchCampaign(id);
+            if (!info.State.Dials())
+                return TypedResults.Problem(statusCode: 409, title: "The campaign is not dialing",
+                    detail: $"The campaign is {info.State.ToWire()}; records are leased only while it is running.",
+                    extensions: new Dictionary<string, object?> { ["state"] = info.State.ToWire() });
+            var lease = await leases.LeaseAsync(Caller.From(http.User).TenantId, id, info.Definition, count, ct);
+            if (lease.Records.Count == 0 && lease.Deferred == 0) _ = grain.CheckCompletedAsync();
+            return TypedResults.Ok(new LeaseView(lease.LeaseId, lease.ExpiresAt, lease.Records, lease.Deferred, LeaseService.MaxCount));
+        }).RequireAuthorization(Policies.Dialer).WithSummary($"Lease up to {LeaseService.MaxCount} records callable now, each cleared by the Compliance Manager");
+
+        g.MapPost("/{id:guid}/results", async Task<Results<Ok<ResultOutcome>, ValidationProblem, ProblemHttpResult>> (
+            Guid id, ResultRequest body, HttpContext http, IGrainFactory grains, ResultRecorder recorder, TimeProvider clock, CancellationToken ct) =>
+        {
+            var errors = new FieldErrors();
+            if (body.LeaseId is null) errors.Add("leaseId", "is required: the id of the lease the record came in");
+            if (body.RecordId is null) errors.Add("recordId", "is required");
+            if (!CallResults.TryParse(body.Result, out var result))
+                errors.Add("result", $"{(body.Result is null ? "is required" : $"\"{body.Result}\" is not a call result")}; use {string.Join(", ", CallResults.WireNames)}");
+            if (body.Disposition is { Length: > 200 }) errors.Add("disposition", "at most 200 characters");
+            var now = clock.GetUtcNow();
+            if (body.At is { } at && at > now.AddMinutes(5)) errors.Add("at", "is in the future; give when the call ended (UTC), or leave it out for now");
+            if (result == CallResult.CallbackRequested && body.CallbackAt is null) errors.Add("callbackAt", "a callback-requested result needs the time the contact asked to be called");
+            if (body.CallbackAt is { } cb && (cb < now.AddMinutes(-5) || cb > now.AddDays(30))) errors.Add("callbackAt", "must be within the next 30 days");
+            if (body.CallbackAt is not null && result != CallResult.CallbackRequested && body.Result is not null) errors.Add("callbackAt", "only goes with the result callback-requested");
+            if (errors.Any) return errors.ToProblem();
+
+            var caller = Caller.From(http.User);
+            var grain = grains.Campaign(caller, id);
+            if (await grain.GetAsync() is not { } info) return CampaignsApi.NoSuchCampaign(id);
+            if (!info.State.TakesResults())
+                return TypedResults.Problem(statusCode: 409, title: "The campaign takes no results now",
+                    detail: $"The campaign is {info.State.ToWire()}; its leases were released, so this result changes nothing.",
+                    extensions: new Dictionary<string, object?> { ["state"] = info.State.ToWire() });
+            try
+            {
+                var outcome = await recorder.RecordAsync(caller.TenantId, id, info.Definition,
+                    new ResultRecorder.Request(body.LeaseId!.Value, body.RecordId!.Value, result, body.Disposition, body.At, body.CallbackAt), ct);
+                if (info.State == CampaignState.Stopping) _ = grain.CheckCompletedAsync();
+                return TypedResults.Ok(outcome);
+            }
+            catch (ResultRefusedException e)
+            {
+                return TypedResults.Problem(statusCode: 409, title: "The result was not applied", detail: e.Message);
+            }
+        }).RequireAuthorization(Policies.Dialer).WithSummary("Report a call result for a leased record (idempotent per lease and record)");
+
+        g.MapPost("/{id:guid}/simulate", async Task<Results<Accepted<SimulationSettings>, ValidationProblem, ProblemHttpResult>> (
+            Guid id, SimulateRequest? body, HttpContext http, IGrainFactory grains) =>
+        {
+            var errors = new FieldErrors();
+            var s = Settings(body, errors);
+            if (errors.Any) return errors.ToProblem();
+            var grain = grains.Campaign(Caller.From(http.User), id);
+            if (await grain.GetAsync() is null) return CampaignsApi.NoSuchCampaign(id);
+            try { await grain.SimulateAsync(s!); }
+            catch (CampaignActionRefusedException e) { return CampaignsApi.Conflict(e); }
+            return TypedResults.Accepted($"/api/v1/campaigns/{id}/simulation", s!);
+        }).RequireAuthorization(Policies.TenantOperator).WithSummary("Drive a running campaign with the built-in dialer simulator");
+
+        g.MapGet("/{id:guid}/simulation", async Task<Results<Ok<SimulationReport>, ProblemHttpResult>> (Guid id, HttpContext http, IGrainFactory grains) =>
+        {
+            var grain = grains.Campaign(Caller.From(http.User), id);
+            if (await grain.GetAsync() is null) return CampaignsApi.NoSuchCampaign(id);
+            return await grain.SimulationAsync() is { } report ? TypedResults.Ok(report)
+                : TypedResults.Problem(statusCode: 404, title: "No simulation", detail: "No simulator has run on this campaign since it was last loaded; POST …/simulate starts one.");
+        }).RequireAuthorization(Policies.TenantReader).WithSummary("The simulator's report: abandonment, agent utilisation, contacts per hour");
+    }
+
+    private static SimulationSettings? Settings(SimulateRequest? b, FieldErrors errors)
+    {
+        var d = new SimulationSettings();
+        if (b is null) return d;
+        if (b.Agents is < 1 or > 1000) errors.Add("agents", "must be between 1 and 1000");
+        if (b.TalkSeconds is <= 0 or > 7200) errors.Add("talkSeconds", "must be more than 0 and at most 7200");
+        if (b.WrapSeconds is < 0 or > 3600) errors.Add("wrapSeconds", "must be between 0 and 3600");
+        if (b.RingSeconds is <= 0 or > 120) errors.Add("ringSeconds", "must be more than 0 and at most 120");
+        if (b.Speed is < 1 or > 100_000) errors.Add("speed", "is how many times faster than real time the simulated clock runs: 1 to 100000");
+        if (b.AbandonTarget is < 0 or > 0.5) errors.Add("abandonTarget", "is a fraction between 0 and 0.5");
+        if (b.Regime is not (null or "fcc" or "ofcom")) errors.Add("regime", "use fcc (abandonment over 30 days) or ofcom (over 24 hours)");
+        if (b.DurationSeconds is <= 0) errors.Add("durationSeconds", "must be positive (simulated seconds)");
+        if (b.ResultWeights is { } w)
+        {
+            if (w.Count == 0 || w.Values.Sum() <= 0) errors.Add("resultWeights", "give at least one result with a positive weight");
+            foreach (var (k, v) in w)
+            {
+                if (!CallResults.TryParse(k, out _)) errors.Add($"resultWeights.{k}", $"\"{k}\" is not a call result; use {string.Join(", ", CallResults.WireNames)}");
+                if (v < 0 || double.IsNaN(v)) errors.Add($"resultWeights.{k}", "a weight cannot be negative");
+            }
+        }
+        return d with
+        {
+            Agents = b.Agents ?? d.Agents, TalkSeconds = b.TalkSeconds ?? d.TalkSeconds, WrapSeconds = b.WrapSeconds ?? d.WrapSeconds,
+            RingSeconds = b.RingSeconds ?? d.RingSeconds, Speed = b.Speed ?? d.Speed, ResultWeights = b.ResultWeights ?? d.ResultWeights,
+            AbandonTarget = b.AbandonTarget, Regime = b.Regime ?? d.Regime, DurationSeconds = b.DurationSeconds, Seed = b.Seed ?? 0,
+        };
+    }
+}

@@ -1,0 +1,51 @@
+using CxContact.Core.Suppression;
+using CxContact.Server.Suppression;
+
+namespace CxContact.Server.Dialing;
+
+/// <summary>
+/// Honours a do-not-call request: the number goes into the campaign's DNC list (its dncList, else its first
+/// suppression list, else the tenant's "Internal DNC" list, created tenant-wide on first use). If the index write
+/// fails, the list is marked stale so lookups fail closed until it is rebuilt, as for any entry write.
+/// </summary>
+public sealed class DncWriter(IGrainFactory grains, SuppressionListStore store, SuppressionIndex index, TimeProvider clock, ILogger<DncWriter> log)
+{
+    public const string InternalListName = "Internal DNC";
+
+    public async Task<Guid> AddAsync(Guid tenantId, Guid campaignId, Core.Campaigns.CampaignDefinition def, string phone, CancellationToken ct)
+    {
+        var listId = def.DncList ?? def.SuppressionLists.FirstOrDefault();
+        if (listId == Guid.Empty) listId = await InternalListAsync(tenantId, ct);
+        var entry = new SuppressionEntry(SuppressionEntryType.Phone, phone, clock.GetUtcNow(), null, $"dnc-request in campaign {campaignId}");
+        var added = await store.UpsertAsync(tenantId, listId, [entry], ct);
+        try { await index.AddAsync(tenantId, listId, [entry], clock.GetUtcNow()); }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            log.LogError(e, "DNC request for campaign {Campaign}: saved, but the index write failed; marking list {List} stale", campaignId, listId);
+            await store.MarkStaleAsync(listId, CancellationToken.None);
+        }
+        if (added > 0) await grains.GetGrain<ISuppressionListGrain>(listId, tenantId.ToString()).EntriesChangedAsync(added);
+        return listId;
+    }
+
+    /// <summary>
+    /// The id is derived from the tenant, so two first requests racing on two silos meet in one grain and create
+    /// one list, not two.
+    /// </summary>
+    private async Task<Guid> InternalListAsync(Guid tenantId, CancellationToken ct)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"cxc-internal-dnc:{tenantId}"));
+        var listId = new Guid(hash.AsSpan(0, 16));
+        var grain = grains.GetGrain<ISuppressionListGrain>(listId, tenantId.ToString());
+        if (await grain.GetAsync() is null)
+        {
+            try
+            {
+                await grain.CreateAsync(new SuppressionListDefinition(InternalListName,
+                    "Do-not-call requests taken by dialers; applies to every campaign.", SuppressionScope.Tenant, null));
+            }
+            catch (InvalidOperationException) { } // created by a concurrent request a moment ago
+        }
+        return listId;
+    }
+}

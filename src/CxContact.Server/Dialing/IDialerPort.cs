@@ -1,0 +1,19 @@
+using CxContact.Core.Campaigns;
+
+namespace CxContact.Server.Dialing;
+
+/// <summary>
+/// The pull API as a dialer sees it: lease records, report results. The simulator drives a campaign through it,
+/// in-process (the same services the HTTP endpoints call) or over HTTP (the dial benchmark).
+/// </summary>
+public interface IDialerPort
+{
+    /// <summary>Leases up to count records; an empty lease when nothing is callable now or the campaign does not dial.</summary>
+    Task<(Guid LeaseId, IReadOnlyList<(long RecordId, string Phone)> Records)> LeaseAsync(int count, CancellationToken ct);
+
+    /// <summary>Reports one result; false when it was refused (the lease expired, the campaign stopped).</summary>
+    Task<bool> ReportAsync(Guid leaseId, long recordId, CallResult result, DateTimeOffset at, DateTimeOffset? callbackAt, CancellationToken ct);
+
+    /// <summary>Whether the campaign still runs (the simulator stops when it does not).</summary>
+    Task<bool> RunningAsync(CancellationToken ct);
+}
