@@ -81,7 +81,8 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
                 UPDATE {part} t SET record_status = 2, lease_id = @lease, leased_until = @until
                 FROM cand WHERE t.record_id = cand.record_id
                 RETURNING t.record_id, t.contact_id, t.list_id, t.contact_info, t.contact_info_type, t.chain_id, t.chain_n, t.attempt,
-                          t.tz_dbid, t.daily_from, t.daily_till, t.client_id, t.device_type, t.country, t.region, t.zones, t.autodial_consent),
+                          t.tz_dbid, t.daily_from, t.daily_till, t.client_id, t.device_type, t.country, t.region, t.zones, t.autodial_consent,
+                          coalesce(t.dial_sched_time, 0) AS due, t.dial_order),
             locked AS (
                 INSERT INTO contact_dial_locks (tenant_id, contact_id, campaign_id, lease_id, until)
                 SELECT @tenant, contact_id, @campaign, @lease, @until FROM leased
@@ -89,6 +90,7 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
                     WHERE contact_dial_locks.until <= @now
                 RETURNING contact_id)
             SELECT l.*, k.contact_id IS NOT NULL FROM leased l LEFT JOIN locked k ON k.contact_id = l.contact_id
+            ORDER BY l.due, l.dial_order, l.chain_n
             """, conn);
         cmd.Parameters.AddWithValue("now", now);
         cmd.Parameters.AddWithValue("epoch", now.ToUnixTimeSeconds());
@@ -105,10 +107,9 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
             var record = new LeasedRecord(r.GetInt64(0), r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetInt16(4), r.GetInt64(5), r.GetInt16(6),
                 r.GetInt32(7), r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetInt32(9), r.IsDBNull(10) ? null : r.GetInt32(10),
                 r.IsDBNull(11) ? null : r.GetString(11), ((DeviceType)type).ToWire(), null);
-            list.Add(new Picked(record, r.GetBoolean(17), r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(14) ? null : r.GetString(14),
+            list.Add(new Picked(record, r.GetBoolean(19), r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(14) ? null : r.GetString(14),
                 r.IsDBNull(15) ? null : r.GetString(15), type, r.IsDBNull(16) ? null : r.GetBoolean(16), record.ClientId));
         }
-        // Oldest due first, as picked: the UPDATE's RETURNING order is not the ORDER BY's.
         return list;
     }
 
