@@ -14,6 +14,9 @@ public interface IDialerPort
     /// <summary>Reports one result; false when it was refused (the lease expired, the campaign stopped).</summary>
     Task<bool> ReportAsync(Guid leaseId, long recordId, CallResult result, DateTimeOffset at, DateTimeOffset? callbackAt, CancellationToken ct);
 
+    /// <summary>Nothing was leasable and nothing is in flight: lets the campaign notice that it is complete.</summary>
+    Task IdleAsync(CancellationToken ct);
+
     /// <summary>Whether the campaign still runs (the simulator stops when it does not).</summary>
     Task<bool> RunningAsync(CancellationToken ct);
 }

@@ -25,5 +25,7 @@ public sealed class InProcessDialerPort(IGrainFactory grains, LeaseService lease
         catch (ResultRefusedException) { return false; }
     }
 
+    public Task IdleAsync(CancellationToken ct) => Grain.CheckCompletedAsync();
+
     public async Task<bool> RunningAsync(CancellationToken ct) => await Grain.GetAsync() is { State: CampaignState.Running };
 }

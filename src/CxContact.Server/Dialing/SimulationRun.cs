@@ -136,6 +136,8 @@ public sealed class SimulationRun
                     }
                     if (records.Count == 0 && _calls.Count == 0 && pending.Count == 0)
                     {
+                        // Idle: perhaps complete (the campaign then stops running and this loop ends), else poll slower.
+                        if (idleSince is null || real - idleSince > TimeSpan.FromSeconds(1)) { await _port.IdleAsync(ct); nextStateCheck = real; }
                         idleSince ??= real;
                         if (real - idleSince > TimeSpan.FromSeconds(2)) await Task.Delay(TimeSpan.FromSeconds(1), ct);
                     }
