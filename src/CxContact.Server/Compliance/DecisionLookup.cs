@@ -1,4 +1,3 @@
-using System.Globalization;
 using CxContact.Core.Compliance;
 using CxContact.Core.Suppression;
 using CxContact.Server.Suppression;
@@ -7,92 +6,23 @@ using StackExchange.Redis;
 namespace CxContact.Server.Compliance;
 
 /// <summary>
-/// Everything a batch of decisions reads from Redis, in one Lua script per chunk of attempts: the version stamp of
-/// every applicable list, each attempt's first suppression hit, and the attempt windows it needs. Chunks are sent
-/// together (pipelined), so a batch of 10,000 costs about one round trip, and a single decision exactly one.
+/// Everything a batch of decisions reads from Redis, as a few commands grouped per key and pipelined together: the
+/// version stamp of every applicable list, one BITFIELD_RO per list and area code (all the batch's numbers in that
+/// area code), one SMISMEMBER per list and set, one HMGET per list of timed entries, and the attempt windows each
+/// attempt needs. A batch of 10,000 costs one round trip (two when a list has timed entries); Redis does the
+/// per-number work inside single commands instead of one command per number.
 /// <para>
-/// The script reads the key layout <see cref="SuppressionIndex"/> and <see cref="AttemptHistory"/> write; it derives
-/// key names, so like them it needs all of a tenant's keys on one Redis. Throws
+/// It reads the key layout <see cref="SuppressionIndex"/> and <see cref="AttemptHistory"/> write. Throws
 /// <see cref="SuppressionIndexUnavailableException"/> when a list has no version stamp; Redis errors surface as they
-/// are. Both mean the caller cannot know, and must deny.
+/// are. Both mean the caller cannot know, and must deny. Needs Redis 6.2 (SMISMEMBER, BITFIELD_RO).
 /// </para>
 /// </summary>
-public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionIndex index, AttemptHistory attempts)
+public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionIndex index, AttemptHistory history)
 {
-    /// <summary>Attempts per script call: bounded so one call never blocks Redis for long (about a millisecond).</summary>
-    public const int ChunkSize = 1000;
+    /// <summary>Up to this many attempts the timed entries are read in the first round trip, present or not.</summary>
+    public const int TimedInFirstTripUpTo = 16;
 
-    private const int NanpPhone = 1, OtherPhone = 2, EmailValue = 4, ClientIdValue = 8, PhoneWindow = 16, ContactWindow = 32, ClientWindow = 64;
-
-    // KEYS: the lists' base keys, in the order hits are reported. ARGV[1]: the attempt horizon in ms. Then per attempt:
-    // a mask, the instant in ms, and the values the mask names in this order: phone, email, client id, then the
-    // phone, contact and client-id attempt keys. Answers {0, "hit,hit,...", {window, ...}} or {stale list number}.
-    // A hit is 0, or (list - 1) * 3 + 1, 2 or 3 for phone, email, client id: the first list, then the first value,
-    // that is suppressed, the same order SuppressionIndex.FindAsync answers in.
-    private const string Script = """
-        local lists = #KEYS
-        local horizon = tonumber(ARGV[1])
-        local timed = {}
-        for l = 1, lists do
-          if redis.call('EXISTS', KEYS[l] .. 'version') == 0 then return { l } end
-          -- Few lists have timed entries; skipping the hash when it is absent saves a call per value.
-          timed[l] = redis.call('EXISTS', KEYS[l] .. 'timed') == 1
-        end
-        -- The same test as SuppressionIndex.ActiveAt: start inclusive, expiry exclusive, unix seconds.
-        local function active(w, at)
-          local s, e = string.match(w, '^(-?%d*)|(-?%d*)$')
-          if s == nil then return true end
-          if s ~= '' and at < tonumber(s) then return false end
-          if e ~= '' and at >= tonumber(e) then return false end
-          return true
-        end
-        local function timedHit(l, field, at)
-          if not timed[l] then return false end
-          local w = redis.call('HGET', KEYS[l] .. 'timed', field)
-          return w and active(w, at)
-        end
-        local hits, windows = {}, {}
-        local i, n = 2, 0
-        local argc = #ARGV
-        while i <= argc do
-          local mask = tonumber(ARGV[i])
-          local ms = tonumber(ARGV[i + 1])
-          i = i + 2
-          local at = math.floor(ms / 1000)
-          local phone, email, client
-          if bit.band(mask, 3) ~= 0 then phone = ARGV[i]; i = i + 1 end
-          if bit.band(mask, 4) ~= 0 then email = ARGV[i]; i = i + 1 end
-          if bit.band(mask, 8) ~= 0 then client = ARGV[i]; i = i + 1 end
-          local hit = 0
-          for l = 1, lists do
-            local b = KEYS[l]
-            if phone then
-              local member
-              if bit.band(mask, 1) ~= 0 then
-                member = redis.call('GETBIT', b .. 'npa:' .. string.sub(phone, 3, 5), tonumber(string.sub(phone, 6))) == 1
-              else
-                member = redis.call('SISMEMBER', b .. 'set:phone', phone) == 1
-              end
-              if member or timedHit(l, 'phone:' .. phone, at) then hit = (l - 1) * 3 + 1; break end
-            end
-            if email and (redis.call('SISMEMBER', b .. 'set:email', email) == 1 or timedHit(l, 'email:' .. email, at)) then
-              hit = (l - 1) * 3 + 2; break
-            end
-            if client and (redis.call('SISMEMBER', b .. 'set:clientId', client) == 1 or timedHit(l, 'clientId:' .. client, at)) then
-              hit = (l - 1) * 3 + 3; break
-            end
-          end
-          n = n + 1
-          hits[n] = hit
-          for _, w in ipairs({ 16, 32, 64 }) do
-            if bit.band(mask, w) ~= 0 then
-              windows[#windows + 1] = redis.call('ZRANGEBYSCORE', ARGV[i], ms - horizon, ms, 'WITHSCORES')
-              i = i + 1
-            end
-          end
-        end
-        return { 0, table.concat(hits, ','), windows }
-        """;
+    private static readonly object Get = "GET", U1 = "u1";
 
     /// <summary>What Redis says about one attempt.</summary>
     public readonly record struct Facts(SuppressionHit? Hit, IReadOnlyList<AttemptRecord> Phone, IReadOnlyList<AttemptRecord> Contact,
@@ -106,92 +36,182 @@ public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionInde
     public async Task ReadAsync(Guid tenantId, IReadOnlyList<Guid> listIds, IReadOnlyList<PreparedAttempt> attempts, IReadOnlyList<int> items,
         IReadOnlyList<bool> windows, Facts[] into)
     {
-        var keys = new RedisKey[listIds.Count];
-        for (var l = 0; l < keys.Length; l++) keys[l] = index.BaseKey(tenantId, listIds[l]);
-        var horizon = (long)AttemptHistory.Horizon.TotalMilliseconds;
+        var n = items.Count;
         var db = redis.GetDatabase();
-        var calls = new Task<RedisResult>[(items.Count + ChunkSize - 1) / ChunkSize];
-        var args = new List<RedisValue>(Math.Min(items.Count, ChunkSize) * 3 + 1);
-        for (var c = 0; c < calls.Length; c++)
+        var batch = db.CreateBatch();
+
+        // Which values each attempt asks about, grouped so each key is asked once.
+        var byNpa = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        List<int>? otherPhones = null, emails = null, clients = null;
+        for (var k = 0; k < n; k++)
         {
-            args.Clear();
-            args.Add(horizon);
-            for (var k = c * ChunkSize; k < Math.Min(items.Count, (c + 1) * ChunkSize); k++)
-                AddArgs(args, tenantId, attempts[items[k]], windows[k]);
-            calls[c] = db.ScriptEvaluateAsync(Script, keys, args.ToArray());
-        }
-        for (var c = 0; c < calls.Length; c++)
-        {
-            var answer = (RedisResult[])(await calls[c])!;
-            var stale = (long)answer[0];
-            if (stale != 0) throw new SuppressionIndexUnavailableException(listIds[(int)stale - 1]);
-            var hits = ((string)answer[1]!).AsSpan();
-            var read = (RedisResult[])answer[2]!;
-            var w = 0;
-            for (var k = c * ChunkSize; k < Math.Min(items.Count, (c + 1) * ChunkSize); k++)
+            var a = attempts[items[k]];
+            if (a.E164 is { } p)
             {
-                var comma = hits.IndexOf(',');
-                var code = int.Parse(comma < 0 ? hits : hits[..comma], CultureInfo.InvariantCulture);
-                hits = comma < 0 ? default : hits[(comma + 1)..];
-                var a = attempts[items[k]];
-                SuppressionHit? hit = code switch
+                if (SuppressionIndex.IsNanp(p))
                 {
-                    0 => null,
-                    _ => ((code - 1) % 3) switch
-                    {
-                        0 => new SuppressionHit(listIds[(code - 1) / 3], SuppressionEntryType.Phone, a.E164!),
-                        1 => new SuppressionHit(listIds[(code - 1) / 3], SuppressionEntryType.Email, a.Email!),
-                        _ => new SuppressionHit(listIds[(code - 1) / 3], SuppressionEntryType.ClientId, a.ClientId!),
-                    },
-                };
-                IReadOnlyList<AttemptRecord> phone = [], contact = [], client = [];
-                if (windows[k])
-                {
-                    if ((a.E164 ?? a.Email) is not null) phone = Records(read[w++]);
-                    if (a.ContactId is not null) contact = Records(read[w++]);
-                    if (a.ClientId is not null) client = Records(read[w++]);
+                    var npa = p.Substring(2, 3);
+                    if (!byNpa.TryGetValue(npa, out var group)) byNpa[npa] = group = [];
+                    group.Add(k);
                 }
-                into[k] = new Facts(hit, phone, contact, client);
+                else (otherPhones ??= []).Add(k);
+            }
+            if (a.Email is not null) (emails ??= []).Add(k);
+            if (a.ClientId is not null) (clients ??= []).Add(k);
+        }
+
+        var lists = new ListReads[listIds.Count];
+        var timedFirst = n <= TimedInFirstTripUpTo;
+        for (var l = 0; l < lists.Length; l++)
+        {
+            var b = index.BaseKey(tenantId, listIds[l]);
+            var r = lists[l] = new ListReads
+            {
+                Version = batch.KeyExistsAsync(b + "version"),
+                TimedExists = timedFirst ? null : batch.KeyExistsAsync(b + "timed"),
+                Timed = timedFirst ? batch.HashGetAsync(b + "timed", TimedFields(attempts, items)) : null,
+                Npa = [],
+            };
+            foreach (var (npa, group) in byNpa)
+            {
+                var args = new object[1 + group.Count * 3];
+                args[0] = (RedisKey)(b + "npa:" + npa);
+                for (var g = 0; g < group.Count; g++)
+                {
+                    args[1 + g * 3] = Get;
+                    args[2 + g * 3] = U1;
+                    args[3 + g * 3] = SuppressionIndex.Offset(attempts[items[group[g]]].E164!);
+                }
+                r.Npa.Add((group, batch.ExecuteAsync("BITFIELD_RO", args)));
+            }
+            if (otherPhones is not null) r.OtherPhones = batch.SetContainsAsync(b + "set:phone", Values(otherPhones, k => attempts[items[k]].E164!));
+            if (emails is not null) r.Emails = batch.SetContainsAsync(b + "set:email", Values(emails, k => attempts[items[k]].Email!));
+            if (clients is not null) r.Clients = batch.SetContainsAsync(b + "set:clientId", Values(clients, k => attempts[items[k]].ClientId!));
+        }
+
+        // Attempt windows: three keys at most per attempt, only where a rule could count them.
+        var reads = new Task<SortedSetEntry[]>?[n * 3];
+        for (var k = 0; k < n; k++)
+        {
+            if (!windows[k]) continue;
+            var a = attempts[items[k]];
+            var max = a.At.ToUnixTimeMilliseconds();
+            var min = (a.At - AttemptHistory.Horizon).ToUnixTimeMilliseconds();
+            if ((a.E164 ?? a.Email) is { } subject) reads[k * 3] = batch.SortedSetRangeByScoreWithScoresAsync(history.TenantKey(tenantId, "phone", subject), min, max);
+            if (a.ContactId is { } contact) reads[k * 3 + 1] = batch.SortedSetRangeByScoreWithScoresAsync(history.TenantKey(tenantId, "contact", contact), min, max);
+            if (a.ClientId is { } client) reads[k * 3 + 2] = batch.SortedSetRangeByScoreWithScoresAsync(history.TenantKey(tenantId, "client", client), min, max);
+        }
+        // With no list to look in and no window to count, nothing above reaches Redis; it must still answer, or an
+        // outage would decide "allow" without having read anything.
+        var reachable = lists.Length == 0 && Array.TrueForAll(reads, r => r is null) ? batch.PingAsync() : null;
+        batch.Execute();
+        if (reachable is not null) await reachable;
+
+        for (var l = 0; l < lists.Length; l++)
+            if (!await lists[l].Version) throw new SuppressionIndexUnavailableException(listIds[l]);
+
+        // Per attempt and list, which of its values is a member (bit 1 phone, 2 email, 4 client id).
+        var member = new byte[n * lists.Length];
+        for (var l = 0; l < lists.Length; l++)
+        {
+            var r = lists[l];
+            foreach (var (group, task) in r.Npa)
+            {
+                var bits = (long[])(await task)!;
+                for (var g = 0; g < group.Count; g++) if (bits[g] != 0) member[group[g] * lists.Length + l] |= 1;
+            }
+            await Mark(r.OtherPhones, otherPhones, 1);
+            await Mark(r.Emails, emails, 2);
+            await Mark(r.Clients, clients, 4);
+
+            async Task Mark(Task<bool[]>? task, List<int>? group, byte bit)
+            {
+                if (task is null) return;
+                var found = await task;
+                for (var g = 0; g < group!.Count; g++) if (found[g]) member[group[g] * lists.Length + l] |= bit;
             }
         }
+        // A second trip only for lists that have timed entries (few do): asking every batch for 10,000 absent fields
+        // would cost more than the round trip.
+        if (!timedFirst)
+        {
+            var second = db.CreateBatch();
+            var any = false;
+            for (var l = 0; l < lists.Length; l++)
+                if (await lists[l].TimedExists!)
+                {
+                    lists[l].Timed = second.HashGetAsync(index.BaseKey(tenantId, listIds[l]) + "timed", TimedFields(attempts, items));
+                    any = true;
+                }
+            if (any) second.Execute();
+        }
+        var timed = new RedisValue[]?[lists.Length];
+        for (var l = 0; l < lists.Length; l++) timed[l] = lists[l].Timed is { } t ? await t : null;
+
+        for (var k = 0; k < n; k++)
+        {
+            var a = attempts[items[k]];
+            into[k] = new Facts(Hit(a, k), await Records(reads[k * 3]), await Records(reads[k * 3 + 1]), await Records(reads[k * 3 + 2]));
+        }
+
+        // The first list, then the first value (phone, email, client id) that is suppressed: FindAsync's order.
+        SuppressionHit? Hit(PreparedAttempt a, int k)
+        {
+            for (var l = 0; l < lists.Length; l++)
+            {
+                var m = member[k * lists.Length + l];
+                var t = timed[l];
+                var f = k * 3;
+                if (a.E164 is not null && ((m & 1) != 0 || Active(t, f, a.At))) return new SuppressionHit(listIds[l], SuppressionEntryType.Phone, a.E164);
+                if (a.Email is not null && ((m & 2) != 0 || Active(t, f + 1, a.At))) return new SuppressionHit(listIds[l], SuppressionEntryType.Email, a.Email);
+                if (a.ClientId is not null && ((m & 4) != 0 || Active(t, f + 2, a.At))) return new SuppressionHit(listIds[l], SuppressionEntryType.ClientId, a.ClientId);
+            }
+            return null;
+        }
+
+        static bool Active(RedisValue[]? timed, int field, DateTimeOffset at) =>
+            timed is not null && timed[field] is { IsNull: false } w && SuppressionIndex.ActiveAt(w.ToString(), at);
     }
 
-    private void AddArgs(List<RedisValue> args, Guid tenantId, PreparedAttempt a, bool windows)
+    private sealed class ListReads
     {
-        var mask = 0;
-        if (a.E164 is not null) mask |= SuppressionIndex.IsNanp(a.E164) ? NanpPhone : OtherPhone;
-        if (a.Email is not null) mask |= EmailValue;
-        if (a.ClientId is not null) mask |= ClientIdValue;
-        var subject = a.E164 ?? a.Email;
-        if (windows)
-        {
-            if (subject is not null) mask |= PhoneWindow;
-            if (a.ContactId is not null) mask |= ContactWindow;
-            if (a.ClientId is not null) mask |= ClientWindow;
-        }
-        args.Add(mask);
-        args.Add(a.At.ToUnixTimeMilliseconds());
-        if (a.E164 is not null) args.Add(a.E164);
-        if (a.Email is not null) args.Add(a.Email);
-        if (a.ClientId is not null) args.Add(a.ClientId);
-        if (!windows) return;
-        if (subject is not null) args.Add(attempts.TenantKey(tenantId, "phone", subject));
-        if (a.ContactId is not null) args.Add(attempts.TenantKey(tenantId, "contact", a.ContactId));
-        if (a.ClientId is not null) args.Add(attempts.TenantKey(tenantId, "client", a.ClientId));
+        public required Task<bool> Version;
+        public Task<bool>? TimedExists;
+        public Task<RedisValue[]>? Timed;
+        public required List<(List<int> Group, Task<RedisResult> Bits)> Npa;
+        public Task<bool[]>? OtherPhones, Emails, Clients;
     }
+
+    /// <summary>Three timed-hash fields per attempt (phone, email, client id), in attempt order; absent values ask for "".</summary>
+    private static RedisValue[] TimedFields(IReadOnlyList<PreparedAttempt> attempts, IReadOnlyList<int> items)
+    {
+        var fields = new RedisValue[items.Count * 3];
+        for (var k = 0; k < items.Count; k++)
+        {
+            var a = attempts[items[k]];
+            fields[k * 3] = a.E164 is null ? "" : "phone:" + a.E164;
+            fields[k * 3 + 1] = a.Email is null ? "" : "email:" + a.Email;
+            fields[k * 3 + 2] = a.ClientId is null ? "" : "clientId:" + a.ClientId;
+        }
+        return fields;
+    }
+
+    private static RedisValue[] Values(List<int> group, Func<int, string> value)
+    {
+        var values = new RedisValue[group.Count];
+        for (var g = 0; g < values.Length; g++) values[g] = value(group[g]);
+        return values;
+    }
+
+    private static async ValueTask<IReadOnlyList<AttemptRecord>> Records(Task<SortedSetEntry[]>? read) =>
+        read is null ? [] : (await read).Select(ToRecord).ToList();
 
     // Members are "{attempt id}|{result}", scores the attempt's time in unix ms (AttemptHistory.RecordAsync).
-    private static List<AttemptRecord> Records(RedisResult flat)
+    private static AttemptRecord ToRecord(SortedSetEntry e)
     {
-        var pairs = (RedisValue[])flat!;
-        var list = new List<AttemptRecord>(pairs.Length / 2);
-        for (var p = 0; p + 1 < pairs.Length; p += 2)
-        {
-            var member = pairs[p].ToString();
-            var bar = member.IndexOf('|');
-            var result = bar >= 0 && bar < member.Length - 1 ? member[(bar + 1)..] : null;
-            list.Add(new AttemptRecord(DateTimeOffset.FromUnixTimeMilliseconds((long)(double)pairs[p + 1]), result));
-        }
-        return list;
+        var member = e.Element.ToString();
+        var bar = member.IndexOf('|');
+        var result = bar >= 0 && bar < member.Length - 1 ? member[(bar + 1)..] : null;
+        return new AttemptRecord(DateTimeOffset.FromUnixTimeMilliseconds((long)e.Score), result);
     }
 }

@@ -272,7 +272,8 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
     public static bool IsNanp(string e164) =>
         e164.Length == 12 && e164[0] == '+' && e164[1] == '1' && e164.AsSpan(2).IndexOfAnyExceptInRange('0', '9') < 0;
 
-    private static long Offset(string e164) => long.Parse(e164.AsSpan(5), CultureInfo.InvariantCulture);
+    /// <summary>The bit of a NANP number in its area code's bitmap: the seven digits after the area code.</summary>
+    public static long Offset(string e164) => long.Parse(e164.AsSpan(5), CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Entries with an expiry, or a start still ahead, go to the timed hash (checked against the instant asked about);
@@ -298,7 +299,8 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
         return ms % 1000 == 0 ? ms / 1000 : ms / 1000 + 1;
     }
 
-    private static bool ActiveAt(string window, DateTimeOffset at)
+    /// <summary>Whether a timed entry's "{start}|{expiry}" (unix seconds, either may be empty) is in force at an instant.</summary>
+    public static bool ActiveAt(string window, DateTimeOffset at)
     {
         var bar = window.IndexOf('|');
         var unix = at.ToUnixTimeSeconds();
