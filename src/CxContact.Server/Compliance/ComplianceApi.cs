@@ -39,18 +39,14 @@ public static class ComplianceApi
             if (body.Items is null || body.Items.Count == 0) return errors.Add("items", "is required: 1 to 10,000 attempts").ToProblem();
             if (body.Items.Count > MaxBatch) return errors.Add("items", $"has {body.Items.Count} attempts; at most {MaxBatch} per call").ToProblem();
             var caller = Caller.From(http.User);
-            var TMPsw = System.Diagnostics.Stopwatch.StartNew();
             var country = await DefaultCountryAsync(grains, caller);
             var prepared = body.Items.Select((item, i) => preparer.Prepare(item ?? new ValidationRequest(null, null, null, null, null, null, null), country, errors, $"items[{i}].")).ToList();
             foreach (var (id, i) in body.Items.Select((item, i) => (item?.RuleSetId, i)).DistinctBy(x => x.RuleSetId))
                 if (!await validator.RuleSetExistsAsync(caller.TenantId, id, ct)) errors.Add($"items[{i}].ruleSetId", $"this tenant has no rule set \"{id}\"");
             if (errors.Any) return errors.ToProblem();
-            var TMPprep = TMPsw.Elapsed.TotalMilliseconds;
             var decisions = await validator.DecideBatchAsync(caller.TenantId, prepared!, ct);
-            var TMPdec = TMPsw.Elapsed.TotalMilliseconds;
             var results = new ValidationResult[decisions.Count];
             for (var i = 0; i < results.Length; i++) results[i] = ValidationResult.From(decisions[i]);
-            Console.Error.WriteLine($"TMP batch prep {TMPprep:F1} decide {TMPdec - TMPprep:F1} ms");
             return TypedResults.Ok(new BatchResult(results));
         }).WithSummary("Decide up to 10,000 attempts; results come back in the same order");
 

@@ -85,9 +85,7 @@ public sealed class ComplianceValidator(
             // are not read; the script call itself still fails when Redis is down, so an outage never answers "allow".
             var windows = new bool[items.Count];
             for (var k = 0; k < items.Count; k++) windows[k] = NeedsAttempts(evaluator.Rules, attempts[items[k]]);
-            var TMPsw = System.Diagnostics.Stopwatch.StartNew();
             await lookup.ReadAsync(tenantId, listIds, attempts, items, windows, facts);
-            if (items.Count > 100) Console.Error.WriteLine($"TMP lookup {TMPsw.Elapsed.TotalMilliseconds:F1} ms");
         }
         catch (Exception e) when (e is RedisException or SuppressionIndexUnavailableException or TimeoutException or Npgsql.NpgsqlException)
         {
