@@ -68,30 +68,8 @@ public sealed class AttemptHistory(NpgsqlDataSource db, IConnectionMultiplexer r
         await Task.WhenAll(writes);
     }
 
-    /// <summary>Attempts within the horizon for phone, contact and client id, tenant-wide and within the campaign.</summary>
-    public async Task<AttemptWindows> ReadAsync(Guid tenantId, string? campaignId, string? phone, string? contactId, string? clientId, DateTimeOffset at)
-    {
-        var min = (at - Horizon).ToUnixTimeMilliseconds();
-        var max = at.ToUnixTimeMilliseconds();
-        var db = redis.GetDatabase();
-        var batch = db.CreateBatch();
-        Task<SortedSetEntry[]>? Read(RedisKey? key) =>
-            key is { } k ? batch.SortedSetRangeByScoreWithScoresAsync(k, min, max) : null;
-        var reads = new[]
-        {
-            Read(phone is null ? null : (RedisKey?)Key(tenantId, null, "phone", phone)),
-            Read(contactId is null ? null : (RedisKey?)Key(tenantId, null, "contact", contactId)),
-            Read(clientId is null ? null : (RedisKey?)Key(tenantId, null, "client", clientId)),
-            Read(phone is null || campaignId is null ? null : (RedisKey?)Key(tenantId, campaignId, "phone", phone)),
-            Read(contactId is null || campaignId is null ? null : (RedisKey?)Key(tenantId, campaignId, "contact", contactId)),
-            Read(clientId is null || campaignId is null ? null : (RedisKey?)Key(tenantId, campaignId, "client", clientId)),
-        };
-        batch.Execute();
-        var results = new IReadOnlyList<AttemptRecord>[reads.Length];
-        for (var i = 0; i < reads.Length; i++)
-            results[i] = reads[i] is { } t ? (await t).Select(ToRecord).ToList() : [];
-        return new AttemptWindows(results[0], results[1], results[2], results[3], results[4], results[5]);
-    }
+    /// <summary>The tenant-wide window key of one subject (kind phone, contact or client), which DecisionLookup reads.</summary>
+    public string TenantKey(Guid tenantId, string kind, string value) => Key(tenantId, null, kind, value);
 
     private IEnumerable<RedisKey> Keys(Guid tenantId, string? campaignId, string? phone, string? contactId, string? clientId)
     {
@@ -103,16 +81,8 @@ public sealed class AttemptHistory(NpgsqlDataSource db, IConnectionMultiplexer r
         }
     }
 
-    private RedisKey Key(Guid tenantId, string? campaignId, string kind, string value) =>
+    private string Key(Guid tenantId, string? campaignId, string kind, string value) =>
         campaignId is null
             ? $"{settings.RedisPrefix}att:{tenantId:N}:{kind}:{value}"
             : $"{settings.RedisPrefix}att:{tenantId:N}:c:{campaignId}:{kind}:{value}";
-
-    private static AttemptRecord ToRecord(SortedSetEntry e)
-    {
-        var member = e.Element.ToString();
-        var bar = member.IndexOf('|');
-        var result = bar >= 0 && bar < member.Length - 1 ? member[(bar + 1)..] : null;
-        return new AttemptRecord(DateTimeOffset.FromUnixTimeMilliseconds((long)e.Score), result);
-    }
 }

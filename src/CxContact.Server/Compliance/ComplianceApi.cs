@@ -44,10 +44,9 @@ public static class ComplianceApi
             foreach (var (id, i) in body.Items.Select((item, i) => (item?.RuleSetId, i)).DistinctBy(x => x.RuleSetId))
                 if (!await validator.RuleSetExistsAsync(caller.TenantId, id, ct)) errors.Add($"items[{i}].ruleSetId", $"this tenant has no rule set \"{id}\"");
             if (errors.Any) return errors.ToProblem();
-            var results = new ValidationResult[prepared.Count];
-            // Bounded parallelism: each decision is a couple of Redis round trips, so overlap them.
-            await Parallel.ForEachAsync(Enumerable.Range(0, prepared.Count), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = ct },
-                async (i, token) => results[i] = ValidationResult.From(await validator.DecideAsync(caller.TenantId, prepared[i]!, token)));
+            var decisions = await validator.DecideBatchAsync(caller.TenantId, prepared!, ct);
+            var results = new ValidationResult[decisions.Count];
+            for (var i = 0; i < results.Length; i++) results[i] = ValidationResult.From(decisions[i]);
             return TypedResults.Ok(new BatchResult(results));
         }).WithSummary("Decide up to 10,000 attempts; results come back in the same order");
 

@@ -8,6 +8,7 @@ public static class ComplianceHosting
         services.AddSingleton<AttemptPreparer>();
         services.AddSingleton<AttemptHistory>();
         services.AddSingleton<RuleSetStore>();
+        services.AddSingleton<DecisionLookup>();
         services.AddSingleton<ComplianceValidator>();
         services.AddSingleton<DecisionAudit>();
         services.AddHostedService(sp => sp.GetRequiredService<DecisionAudit>());

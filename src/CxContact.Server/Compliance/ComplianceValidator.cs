@@ -6,13 +6,13 @@ using StackExchange.Redis;
 namespace CxContact.Server.Compliance;
 
 /// <summary>
-/// The decision: suppression (Redis index), attempt windows (Redis), then the rule set, for one prepared attempt.
-/// The hot path reads Redis and memory only; which lists apply to a tenant or campaign is cached for a few seconds,
-/// and the audit row is queued, not written. If Redis (or the rule set) cannot be read, the answer is deny with
+/// The decision: suppression (Redis index), attempt windows (Redis), then the rule set, for one prepared attempt or a
+/// batch. The hot path reads Redis (one script call per chunk of attempts, see <see cref="DecisionLookup"/>) and memory
+/// only; which lists apply to a tenant or campaign is cached for a few seconds, and audit rows are queued, not written. If Redis (or the rule set) cannot be read, the answer is deny with
 /// the reason compliance-unavailable: fail closed.
 /// </summary>
 public sealed class ComplianceValidator(
-    SuppressionIndex suppression, SuppressionListStore lists, AttemptHistory attempts, DecisionAudit audit, IMemoryCache cache,
+    DecisionLookup lookup, SuppressionListStore lists, DecisionAudit audit, IMemoryCache cache,
     RuleSetStore ruleSets, TimeProvider clock, ILogger<ComplianceValidator> log)
 {
     /// <summary>
@@ -27,52 +27,99 @@ public sealed class ComplianceValidator(
         catch (Npgsql.NpgsqlException) { return true; } // cannot tell now: let the decision fail closed instead
     }
 
-    public async Task<Decision> DecideAsync(Guid tenantId, PreparedAttempt a, CancellationToken ct)
+    public async Task<Decision> DecideAsync(Guid tenantId, PreparedAttempt a, CancellationToken ct) =>
+        (await DecideBatchAsync(tenantId, [a], ct))[0];
+
+    /// <summary>
+    /// Decides every attempt, answering in input order, exactly as <see cref="DecideAsync"/> would one by one; but
+    /// each rule set and each campaign's lists are resolved once, and Redis is read in one script call per chunk,
+    /// all chunks pipelined. A read that fails denies every attempt it concerned (compliance-unavailable).
+    /// </summary>
+    public async Task<IReadOnlyList<Decision>> DecideBatchAsync(Guid tenantId, IReadOnlyList<PreparedAttempt> attempts, CancellationToken ct)
     {
-        Decision decision;
-        ComplianceEvaluator? evaluator = null;
-        try { evaluator = await ruleSets.EvaluatorAsync(tenantId, a.RuleSetId, ct); }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or RuleSetException or TimeoutException)
+        var decisions = new Decision[attempts.Count];
+        // Attempts sharing a rule set and a campaign share their evaluator and lists: one group each.
+        var groups = new Dictionary<(string? RuleSet, string? Campaign), List<int>>();
+        for (var i = 0; i < attempts.Count; i++)
         {
-            log.LogWarning("Rule set {RuleSet} cannot be read: {Error}", a.RuleSetId, e.Message);
+            var key = (attempts[i].RuleSetId is RuleSetStore.DefaultId ? null : attempts[i].RuleSetId, attempts[i].CampaignId);
+            if (!groups.TryGetValue(key, out var members)) groups[key] = members = [];
+            members.Add(i);
         }
-        if (evaluator is null) decision = ComplianceEvaluator.Unavailable("the rule set cannot be read", a.RuleSetId ?? RuleSetStore.DefaultId);
+        if (groups.Count == 1)
+        {
+            foreach (var (key, members) in groups) await DecideGroupAsync(tenantId, key.RuleSet, key.Campaign, attempts, members, decisions, ct);
+        }
         else
         {
-            try { decision = await DecideAsync(evaluator, tenantId, a, ct); }
-            catch (Exception e) when (e is RedisException or RedisTimeoutException or SuppressionIndexUnavailableException or TimeoutException or Npgsql.NpgsqlException)
-            {
-                log.LogWarning("Compliance unavailable: {Error}", e.Message);
-                decision = ComplianceEvaluator.Unavailable($"the suppression index or attempt history cannot be read ({e.GetType().Name})", RuleSets.Default.VersionTag);
-            }
+            await Task.WhenAll(groups.Select(g => DecideGroupAsync(tenantId, g.Key.RuleSet, g.Key.Campaign, attempts, g.Value, decisions, ct)));
         }
-        audit.Add(new DecisionAudit.Entry(tenantId, clock.GetUtcNow(), a, decision));
-        return decision;
+        var decidedAt = clock.GetUtcNow();
+        var entries = new DecisionAudit.Entry[attempts.Count];
+        for (var i = 0; i < entries.Length; i++) entries[i] = new DecisionAudit.Entry(tenantId, decidedAt, attempts[i], decisions[i]);
+        audit.AddRange(entries);
+        return decisions;
     }
 
-    private async Task<Decision> DecideAsync(ComplianceEvaluator evaluator, Guid tenantId, PreparedAttempt a, CancellationToken ct)
+    private async Task DecideGroupAsync(Guid tenantId, string? ruleSetId, string? campaignId, IReadOnlyList<PreparedAttempt> attempts, List<int> items,
+        Decision[] decisions, CancellationToken ct)
     {
-        var listIds = await ListsAsync(tenantId, a.CampaignId, ct);
-        var hitTask = listIds.Count == 0 ? Task.FromResult<Core.Suppression.SuppressionHit?>(null)
-            : suppression.FindAsync(tenantId, listIds, a.E164, a.Email, a.ClientId, a.At);
-        // Most decisions meet no attempt or gap rule (only a few states and countries have them), so the read can be
-        // skipped; but only when the suppression lookup reads Redis anyway: some Redis read must fail when Redis is
-        // down, or an outage would answer "allow".
-        var windowsTask = listIds.Count > 0 && !NeedsAttempts(evaluator.Rules, a)
-            ? Task.FromResult(AttemptWindows.None)
-            : attempts.ReadAsync(tenantId, a.CampaignId, a.E164 ?? a.Email, a.ContactId, a.ClientId, a.At);
-        var hit = await hitTask;
-        var windows = await windowsTask;
+        ComplianceEvaluator? evaluator = null;
+        try { evaluator = await ruleSets.EvaluatorAsync(tenantId, ruleSetId, ct); }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or RuleSetException or TimeoutException)
+        {
+            log.LogWarning("Rule set {RuleSet} cannot be read: {Error}", ruleSetId, e.Message);
+        }
+        if (evaluator is null)
+        {
+            var unavailable = ComplianceEvaluator.Unavailable("the rule set cannot be read", ruleSetId ?? RuleSetStore.DefaultId);
+            foreach (var i in items) decisions[i] = unavailable;
+            return;
+        }
 
+        var facts = new DecisionLookup.Facts[items.Count];
+        try
+        {
+            var listIds = await ListsAsync(tenantId, campaignId, ct);
+            // Most attempts meet no attempt or gap rule (only a few states and countries have them), so their windows
+            // are not read; the script call itself still fails when Redis is down, so an outage never answers "allow".
+            var windows = new bool[items.Count];
+            for (var k = 0; k < items.Count; k++) windows[k] = NeedsAttempts(evaluator.Rules, attempts[items[k]]);
+            await lookup.ReadAsync(tenantId, listIds, attempts, items, windows, facts);
+        }
+        catch (Exception e) when (e is RedisException or SuppressionIndexUnavailableException or TimeoutException or Npgsql.NpgsqlException)
+        {
+            log.LogWarning("Compliance unavailable: {Error}", e.Message);
+            var unavailable = ComplianceEvaluator.Unavailable($"the suppression index or attempt history cannot be read ({e.GetType().Name})",
+                RuleSets.Default.VersionTag);
+            foreach (var i in items) decisions[i] = unavailable;
+            return;
+        }
+
+        // Evaluation is pure CPU: a large group is spread over the cores in ranges; a small one stays on this thread.
+        if (items.Count < ParallelFrom)
+            for (var k = 0; k < items.Count; k++) decisions[items[k]] = Decide(evaluator, attempts[items[k]], facts[k]);
+        else
+            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, items.Count, ParallelFrom / 2), new ParallelOptions { CancellationToken = ct },
+                range =>
+                {
+                    for (var k = range.Item1; k < range.Item2; k++) decisions[items[k]] = Decide(evaluator, attempts[items[k]], facts[k]);
+                });
+    }
+
+    private const int ParallelFrom = 512;
+
+    private static Decision Decide(ComplianceEvaluator evaluator, PreparedAttempt a, in DecisionLookup.Facts facts)
+    {
         // Attempt limits are counted tenant-wide: a campaign-scoped limit then counts more attempts than it would
         // need to, which can only deny earlier, never allow a call the law forbids.
         var decision = evaluator.Evaluate(new ComplianceInput
         {
             At = a.At, Channel = a.Channel, DialingMode = a.DialingMode, Country = a.Country, Region = a.Region, TimeZones = a.TimeZones,
             DeviceType = a.DeviceType, AutodialMobileConsent = a.AutodialMobileConsent,
-            PhoneAttempts = windows.Phone, ContactAttempts = windows.Contact, ClientIdAttempts = windows.ClientId,
+            PhoneAttempts = facts.Phone, ContactAttempts = facts.Contact, ClientIdAttempts = facts.ClientId,
         });
-        if (hit is null) return decision;
+        if (facts.Hit is not { } hit) return decision;
         var reason = new DecisionReason("suppressed", $"the {hit.Type} {hit.Value} is on suppression list {hit.ListId}");
         return decision with { Allowed = false, Reasons = [reason, .. decision.Reasons], NextAllowedAt = null };
     }

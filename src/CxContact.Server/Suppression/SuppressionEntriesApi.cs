@@ -67,7 +67,10 @@ public static class SuppressionEntriesApi
             }
             if (errors.Any) return errors.ToProblem();
 
+            // In key order: PostgreSQL then fills primary-key pages one after another instead of jumping around the
+            // index, and Redis meets each area code's bitmap in one run.
             var list = entries.Values.ToList();
+            list.Sort(static (x, y) => string.CompareOrdinal(x.Type, y.Type) is var t and not 0 ? t : string.CompareOrdinal(x.Value, y.Value));
             var added = await store.UpsertAsync(caller.TenantId, listId, list, ct);
             if (await IndexAsync(() => index.AddAsync(caller.TenantId, listId, list, clock.GetUtcNow()), index, caller.TenantId, listId, logs, store) is { } failed)
                 return failed;

@@ -48,25 +48,35 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
         end
         local n = 0
         local zeros
+        -- Per target, what this call already knows: which area-code bitmaps exist (and are in npas), and whether the
+        -- timed hash exists. A permanent NANP entry then costs one SETBIT instead of four calls.
+        local known, hasTimed = {}, {}
+        for ti, t in ipairs(targets) do
+          known[ti] = {}
+          hasTimed[ti] = redis.call('EXISTS', t .. 'timed') == 1
+        end
         for i = 2, #ARGV, 6 do
           local op, typ, value, npa, offset, timed = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5]
           local field = typ .. ':' .. value
           if guard == nil or redis.call('SISMEMBER', guard, field) == 0 then
-            for _, t in ipairs(targets) do
+            for ti, t in ipairs(targets) do
               if op == 'P' then
                 if npa ~= '' then
                   local k = t .. 'npa:' .. npa
-                  if redis.call('EXISTS', k) == 0 then
-                    -- Created at full size in one allocation: grown bit by bit, Redis over-allocates (1.8-2.3 MB, not 1.3).
-                    zeros = zeros or string.rep('\0', 1250000)
-                    redis.call('SET', k, zeros)
+                  if not known[ti][npa] then
+                    if redis.call('EXISTS', k) == 0 then
+                      -- Created at full size in one allocation: grown bit by bit, Redis over-allocates (1.8-2.3 MB, not 1.3).
+                      zeros = zeros or string.rep('\0', 1250000)
+                      redis.call('SET', k, zeros)
+                    end
+                    redis.call('SADD', t .. 'npas', npa)
+                    known[ti][npa] = true
                   end
                   redis.call('SETBIT', k, offset, 1)
-                  redis.call('SADD', t .. 'npas', npa)
                 else
                   redis.call('SADD', t .. 'set:' .. typ, value)
                 end
-                redis.call('HDEL', t .. 'timed', field)
+                if hasTimed[ti] then redis.call('HDEL', t .. 'timed', field) end
               else
                 if npa ~= '' then
                   local k = t .. 'npa:' .. npa
@@ -74,7 +84,12 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
                 else
                   redis.call('SREM', t .. 'set:' .. typ, value)
                 end
-                if op == 'T' then redis.call('HSET', t .. 'timed', field, timed) else redis.call('HDEL', t .. 'timed', field) end
+                if op == 'T' then
+                  redis.call('HSET', t .. 'timed', field, timed)
+                  hasTimed[ti] = true
+                elseif hasTimed[ti] then
+                  redis.call('HDEL', t .. 'timed', field)
+                end
               end
             end
             if touched then redis.call('SADD', touched, field) end
@@ -272,7 +287,8 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
     public static bool IsNanp(string e164) =>
         e164.Length == 12 && e164[0] == '+' && e164[1] == '1' && e164.AsSpan(2).IndexOfAnyExceptInRange('0', '9') < 0;
 
-    private static long Offset(string e164) => long.Parse(e164.AsSpan(5), CultureInfo.InvariantCulture);
+    /// <summary>The bit of a NANP number in its area code's bitmap: the seven digits after the area code.</summary>
+    public static long Offset(string e164) => long.Parse(e164.AsSpan(5), CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Entries with an expiry, or a start still ahead, go to the timed hash (checked against the instant asked about);
@@ -298,7 +314,8 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
         return ms % 1000 == 0 ? ms / 1000 : ms / 1000 + 1;
     }
 
-    private static bool ActiveAt(string window, DateTimeOffset at)
+    /// <summary>Whether a timed entry's "{start}|{expiry}" (unix seconds, either may be empty) is in force at an instant.</summary>
+    public static bool ActiveAt(string window, DateTimeOffset at)
     {
         var bar = window.IndexOf('|');
         var unix = at.ToUnixTimeSeconds();

@@ -90,6 +90,48 @@ public sealed class FailClosedTests : IAsyncLifetime
         Assert.Equal("allow", other.GetProperty("decision").GetString());
     }
 
+    [Fact]
+    public async Task Without_redis_every_item_of_a_batch_is_denied()
+    {
+        // One tenant with a suppression list and one without (then only the attempt windows, or nothing, read Redis).
+        var clients = new List<HttpClient>();
+        foreach (var name in new[] { "Batch outage with a list", "Batch outage without lists" })
+        {
+            var tenant = await HttpAssert.Json(await _api.Admin().PostJson("/api/v1/tenants", new { name }), HttpStatusCode.Created);
+            clients.Add(_api.Client(tenant.GetProperty("adminKey").GetProperty("key").GetString()!));
+        }
+        var lists = new CxContact.Server.Tests.Suppression.SuppressionClient(clients[0]);
+        await lists.AddAsync(await lists.CreateListAsync(), new { type = "phone", value = "4155550001" });
+        // Many area codes (one bitmap read each), emails, client ids and Florida numbers (attempt windows), past the
+        // size at which evaluation runs in parallel.
+        int[] areaCodes = [212, 206, 303, 312, 404, 415, 512, 617, 702, 713, 808, 907];
+        var items = Enumerable.Range(0, 1200).Select(i => (i % 4) switch
+        {
+            0 => (object)new { phone = $"+1{areaCodes[i % areaCodes.Length]}555{i:0000}", at = "2026-12-02T20:00:00Z" },
+            1 => new { email = $"x{i}@example.com", channel = "email", at = "2026-12-02T20:00:00Z" },
+            2 => new { phone = $"+1305555{i:0000}", contact = new { clientId = $"C{i}" }, at = "2026-12-02T20:00:00Z" },
+            _ => new { phone = "4155550001", at = "2026-12-02T20:00:00Z" },
+        }).ToArray();
+        foreach (var c in clients)
+        {
+            var up = (await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate-batch", new { items }), HttpStatusCode.OK)).GetProperty("results");
+            Assert.Contains(up.EnumerateArray(), r => r.GetProperty("decision").GetString() == "allow");
+        }
+
+        LocalProcess.Run("redis-cli", "-p", _port.ToString(), "shutdown", "save");
+        foreach (var c in clients)
+        {
+            var down = (await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate-batch", new { items }), HttpStatusCode.OK)).GetProperty("results");
+            Assert.Equal(items.Length, down.GetArrayLength());
+            Assert.All(down.EnumerateArray(), r =>
+            {
+                Assert.Equal("deny", r.GetProperty("decision").GetString());
+                Assert.Equal("compliance-unavailable", r.GetProperty("reasons")[0].GetProperty("rule").GetString());
+            });
+        }
+        StartRedis();
+    }
+
     private void StartRedis()
     {
         LocalProcess.Run("redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", _port.ToString(), "--dir", _dir,
