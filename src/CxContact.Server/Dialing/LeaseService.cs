@@ -36,7 +36,7 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
             if (picked.Count == 0) break;
             var unlocked = picked.Where(p => !p.Locked).Select(p => p.Record.RecordId).ToArray();
             var locked = picked.Where(p => p.Locked).ToList();
-            var decisions = await Task.WhenAll(locked.Select(p => compliance.DecideAsync(tenantId, Attempt(p, campaignId, def, now), ct)));
+            var decisions = await compliance.DecideBatchAsync(tenantId, locked.Select(p => Attempt(p, campaignId, def, now)).ToList(), ct);
             var later = new List<(long Id, long? At)>();
             var denied = new List<long>();
             for (var i = 0; i < locked.Count; i++)
