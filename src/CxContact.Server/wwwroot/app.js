@@ -89,6 +89,10 @@ async function signIn() {
     $("#tenants").hidden = false;
     await loadTenants();
   }
+  if (["admin", "supervisor", "viewer"].includes(me.key.role)) {
+    $("#campaigns").hidden = false;
+    await Promise.all([loadCampaigns(), loadListChoices()]);
+  }
   if (me.key.role === "admin") {
     $("#keys").hidden = false;
     $("#settings").hidden = false;
@@ -135,6 +139,254 @@ $("#key-form").addEventListener("submit", (ev) => {
 $("#settings-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   run(() => api("PUT", `/api/v1/tenants/${ev.target.dataset.tenant}/settings`, formData(ev.target)));
+});
+
+// ---- Campaigns ----
+
+let campaign = null; // id of the campaign shown in #campaign
+let watch = null; // aborts that campaign's stats feed and pollers when another one is opened
+
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const num = (n) => (n ?? 0).toLocaleString();
+const pct = (x) => `${((x ?? 0) * 100).toFixed(2)} %`;
+
+function statRow(stat, label, value) {
+  const tr = row([label, value]);
+  tr.dataset.stat = stat;
+  return tr;
+}
+
+async function loadCampaigns() {
+  const campaigns = await api("GET", "/api/v1/campaigns");
+  $("#campaigns tbody").replaceChildren(...campaigns.map((c) => {
+    const open = document.createElement("button");
+    open.type = "button";
+    open.className = "link";
+    open.textContent = c.name;
+    open.onclick = () => run(() => openCampaign(c.id));
+    const tr = row([open, c.state, when(c.createdAt)]);
+    tr.dataset.id = c.id;
+    return tr;
+  }));
+}
+
+function checkboxes(fieldset, name, lists) {
+  const boxes = lists.map((l) => {
+    const label = document.createElement("label");
+    label.className = "check";
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.name = name;
+    box.value = l.id;
+    label.append(box, document.createTextNode(" " + l.name));
+    return label;
+  });
+  if (!boxes.length) boxes.push(Object.assign(document.createElement("span"), { className: "hint", textContent: "none yet" }));
+  fieldset.replaceChildren(fieldset.querySelector("legend"), ...boxes);
+}
+
+async function loadListChoices() {
+  const [contact, suppression] = await Promise.all([api("GET", "/api/v1/contact-lists"), api("GET", "/api/v1/suppression-lists")]);
+  checkboxes($("#campaign-contact-lists"), "contactList", contact);
+  checkboxes($("#campaign-suppression-lists"), "suppressionList", suppression);
+}
+
+function showCampaign(c) {
+  if (c.id !== campaign) return;
+  $("#campaign-name").textContent = c.name;
+  $("#campaign-state").textContent = c.state + (c.preloading && c.state !== "preloading" ? " (re-preloading)" : "");
+  $("#campaign-state").dataset.state = c.state;
+  $("#campaign-state-reason").textContent = c.stateReason ?? "";
+  const p = c.lastPreload;
+  $("#preload-summary").textContent = p
+    ? `Last preload ${when(p.finishedAt)}: ${num(p.rows)} rows, ${num(p.callable)} callable, ${p.seconds} s${p.error ? " — failed: " + p.error : ""}`
+    : "Not preloaded yet.";
+  for (const tr of $("#campaigns tbody").rows) if (tr.dataset.id === c.id) tr.cells[1].textContent = c.state;
+}
+
+function showReport(r) {
+  if (r.campaignId !== campaign) return;
+  const reasons = Object.entries(r.reasons).sort((a, b) => b[1] - a[1]);
+  $("#preload-report tbody").replaceChildren(...(reasons.length ? reasons.map(([reason, n]) => row([reason, num(n)])) : [row(["nothing left out", ""])]));
+  $("#preload-statuses tbody").replaceChildren(...Object.entries(r.statuses).map(([status, n]) => row([status, num(n)])));
+}
+
+async function refreshCampaign() {
+  const id = campaign;
+  const [c, report] = await Promise.all([api("GET", `/api/v1/campaigns/${id}`), api("GET", `/api/v1/campaigns/${id}/preload-report`)]);
+  showCampaign(c);
+  showReport(report);
+  return c;
+}
+
+// A preload runs in the background (202): follow the campaign until it settles, then show the new report.
+async function settle(id, signal) {
+  while (!signal.aborted) {
+    await delay(1000);
+    if (signal.aborted) return;
+    const c = await api("GET", `/api/v1/campaigns/${id}`);
+    showCampaign(c);
+    if (!c.preloading) { await refreshCampaign(); return; }
+  }
+}
+
+function showStats(s, source) {
+  if (s.campaignId !== campaign) return;
+  const t = s.totals;
+  const abandonment = (a, regulator) => `${pct(a.rate)} of ${num(a.liveAnswered)} live (${regulator}, ${a.window}; target ${pct(a.target)})` +
+    (a.withinTarget ? "" : " — over target");
+  const rows = [
+    statRow("records", "Records", num(t.records)),
+    statRow("callableNow", "Callable now", num(t.callableNow)),
+    statRow("ready", "Ready", num(t.ready)),
+    statRow("leased", "Leased", num(t.leased)),
+    statRow("dialed", "Dialed", num(t.dialed)),
+    statRow("connected", "Connected", num(t.connected)),
+    statRow("abandoned", "Abandoned", num(t.abandoned)),
+    statRow("completed", "Completed", num(t.completed)),
+    statRow("dialedPerMinute", "Dialed per minute (last minute)", num(s.perMinuteLastMinute.dialed)),
+    statRow("dialedPerMinute15", "Dialed per minute (last 15 minutes)", s.perMinuteLast15Minutes.dialed.toFixed(1)),
+    statRow("fcc", "Abandonment", abandonment(s.fcc, "FCC")),
+    statRow("ofcom", "Abandonment", abandonment(s.ofcom, "Ofcom")),
+  ];
+  for (const [reason, n] of Object.entries(s.remaining)) if (n) rows.push(statRow("remaining", `Remaining: ${reason}`, num(n)));
+  $("#campaign-stats tbody").replaceChildren(...rows);
+  $("#campaign-stats").dataset.source = source;
+  $("#stats-at").textContent = `${source === "stream" ? "streamed" : "polled"} at ${new Date(s.at).toLocaleTimeString()}`;
+  // The feed also notices state changes made elsewhere (completion, another operator, the simulator).
+  if (s.state !== $("#campaign-state").dataset.state) refreshCampaign().catch(() => {});
+}
+
+// EventSource cannot send an Authorization header, and the API takes the key only from that header (the cxc_api_key
+// cookie is honoured for the Hangfire dashboard alone), so the server-sent-events stream is read with fetch().
+// Returns whether any event arrived; none within 6 s (say, a proxy that buffers the stream) makes the caller poll.
+async function readStatsStream(id, signal) {
+  const ctl = new AbortController();
+  const stop = () => ctl.abort();
+  signal.addEventListener("abort", stop, { once: true });
+  let got = false;
+  const noEvent = setTimeout(() => { if (!got) ctl.abort(); }, 6000);
+  try {
+    const res = await fetch(`/api/v1/campaigns/${id}/stats/stream`, {
+      headers: { Authorization: `Bearer ${key}`, Accept: "text/event-stream" }, signal: ctl.signal,
+    });
+    if (!res.ok) return false;
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value.replaceAll("\r", "");
+      let end;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        const data = buffer.slice(0, end).split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).replace(/^ /, "")).join("\n");
+        buffer = buffer.slice(end + 2);
+        if (data && !signal.aborted) { got = true; showStats(JSON.parse(data), "stream"); }
+      }
+    }
+  } catch { /* aborted, or the connection dropped: the caller reconnects or polls */ } finally {
+    clearTimeout(noEvent);
+    signal.removeEventListener("abort", stop);
+  }
+  return got;
+}
+
+async function followStats(id, signal) {
+  let streaming = true;
+  while (!signal.aborted) {
+    if (streaming) streaming = await readStatsStream(id, signal);
+    else {
+      try { const s = await api("GET", `/api/v1/campaigns/${id}/stats`); if (!signal.aborted) showStats(s, "poll"); } catch { /* next round */ }
+    }
+    await delay(2000);
+  }
+}
+
+function showSimulation(r) {
+  const results = Object.entries(r.results ?? {}).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${num(n)}`).join(", ");
+  const rows = [
+    statRow("running", "Running", r.running ? "yes" : `no${r.stoppedBecause ? " — " + r.stoppedBecause : ""}`),
+    statRow("pacing", "Pacing", `${r.pacing}, dial ratio ${r.dialRatio}`),
+    statRow("simulatedSeconds", "Simulated time", `${num(r.simulatedSeconds)} s`),
+    statRow("dialed", "Dialed", num(r.dialed)),
+    statRow("connected", "Connected", num(r.connected)),
+    statRow("abandoned", "Abandoned", `${num(r.abandoned)} (${pct(r.abandonRate)})`),
+    statRow("agentUtilisation", "Agent utilisation", pct(r.agentUtilisation)),
+    statRow("contactsPerHour", "Contacts per hour", num(r.contactsPerHour)),
+    statRow("results", "Results", results),
+  ];
+  $("#simulation-report tbody").replaceChildren(...rows);
+  $("#simulation-report").hidden = false;
+}
+
+// The simulator's report is not streamed: poll it while it runs.
+async function followSimulation(id, signal) {
+  while (!signal.aborted) {
+    let r;
+    try { r = await api("GET", `/api/v1/campaigns/${id}/simulation`); } catch (e) {
+      if (e.status !== 404) showError(e); // 404: no simulator has run on this campaign
+      return;
+    }
+    if (signal.aborted) return;
+    showSimulation(r);
+    if (!r.running) return;
+    await delay(2000);
+  }
+}
+
+async function openCampaign(id) {
+  watch?.abort();
+  watch = new AbortController();
+  campaign = id;
+  $("#campaign-stats tbody").replaceChildren();
+  $("#stats-at").textContent = "";
+  $("#simulation-report").hidden = true;
+  const c = await refreshCampaign();
+  $("#campaign").hidden = false;
+  followStats(id, watch.signal);
+  followSimulation(id, watch.signal);
+  if (c.preloading) await settle(id, watch.signal);
+}
+
+const checked = (form, name) => [...form.querySelectorAll(`input[name=${name}]:checked`)].map((box) => box.value);
+
+$("#campaign-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const f = ev.target;
+  run(async () => {
+    const created = await api("POST", "/api/v1/campaigns", {
+      name: f.name.value,
+      dialingMode: f.dialingMode.value,
+      contactLists: checked(f, "contactList").map((id) => ({ id, weight: 1 })),
+      suppressionLists: checked(f, "suppressionList"),
+    });
+    f.name.value = "";
+    await loadCampaigns();
+    await openCampaign(created.id);
+  });
+});
+
+$("#campaign-actions").addEventListener("click", (ev) => {
+  const action = ev.target.closest("button")?.dataset.action;
+  if (!action) return;
+  const id = campaign;
+  const signal = watch.signal;
+  run(async () => {
+    const c = await api("POST", `/api/v1/campaigns/${id}/${action}`);
+    showCampaign(c);
+    if (c.preloading) await settle(id, signal); else await refreshCampaign();
+  });
+});
+
+$("#simulate-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const f = ev.target;
+  const id = campaign;
+  const signal = watch.signal;
+  run(async () => {
+    await api("POST", `/api/v1/campaigns/${id}/simulate`, { agents: Number(f.agents.value), speed: Number(f.speed.value) });
+    followSimulation(id, signal);
+  });
 });
 
 if (key) run(signIn);
