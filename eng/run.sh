@@ -8,6 +8,9 @@
 #   CXC_REDIS_PORT   port of the private Redis (default 56379).
 #   CXC_URL          URL the server listens on (default http://localhost:8080).
 #   CXC_NO_BUILD=1   reuse the last Release build instead of building.
+#   CXC_NO_DEMO=1    do not load the demo tenant's contacts, suppression list and simulated campaign.
+#   CXC_DEMO_AGENTS  simulated agents on the demo campaign (default 20).
+#   CXC_DEMO_SPEED   how many times faster than real time the demo's simulated clock runs (default 5).
 set -euo pipefail
 
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
@@ -51,6 +54,21 @@ needed=()
 [[ -n ${CXC_POSTGRES:-} ]] || needed+=(postgres)
 [[ -n ${CXC_REDIS:-} ]] || needed+=(redis)
 if [[ ${#needed[@]} -gt 0 ]]; then cxc_ensure_packages "${needed[@]}"; fi
+
+# The demo data goes in through the API with curl and is read back with jq; without them the platform still runs.
+seed_demo_data=1
+[[ ${CXC_NO_DEMO:-0} != 1 ]] || seed_demo_data=0
+demo_tools=()
+command -v curl >/dev/null 2>&1 || demo_tools+=(curl)
+command -v jq >/dev/null 2>&1 || demo_tools+=(jq)
+if [[ $seed_demo_data == 1 && ${#demo_tools[@]} -gt 0 ]]; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    _cxc_apt_install "${demo_tools[@]}" || seed_demo_data=0
+  else
+    seed_demo_data=0
+  fi
+  [[ $seed_demo_data == 1 ]] || cxc_log "no ${demo_tools[*]} (apt-get install ${demo_tools[*]}): the demo tenant stays empty"
+fi
 
 # .data must stay enterable (not readable) by others: as root, PostgreSQL runs as 'postgres' and lives below it.
 (umask 022 && mkdir -p .data) && chmod 711 .data
@@ -160,6 +178,161 @@ done
 
 (umask 077 && printf 'CXC_URL=%s\nCXC_API_KEY=%s\n' "$probe_url" "$api_key" >.data/demo.env)
 
+# ---- Demo data: a contact list, a suppression list and a campaign driven by the built-in dialer simulator ----
+# Everything is found by name first, so a second run reuses what the first one made. The contacts are in Berlin: the
+# default rule set has no calling-hour rules for Germany, so the campaign dials whenever the demo runs.
+DEMO_LIST="Demo: Berlin customers"
+DEMO_SUPPRESSION="Demo: do not call"
+DEMO_CAMPAIGN="Demo: Berlin renewals"
+DEMO_CONTACTS=600
+demo_campaign_id=""
+
+# demo_api METHOD PATH [curl args]: prints the body; fails (with the problem details on stderr) on a status >= 400.
+demo_api() {
+  local method=$1 path=$2 out status
+  shift 2
+  out=$(curl -sS -m 60 -X "$method" -H "Authorization: Bearer $api_key" -w '\n%{http_code}' "$@" "$probe_url$path") || return 1
+  status=${out##*$'\n'}
+  out=${out%$'\n'*}
+  if [[ $status -ge 400 ]]; then
+    cxc_log "demo: $method $path answered $status: $out"
+    return 1
+  fi
+  printf '%s' "$out"
+}
+demo_json() { demo_api "$1" "$2" -H 'Content-Type: application/json' --data-binary "$3"; }
+# The id of the item named $2 in the JSON array that GET $1 answers, or nothing.
+demo_find() {
+  local all
+  all=$(demo_api GET "$1") || return 1
+  jq -r --arg n "$2" '[.[] | select(.name == $n)][0].id // empty' <<<"$all"
+}
+
+demo_contacts_csv() {
+  local first=(Anna Ben Clara David Emma Felix Greta Hannah Jonas Lena Max Mia Noah Paul Sophie Tim)
+  local last=(Becker Fischer Hoffmann Klein Koch Meyer Richter Schmidt Schneider Schulz Wagner Weber Wolf Zimmermann)
+  local i
+  printf 'client_id,first_name,last_name,phone1,email1,country,tz\n'
+  for ((i = 1; i <= DEMO_CONTACTS; i++)); do
+    printf 'DEMO-%04d,%s,%s,+49301234%05d,demo%04d@example.de,DE,Europe/Berlin\n' \
+      "$i" "${first[i % ${#first[@]}]}" "${last[i % ${#last[@]}]}" "$i" "$i"
+  done
+}
+
+demo_list() {
+  local id out records import state deadline
+  id=$(demo_find /api/v1/contact-lists "$DEMO_LIST") || return 1
+  if [[ -z $id ]]; then
+    out=$(demo_json POST /api/v1/contact-lists \
+      "$(jq -nc --arg n "$DEMO_LIST" '{name: $n, description: "Seeded by eng/run.sh", defaultCountry: "DE", defaultTimeZone: "Europe/Berlin"}')") || return 1
+    id=$(jq -r .id <<<"$out")
+    cxc_log "demo: created contact list \"$DEMO_LIST\" ($id)"
+  fi
+  out=$(demo_api GET "/api/v1/contact-lists/$id") || return 1
+  records=$(jq -r .records <<<"$out")
+  # A list left empty by an interrupted first run gets its contacts now; a loaded one is left alone.
+  if [[ $records == 0 ]]; then
+    demo_contacts_csv >"$ROOT/.data/demo-contacts.csv"
+    out=$(demo_api POST "/api/v1/contact-lists/$id/imports" -F "file=@$ROOT/.data/demo-contacts.csv;type=text/csv" -F mode=replace) || return 1
+    import=$(jq -r .id <<<"$out")
+    deadline=$((SECONDS + 180))
+    while :; do
+      out=$(demo_api GET "/api/v1/contact-lists/$id/imports/$import") || return 1
+      state=$(jq -r .state <<<"$out")
+      [[ $state == succeeded ]] && break
+      if [[ $state == failed ]] || ((SECONDS >= deadline)); then cxc_log "demo: the contact import is $state: $out"; return 1; fi
+      sleep 1
+    done
+    cxc_log "demo: imported $DEMO_CONTACTS contacts into \"$DEMO_LIST\""
+  fi
+  printf '%s' "$id"
+}
+
+demo_suppression() {
+  local id out
+  id=$(demo_find /api/v1/suppression-lists "$DEMO_SUPPRESSION") || return 1
+  if [[ -z $id ]]; then
+    out=$(demo_json POST /api/v1/suppression-lists "$(jq -nc --arg n "$DEMO_SUPPRESSION" '{name: $n, description: "Seeded by eng/run.sh"}')") || return 1
+    id=$(jq -r .id <<<"$out")
+    cxc_log "demo: created suppression list \"$DEMO_SUPPRESSION\" ($id)"
+  fi
+  # Adding an entry that is already there updates it, so this is safe on every run.
+  demo_json POST "/api/v1/suppression-lists/$id/entries" '{"entries": [
+      {"type": "phone", "value": "+4930123400007", "source": "asked by letter"},
+      {"type": "phone", "value": "+4930123400014", "source": "asked by letter"},
+      {"type": "phone", "value": "+4930123400021", "source": "complaint"},
+      {"type": "phone", "value": "+4930123400028", "source": "complaint"},
+      {"type": "email", "value": "demo0035@example.de", "source": "unsubscribed"},
+      {"type": "clientId", "value": "DEMO-0042", "source": "legal hold"}]}' >/dev/null || return 1
+  printf '%s' "$id"
+}
+
+# Waits until the campaign is in one of the given states with no preload running; prints the state it found.
+demo_wait_state() {
+  local id=$1 wanted=" $2 " deadline=$((SECONDS + 180)) out state
+  while :; do
+    out=$(demo_api GET "/api/v1/campaigns/$id") || return 1
+    state=$(jq -r 'if .preloading then "preloading" else .state end' <<<"$out")
+    if [[ $wanted == *" $state "* ]]; then printf '%s' "$state"; return 0; fi
+    if ((SECONDS >= deadline)); then cxc_log "demo: campaign $id is still $state"; return 1; fi
+    sleep 1
+  done
+}
+
+demo_campaign() {
+  local list=$1 suppression=$2 id="" state="" out body agents=${CXC_DEMO_AGENTS:-20} speed=${CXC_DEMO_SPEED:-5}
+  id=$(demo_find /api/v1/campaigns "$DEMO_CAMPAIGN") || return 1
+  if [[ -n $id ]]; then
+    state=$(demo_wait_state "$id" "draft ready running paused stopped completed") || return 1
+    # A completed demo has nothing left to dial; a fresh campaign over the same contacts keeps the demo moving.
+    if [[ $state == completed ]]; then
+      demo_api DELETE "/api/v1/campaigns/$id" >/dev/null || return 1
+      cxc_log "demo: campaign \"$DEMO_CAMPAIGN\" had completed; starting it afresh"
+      id=""
+    fi
+  fi
+  if [[ -z $id ]]; then
+    # Shorter retry delays than the defaults (10 to 120 minutes), so the demo keeps dialing while someone watches.
+    body=$(jq -nc --arg n "$DEMO_CAMPAIGN" --arg l "$list" --arg s "$suppression" '{
+      name: $n, description: "Seeded by eng/run.sh and driven by the built-in dialer simulator",
+      contactLists: [{id: $l, weight: 1}], suppressionLists: [$s], dialingMode: "predictive", abandonTarget: 0.03,
+      contactStrategy: {rules: [
+        {result: "busy", action: "retry", delayMinutes: 2, incrementMinutes: 2, maxRetries: 3},
+        {result: "no-answer", action: "retry", delayMinutes: 5, incrementMinutes: 5, maxRetries: 3},
+        {result: "answering-machine", action: "retry", delayMinutes: 10, maxRetries: 2}]}}')
+    out=$(demo_json POST /api/v1/campaigns "$body") || return 1
+    id=$(jq -r .id <<<"$out")
+    cxc_log "demo: created campaign \"$DEMO_CAMPAIGN\" ($id)"
+    state=draft
+  fi
+  case $state in
+    running) ;;
+    paused) demo_api POST "/api/v1/campaigns/$id/resume" >/dev/null || return 1 ;;
+    *) demo_api POST "/api/v1/campaigns/$id/start" >/dev/null || return 1 ;;
+  esac
+  state=$(demo_wait_state "$id" "running completed") || return 1
+  [[ $state == running ]] || { cxc_log "demo: campaign $id completed at once: nothing to dial"; return 1; }
+  # A simulator survives a server restart with its campaign; start one only when none runs.
+  out=$(demo_api GET "/api/v1/campaigns/$id/simulation" 2>/dev/null) || out='{}'
+  if [[ $(jq -r .running <<<"$out") != true ]]; then
+    demo_json POST "/api/v1/campaigns/$id/simulate" "$(jq -nc --argjson a "$agents" --argjson s "$speed" '{agents: $a, speed: $s}')" >/dev/null || return 1
+    cxc_log "demo: simulator started on \"$DEMO_CAMPAIGN\": $agents agents, ${speed}x real time"
+  fi
+  printf '%s' "$id"
+}
+
+seed_demo() {
+  local list suppression
+  list=$(demo_list) || return 1
+  suppression=$(demo_suppression) || return 1
+  demo_campaign_id=$(demo_campaign "$list" "$suppression") || return 1
+}
+
+if [[ $seed_demo_data == 1 ]]; then
+  cxc_log "seeding the demo tenant"
+  seed_demo || cxc_log "demo: seeding failed (see above); the server keeps running without the demo campaign"
+fi
+
 cat <<EOF
 
 CX Contact is running.
@@ -170,6 +343,16 @@ CX Contact is running.
 
 Try it:
   source .data/demo.env && curl -H "Authorization: Bearer \$CXC_API_KEY" \$CXC_URL/api/v1/me
+EOF
+if [[ -n $demo_campaign_id ]]; then
+  cat <<EOF
+
+Demo campaign "$DEMO_CAMPAIGN" is dialing, driven by the built-in dialer simulator. Open $probe_url,
+sign in with the API key above and pick it under Campaigns, or read its live stats:
+  source .data/demo.env && curl -H "Authorization: Bearer \$CXC_API_KEY" \$CXC_URL/api/v1/campaigns/$demo_campaign_id/stats
+EOF
+fi
+cat <<EOF
 
 Press Ctrl-C to stop.
 
