@@ -319,8 +319,15 @@ function showSimulation(r) {
   $("#simulation-report").hidden = false;
 }
 
-// The simulator's report is not streamed: poll it while it runs.
+// The simulator's report is not streamed: poll it while it runs (one poller per opened campaign).
+let simulationPoller = null;
 async function followSimulation(id, signal) {
+  if (simulationPoller === signal) return;
+  simulationPoller = signal;
+  try { await pollSimulation(id, signal); } finally { if (simulationPoller === signal) simulationPoller = null; }
+}
+
+async function pollSimulation(id, signal) {
   while (!signal.aborted) {
     let r;
     try { r = await api("GET", `/api/v1/campaigns/${id}/simulation`); } catch (e) {
