@@ -59,6 +59,7 @@ catch (MigrationException e)
 var services = builder.Services;
 services.AddSingleton(settings);
 services.AddSingleton(TimeProvider.System);
+services.AddSingleton(PlatformClock.Real);
 services.AddSingleton(NpgsqlDataSource.Create(settings.Postgres));
 services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(settings.Redis));
 services.AddSingleton<TenantStore>();

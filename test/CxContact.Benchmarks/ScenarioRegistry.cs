@@ -10,6 +10,8 @@ public static class ScenarioRegistry
         new GrainCallScenario(),
         new ImportScenario(),
         new ComplianceScenario(),
+        new PreloadScenario(),
+        new DialScenario(),
     ];
 
     public static IScenario? Find(string name) =>

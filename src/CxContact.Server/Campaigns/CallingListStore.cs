@@ -44,7 +44,10 @@ public sealed class CallingListStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue("c", campaignId);
         cmd.Parameters.AddWithValue("k", contactId);
         var list = new List<ContactRow>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
+        NpgsqlDataReader r;
+        try { r = await cmd.ExecuteReaderAsync(ct); }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable) { return list; } // not preloaded yet
+        await using var _ = r;
         while (await r.ReadAsync(ct))
             list.Add(new ContactRow(r.GetInt64(0), r.GetString(1), r.GetInt16(2), r.GetInt16(3), r.IsDBNull(4) ? null : r.GetString(4),
                 r.GetInt32(5), r.IsDBNull(6) ? null : r.GetString(6),
@@ -80,7 +83,10 @@ public sealed class CallingListStore(NpgsqlDataSource db)
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await SqlCommands.ExecAsync(conn, tx, $"""
-            UPDATE {CampaignStore.PartitionName(campaignId)} SET record_status = 1, lease_id = NULL, leased_until = NULL WHERE record_status = 2
+            DO $$ BEGIN
+                UPDATE {CampaignStore.PartitionName(campaignId)} SET record_status = 1, lease_id = NULL, leased_until = NULL WHERE record_status = 2;
+            EXCEPTION WHEN undefined_table THEN NULL; -- never preloaded: nothing is leased
+            END $$
             """, ct);
         await SqlCommands.ExecAsync(conn, tx, "UPDATE campaign_leases SET expires_at = @now WHERE campaign_id = @c AND expires_at > @now", ct,
             ("c", campaignId), ("now", now));

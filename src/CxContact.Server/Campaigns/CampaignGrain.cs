@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using CxContact.Core.Campaigns;
 using CxContact.Core.Dialing;
 using CxContact.Core.Lists;
@@ -16,7 +17,7 @@ namespace CxContact.Server.Campaigns;
 public sealed class CampaignGrain(
     [PersistentState("campaign")] IPersistentState<CampaignGrain.State> state,
     CampaignStore store, CallingListStore callingList, PreloadQuery preload, RuleSetStore ruleSets, SuppressionListStore suppression,
-    DialerSimulator simulator, TimeProvider clock, ILogger<CampaignGrain> log) : Grain, ICampaignGrain, IRemindable
+    DialerSimulator simulator, PlatformClock clock, ILogger<CampaignGrain> log) : Grain, ICampaignGrain, IRemindable
 {
     private const string KeepAlive = "campaign-keep-alive";
 

@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 
@@ -9,7 +10,7 @@ namespace CxContact.Server.Campaigns;
 /// regulators: abandoned calls over live-answered calls (connected + abandoned) for one campaign, over 30 days
 /// (FCC, 47 CFR 64.1200(a)(7)) and over 24 hours (Ofcom).
 /// </summary>
-public sealed class CampaignStats(NpgsqlDataSource db, CallingListStore callingList, IMemoryCache cache, TimeProvider clock)
+public sealed class CampaignStats(NpgsqlDataSource db, CallingListStore callingList, IMemoryCache cache, PlatformClock clock)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
 

@@ -6,7 +6,10 @@ namespace CxContact.Server.Campaigns;
 /// <summary>SQL for the campaign registry and each campaign's partition of the calling list.</summary>
 public sealed class CampaignStore(NpgsqlDataSource db)
 {
-    /// <summary>The partition's table name: derived from the campaign id only, so no user text ever reaches DDL.</summary>
+    /// <summary>
+    /// The partition's table name: derived from the campaign id only, so no user text ever reaches DDL. The first
+    /// preload creates it (loaded, then indexed, then attached); until then the campaign has no calling list.
+    /// </summary>
     public static string PartitionName(Guid campaignId) => "calling_list_" + campaignId.ToString("N");
 
     public async Task CreateAsync(Guid tenantId, Guid campaignId, string name, IReadOnlyList<Guid> listIds, CancellationToken ct)
@@ -22,8 +25,6 @@ public sealed class CampaignStore(NpgsqlDataSource db)
         {
             throw new CampaignNameTakenException(name);
         }
-        await SqlCommands.ExecAsync(conn, tx,
-            $"CREATE TABLE {PartitionName(campaignId)} PARTITION OF calling_list FOR VALUES IN ('{campaignId}')", ct);
         await tx.CommitAsync(ct);
     }
 

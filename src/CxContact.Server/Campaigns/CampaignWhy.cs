@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using CxContact.Core.Campaigns;
 using CxContact.Core.Compliance;
 using CxContact.Core.Phones;
@@ -20,7 +21,7 @@ public static class CampaignWhy
         string? LastResult, DateTimeOffset? NextDialAt, string? Window, bool CallableNow, ValidationResult? Compliance);
 
     public static async Task<Results<Ok<Answer>, ProblemHttpResult>> HandleAsync(Guid id, Guid contactId, HttpContext http, IGrainFactory grains,
-        CallingListStore store, NpgsqlDataSource db, ComplianceValidator compliance, TimeProvider clock, CancellationToken ct)
+        CallingListStore store, NpgsqlDataSource db, ComplianceValidator compliance, PlatformClock clock, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         if (await grains.Campaign(caller, id).GetAsync() is not { } info) return CampaignsApi.NoSuchCampaign(id);

@@ -92,10 +92,14 @@ public static class CampaignsApi
             {
                 try
                 {
-                    var info = await grains.Campaign(Caller.From(http.User), id).ActAsync(action);
-                    var view = CampaignView.From(info);
-                    // A preload runs in the background: 202, and GET the campaign to see it finish.
-                    return view.Preloading ? TypedResults.Accepted($"/api/v1/campaigns/{id}", view) : TypedResults.Ok(view);
+                    var grain = grains.Campaign(Caller.From(http.User), id);
+                    var before = (await grain.GetAsync())?.State;
+                    var view = CampaignView.From(await grain.ActAsync(action));
+                    // A preload runs in the background (a start preloads first unless the campaign is ready): 202, and GET
+                    // the campaign to see it finish; it may even have finished already.
+                    var preloads = action == CampaignAction.Preload
+                        || (action is CampaignAction.Start or CampaignAction.StartPaused && before != CampaignState.Ready);
+                    return preloads ? TypedResults.Accepted($"/api/v1/campaigns/{id}", view) : TypedResults.Ok(view);
                 }
                 catch (KeyNotFoundException) { return NoSuchCampaign(id); }
                 catch (CampaignActionRefusedException e) { return Conflict(e); }

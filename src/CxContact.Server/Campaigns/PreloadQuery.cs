@@ -13,7 +13,7 @@ namespace CxContact.Server.Campaigns;
 /// contact and one row per device. Rows that are left out are written too, with their reason. The first preload is
 /// one INSERT … SELECT; later ones merge, leaving leased and finished rows alone, so they are safe while dialing.
 /// </summary>
-public sealed class PreloadQuery(NpgsqlDataSource db, ILogger<PreloadQuery> log)
+public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingList, ILogger<PreloadQuery> log)
 {
     /// <summary>Reasons a preload writes; a later preload may lift them (a record re-enters when its reason is gone).</summary>
     public static readonly string[] Reasons =
@@ -49,10 +49,144 @@ public sealed class PreloadQuery(NpgsqlDataSource db, ILogger<PreloadQuery> log)
         var filter = new FilterSql(parameters);
         var select = SelectBody(plan, filter);
 
+        var phases = new List<string>();
+        var phase = System.Diagnostics.Stopwatch.StartNew();
+        void Phase(string name) { phases.Add($"{name} {phase.Elapsed.TotalSeconds:0.00}s"); phase.Restart(); }
+
         await using var conn = await db.OpenConnectionAsync(ct);
         var windows = await WindowsAsync(conn, plan, ct);
+        Phase("windows");
+        bool incremental;
+        await using (var cmd = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass(@p))", conn))
+        {
+            cmd.Parameters.AddWithValue("p", part);
+            incremental = (bool)(await cmd.ExecuteScalarAsync(ct))!;
+        }
+        var rows = incremental
+            ? await MergeAsync(conn, part, select, parameters, windows, ct)
+            : await LoadAsync(conn, part, plan.CampaignId, select, parameters, windows, Phase, ct);
+        Phase(incremental ? "merge" : "attach");
+
+        var (reasons, statuses) = await callingList.ReportAsync(plan.CampaignId, ct);
+        var callable = statuses.GetValueOrDefault(RecordStatuses.Ready);
+        // Fresh statistics, or the first leases plan against an "empty" table.
+        await SqlCommands.ExecAsync(conn, null, $"ANALYZE {part}", ct);
+        Phase("count and analyze");
+        log.LogInformation("Preload of campaign {Campaign}: {Rows} rows ({Mode}), {Callable} ready, in {Seconds:0.0} s ({Phases})",
+            plan.CampaignId, rows, incremental ? "incremental" : "full", callable, (DateTimeOffset.UtcNow - started).TotalSeconds, string.Join(", ", phases));
+        return new PreloadSummary(started, DateTimeOffset.UtcNow, rows, callable, reasons, incremental, null);
+    }
+
+    /// <summary>
+    /// The first preload loads a bare table (in slices on parallel sessions when the order allows), indexes it (two
+    /// sessions), and attaches it as the campaign's partition in one short transaction. Building indexes once over
+    /// the loaded rows is far cheaper than maintaining them row by row, and attaching takes no lock that stops other
+    /// campaigns from dialing. Until the attach nothing is visible; on any failure the loading table is dropped.
+    /// </summary>
+    private async Task<long> LoadAsync(NpgsqlConnection conn, string part, Guid campaignId, SelectParts select, List<NpgsqlParameter> parameters,
+        List<Window> windows, Action<string> phase, CancellationToken ct)
+    {
+        var load = part + "_load";
+        await SqlCommands.ExecAsync(conn, null, $"DROP TABLE IF EXISTS {load}; CREATE TABLE {load} (LIKE calling_list INCLUDING DEFAULTS)", ct);
+        try
+        {
+            var slices = select.Sliceable ? LoadSessions : 1;
+            var counts = await Task.WhenAll(Enumerable.Range(0, slices).Select(async slice =>
+            {
+                await using var c = await db.OpenConnectionAsync(ct);
+                await using var tx = await c.BeginTransactionAsync(ct);
+                await PrepareAsync(c, tx, windows, ct);
+                var sliceParameters = parameters.Select(p => p.Clone()).Append(new NpgsqlParameter("slices", slices)).Append(new NpgsqlParameter("slice", slice)).ToList();
+                // OFFSET 0 keeps the row subquery from being flattened, so each row's reason is computed once, not per use.
+                var n = await Exec(c, tx, $"""
+                    {select.With}
+                    INSERT INTO {load} ({Columns})
+                    SELECT @tenant, @campaign, nextval('calling_list_record_ids'), {Values}, s.chain_id
+                    FROM ({select.Rows(chained: true, sliced: true)} OFFSET 0) s
+                    """, sliceParameters, ct);
+                await tx.CommitAsync(ct);
+                return n;
+            }));
+            phase("insert");
+            await Task.WhenAll(
+                IndexAsync($"""
+                    CREATE UNIQUE INDEX {part}_pkey ON {load} (campaign_id, record_id);
+                    CREATE INDEX {part}_pending ON {load} ((coalesce(dial_sched_time, 0)), dial_order, chain_n) WHERE record_status IN (1, 2)
+                    """, ct),
+                IndexAsync($"CREATE INDEX {part}_chain ON {load} (chain_id, chain_n); CREATE INDEX {part}_contact ON {load} (contact_id)", ct));
+            phase("index");
+            await using (var tx = await conn.BeginTransactionAsync(ct))
+            {
+                await SqlCommands.ExecAsync(conn, tx, $"""
+                    ALTER TABLE {load} ADD CONSTRAINT {part}_pkey PRIMARY KEY USING INDEX {part}_pkey;
+                    ALTER TABLE {load} ADD CONSTRAINT {part}_campaign CHECK (campaign_id = '{campaignId}');
+                    ALTER TABLE {load} RENAME TO {part};
+                    ALTER TABLE calling_list ATTACH PARTITION {part} FOR VALUES IN ('{campaignId}');
+                    """, ct);
+                await tx.CommitAsync(ct);
+            }
+            return counts.Sum();
+        }
+        catch
+        {
+            await SqlCommands.ExecAsync(conn, null, $"DROP TABLE IF EXISTS {load}", CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>How many sessions load a first preload: one per core of a small database server.</summary>
+    private const int LoadSessions = 2;
+
+    private async Task IndexAsync(string sql, CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        await SqlCommands.ExecAsync(c, null, "SET maintenance_work_mem = '256MB'", ct);
+        await SqlCommands.ExecAsync(c, null, sql, ct);
+    }
+
+    /// <summary>
+    /// A later preload merges in one transaction: rows still ready (or left out for a reason a preload sets) take the
+    /// fresh reason and window; new devices come in (an existing contact keeps its chain); devices no longer in the
+    /// lists leave as removed-from-list. Leased and finished rows are not touched, so dialing goes on meanwhile.
+    /// </summary>
+    private static async Task<long> MergeAsync(NpgsqlConnection conn, string part, SelectParts select, List<NpgsqlParameter> parameters,
+        List<Window> windows, CancellationToken ct)
+    {
         await using var tx = await conn.BeginTransactionAsync(ct);
-        // The ordering window and the hash joins want memory, not temp files; only this transaction gets it.
+        await PrepareAsync(conn, tx, windows, ct);
+        await Exec(conn, tx, $"CREATE TEMP TABLE preload_fresh ON COMMIT DROP AS {select.With} {select.Rows(chained: false, sliced: false)}", parameters, ct);
+        await SqlCommands.ExecAsync(conn, tx, "CREATE INDEX ON preload_fresh (contact_id, phone); ANALYZE preload_fresh", ct);
+        var rows = await Exec(conn, tx, $"""
+            UPDATE {part} t SET reason = f.reason, record_status = CASE WHEN f.reason IS NULL THEN 1 ELSE 5 END,
+                daily_from = f.daily_from, daily_till = f.daily_till, tz_dbid = nullif(split_part(f.zones, ' ', 1), ''),
+                zones = f.zones, country = f.country, region = f.region, client_id = f.client_id, device_type = f.ptype,
+                autodial_consent = f.consent, dial_order = f.dial_order, chain_n = f.chain_n
+            FROM preload_fresh f
+            WHERE t.contact_id = f.contact_id AND t.contact_info = f.phone
+              AND (t.record_status = 1 OR (t.record_status = 5 AND t.reason = ANY(@refreshable)))
+            """, parameters, ct);
+        rows += await Exec(conn, tx, $"""
+            INSERT INTO {part} ({Columns})
+            SELECT @tenant, @campaign, nextval('calling_list_record_ids'), {Values}, coalesce(ch.chain_id, nc.chain_id)
+            FROM preload_fresh s
+            LEFT JOIN (SELECT DISTINCT ON (contact_id) contact_id, chain_id FROM {part}) ch ON ch.contact_id = s.contact_id
+            LEFT JOIN (SELECT x.contact_id, nextval('calling_list_chain_ids') AS chain_id
+                       FROM (SELECT DISTINCT contact_id FROM preload_fresh) x
+                       WHERE NOT EXISTS (SELECT 1 FROM {part} t WHERE t.contact_id = x.contact_id)) nc ON nc.contact_id = s.contact_id
+            WHERE NOT EXISTS (SELECT 1 FROM {part} t WHERE t.contact_id = s.contact_id AND t.contact_info = s.phone)
+            """, parameters, ct);
+        rows += await Exec(conn, tx, $"""
+            UPDATE {part} t SET record_status = 5, reason = 'removed-from-list'
+            WHERE t.record_status = 1
+              AND NOT EXISTS (SELECT 1 FROM preload_fresh f WHERE f.contact_id = t.contact_id AND f.phone = t.contact_info)
+            """, parameters, ct);
+        await tx.CommitAsync(ct);
+        return rows;
+    }
+
+    /// <summary>Per session: memory for the joins and the ordering window, and the callable windows as a temp table.</summary>
+    private static async Task PrepareAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<Window> windows, CancellationToken ct)
+    {
         await SqlCommands.ExecAsync(conn, tx, "SET LOCAL work_mem = '256MB'", ct);
         await SqlCommands.ExecAsync(conn, tx, """
             CREATE TEMP TABLE preload_windows (zones text, country text, region text, daily_from integer, daily_till integer) ON COMMIT DROP
@@ -69,67 +203,6 @@ public sealed class PreloadQuery(NpgsqlDataSource db, ILogger<PreloadQuery> log)
             await cmd.ExecuteNonQueryAsync(ct);
         }
         await SqlCommands.ExecAsync(conn, tx, "ANALYZE preload_windows", ct);
-
-        bool incremental;
-        await using (var cmd = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {part})", conn, tx))
-            incremental = (bool)(await cmd.ExecuteScalarAsync(ct))!;
-
-        long rows;
-        if (!incremental)
-        {
-            rows = await Exec(conn, tx, $"""
-                {select.With}
-                INSERT INTO {part} ({Columns})
-                SELECT @tenant, @campaign, nextval('calling_list_record_ids'), {Values}, s.chain_id
-                FROM ({select.Rows(chained: true)}) s
-                """, parameters, ct);
-        }
-        else
-        {
-            await Exec(conn, tx, $"CREATE TEMP TABLE preload_fresh ON COMMIT DROP AS {select.With} {select.Rows(chained: false)}", parameters, ct);
-            await SqlCommands.ExecAsync(conn, tx, "CREATE INDEX ON preload_fresh (contact_id, phone); ANALYZE preload_fresh", ct);
-            rows = await Exec(conn, tx, $"""
-                UPDATE {part} t SET reason = f.reason, record_status = CASE WHEN f.reason IS NULL THEN 1 ELSE 5 END,
-                    daily_from = f.daily_from, daily_till = f.daily_till, tz_dbid = nullif(split_part(f.zones, ' ', 1), ''),
-                    zones = f.zones, country = f.country, region = f.region, client_id = f.client_id, device_type = f.ptype,
-                    autodial_consent = f.consent, dial_order = f.dial_order, chain_n = f.chain_n
-                FROM preload_fresh f
-                WHERE t.contact_id = f.contact_id AND t.contact_info = f.phone
-                  AND (t.record_status = 1 OR (t.record_status = 5 AND t.reason = ANY(@refreshable)))
-                """, parameters, ct);
-            rows += await Exec(conn, tx, $"""
-                INSERT INTO {part} ({Columns})
-                SELECT @tenant, @campaign, nextval('calling_list_record_ids'), {Values}, coalesce(ch.chain_id, nc.chain_id)
-                FROM preload_fresh s
-                LEFT JOIN (SELECT DISTINCT ON (contact_id) contact_id, chain_id FROM {part}) ch ON ch.contact_id = s.contact_id
-                LEFT JOIN (SELECT x.contact_id, nextval('calling_list_chain_ids') AS chain_id
-                           FROM (SELECT DISTINCT contact_id FROM preload_fresh) x
-                           WHERE NOT EXISTS (SELECT 1 FROM {part} t WHERE t.contact_id = x.contact_id)) nc ON nc.contact_id = s.contact_id
-                WHERE NOT EXISTS (SELECT 1 FROM {part} t WHERE t.contact_id = s.contact_id AND t.contact_info = s.phone)
-                """, parameters, ct);
-            rows += await Exec(conn, tx, $"""
-                UPDATE {part} t SET record_status = 5, reason = 'removed-from-list'
-                WHERE t.record_status = 1
-                  AND NOT EXISTS (SELECT 1 FROM preload_fresh f WHERE f.contact_id = t.contact_id AND f.phone = t.contact_info)
-                """, parameters, ct);
-        }
-
-        var reasons = new Dictionary<string, long>();
-        long callable = 0;
-        await using (var cmd = new NpgsqlCommand($"SELECT reason, record_status, count(*) FROM {part} GROUP BY 1, 2", conn, tx))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct))
-            {
-                var n = r.GetInt64(2);
-                if (!r.IsDBNull(0)) reasons[r.GetString(0)] = reasons.GetValueOrDefault(r.GetString(0)) + n;
-                else if (r.GetInt16(1) == 1) callable += n;
-            }
-        await tx.CommitAsync(ct);
-        // Fresh statistics, or the first leases plan against an "empty" table.
-        await SqlCommands.ExecAsync(conn, null, $"ANALYZE {part}", ct);
-        log.LogInformation("Preload of campaign {Campaign}: {Rows} rows ({Mode}), {Callable} ready, in {Seconds:0.0} s",
-            plan.CampaignId, rows, incremental ? "incremental" : "full", callable, (DateTimeOffset.UtcNow - started).TotalSeconds);
-        return new PreloadSummary(started, DateTimeOffset.UtcNow, rows, callable, reasons, incremental, null);
     }
 
     private const string Columns = """
@@ -151,10 +224,13 @@ public sealed class PreloadQuery(NpgsqlDataSource db, ILogger<PreloadQuery> log)
         """;
 
     /// <summary>The suppression CTEs, and one row per device (or per phoneless contact) in the "fresh" shape.</summary>
-    private sealed record SelectParts(string With, Func<bool, string> RowsSql)
+    private sealed record SelectParts(string With, Func<bool, bool, string> RowsSql, bool Sliceable)
     {
-        /// <summary>Chained: each contact draws a new chain id (first preload); otherwise chain_id is null (merge).</summary>
-        public string Rows(bool chained) => RowsSql(chained);
+        /// <summary>
+        /// Chained: each contact draws a new chain id (first preload); otherwise chain_id is null (merge). Sliced: only
+        /// the contacts with source_row % @slices = @slice, for one of the parallel loading sessions.
+        /// </summary>
+        public string Rows(bool chained, bool sliced) => RowsSql(chained, sliced);
     }
 
     /// <summary>
@@ -168,7 +244,8 @@ public sealed class PreloadQuery(NpgsqlDataSource db, ILogger<PreloadQuery> log)
         const string active = "(starts_at IS NULL OR starts_at <= @now) AND (expires_at IS NULL OR expires_at > @now)";
         var with = hasSupp ? $"""
             WITH sup_phone AS MATERIALIZED (SELECT DISTINCT value FROM suppression_entries WHERE list_id = ANY(@supp) AND type = 'phone' AND {active}),
-                 sup_client AS MATERIALIZED (SELECT DISTINCT value FROM suppression_entries WHERE list_id = ANY(@supp) AND type = 'clientId' AND {active})
+                 sup_client AS MATERIALIZED (SELECT DISTINCT value FROM suppression_entries WHERE list_id = ANY(@supp) AND type = 'clientId' AND {active}),
+                 sup_email AS MATERIALIZED (SELECT DISTINCT value FROM suppression_entries WHERE list_id = ANY(@supp) AND type = 'email' AND {active})
             """ : "";
 
         string dialOrder;
@@ -178,20 +255,22 @@ public sealed class PreloadQuery(NpgsqlDataSource db, ILogger<PreloadQuery> log)
             var keys = d.SortFields.Select(s => $"{filter.SortKey(s.Field)} {(s.Descending ? "DESC" : "ASC")} NULLS LAST").Append("c.source_row");
             dialOrder = $"(row_number() OVER (PARTITION BY c.list_id ORDER BY {string.Join(", ", keys)}))::float8 / (@weights)[array_position(@lists, c.list_id)]";
         }
+        // Once per contact, against a hashed set (an uncorrelated IN), rather than an index probe per device.
+        var emailSuppressed = hasSupp ? "c.email_suppressed" : "false";
+        var emailColumn = hasSupp
+            ? "cardinality(c.emails) > 0 AND EXISTS (SELECT 1 FROM unnest(c.emails) AS e(v) WHERE e.v IN (SELECT value FROM sup_email)) AS email_suppressed,"
+            : "";
         var contacts = $"""
             SELECT c.contact_id, c.list_id, c.client_id, c.region, c.country, c.tz, c.emails, c.attempts, c.phones, c.phone_slots,
                    c.phone_types, c.phone_zones, c.first_name, c.last_name, c.company, c.postal_code, c.custom, c.last_result,
                    c.imported_at, c.last_attempt_at, c.source_row,
-                   {dialOrder} AS dial_order, CHAIN_ID_EXPR AS chain_id,
+                   {dialOrder} AS dial_order, CHAIN_ID_EXPR AS chain_id, {emailColumn}
                    CASE WHEN c.custom ? 'consent_autodial_mobile' THEN lower(c.custom ->> 'consent_autodial_mobile') IN ('1', 'true', 'yes', 'y') END AS consent
-            FROM contact_records c WHERE c.list_id = ANY(@lists)
+            FROM contact_records c WHERE c.list_id = ANY(@lists) SLICE_CONDITION
             """;
 
         var country = "coalesce(c.country, CASE WHEN d.phone LIKE '+1%' THEN CASE WHEN c.region = ANY(@ca) THEN 'CA' ELSE 'US' END "
             + "WHEN d.phone LIKE '+44%' THEN 'GB' END, nullif((@countries)[array_position(@lists, c.list_id)], ''))";
-        var emailSuppressed = hasSupp
-            ? $"(cardinality(c.emails) > 0 AND EXISTS (SELECT 1 FROM suppression_entries s WHERE s.list_id = ANY(@supp) AND s.type = 'email' AND s.value = ANY(c.emails) AND (s.starts_at IS NULL OR s.starts_at <= @now) AND (s.expires_at IS NULL OR s.expires_at > @now)))"
-            : "false";
         var filterSql = d.Filter is null ? "true" : filter.Build(d.Filter);
         var reason = $"""
             CASE WHEN d.phone IS NULL THEN 'no-phone'
@@ -213,8 +292,11 @@ public sealed class PreloadQuery(NpgsqlDataSource db, ILogger<PreloadQuery> log)
             {(hasSupp ? "LEFT JOIN sup_phone sp ON sp.value = d.phone LEFT JOIN sup_client sc ON sc.value = c.client_id" : "")}
             """;
         var fresh = Fresh.Replace("{COUNTRY}", country).Replace("{REASON}", reason).Replace("{CHAIN_N}", chainN);
-        return new SelectParts(with, chained =>
-            $"SELECT {fresh} FROM ({contacts.Replace("CHAIN_ID_EXPR", chained ? "nextval('calling_list_chain_ids')" : "NULL::bigint")}) c {devices}");
+        // Slicing by source row is only sound when the dial order needs no window over the whole list.
+        var sliceable = !dialOrder.Contains("OVER", StringComparison.Ordinal);
+        return new SelectParts(with, (chained, sliced) =>
+            $"SELECT {fresh} FROM ({contacts.Replace("CHAIN_ID_EXPR", chained ? "nextval('calling_list_chain_ids')" : "NULL::bigint")
+                .Replace("SLICE_CONDITION", sliced ? "AND c.source_row % @slices = @slice" : "")}) c {devices}", sliceable);
     }
 
     private static async Task<long> Exec(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, List<NpgsqlParameter> parameters, CancellationToken ct)

@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using CxContact.Core.Compliance;
 using CxContact.Core.Geography;
 using CxContact.Core.Lists;
@@ -11,7 +12,7 @@ namespace CxContact.Server.Compliance;
 /// Validates one attempt at the edge and resolves what the rules need, the way imports do: zones from tz, else the
 /// postal code, else the number; region likewise. Problems are added to the caller's errors under its path.
 /// </summary>
-public sealed class AttemptPreparer(TimeProvider clock)
+public sealed class AttemptPreparer(PlatformClock clock)
 {
     private static readonly PhoneNormalizer Phones = new();
 

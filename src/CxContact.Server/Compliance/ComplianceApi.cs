@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using System.Text.Json;
 using CxContact.Core.Tenancy;
 using CxContact.Server.Api;
@@ -64,7 +65,7 @@ public static class ComplianceApi
         }).WithSummary("When can this number next be called, and why not now");
 
         g.MapPost("/attempts", async Task<Results<NoContent, ValidationProblem>> (AttemptRequest body, HttpContext http, AttemptHistory history,
-            TimeProvider clock, CancellationToken ct) =>
+            PlatformClock clock, CancellationToken ct) =>
         {
             var errors = new FieldErrors();
             var phone = NormalisePhone(body.Phone, errors, "phone");

@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using CxContact.Core.Compliance;
 using CxContact.Server.Suppression;
 using Microsoft.Extensions.Caching.Memory;
@@ -13,7 +14,7 @@ namespace CxContact.Server.Compliance;
 /// </summary>
 public sealed class ComplianceValidator(
     DecisionLookup lookup, SuppressionListStore lists, DecisionAudit audit, IMemoryCache cache,
-    RuleSetStore ruleSets, TimeProvider clock, ILogger<ComplianceValidator> log)
+    RuleSetStore ruleSets, PlatformClock clock, ILogger<ComplianceValidator> log)
 {
     /// <summary>
     /// Which lists apply, and whether any is stale, is cached this long: short, because a list marked stale must

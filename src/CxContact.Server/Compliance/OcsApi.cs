@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using System.Text.Json;
 using CxContact.Server.Api;
 using CxContact.Server.Platform.Auth;
@@ -32,7 +33,7 @@ public static class OcsApi
         }).WithSummary("OCS pre-dial validation: 200 = dial, 409 = do not dial (with reasons)");
 
         g.MapPost("/history", async Task<Results<NoContent, ValidationProblem>> (Dictionary<string, JsonElement> keys, HttpContext http,
-            AttemptHistory history, TimeProvider clock, CancellationToken ct) =>
+            AttemptHistory history, PlatformClock clock, CancellationToken ct) =>
         {
             var errors = new FieldErrors();
             string? Key(string name) => keys.TryGetValue(name, out var v) ? v.ValueKind == JsonValueKind.String ? v.GetString() : v.ToString() : null;

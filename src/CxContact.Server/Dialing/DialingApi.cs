@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using CxContact.Core.Campaigns;
 using CxContact.Core.Dialing;
 using CxContact.Server.Api;
@@ -40,7 +41,7 @@ public static class DialingApi
         }).RequireAuthorization(Policies.Dialer).WithSummary($"Lease up to {LeaseService.MaxCount} records callable now, each cleared by the Compliance Manager");
 
         g.MapPost("/{id:guid}/results", async Task<Results<Ok<ResultOutcome>, ValidationProblem, ProblemHttpResult>> (
-            Guid id, ResultRequest body, HttpContext http, IGrainFactory grains, ResultRecorder recorder, TimeProvider clock, CancellationToken ct) =>
+            Guid id, ResultRequest body, HttpContext http, IGrainFactory grains, ResultRecorder recorder, PlatformClock clock, CancellationToken ct) =>
         {
             var errors = new FieldErrors();
             if (body.LeaseId is null) errors.Add("leaseId", "is required: the id of the lease the record came in");

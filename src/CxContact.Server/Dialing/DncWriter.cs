@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using CxContact.Core.Suppression;
 using CxContact.Server.Suppression;
 
@@ -8,7 +9,7 @@ namespace CxContact.Server.Dialing;
 /// suppression list, else the tenant's "Internal DNC" list, created tenant-wide on first use). If the index write
 /// fails, the list is marked stale so lookups fail closed until it is rebuilt, as for any entry write.
 /// </summary>
-public sealed class DncWriter(IGrainFactory grains, SuppressionListStore store, SuppressionIndex index, TimeProvider clock, ILogger<DncWriter> log)
+public sealed class DncWriter(IGrainFactory grains, SuppressionListStore store, SuppressionIndex index, PlatformClock clock, ILogger<DncWriter> log)
 {
     public const string InternalListName = "Internal DNC";
 

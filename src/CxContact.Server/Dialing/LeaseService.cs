@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using CxContact.Core.Campaigns;
 using CxContact.Core.Compliance;
 using CxContact.Core.Phones;
@@ -15,7 +16,7 @@ namespace CxContact.Server.Dialing;
 /// about each. Records it denies go back to the pool: rescheduled at nextAllowedAt, or out for good with the reason
 /// compliance-denied when no wait helps. A lease expires; an expired lease's records are leasable again.
 /// </summary>
-public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compliance, TimeProvider clock)
+public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compliance, PlatformClock clock)
 {
     /// <summary>The most records one lease may ask for: a dialer wanting more asks again.</summary>
     public const int MaxCount = 500;

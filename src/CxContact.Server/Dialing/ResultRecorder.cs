@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using CxContact.Core.Campaigns;
 using CxContact.Server.Campaigns;
 using CxContact.Server.Compliance;
@@ -12,7 +13,7 @@ namespace CxContact.Server.Dialing;
 /// free the contact for other campaigns and count the attempt on the contact. After the commit the attempt goes to
 /// the attempt history (compliance windows), and a do-not-call request to the DNC list.
 /// </summary>
-public sealed class ResultRecorder(NpgsqlDataSource db, AttemptHistory attempts, DncWriter dnc, TimeProvider clock, ILogger<ResultRecorder> log)
+public sealed class ResultRecorder(NpgsqlDataSource db, AttemptHistory attempts, DncWriter dnc, PlatformClock clock, ILogger<ResultRecorder> log)
 {
     public sealed record Request(Guid LeaseId, long RecordId, CallResult Result, string? Disposition, DateTimeOffset? At, DateTimeOffset? CallbackAt);
 

@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using CxContact.Core.Lists;
 
 namespace CxContact.Server.Lists;
@@ -8,7 +9,7 @@ namespace CxContact.Server.Lists;
 /// </summary>
 public sealed class ContactListGrain(
     [PersistentState("list")] IPersistentState<ContactListGrain.State> state,
-    ContactListStore store, TimeProvider clock) : Grain, IContactListGrain
+    ContactListStore store, PlatformClock clock) : Grain, IContactListGrain
 {
     public const int HistoryLength = 20;
 

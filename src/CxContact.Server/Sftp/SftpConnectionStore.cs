@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using CxContact.Server.Platform.Audit;
 using Npgsql;
 
@@ -8,7 +9,7 @@ namespace CxContact.Server.Sftp;
 /// connect; every read the API serves leaves them out. Changes write their audit row (never a secret) in the same
 /// transaction.
 /// </summary>
-public sealed class SftpConnectionStore(NpgsqlDataSource db, SecretsKey secrets, TimeProvider clock)
+public sealed class SftpConnectionStore(NpgsqlDataSource db, SecretsKey secrets, PlatformClock clock)
 {
     private const string Columns =
         "connection_id, name, host, port, username, host_key_fingerprint, base_path, has_password, has_private_key, created_at, updated_at";

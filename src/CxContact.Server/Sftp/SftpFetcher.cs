@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using System.Security.Cryptography;
 using Renci.SshNet;
 
@@ -8,7 +9,7 @@ namespace CxContact.Server.Sftp;
 /// trouble is retried with exponential backoff; a wrong host key, wrong credentials or a missing file are not,
 /// since trying again cannot fix them. A failed fetch leaves nothing at the destination.
 /// </summary>
-public sealed class SftpFetcher(SftpConnectionStore store, SftpDialer dialer, SftpOptions options, TimeProvider clock, ILogger<SftpFetcher> log)
+public sealed class SftpFetcher(SftpConnectionStore store, SftpDialer dialer, SftpOptions options, PlatformClock clock, ILogger<SftpFetcher> log)
 {
     public async Task<SftpFetchResult> FetchAsync(Guid tenantId, Guid connectionId, string remotePath, string destinationPath, CancellationToken ct)
     {

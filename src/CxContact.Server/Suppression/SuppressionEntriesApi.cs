@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using System.Globalization;
 using System.Text;
 using CxContact.Core.Suppression;
@@ -35,7 +36,7 @@ public static class SuppressionEntriesApi
     {
         g.MapPost("/{listId:guid}/entries", async Task<Results<Ok<AddResult>, ValidationProblem, ProblemHttpResult>> (
             Guid listId, EntriesRequest body, HttpContext http, IGrainFactory grains, SuppressionListStore store, SuppressionIndex index,
-            SuppressionValueNormalizer normalizer, TimeProvider clock, ILoggerFactory logs, CancellationToken ct) =>
+            SuppressionValueNormalizer normalizer, PlatformClock clock, ILoggerFactory logs, CancellationToken ct) =>
         {
             var caller = Caller.From(http.User);
             var errors = new FieldErrors();
@@ -113,7 +114,7 @@ public static class SuppressionEntriesApi
         }).RequireAuthorization(Policies.TenantReader).WithSummary("Search and page through entries (type, exact value, limit, after = the previous page's next)");
 
         g.MapGet("/{listId:guid}/entries/count", async Task<Results<Ok<CountView>, ProblemHttpResult>> (
-            Guid listId, HttpContext http, IGrainFactory grains, SuppressionListStore store, TimeProvider clock, CancellationToken ct) =>
+            Guid listId, HttpContext http, IGrainFactory grains, SuppressionListStore store, PlatformClock clock, CancellationToken ct) =>
         {
             var caller = Caller.From(http.User);
             if (await grains.SuppressionList(caller, listId).GetAsync() is null) return SuppressionListsApi.NoSuchList(listId);
@@ -140,7 +141,7 @@ public static class SuppressionEntriesApi
         }).RequireAuthorization(Policies.TenantReader).WithSummary("Export the entries as CSV (formula-like cells are neutralised)");
 
         g.MapPost("/{listId:guid}/purge-expired", async Task<Results<Ok<PurgeResult>, ProblemHttpResult>> (
-            Guid listId, HttpContext http, IGrainFactory grains, SuppressionListStore store, SuppressionIndex index, TimeProvider clock,
+            Guid listId, HttpContext http, IGrainFactory grains, SuppressionListStore store, SuppressionIndex index, PlatformClock clock,
             ILoggerFactory logs, CancellationToken ct) =>
         {
             var caller = Caller.From(http.User);
@@ -177,7 +178,7 @@ public static class SuppressionEntriesApi
 
         g.MapGet("/{listId:guid}/lookup", async Task<Results<Ok<LookupResult>, ValidationProblem, ProblemHttpResult>> (
             Guid listId, string? phone, string? email, string? clientId, DateTimeOffset? at, HttpContext http, IGrainFactory grains,
-            SuppressionIndex index, SuppressionValueNormalizer normalizer, TimeProvider clock) =>
+            SuppressionIndex index, SuppressionValueNormalizer normalizer, PlatformClock clock) =>
         {
             var caller = Caller.From(http.User);
             if (await grains.SuppressionList(caller, listId).GetAsync() is null) return SuppressionListsApi.NoSuchList(listId);

@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -17,7 +18,7 @@ namespace CxContact.Server.Suppression;
 /// the list's entries, and only after that commit does the index learn them.
 /// </summary>
 public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImportStore jobs, IGrainFactory grains, SuppressionIndex index,
-    SuppressionRebuilder rebuilder, SuppressionListStore store, SuppressionValueNormalizer normalizer, TimeProvider clock,
+    SuppressionRebuilder rebuilder, SuppressionListStore store, SuppressionValueNormalizer normalizer, PlatformClock clock,
     ILogger<SuppressionImportRunner> log)
 {
     /// <summary>Rejected rows kept for the error report; the count goes on beyond it.</summary>

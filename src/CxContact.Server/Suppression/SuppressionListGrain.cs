@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using CxContact.Core.Suppression;
 
 namespace CxContact.Server.Suppression;
@@ -8,7 +9,7 @@ namespace CxContact.Server.Suppression;
 /// </summary>
 public sealed class SuppressionListGrain(
     [PersistentState("suppression")] IPersistentState<SuppressionListGrain.State> state,
-    SuppressionListStore store, SuppressionIndex index, TimeProvider clock) : Grain, ISuppressionListGrain
+    SuppressionListStore store, SuppressionIndex index, PlatformClock clock) : Grain, ISuppressionListGrain
 {
     [GenerateSerializer, Alias("cxc.SuppressionListGrain.State")]
     public sealed class State

@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using CxContact.Core.Suppression;
 
 namespace CxContact.Server.Suppression;
@@ -7,7 +8,7 @@ namespace CxContact.Server.Suppression;
 /// writes: the rebuild is announced in Redis before the snapshot is taken, so a write that commits after the
 /// snapshot finds the announcement and also lands in the new index.
 /// </summary>
-public sealed class SuppressionRebuilder(IGrainFactory grains, SuppressionListStore store, SuppressionIndex index, TimeProvider clock,
+public sealed class SuppressionRebuilder(IGrainFactory grains, SuppressionListStore store, SuppressionIndex index, PlatformClock clock,
     ILogger<SuppressionRebuilder> log)
 {
     public sealed record Result(long Version, long Entries, TimeSpan Took);

@@ -21,7 +21,7 @@ public sealed class ImportScenario : IScenario
     public int DefaultSize => 1_000_000;
 
     /// <summary>Typed custom fields, so a bad date is a rejected row as it would be in real use.</summary>
-    private const string Spec = """
+    internal const string Spec = """
         {"columns": [
           {"source": "client_id", "field": "client_id"}, {"source": "first_name", "field": "first_name"},
           {"source": "last_name", "field": "last_name"}, {"source": "phone1", "field": "phone1"}, {"source": "phone2", "field": "phone2"},
@@ -110,7 +110,7 @@ public sealed class ImportScenario : IScenario
 
 
 
-    private static async Task<JsonElement> WaitDoneAsync(HttpClient http, Guid list, Guid import, CancellationToken ct)
+    internal static async Task<JsonElement> WaitDoneAsync(HttpClient http, Guid list, Guid import, CancellationToken ct)
     {
         var last = -1L;
         while (true)

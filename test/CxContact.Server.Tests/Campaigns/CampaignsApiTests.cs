@@ -141,11 +141,11 @@ public sealed class CampaignsApiTests(CampaignFixture f) : IClassFixture<Campaig
         var list = await c.ListAsync(5);
         var id = await c.CreateAsync(new { name = "Twice", contactLists = new[] { new { id = list, weight = 1 } } });
 
-        // Hold the calling list locked, so the first preload is certainly still running when the second is asked for.
+        // Hold the contacts locked, so the first preload is certainly still running when the second is asked for.
         await using var conn = new NpgsqlConnection(f.Api.Postgres);
         await conn.OpenAsync();
         await using var tx = await conn.BeginTransactionAsync();
-        await using (var lockCmd = new NpgsqlCommand($"LOCK TABLE calling_list_{id:N} IN ACCESS EXCLUSIVE MODE", conn, tx))
+        await using (var lockCmd = new NpgsqlCommand($"LOCK TABLE contact_records_{list:N} IN ACCESS EXCLUSIVE MODE", conn, tx))
             await lockCmd.ExecuteNonQueryAsync();
         Assert.Equal(HttpStatusCode.Accepted, (await c.ActAsync(id, "preload")).StatusCode);
         var p = await HttpAssert.Problem(await c.ActAsync(id, "preload"), HttpStatusCode.Conflict);

@@ -28,7 +28,7 @@ public sealed class ApiFactory : IAsyncLifetime
 
     private TimeProvider? _clock;
 
-    /// <summary>The server's clock (the TimeProvider every service takes); call before InitializeAsync.</summary>
+    /// <summary>The platform's clock (PlatformClock, which every feature reads; Orleans keeps the real one); call before InitializeAsync.</summary>
     public ApiFactory WithClock(TimeProvider clock) { _clock = clock; return this; }
 
     public async Task InitializeAsync()
@@ -87,7 +87,7 @@ public sealed class ApiFactory : IAsyncLifetime
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             foreach (var (k, v) in settings) builder.UseSetting(k, v);
-            if (clock is not null) builder.ConfigureTestServices(s => s.AddSingleton(clock));
+            if (clock is not null) builder.ConfigureTestServices(s => s.AddSingleton(new CxContact.Server.Platform.Hosting.PlatformClock(clock)));
         }
     }
 }

@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using CxContact.Server.Platform.Migrations;
 using CxContact.Server.Sftp;
 using CxContact.Testing.LocalServices;
@@ -28,7 +29,7 @@ public sealed class SftpDatabase : IAsyncLifetime
             cmd.Parameters.AddWithValue("name", name);
             await cmd.ExecuteNonQueryAsync();
         }
-        Store = new SftpConnectionStore(Db, new SecretsKey(Db, null, NullLogger<SecretsKey>.Instance), TimeProvider.System);
+        Store = new SftpConnectionStore(Db, new SecretsKey(Db, null, NullLogger<SecretsKey>.Instance), PlatformClock.Real);
     }
 
     /// <summary>
@@ -38,7 +39,7 @@ public sealed class SftpDatabase : IAsyncLifetime
     public SftpFetcher Fetcher(InstantClock clock, SftpOptions? options = null)
     {
         var o = options ?? Options;
-        return new SftpFetcher(Store, new SftpDialer(o), o, clock, NullLogger<SftpFetcher>.Instance);
+        return new SftpFetcher(Store, new SftpDialer(o), o, new PlatformClock(clock), NullLogger<SftpFetcher>.Instance);
     }
 
     public static SftpOptions Options { get; } = new() { ConnectTimeout = TimeSpan.FromSeconds(10), IdleTimeout = TimeSpan.FromSeconds(10) };

@@ -28,7 +28,7 @@ public static class ImportsApi
                 "(JSON: {source: {sftpConnectionId, remotePath}, mode?, spec?}); answers 202");
 
         g.MapGet("/", async Task<Results<Ok<List<ImportView>>, ProblemHttpResult>> (Guid listId, HttpContext http, IGrainFactory grains,
-            ImportJobStore jobs, TimeProvider clock, CancellationToken ct) =>
+            ImportJobStore jobs, PlatformClock clock, CancellationToken ct) =>
         {
             var caller = Caller.From(http.User);
             if (await grains.Grain(caller, listId).GetAsync() is null) return ContactListsApi.NoSuchList(listId);
@@ -37,7 +37,7 @@ public static class ImportsApi
         }).RequireAuthorization(Policies.TenantReader).WithSummary("The list's recent imports");
 
         g.MapGet("/{importId:guid}", async Task<Results<Ok<ImportView>, ProblemHttpResult>> (Guid listId, Guid importId, HttpContext http,
-            ImportJobStore jobs, TimeProvider clock, CancellationToken ct) =>
+            ImportJobStore jobs, PlatformClock clock, CancellationToken ct) =>
             await jobs.GetAsync(Caller.From(http.User).TenantId, listId, importId, ct) is { } job
                 ? TypedResults.Ok(ImportView.From(job, clock.GetUtcNow())) : NoSuchImport(importId))
             .RequireAuthorization(Policies.TenantReader).WithSummary("An import's state, counters, speed and ETA");

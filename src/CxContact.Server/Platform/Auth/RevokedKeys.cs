@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using System.Collections.Concurrent;
 
 namespace CxContact.Server.Platform.Auth;
@@ -6,7 +7,7 @@ namespace CxContact.Server.Platform.Auth;
 /// Keys revoked through this silo. The key cache is keyed by the secret's hash, which a revocation does not know,
 /// so the handler checks this set instead; an entry only needs to outlive the cache entry it shadows.
 /// </summary>
-public sealed class RevokedKeys(TimeProvider clock)
+public sealed class RevokedKeys(PlatformClock clock)
 {
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _until = new();
 

@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using CxContact.Core.Tenancy;
 using CxContact.Server.Platform.Audit;
 using Npgsql;
@@ -5,7 +6,7 @@ using Npgsql;
 namespace CxContact.Server.Platform.Tenancy;
 
 /// <summary>SQL for tenants and API keys. Every change writes its audit row in the same transaction.</summary>
-public sealed class TenantStore(NpgsqlDataSource db, TimeProvider clock)
+public sealed class TenantStore(NpgsqlDataSource db, PlatformClock clock)
 {
     private const string KeyColumns = "key_id, tenant_id, name, role, key_hint, created_at, revoked_at, last_used_at";
 

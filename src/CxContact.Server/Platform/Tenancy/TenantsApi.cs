@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using CxContact.Core.Tenancy;
 using CxContact.Server.Api;
 using CxContact.Server.Platform.Auth;
@@ -18,7 +19,7 @@ public static class TenantsApi
         var g = v1.MapGroup("/tenants").WithTags("Tenants");
 
         g.MapPost("/", async Task<Results<Created<CreatedTenant>, ValidationProblem, ProblemHttpResult>> (
-            CreateTenantRequest body, HttpContext http, TenantStore store, IGrainFactory grains, TimeProvider clock, CancellationToken ct) =>
+            CreateTenantRequest body, HttpContext http, TenantStore store, IGrainFactory grains, PlatformClock clock, CancellationToken ct) =>
         {
             var errors = new FieldErrors();
             var name = errors.Text("name", body.Name);
@@ -54,7 +55,7 @@ public static class TenantsApi
         }).RequireAuthorization(Policies.TenantOrSystemReader).WithSummary("Get a tenant and its settings");
 
         g.MapPut("/{tenantId:guid}/settings", async Task<Results<Ok<TenantSettings>, ValidationProblem, ProblemHttpResult>> (
-            Guid tenantId, SettingsRequest body, HttpContext http, TenantStore store, IGrainFactory grains, TimeProvider clock,
+            Guid tenantId, SettingsRequest body, HttpContext http, TenantStore store, IGrainFactory grains, PlatformClock clock,
             Npgsql.NpgsqlDataSource db, CancellationToken ct) =>
         {
             var errors = new FieldErrors();
