@@ -54,6 +54,7 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
         void Phase(string name) { phases.Add($"{name} {phase.Elapsed.TotalSeconds:0.00}s"); phase.Restart(); }
 
         await using var conn = await db.OpenConnectionAsync(ct);
+        await AnalyzeStaleAsync(conn, plan, ct);
         var windows = await WindowsAsync(conn, plan, ct);
         Phase("windows");
         bool incremental;
@@ -134,6 +135,27 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
         }
     }
 
+    /// <summary>
+    /// Lists loaded moments ago may have no statistics yet, and the plan's estimates come from them: analyze the
+    /// partitions never analyzed, or changed by more than a tenth since.
+    /// </summary>
+    private static async Task AnalyzeStaleAsync(NpgsqlConnection conn, Plan plan, CancellationToken ct)
+    {
+        var names = plan.SuppressionLists.Select(Suppression.SuppressionListStore.PartitionName)
+            .Concat(plan.Definition.ContactLists.Select(l => Lists.ContactListStore.PartitionName(l.Id))).ToArray();
+        var stale = new List<string>();
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT relname FROM pg_stat_user_tables
+            WHERE relname = ANY(@n) AND (coalesce(last_analyze, last_autoanalyze) IS NULL OR n_mod_since_analyze > n_live_tup / 10)
+            """, conn))
+        {
+            cmd.Parameters.AddWithValue("n", names);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) stale.Add(r.GetString(0));
+        }
+        foreach (var table in stale) await SqlCommands.ExecAsync(conn, null, $"ANALYZE {table}", ct);
+    }
+
     /// <summary>How many sessions load a first preload: one per core of a small database server.</summary>
     private const int LoadSessions = 2;
 
@@ -188,6 +210,9 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
     private static async Task PrepareAsync(NpgsqlConnection conn, NpgsqlTransaction tx, List<Window> windows, CancellationToken ct)
     {
         await SqlCommands.ExecAsync(conn, tx, "SET LOCAL work_mem = '256MB'", ct);
+        // Every join here is set against set: a nested loop over the suppression set (which a stale estimate of one row
+        // can tempt the planner into) would run for hours. Only the per-contact unnest, which must loop, still does.
+        await SqlCommands.ExecAsync(conn, tx, "SET LOCAL enable_nestloop = off", ct);
         await SqlCommands.ExecAsync(conn, tx, """
             CREATE TEMP TABLE preload_windows (zones text, country text, region text, daily_from integer, daily_till integer) ON COMMIT DROP
             """, ct);
