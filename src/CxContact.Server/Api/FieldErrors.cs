@@ -9,6 +9,9 @@ public sealed class FieldErrors
 
     public bool Any => _errors.Count > 0;
 
+    /// <summary>How many messages so far: a caller checking one item of a list compares before and after.</summary>
+    public int Count => _errors.Values.Sum(l => l.Count);
+
     public FieldErrors Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];

@@ -68,6 +68,49 @@ public sealed class AttemptHistory(NpgsqlDataSource db, IConnectionMultiplexer r
         await Task.WhenAll(writes);
     }
 
+    /// <summary>
+    /// Records many new attempts (each its own call, with its result): one INSERT for PostgreSQL and one pipeline for
+    /// the Redis windows. What the dialer pull API uses for a batch of results.
+    /// </summary>
+    public async Task RecordNewAsync(IReadOnlyList<Attempt> list, CancellationToken ct)
+    {
+        if (list.Count == 0) return;
+        var ids = list.Select(_ => Guid.CreateVersion7()).ToArray();
+        await using (var cmd = db.CreateCommand("""
+            INSERT INTO call_attempts (tenant_id, attempt_id, at, phone, contact_id, client_id, campaign_id, result, source)
+            SELECT * FROM unnest(@t::uuid[], @i::uuid[], @at::timestamptz[], @p::text[], @c::text[], @k::text[], @camp::text[], @r::text[], @s::text[])
+            """))
+        {
+            cmd.Parameters.AddWithValue("t", list.Select(a => a.TenantId).ToArray());
+            cmd.Parameters.AddWithValue("i", ids);
+            cmd.Parameters.AddWithValue("at", list.Select(a => a.At).ToArray());
+            cmd.Parameters.AddWithValue("p", list.Select(a => a.Phone).ToArray());
+            cmd.Parameters.AddWithValue("c", list.Select(a => a.ContactId).ToArray());
+            cmd.Parameters.AddWithValue("k", list.Select(a => a.ClientId).ToArray());
+            cmd.Parameters.AddWithValue("camp", list.Select(a => a.CampaignId).ToArray());
+            cmd.Parameters.AddWithValue("r", list.Select(a => a.Result).ToArray());
+            cmd.Parameters.AddWithValue("s", list.Select(a => a.Source).ToArray());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        var batch = redis.GetDatabase().CreateBatch();
+        var writes = new List<Task>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            var a = list[i];
+            var member = $"{ids[i]:N}|{a.Result}";
+            var score = a.At.ToUnixTimeMilliseconds();
+            var oldest = (a.At - Horizon).ToUnixTimeMilliseconds();
+            foreach (var key in Keys(a.TenantId, a.CampaignId, a.Phone, a.ContactId, a.ClientId))
+            {
+                writes.Add(batch.SortedSetAddAsync(key, member, score));
+                writes.Add(batch.SortedSetRemoveRangeByScoreAsync(key, double.NegativeInfinity, oldest));
+                writes.Add(batch.KeyExpireAsync(key, Horizon));
+            }
+        }
+        batch.Execute();
+        await Task.WhenAll(writes);
+    }
+
     /// <summary>The tenant-wide window key of one subject (kind phone, contact or client), which DecisionLookup reads.</summary>
     public string TenantKey(Guid tenantId, string kind, string value) => Key(tenantId, null, kind, value);
 

@@ -17,6 +17,9 @@ public static class DialingApi
     public sealed record LeaseRequest(int? Count);
     public sealed record LeaseView(Guid LeaseId, DateTimeOffset ExpiresAt, IReadOnlyList<LeasedRecord> Records, int Deferred, int MaxCount);
     public sealed record ResultRequest(Guid? LeaseId, long? RecordId, string? Result, string? Disposition, DateTimeOffset? At, DateTimeOffset? CallbackAt);
+    public sealed record BatchRequest(IReadOnlyList<ResultRequest?>? Results);
+    public sealed record BatchItem(Guid LeaseId, long RecordId, int Status, ResultOutcome? Outcome, string? Detail);
+    public sealed record BatchAnswer(IReadOnlyList<BatchItem> Results);
     public sealed record SimulateRequest(int? Agents, double? TalkSeconds, double? WrapSeconds, double? RingSeconds, double? Speed,
         Dictionary<string, double>? ResultWeights, double? AbandonTarget, string? Regime, double? DurationSeconds, int? Seed);
 
@@ -44,37 +47,37 @@ public static class DialingApi
             Guid id, ResultRequest body, HttpContext http, IGrainFactory grains, ResultRecorder recorder, PlatformClock clock, CancellationToken ct) =>
         {
             var errors = new FieldErrors();
-            if (body.LeaseId is null) errors.Add("leaseId", "is required: the id of the lease the record came in");
-            if (body.RecordId is null) errors.Add("recordId", "is required");
-            if (!CallResults.TryParse(body.Result, out var result))
-                errors.Add("result", $"{(body.Result is null ? "is required" : $"\"{body.Result}\" is not a call result")}; use {string.Join(", ", CallResults.WireNames)}");
-            if (body.Disposition is { Length: > 200 }) errors.Add("disposition", "at most 200 characters");
-            var now = clock.GetUtcNow();
-            if (body.At is { } at && at > now.AddMinutes(5)) errors.Add("at", "is in the future; give when the call ended (UTC), or leave it out for now");
-            if (result == CallResult.CallbackRequested && body.CallbackAt is null) errors.Add("callbackAt", "a callback-requested result needs the time the contact asked to be called");
-            if (body.CallbackAt is { } cb && (cb < now.AddMinutes(-5) || cb > now.AddDays(30))) errors.Add("callbackAt", "must be within the next 30 days");
-            if (body.CallbackAt is not null && result != CallResult.CallbackRequested && body.Result is not null) errors.Add("callbackAt", "only goes with the result callback-requested");
+            var request = Validate(body, "", errors, clock.GetUtcNow());
             if (errors.Any) return errors.ToProblem();
-
             var caller = Caller.From(http.User);
             var grain = grains.Campaign(caller, id);
             if (await grain.GetAsync() is not { } info) return CampaignsApi.NoSuchCampaign(id);
-            if (!info.State.TakesResults())
-                return TypedResults.Problem(statusCode: 409, title: "The campaign takes no results now",
-                    detail: $"The campaign is {info.State.ToWire()}; its leases were released, so this result changes nothing.",
-                    extensions: new Dictionary<string, object?> { ["state"] = info.State.ToWire() });
-            try
-            {
-                var outcome = await recorder.RecordAsync(caller.TenantId, id, info.Definition,
-                    new ResultRecorder.Request(body.LeaseId!.Value, body.RecordId!.Value, result, body.Disposition, body.At, body.CallbackAt), ct);
-                if (info.State == CampaignState.Stopping) _ = grain.CheckCompletedAsync();
-                return TypedResults.Ok(outcome);
-            }
-            catch (ResultRefusedException e)
-            {
-                return TypedResults.Problem(statusCode: 409, title: "The result was not applied", detail: e.Message);
-            }
+            if (!info.State.TakesResults()) return NoResults(info.State);
+            var answer = (await recorder.RecordManyAsync(caller.TenantId, id, info.Definition, [request!], ct))[0];
+            if (info.State == CampaignState.Stopping) _ = grain.CheckCompletedAsync();
+            return answer.Outcome is { } outcome ? TypedResults.Ok(outcome)
+                : TypedResults.Problem(statusCode: 409, title: "The result was not applied", detail: answer.Refused);
         }).RequireAuthorization(Policies.Dialer).WithSummary("Report a call result for a leased record (idempotent per lease and record)");
+
+        g.MapPost("/{id:guid}/results/batch", async Task<Results<Ok<BatchAnswer>, ValidationProblem, ProblemHttpResult>> (
+            Guid id, BatchRequest body, HttpContext http, IGrainFactory grains, ResultRecorder recorder, PlatformClock clock, CancellationToken ct) =>
+        {
+            var errors = new FieldErrors();
+            if (body.Results is not { Count: > 0 } items) return errors.Add("results", "give at least one result").ToProblem();
+            if (items.Count > ResultRecorder.MaxBatch) return errors.Add("results", $"{items.Count} results; at most {ResultRecorder.MaxBatch} per call").ToProblem();
+            var now = clock.GetUtcNow();
+            var requests = items.Select((r, i) => r is null ? null : Validate(r, $"results[{i}].", errors, now)).ToList();
+            for (var i = 0; i < items.Count; i++) if (items[i] is null) errors.Add($"results[{i}]", "is null");
+            if (errors.Any) return errors.ToProblem();
+            var caller = Caller.From(http.User);
+            var grain = grains.Campaign(caller, id);
+            if (await grain.GetAsync() is not { } info) return CampaignsApi.NoSuchCampaign(id);
+            if (!info.State.TakesResults()) return NoResults(info.State);
+            var answers = await recorder.RecordManyAsync(caller.TenantId, id, info.Definition, requests!, ct);
+            if (info.State == CampaignState.Stopping) _ = grain.CheckCompletedAsync();
+            return TypedResults.Ok(new BatchAnswer([.. answers.Select((a, i) => new BatchItem(requests[i]!.LeaseId, requests[i]!.RecordId,
+                a.Outcome is null ? 409 : 200, a.Outcome, a.Refused))]));
+        }).RequireAuthorization(Policies.Dialer).WithSummary($"Report up to {ResultRecorder.MaxBatch} results at once; each answers 200 or 409 on its own");
 
         g.MapPost("/{id:guid}/simulate", async Task<Results<Accepted<SimulationSettings>, ValidationProblem, ProblemHttpResult>> (
             Guid id, SimulateRequest? body, HttpContext http, IGrainFactory grains) =>
@@ -96,6 +99,26 @@ public static class DialingApi
             return await grain.SimulationAsync() is { } report ? TypedResults.Ok(report)
                 : TypedResults.Problem(statusCode: 404, title: "No simulation", detail: "No simulator has run on this campaign since it was last loaded; POST …/simulate starts one.");
         }).RequireAuthorization(Policies.TenantReader).WithSummary("The simulator's report: abandonment, agent utilisation, contacts per hour");
+    }
+
+    private static ProblemHttpResult NoResults(CampaignState state) => TypedResults.Problem(statusCode: 409, title: "The campaign takes no results now",
+        detail: $"The campaign is {state.ToWire()}; its leases were released, so this result changes nothing.",
+        extensions: new Dictionary<string, object?> { ["state"] = state.ToWire() });
+
+    /// <summary>One result's fields, checked at the edge; errors are named under <paramref name="path"/>.</summary>
+    private static ResultRecorder.Request? Validate(ResultRequest body, string path, FieldErrors errors, DateTimeOffset now)
+    {
+        var before = errors.Count;
+        if (body.LeaseId is null) errors.Add(path + "leaseId", "is required: the id of the lease the record came in");
+        if (body.RecordId is null) errors.Add(path + "recordId", "is required");
+        if (!CallResults.TryParse(body.Result, out var result))
+            errors.Add(path + "result", $"{(body.Result is null ? "is required" : $"\"{body.Result}\" is not a call result")}; use {string.Join(", ", CallResults.WireNames)}");
+        if (body.Disposition is { Length: > 200 }) errors.Add(path + "disposition", "at most 200 characters");
+        if (body.At is { } at && at > now.AddMinutes(5)) errors.Add(path + "at", "is in the future; give when the call ended (UTC), or leave it out for now");
+        if (result == CallResult.CallbackRequested && body.CallbackAt is null) errors.Add(path + "callbackAt", "a callback-requested result needs the time the contact asked to be called");
+        if (body.CallbackAt is { } cb && (cb < now.AddMinutes(-5) || cb > now.AddDays(30))) errors.Add(path + "callbackAt", "must be within the next 30 days");
+        if (body.CallbackAt is not null && result != CallResult.CallbackRequested && body.Result is not null) errors.Add(path + "callbackAt", "only goes with the result callback-requested");
+        return errors.Count > before ? null : new ResultRecorder.Request(body.LeaseId!.Value, body.RecordId!.Value, result, body.Disposition, body.At, body.CallbackAt);
     }
 
     private static SimulationSettings? Settings(SimulateRequest? b, FieldErrors errors)

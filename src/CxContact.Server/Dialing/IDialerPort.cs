@@ -11,8 +11,8 @@ public interface IDialerPort
     /// <summary>Leases up to count records; an empty lease when nothing is callable now or the campaign does not dial.</summary>
     Task<(Guid LeaseId, IReadOnlyList<(long RecordId, string Phone)> Records)> LeaseAsync(int count, CancellationToken ct);
 
-    /// <summary>Reports one result; false when it was refused (the lease expired, the campaign stopped).</summary>
-    Task<bool> ReportAsync(Guid leaseId, long recordId, CallResult result, DateTimeOffset at, DateTimeOffset? callbackAt, CancellationToken ct);
+    /// <summary>Reports results (at most a lease's worth); returns how many were refused (lease expired, campaign stopped).</summary>
+    Task<int> ReportAsync(IReadOnlyList<DialerResult> results, CancellationToken ct);
 
     /// <summary>Nothing was leasable and nothing is in flight: lets the campaign notice that it is complete.</summary>
     Task IdleAsync(CancellationToken ct);

@@ -14,15 +14,12 @@ public sealed class InProcessDialerPort(IGrainFactory grains, LeaseService lease
         return (lease.LeaseId, lease.Records.Select(r => (r.RecordId, r.Phone)).ToList());
     }
 
-    public async Task<bool> ReportAsync(Guid leaseId, long recordId, CallResult result, DateTimeOffset at, DateTimeOffset? callbackAt, CancellationToken ct)
+    public async Task<int> ReportAsync(IReadOnlyList<DialerResult> batch, CancellationToken ct)
     {
-        if (await Grain.GetAsync() is not { } info || !info.State.TakesResults()) return false;
-        try
-        {
-            await results.RecordAsync(tenantId, campaignId, info.Definition, new ResultRecorder.Request(leaseId, recordId, result, null, at, callbackAt), ct);
-            return true;
-        }
-        catch (ResultRefusedException) { return false; }
+        if (await Grain.GetAsync() is not { } info || !info.State.TakesResults()) return batch.Count;
+        var answers = await results.RecordManyAsync(tenantId, campaignId, info.Definition,
+            [.. batch.Select(r => new ResultRecorder.Request(r.LeaseId, r.RecordId, r.Result, null, r.At, r.CallbackAt))], ct);
+        return answers.Count(a => a.Refused is not null);
     }
 
     public Task IdleAsync(CancellationToken ct) => Grain.CheckCompletedAsync();

@@ -14,7 +14,8 @@ namespace CxContact.Server.Dialing;
 public sealed class SimulationRun
 {
     private readonly TimeSpan _tick;
-    private const int MaxResultsInFlight = 64;
+    /// <summary>Result batches out at once: a tick's results go in batches, as a dialer reports after each pacing step.</summary>
+    private const int MaxBatchesInFlight = 8;
 
     private readonly IDialerPort _port;
     private readonly SimulationSettings _s;
@@ -88,7 +89,7 @@ public sealed class SimulationRun
 
     private async Task RunAsync(CancellationToken ct)
     {
-        var results = new SemaphoreSlim(MaxResultsInFlight);
+        var results = new SemaphoreSlim(MaxBatchesInFlight);
         var pending = new List<Task>();
         var lastReal = DateTimeOffset.UtcNow;
         var idleSince = (DateTimeOffset?)null;
@@ -107,11 +108,11 @@ public sealed class SimulationRun
                     resolved = _calls.Where(c => c.ResolvesAt <= _now).ToList();
                     _calls.RemoveAll(c => c.ResolvesAt <= _now);
                 }
-                foreach (var call in resolved)
+                var outcomes = resolved.Select(call => (Call: call, Result: Connect(call))).ToList();
+                foreach (var chunk in outcomes.Chunk(ResultRecorder.MaxBatch))
                 {
-                    var result = Connect(call);
                     await results.WaitAsync(ct);
-                    pending.Add(ReportAsync(call, result, results, ct));
+                    pending.Add(ReportAsync(chunk, results, ct));
                 }
                 pending.RemoveAll(t => t.IsCompleted);
 
@@ -186,18 +187,19 @@ public sealed class SimulationRun
         }
     }
 
-    private async Task ReportAsync(Call call, CallResult result, SemaphoreSlim gate, CancellationToken ct)
+    private async Task ReportAsync((Call Call, CallResult Result)[] chunk, SemaphoreSlim gate, CancellationToken ct)
     {
         try
         {
             var now = DateTimeOffset.UtcNow;
-            await _port.ReportAsync(call.LeaseId, call.RecordId, result, now, result == CallResult.CallbackRequested ? now.AddHours(1) : null, ct);
-            Interlocked.Increment(ref _roundTrips);
+            var refused = await _port.ReportAsync([.. chunk.Select(c => new DialerResult(c.Call.LeaseId, c.Call.RecordId, c.Result, now,
+                c.Result == CallResult.CallbackRequested ? now.AddHours(1) : null))], ct);
+            Interlocked.Add(ref _roundTrips, chunk.Length - refused);
         }
         catch (OperationCanceledException) { }
         finally
         {
-            lock (_gate) _inFlight.Remove(call.RecordId);
+            lock (_gate) foreach (var c in chunk) _inFlight.Remove(c.Call.RecordId);
             gate.Release();
         }
     }

@@ -19,13 +19,15 @@ public sealed class HttpDialerPort(HttpClient http, Guid campaignId) : IDialerPo
             json.GetProperty("records").EnumerateArray().Select(r => (r.GetProperty("recordId").GetInt64(), r.GetProperty("phone").GetString()!)).ToList());
     }
 
-    public async Task<bool> ReportAsync(Guid leaseId, long recordId, CallResult result, DateTimeOffset at, DateTimeOffset? callbackAt, CancellationToken ct)
+    public async Task<int> ReportAsync(IReadOnlyList<DialerResult> results, CancellationToken ct)
     {
-        var response = await http.PostAsJsonAsync($"/api/v1/campaigns/{campaignId}/results",
-            new { leaseId, recordId, result = result.ToWire(), at, callbackAt }, ct);
-        if (response.IsSuccessStatusCode) return true;
-        Interlocked.Increment(ref Refused);
-        return false;
+        var response = await http.PostAsJsonAsync($"/api/v1/campaigns/{campaignId}/results/batch",
+            new { results = results.Select(r => new { r.LeaseId, r.RecordId, result = r.Result.ToWire(), r.At, r.CallbackAt }) }, ct);
+        if (!response.IsSuccessStatusCode) { Interlocked.Add(ref Refused, results.Count); return results.Count; }
+        var json = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(ct)).RootElement;
+        var refused = json.GetProperty("results").EnumerateArray().Count(r => r.GetProperty("status").GetInt32() != 200);
+        Interlocked.Add(ref Refused, refused);
+        return refused;
     }
 
     public Task IdleAsync(CancellationToken ct) => Task.CompletedTask;

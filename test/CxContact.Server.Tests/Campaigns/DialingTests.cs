@@ -157,4 +157,39 @@ public sealed class DialingTests(CampaignFixture f) : IClassFixture<CampaignFixt
         var v = f.Api.Client(viewer.GetProperty("key").GetString()!);
         await HttpAssert.Problem(await v.PostJson($"/api/v1/campaigns/{id}/leases", new { count = 1 }), HttpStatusCode.Forbidden);
     }
+
+    [Fact]
+    public async Task A_batch_of_results_answers_each_item_on_its_own()
+    {
+        var (c, id, _) = await RunningAsync(3);
+        var lease = await c.LeaseAsync(id, 3);
+        var leaseId = lease.GetProperty("leaseId").GetGuid();
+        var records = CampaignClient.Records(lease).Select(r => r.GetProperty("recordId").GetInt64()).ToList();
+
+        await HttpAssert.FieldError(await c.Dialer.PostJson($"/api/v1/campaigns/{id}/results/batch", new
+        {
+            results = new object[] { new { leaseId, recordId = records[0], result = "answered" }, new { leaseId, recordId = records[1], result = "maybe" } },
+        }), "results[1].result");
+        // Refused for a bad field: nothing was applied, so the first record is still out.
+        var answer = await HttpAssert.Json(await c.Dialer.PostJson($"/api/v1/campaigns/{id}/results/batch", new
+        {
+            results = new object[]
+            {
+                new { leaseId, recordId = records[0], result = "answered" },
+                new { leaseId, recordId = records[0], result = "answered" },
+                new { leaseId = Guid.NewGuid(), recordId = records[1], result = "busy" },
+                new { leaseId, recordId = records[2], result = "no-answer" },
+            },
+        }), HttpStatusCode.OK);
+        var items = answer.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal([200, 200, 409, 200], items.Select(i => i.GetProperty("status").GetInt32()));
+        Assert.False(items[0].GetProperty("outcome").GetProperty("replayed").GetBoolean());
+        Assert.True(items[1].GetProperty("outcome").GetProperty("replayed").GetBoolean());
+        Assert.Contains("unknown", items[2].GetProperty("detail").GetString());
+        Assert.Equal("retry", items[3].GetProperty("outcome").GetProperty("action").GetString());
+        // The record whose result was refused is still out under its lease.
+        await HttpAssert.Json(await c.ResultAsync(id, leaseId, records[1], "busy"), HttpStatusCode.OK);
+        await HttpAssert.FieldError(await c.Dialer.PostJson($"/api/v1/campaigns/{id}/results/batch",
+            new { results = Enumerable.Range(0, 501).Select(_ => new { leaseId, recordId = records[0], result = "answered" }) }), "results");
+    }
 }
