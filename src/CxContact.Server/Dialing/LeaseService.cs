@@ -50,7 +50,7 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
                 else denied.Add(locked[i].Record.RecordId);
             }
             deferred += unlocked.Length + later.Count + denied.Count;
-            await ReturnAsync(conn, part, leaseId, unlocked, later, denied, ct);
+            await ReturnAsync(conn, part, campaignId, leaseId, unlocked, later, denied, ct);
         }
         if (granted.Count > 0)
             await SqlCommands.ExecAsync(conn, null, """
@@ -80,7 +80,7 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
                 FOR UPDATE OF t SKIP LOCKED),
             leased AS (
                 UPDATE {part} t SET record_status = 2, lease_id = @lease, leased_until = @until
-                FROM cand WHERE t.record_id = cand.record_id
+                FROM cand WHERE t.campaign_id = @campaign AND t.record_id = cand.record_id
                 RETURNING t.record_id, t.contact_id, t.list_id, t.contact_info, t.contact_info_type, t.chain_id, t.chain_n, t.attempt,
                           t.tz_dbid, t.daily_from, t.daily_till, t.client_id, t.device_type, t.country, t.region, t.zones, t.autodial_consent,
                           coalesce(t.dial_sched_time, 0) AS due, t.dial_order),
@@ -121,29 +121,29 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
         AutodialMobileConsent: p.Consent, At: now, RuleSetId: def.RuleSetId);
 
     /// <summary>Puts back what was picked but not granted, and frees those contacts' dial locks, in one transaction.</summary>
-    private static async Task ReturnAsync(NpgsqlConnection conn, string part, Guid leaseId, long[] unlocked, List<(long Id, long? At)> later,
+    private static async Task ReturnAsync(NpgsqlConnection conn, string part, Guid campaignId, Guid leaseId, long[] unlocked, List<(long Id, long? At)> later,
         List<long> denied, CancellationToken ct)
     {
         if (unlocked.Length == 0 && later.Count == 0 && denied.Count == 0) return;
         await using var tx = await conn.BeginTransactionAsync(ct);
         if (unlocked.Length > 0)
-            await SqlCommands.ExecAsync(conn, tx, $"UPDATE {part} SET record_status = 1, lease_id = NULL, leased_until = NULL WHERE record_id = ANY(@ids) AND lease_id = @l",
-                ct, ("ids", unlocked), ("l", leaseId));
+            await SqlCommands.ExecAsync(conn, tx, $"UPDATE {part} SET record_status = 1, lease_id = NULL, leased_until = NULL WHERE campaign_id = @c AND record_id = ANY(@ids) AND lease_id = @l",
+                ct, ("c", campaignId), ("ids", unlocked), ("l", leaseId));
         if (later.Count > 0)
             await SqlCommands.ExecAsync(conn, tx, $"""
                 UPDATE {part} t SET record_status = 1, lease_id = NULL, leased_until = NULL, dial_sched_time = x.at
-                FROM unnest(@ids, @ats) AS x(id, at) WHERE t.record_id = x.id AND t.lease_id = @l
-                """, ct, ("ids", later.Select(x => x.Id).ToArray()), ("ats", later.Select(x => x.At!.Value).ToArray()), ("l", leaseId));
+                FROM unnest(@ids, @ats) AS x(id, at) WHERE t.campaign_id = @c AND t.record_id = x.id AND t.lease_id = @l
+                """, ct, ("ids", later.Select(x => x.Id).ToArray()), ("ats", later.Select(x => x.At!.Value).ToArray()), ("l", leaseId), ("c", campaignId));
         if (denied.Count > 0)
             await SqlCommands.ExecAsync(conn, tx, $"""
                 UPDATE {part} SET record_status = 5, reason = 'compliance-denied', lease_id = NULL, leased_until = NULL
-                WHERE record_id = ANY(@ids) AND lease_id = @l
-                """, ct, ("ids", denied.ToArray()), ("l", leaseId));
+                WHERE campaign_id = @c AND record_id = ANY(@ids) AND lease_id = @l
+                """, ct, ("ids", denied.ToArray()), ("l", leaseId), ("c", campaignId));
         var freed = later.Select(x => x.Id).Concat(denied).ToArray();
         if (freed.Length > 0)
             await SqlCommands.ExecAsync(conn, tx, $"""
-                DELETE FROM contact_dial_locks k USING {part} t WHERE t.record_id = ANY(@ids) AND k.contact_id = t.contact_id AND k.lease_id = @l
-                """, ct, ("ids", freed), ("l", leaseId));
+                DELETE FROM contact_dial_locks k USING {part} t WHERE t.campaign_id = @c AND t.record_id = ANY(@ids) AND k.contact_id = t.contact_id AND k.lease_id = @l
+                """, ct, ("ids", freed), ("l", leaseId), ("c", campaignId));
         await tx.CommitAsync(ct);
     }
 }

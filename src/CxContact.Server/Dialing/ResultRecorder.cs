@@ -50,12 +50,16 @@ public sealed class ResultRecorder(NpgsqlDataSource db, AttemptHistory attempts,
         var earlier = new Dictionary<(Guid, long), (string Result, ResultOutcome Outcome)>();
         await using (var read = new NpgsqlBatch(conn, tx))
         {
+            // Every statement here touches a few hundred rows by key: joins against the unnested batch must probe the
+            // keys' indexes, never hash a scan of the whole calling list or contact partition (which grows with the list).
+            foreach (var setting in (string[])["enable_seqscan", "enable_hashjoin", "enable_mergejoin"])
+                read.BatchCommands.Add(Command($"SET LOCAL {setting} = off"));
             read.BatchCommands.Add(Command("SELECT lease_id, expires_at FROM campaign_leases WHERE campaign_id = @c AND lease_id = ANY(@l)",
                 ("c", campaignId), ("l", leaseIds)));
             read.BatchCommands.Add(Command($"""
                 SELECT record_id, contact_id, list_id, contact_info, client_id, retries, record_status = 2, lease_id
-                FROM {part} WHERE record_id = ANY(@r) ORDER BY record_id FOR UPDATE
-                """, ("r", recordIds)));
+                FROM {part} WHERE campaign_id = @c AND record_id = ANY(@r) ORDER BY record_id FOR UPDATE
+                """, ("c", campaignId), ("r", recordIds)));
             read.BatchCommands.Add(Command("SELECT lease_id, record_id, result, outcome FROM campaign_results WHERE lease_id = ANY(@l) AND record_id = ANY(@r)",
                 ("l", leaseIds), ("r", recordIds)));
             await using var r = await read.ExecuteReaderAsync(ct);
@@ -132,8 +136,8 @@ public sealed class ResultRecorder(NpgsqlDataSource db, AttemptHistory attempts,
                    dial_sched_time = CASE WHEN x.s = 1 THEN x.next ELSE t.dial_sched_time END, retries = t.retries + x.inc
             FROM unnest(@id::bigint[], @s::smallint[], @rt::smallint[], @code::smallint[], @ct::bigint[], @res::text[], @next::bigint[], @inc::int[])
                  AS x(id, s, rt, code, ct, res, next, inc)
-            WHERE t.record_id = x.id
-            """,
+            WHERE t.campaign_id = @c AND t.record_id = x.id
+            """, ("c", campaignId),
             ("id", applied.Select(a => a.Q.RecordId).ToArray()),
             ("s", retry.Select(r => (short)(r ? RecordStatuses.Ready : RecordStatuses.Updated)).ToArray()),
             // Genesys record types: 2 general, 3 campaign rescheduled, 6 campaign callback.

@@ -20,7 +20,7 @@ public sealed class DialScenario : IScenario
 {
     public string Name => "dial";
     public string Description => "lease+result round trips/s through the pull API (simulator, 200 agents, HTTP), vs a bare SKIP LOCKED queue";
-    public int DefaultSize => 100_000;
+    public int DefaultSize => 500_000;
 
     private static readonly TimeSpan RunFor = TimeSpan.FromSeconds(30);
 
@@ -68,13 +68,17 @@ public sealed class DialScenario : IScenario
             await Task.Delay(warm, ct);
             var startTrips = run.RoundTrips;
             var measured = Stopwatch.StartNew();
+            long trips = 0;
+            var seconds = 0.0;
             while (measured.Elapsed < RunFor && !run.Completion.IsCompleted)
             {
+                var before = run.RoundTrips;
                 await Task.Delay(TimeSpan.FromSeconds(5), ct);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {run.RoundTrips:N0} round trips, {(run.RoundTrips - startTrips) / measured.Elapsed.TotalSeconds:N0}/s"));
+                // The pool ran dry (everything left is a retry scheduled for later): measure up to here only.
+                if (trips > 0 && run.RoundTrips - before < trips / seconds * 5 / 2) { Console.WriteLine($"  the campaign has nothing callable left; measured up to here"); break; }
+                (trips, seconds) = (run.RoundTrips - startTrips, measured.Elapsed.TotalSeconds);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {run.RoundTrips:N0} round trips, {trips / seconds:N0}/s"));
             }
-            var trips = run.RoundTrips - startTrips;
-            var seconds = measured.Elapsed.TotalSeconds;
             run.Stop("benchmark over");
             await run.Completion;
             var rate = trips / seconds;
