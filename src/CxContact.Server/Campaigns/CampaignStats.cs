@@ -17,7 +17,9 @@ public sealed class CampaignStats(NpgsqlDataSource db, CallingListStore callingL
     public sealed record Totals(long Records, long CallableNow, long Ready, long Leased, long Dialed, long Connected, long Abandoned, long Completed);
     public sealed record Rates(double Dialed, double Connected, double Abandoned);
     public sealed record Abandonment(string Window, long Abandoned, long LiveAnswered, double Rate, double Target, bool WithinTarget);
-    public sealed record Snapshot(Guid CampaignId, string State, DateTimeOffset At, Totals Totals, IReadOnlyDictionary<string, long> Remaining,
+    /// <summary>Reasons: the records left out, by reason (as the preload report has them); Remaining: where every record stands.</summary>
+    public sealed record Snapshot(Guid CampaignId, string State, DateTimeOffset At, Totals Totals, IReadOnlyDictionary<string, long> Reasons,
+        IReadOnlyDictionary<string, long> Remaining,
         Rates PerMinuteLastMinute, Rates PerMinuteLast15Minutes, Abandonment Fcc, Abandonment Ofcom);
 
     public async Task<Snapshot> GetAsync(Guid campaignId, string state, double target, CancellationToken ct) =>
@@ -90,7 +92,7 @@ public sealed class CampaignStats(NpgsqlDataSource db, CallingListStore callingL
         var records = statuses.Values.Sum();
         return new Snapshot(campaignId, state, now,
             new Totals(records, callable, ready, leased, dialed, connected, abandoned, completed),
-            remaining,
+            reasons, remaining,
             new Rates(d1, c1, a1), new Rates(d15 / 15.0, c15 / 15.0, a15 / 15.0),
             Rate("30d", a30, c30, target), Rate("24h", a24, c24, target));
     }

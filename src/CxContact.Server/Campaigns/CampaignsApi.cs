@@ -131,6 +131,8 @@ public static class CampaignsApi
         {
             var grain = grains.Campaign(Caller.From(http.User), id);
             if (await grain.GetAsync() is null) return NoSuchCampaign(id);
+            // nginx (the chart's front door) would otherwise buffer the stream and deliver the events late, in lumps.
+            http.Response.Headers["X-Accel-Buffering"] = "no";
             return TypedResults.ServerSentEvents(Stream(grain, id, stats, ct), eventType: "stats");
         }).RequireAuthorization(Policies.TenantReader).WithSummary("The same statistics as a server-sent-events stream, every 2 seconds");
     }

@@ -147,10 +147,12 @@ public sealed class PreloadTests(CampaignFixture f) : IClassFixture<CampaignFixt
         Assert.False(stats.GetProperty("fcc").GetProperty("withinTarget").GetBoolean());
         Assert.Equal(2, stats.GetProperty("perMinuteLastMinute").GetProperty("dialed").GetDouble());
         Assert.Equal(1, stats.GetProperty("remaining").GetProperty("suppressed-phone").GetInt64());
+        Assert.Equal(1, stats.GetProperty("reasons").GetProperty("suppressed-phone").GetInt64());
 
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/campaigns/{id}/stats/stream");
         using var response = await c.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("no", response.Headers.GetValues("X-Accel-Buffering").Single());
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         Assert.Equal("event: stats", await reader.ReadLineAsync());
         var data = (await reader.ReadLineAsync())!;
