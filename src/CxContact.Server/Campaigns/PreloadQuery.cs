@@ -55,7 +55,7 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await AnalyzeStaleAsync(conn, plan, ct);
-        var windows = await WindowsAsync(conn, plan, ct);
+        var windows = await WindowsAsync(plan, ct);
         Phase("windows");
         bool incremental;
         await using (var cmd = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass(@p))", conn))
@@ -337,25 +337,32 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
     /// Each distinct (zones, country, region) among the lists' devices gets its weekly callable envelope from the rule
     /// set, narrowed by the campaign's own hours. Unknown locations get no row, so the join says "location-unknown".
     /// </summary>
-    private static async Task<List<Window>> WindowsAsync(NpgsqlConnection conn, Plan plan, CancellationToken ct)
+    private async Task<List<Window>> WindowsAsync(Plan plan, CancellationToken ct)
     {
-        var combos = new List<(string Zones, string Country, string Region)>();
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT DISTINCT coalesce(d.zones, ''),
-                   coalesce(c.country, CASE WHEN d.phone LIKE '+1%' THEN CASE WHEN c.region = ANY(@ca) THEN 'CA' ELSE 'US' END
-                                            WHEN d.phone LIKE '+44%' THEN 'GB' END,
-                            nullif((@countries)[array_position(@lists, c.list_id)], ''), ''),
-                   coalesce(c.region, '')
-            FROM contact_records c CROSS JOIN LATERAL unnest(c.phones, c.phone_zones) AS d(phone, zones)
-            WHERE c.list_id = ANY(@lists)
-            """, conn) { CommandTimeout = 0 })
+        // The distinct locations need a pass over every device: two sessions, each over half the contacts.
+        var halves = await Task.WhenAll(Enumerable.Range(0, LoadSessions).Select(async slice =>
         {
+            var found = new List<(string Zones, string Country, string Region)>();
+            await using var conn = await db.OpenConnectionAsync(ct);
+            await using var cmd = new NpgsqlCommand("""
+                SELECT DISTINCT coalesce(d.zones, ''),
+                       coalesce(c.country, CASE WHEN d.phone LIKE '+1%' THEN CASE WHEN c.region = ANY(@ca) THEN 'CA' ELSE 'US' END
+                                                WHEN d.phone LIKE '+44%' THEN 'GB' END,
+                                nullif((@countries)[array_position(@lists, c.list_id)], ''), ''),
+                       coalesce(c.region, '')
+                FROM contact_records c CROSS JOIN LATERAL unnest(c.phones, c.phone_zones) AS d(phone, zones)
+                WHERE c.list_id = ANY(@lists) AND c.source_row % @slices = @slice
+                """, conn) { CommandTimeout = 0 };
             cmd.Parameters.AddWithValue("ca", CanadianProvinces);
             cmd.Parameters.AddWithValue("countries", plan.ListCountries.Select(c => c ?? "").ToArray());
             cmd.Parameters.AddWithValue("lists", plan.Definition.ContactLists.Select(l => l.Id).ToArray());
+            cmd.Parameters.AddWithValue("slices", LoadSessions);
+            cmd.Parameters.AddWithValue("slice", slice);
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) combos.Add((r.GetString(0), r.GetString(1), r.GetString(2)));
-        }
+            while (await r.ReadAsync(ct)) found.Add((r.GetString(0), r.GetString(1), r.GetString(2)));
+            return found;
+        }));
+        var combos = halves.SelectMany(h => h).Distinct().ToList();
         var hours = plan.Definition.CallingHours;
         var list = new List<Window>(combos.Count);
         foreach (var (zones, country, region) in combos)

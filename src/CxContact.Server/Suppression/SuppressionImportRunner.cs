@@ -221,6 +221,8 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
             (inserted, total) = (r.GetInt64(0), r.GetInt64(1));
         }
         await tx.CommitAsync(ct);
+        // Fresh statistics for what reads the list set-based next (a campaign preload's anti-join).
+        if (total > 10_000) await Exec(conn, null, $"ANALYZE {partition}", ct);
         p.Entries = total;
         return inserted - deleted;
     }
