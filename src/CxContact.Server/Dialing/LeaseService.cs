@@ -33,7 +33,13 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
         await using var conn = await db.OpenConnectionAsync(ct);
         for (var round = 0; round < Rounds && granted.Count < count; round++)
         {
-            var picked = await PickAsync(conn, part, tenantId, campaignId, leaseId, now, until, count - granted.Count, ct);
+            List<Picked> picked;
+            try { picked = await PickAsync(conn, part, tenantId, campaignId, leaseId, now, until, count - granted.Count, ct); }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && round < Rounds - 1)
+            {
+                // Two campaigns sharing contacts took dial locks at the same moment; the statement rolled back whole.
+                continue;
+            }
             if (picked.Count == 0) break;
             var unlocked = picked.Where(p => !p.Locked).Select(p => p.Record.RecordId).ToArray();
             var locked = picked.Where(p => p.Locked).ToList();
@@ -84,9 +90,10 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
                 RETURNING t.record_id, t.contact_id, t.list_id, t.contact_info, t.contact_info_type, t.chain_id, t.chain_n, t.attempt,
                           t.tz_dbid, t.daily_from, t.daily_till, t.client_id, t.device_type, t.country, t.region, t.zones, t.autodial_consent,
                           coalesce(t.dial_sched_time, 0) AS due, t.dial_order),
+            -- In contact order, so two campaigns sharing contacts take their locks in one order and never deadlock.
             locked AS (
                 INSERT INTO contact_dial_locks (tenant_id, contact_id, campaign_id, lease_id, until)
-                SELECT @tenant, contact_id, @campaign, @lease, @until FROM leased
+                SELECT @tenant, contact_id, @campaign, @lease, @until FROM leased ORDER BY contact_id
                 ON CONFLICT (contact_id) DO UPDATE SET campaign_id = excluded.campaign_id, lease_id = excluded.lease_id, until = excluded.until
                     WHERE contact_dial_locks.until <= @now
                 RETURNING contact_id)
