@@ -18,6 +18,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             BadHttpRequestException bad when bad.Message.Contains("no body was provided") =>
                 (400, "The request body is missing", "This endpoint takes a JSON body; see /openapi/v1.json for its fields.", "body"),
             BadHttpRequestException bad => (bad.StatusCode, "The request could not be read", bad.Message, null),
+            Platform.Hosting.NoSiloForRoleException none => (503, "No silo can run this now", none.Message, null),
             _ => (500, "Something went wrong on our side", "The error was logged with this response's traceId.", null),
         };
         if (status >= 500) log.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);

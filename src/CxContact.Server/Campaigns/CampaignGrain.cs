@@ -14,6 +14,7 @@ namespace CxContact.Server.Campaigns;
 /// only whether the campaign dials. A reminder wakes the grain after a silo dies, so a preload that was cut off
 /// runs again, a stopping campaign finishes stopping, and a simulator that was driving the campaign resumes.
 /// </summary>
+[SiloRolePlacement("campaign")]
 public sealed class CampaignGrain(
     [PersistentState("campaign")] IPersistentState<CampaignGrain.State> state,
     CampaignStore store, CallingListStore callingList, PreloadQuery preload, RuleSetStore ruleSets, SuppressionListStore suppression,

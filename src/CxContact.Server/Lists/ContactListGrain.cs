@@ -7,6 +7,7 @@ namespace CxContact.Server.Lists;
 /// One per list: its configuration, counts and import history. Records never pass through here: imports and
 /// exports run set-based in PostgreSQL, and only their summaries come back.
 /// </summary>
+[SiloRolePlacement("campaign")]
 public sealed class ContactListGrain(
     [PersistentState("list")] IPersistentState<ContactListGrain.State> state,
     ContactListStore store, PlatformClock clock) : Grain, IContactListGrain

@@ -7,6 +7,7 @@ namespace CxContact.Server.Suppression;
 /// One per suppression list: configuration, entry count and index versions. Entries never pass through here: they
 /// are written to PostgreSQL and the index directly, so a rebuild (which runs outside the grain) never blocks them.
 /// </summary>
+[SiloRolePlacement("compliance")]
 public sealed class SuppressionListGrain(
     [PersistentState("suppression")] IPersistentState<SuppressionListGrain.State> state,
     SuppressionListStore store, SuppressionIndex index, PlatformClock clock) : Grain, ISuppressionListGrain

@@ -5,6 +5,9 @@ using Npgsql;
 namespace CxContact.Server.Tests.Platform;
 
 /// <summary>CXC_ROLES decides what starts in a process: the Hangfire server only with "scheduler".</summary>
+// Not beside the other role-restricted server: Hangfire keeps some state per process, and two such servers
+// starting together have been seen to count each other's Hangfire servers.
+[Collection("restricted roles")]
 public sealed class RolesTests
 {
     [Fact]

@@ -1,3 +1,5 @@
+using Orleans.Placement;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using Npgsql;
 using Orleans.Configuration;
 using StackExchange.Redis;
@@ -20,6 +22,9 @@ public static class OrleansHosting
             else
                 silo.ConfigureEndpoints(s.AdvertisedIp, s.SiloPort, s.GatewayPort, listenOnAnyHostAddress: true);
             silo.AddCxStorage(s.Postgres);
+            // Role-bound grains ([SiloRolePlacement]) go only to silos whose metadata lists their role.
+            silo.UseSiloMetadata(new Dictionary<string, string> { [SiloRolePlacementFilterDirector.MetadataKey] = SiloRolesParser.Each(s.Roles) });
+            silo.Services.AddPlacementFilter<SiloRolePlacementFilterStrategy, SiloRolePlacementFilterDirector>(ServiceLifetime.Singleton);
         });
     }
 

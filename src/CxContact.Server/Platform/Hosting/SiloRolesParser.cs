@@ -27,6 +27,10 @@ public static class SiloRolesParser
         return roles;
     }
 
+    /// <summary>Every role's name, never "all": what a silo's metadata lists for role-bound placement.</summary>
+    public static string Each(SiloRoles roles) =>
+        string.Join(",", Names.Where(n => n.Value != SiloRoles.All && roles.HasFlag(n.Value)).Select(n => n.Key));
+
     public static string Format(SiloRoles roles) =>
         roles == SiloRoles.All ? "all" : string.Join(",", Names.Where(n => n.Value != SiloRoles.All && roles.HasFlag(n.Value)).Select(n => n.Key));
 }
