@@ -54,7 +54,7 @@ if [[ -z ${CXC_TEST_POSTGRES:-} ]]; then
   # Set before starting so a half-started cluster is still stopped by the EXIT trap.
   PG_STARTED_DIR=$TMP/pg
   # Test clusters are disposable, so trade durability for speed.
-  CXC_PG_FAST=1 cxc_start_postgres "$TMP/pg" "$pg_port"
+  CXC_PG_FAST=1 CXC_PG_MAX_CONNECTIONS=1000 cxc_start_postgres "$TMP/pg" "$pg_port"
   export CXC_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
 fi
 
