@@ -38,7 +38,7 @@ public static class LocalPostgres
         LocalProcess.RunAsPostgres(Path.Combine(bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8");
         // Durability is irrelevant for throwaway test data; these settings make DDL-heavy fixtures much faster.
         LocalProcess.RunAsPostgres(Path.Combine(bin, "pg_ctl"), "-D", data, "-w", "-l", Path.Combine(root, "postgres.log"), "-o",
-            $"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400",
+            $"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000",
             "start");
         var pgCtl = LocalProcess.Quote(Path.Combine(bin, "pg_ctl"));
         var stop = $"{pgCtl} -D {LocalProcess.Quote(data)} -m immediate stop";
