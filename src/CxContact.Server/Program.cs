@@ -9,6 +9,7 @@ using CxContact.Server.Platform.Telemetry;
 using CxContact.Server.Platform.Tenancy;
 using CxContact.Server.Sftp;
 using CxContact.Server.Compliance;
+using CxContact.Server.Dialing;
 using CxContact.Server.Suppression;
 using Hangfire;
 using Hangfire.PostgreSql;

@@ -1,10 +1,11 @@
 using CxContact.Server.Platform.Hosting;
 using System.Text.Json;
 using CxContact.Server.Api;
+using CxContact.Server.Compliance;
 using CxContact.Server.Platform.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace CxContact.Server.Compliance;
+namespace CxContact.Server.Dialing;
 
 /// <summary>
 /// OCS-compatible endpoints. /ocs/validate takes a calling-list record's GSW_* keys and answers 200 (dial) or 409
