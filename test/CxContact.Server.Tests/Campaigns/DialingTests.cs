@@ -192,4 +192,23 @@ public sealed class DialingTests(CampaignFixture f) : IClassFixture<CampaignFixt
         await HttpAssert.FieldError(await c.Dialer.PostJson($"/api/v1/campaigns/{id}/results/batch",
             new { results = Enumerable.Range(0, 501).Select(_ => new { leaseId, recordId = records[0], result = "answered" }) }), "results");
     }
+
+    [Fact]
+    public async Task A_callback_is_dialed_at_the_time_the_contact_asked_for()
+    {
+        var (c, id, list) = await RunningAsync(1);
+        var lease = await c.LeaseAsync(id, 1);
+        var record = CampaignClient.Records(lease).Single();
+        var callbackAt = f.Clock.GetUtcNow().AddHours(2);
+        var outcome = await HttpAssert.Json(await c.ResultAsync(id, lease.GetProperty("leaseId").GetGuid(), record.GetProperty("recordId").GetInt64(),
+            "callback-requested", new { callbackAt }), HttpStatusCode.OK);
+        Assert.Equal("retry", outcome.GetProperty("action").GetString());
+        Assert.Equal(callbackAt.ToUnixTimeSeconds(), outcome.GetProperty("nextDialAt").GetDateTimeOffset().ToUnixTimeSeconds());
+
+        var why = await c.WhyAsync(id, record.GetProperty("contactId").GetGuid());
+        Assert.Contains("Scheduled", why.GetProperty("devices")[0].GetProperty("detail").GetString());
+        Assert.Empty(CampaignClient.Records(await c.LeaseAsync(id, 1)));
+        f.Clock.Advance(TimeSpan.FromHours(2) + TimeSpan.FromMinutes(1));
+        Assert.Single(CampaignClient.Records(await c.LeaseAsync(id, 1)));
+    }
 }

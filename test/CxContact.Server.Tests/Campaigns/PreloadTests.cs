@@ -160,5 +160,21 @@ public sealed class PreloadTests(CampaignFixture f) : IClassFixture<CampaignFixt
         Assert.Equal(2, JsonDocument.Parse(data["data: ".Length..]).RootElement.GetProperty("totals").GetProperty("dialed").GetInt64());
     }
 
+    [Fact]
+    public async Task Contacts_that_leave_the_list_leave_the_calling_list_with_their_reason()
+    {
+        var c = await CampaignClient.NewTenantAsync(f.Api);
+        var list = await c.ListAsync(4);
+        var id = await c.CreateAsync(new { name = "Shrinking", contactLists = new[] { new { id = list, weight = 1 } } });
+        await c.StartAsync(id);
+        ListClientSucceeded(await c.Lists.ImportAsync(list, "client_id,first_name,phone1,tz\nC1,N1,+12125550001,America/New_York\n", mode: "replace"));
+        Assert.Equal(HttpStatusCode.Accepted, (await c.ActAsync(id, "preload")).StatusCode);
+        await c.SettledAsync(id);
+        var report = await c.ReportAsync(id);
+        Assert.Equal(4, Reason(report, "removed-from-list"));
+        // The replacement's contact is new (a replace gives new contact ids), so it is the one record left to dial.
+        Assert.Equal("+12125550001", Assert.Single(CampaignClient.Records(await c.LeaseAsync(id, 10))).GetProperty("phone").GetString());
+    }
+
     private static void ListClientSucceeded(JsonElement status) => Lists.ListClient.Succeeded(status);
 }
