@@ -29,6 +29,7 @@ public static class ComplianceApi
             var errors = new FieldErrors();
             var prepared = preparer.Prepare(body, await DefaultCountryAsync(grains, caller), errors);
             if (!await validator.RuleSetExistsAsync(caller.TenantId, body.RuleSetId, ct)) errors.Add("ruleSetId", $"this tenant has no rule set \"{body.RuleSetId}\"");
+            await CheckCampaignAsync(grains, caller, body.CampaignId, "campaignId", errors);
             if (prepared is null || errors.Any) return errors.ToProblem();
             return TypedResults.Ok(ValidationResult.From(await validator.DecideAsync(caller.TenantId, prepared, ct)));
         }).WithSummary("Decide one attempt: allow or deny, every rule that denied, and nextAllowedAt");
@@ -44,6 +45,8 @@ public static class ComplianceApi
             var prepared = body.Items.Select((item, i) => preparer.Prepare(item ?? new ValidationRequest(null, null, null, null, null, null, null), country, errors, $"items[{i}].")).ToList();
             foreach (var (id, i) in body.Items.Select((item, i) => (item?.RuleSetId, i)).DistinctBy(x => x.RuleSetId))
                 if (!await validator.RuleSetExistsAsync(caller.TenantId, id, ct)) errors.Add($"items[{i}].ruleSetId", $"this tenant has no rule set \"{id}\"");
+            foreach (var (id, i) in body.Items.Select((item, i) => (item?.CampaignId, i)).DistinctBy(x => x.CampaignId))
+                await CheckCampaignAsync(grains, caller, id, $"items[{i}].campaignId", errors);
             if (errors.Any) return errors.ToProblem();
             var decisions = await validator.DecideBatchAsync(caller.TenantId, prepared!, ct);
             var results = new ValidationResult[decisions.Count];
@@ -60,7 +63,8 @@ public static class ComplianceApi
             var request = new ValidationRequest(phone, null, channel, dialingMode, campaignId,
                 new ValidationContact(null, null, postalCode, null, null, tz, null, null), at);
             var prepared = preparer.Prepare(request, await DefaultCountryAsync(grains, caller), errors);
-            if (prepared is null) return errors.ToProblem();
+            await CheckCampaignAsync(grains, caller, campaignId, "campaignId", errors);
+            if (prepared is null || errors.Any) return errors.ToProblem();
             return TypedResults.Ok(ValidationResult.From(await validator.DecideAsync(caller.TenantId, prepared, ct)));
         }).WithSummary("When can this number next be called, and why not now");
 
@@ -91,4 +95,16 @@ public static class ComplianceApi
 
     internal static async Task<string> DefaultCountryAsync(IGrainFactory grains, Caller caller) =>
         caller.IsSystemAdmin ? "US" : (await grains.GetGrain<ITenantGrain>(caller.TenantId).GetSettingsAsync()).DefaultCountry;
+
+    /// <summary>
+    /// A campaign named in an attempt must be one of the tenant's: its campaign-scoped suppression lists and limits
+    /// apply only to it, so a mistyped id would silently drop them.
+    /// </summary>
+    private static async Task CheckCampaignAsync(IGrainFactory grains, Caller caller, string? campaignId, string field, FieldErrors errors)
+    {
+        if (campaignId is null) return;
+        if (!Guid.TryParse(campaignId, out var id)) errors.Add(field, $"\"{CxContact.Core.Lists.CustomValues.Clip(campaignId)}\" is not a campaign id");
+        else if (await grains.GetGrain<CxContact.Core.Campaigns.ICampaignGrain>(id, caller.TenantId.ToString()).GetAsync() is null)
+            errors.Add(field, $"this tenant has no campaign {id}");
+    }
 }

@@ -211,4 +211,25 @@ public sealed class DialingTests(CampaignFixture f) : IClassFixture<CampaignFixt
         f.Clock.Advance(TimeSpan.FromHours(2) + TimeSpan.FromMinutes(1));
         Assert.Single(CampaignClient.Records(await c.LeaseAsync(id, 1)));
     }
+
+    [Fact]
+    public async Task Validation_applies_a_campaigns_own_suppression_lists_and_refuses_an_unknown_campaign()
+    {
+        var c = await CampaignClient.NewTenantAsync(f.Api);
+        var id = await c.CreateAsync(new { name = "Scoped" });
+        var dnc = await c.Suppression.CreateListAsync(new { name = "Scoped DNC", scope = "campaigns", campaignIds = new[] { id } });
+        await c.Suppression.AddAsync(dnc, new { type = "phone", value = "+12125550042" });
+
+        var plain = await HttpAssert.Json(await c.Dialer.PostJson("/api/v1/compliance/validate", new { phone = "+12125550042" }), HttpStatusCode.OK);
+        Assert.Equal("allow", plain.GetProperty("decision").GetString());
+        var scoped = await HttpAssert.Json(await c.Dialer.PostJson("/api/v1/compliance/validate", new { phone = "+12125550042", campaignId = id.ToString() }),
+            HttpStatusCode.OK);
+        Assert.Equal("deny", scoped.GetProperty("decision").GetString());
+        Assert.Equal("suppressed", scoped.GetProperty("reasons")[0].GetProperty("rule").GetString());
+
+        await HttpAssert.FieldError(await c.Dialer.PostJson("/api/v1/compliance/validate", new { phone = "+12125550042", campaignId = Guid.NewGuid().ToString() }),
+            "campaignId");
+        await HttpAssert.FieldError(await c.Dialer.PostJson("/api/v1/compliance/validate-batch",
+            new { items = new object[] { new { phone = "+12125550042" }, new { phone = "+12125550042", campaignId = "not-a-campaign" } } }), "items[1].campaignId");
+    }
 }
