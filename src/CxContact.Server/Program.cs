@@ -10,6 +10,7 @@ using CxContact.Server.Platform.Tenancy;
 using CxContact.Server.Sftp;
 using CxContact.Server.Compliance;
 using CxContact.Server.Suppression;
+using CxContact.Server.Scheduling;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
@@ -71,6 +72,7 @@ services.AddCxCampaigns();
 services.AddCxHealthChecks();
 services.AddCxTelemetry(settings);
 services.AddCxHangfire(settings);
+services.AddCxScheduling(settings);
 services.AddCxApi();
 builder.AddCxSilo(settings);
 
