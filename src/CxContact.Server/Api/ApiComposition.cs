@@ -84,5 +84,6 @@ public static class ApiComposition
         v1.MapCampaignsApi();
         v1.MapDialingApi();
         v1.MapSchedulesApi();
+        v1.MapJobsApi();
     }
 }

@@ -50,7 +50,6 @@ public sealed class ScheduleClient(HttpClient http, string postgres)
         global::Hangfire.Logging.LogProvider.SetCurrentLogProvider(new QuietLog());
         var options = SchedulerHosting.StorageOptions();
         options.PrepareSchemaIfNecessary = false;
-        options.EnableLongPolling = false;
         return new PostgreSqlStorage(new NpgsqlConnectionFactory(postgres, options), options);
     }
 

@@ -17,13 +17,13 @@ public sealed class ScheduledImportTests(ApiFactory api) : IClassFixture<ApiFact
 {
     private static LocalSftp Sftp => LocalSftp.Shared;
 
-    private async Task<(ListClient Lists, ScheduleClient Schedules, Guid Connection)> TenantAsync()
+    private async Task<(ListClient Lists, ScheduleClient Schedules, Guid Connection)> TenantAsync(int? port = null)
     {
         var created = await HttpAssert.Json(await api.Admin().PostJson("/api/v1/tenants", new { name = "Sched " + Guid.NewGuid().ToString("N")[..8] }), HttpStatusCode.Created);
         var http = api.Client(created.GetProperty("adminKey").GetProperty("key").GetString()!);
         var connection = await HttpAssert.Json(await http.PostJson("/api/v1/sftp-connections", new
         {
-            name = "client drop", host = Sftp.Host, port = Sftp.Port, username = Sftp.Username,
+            name = "client drop", host = Sftp.Host, port = port ?? Sftp.Port, username = Sftp.Username,
             privateKey = Sftp.PrivateKey, hostKeyFingerprint = Sftp.HostKeyFingerprint, basePath = Sftp.Root,
         }), HttpStatusCode.Created);
         return (new ListClient(http), new ScheduleClient(http, api.Postgres), connection.GetProperty("id").GetGuid());
@@ -56,6 +56,20 @@ public sealed class ScheduledImportTests(ApiFactory api) : IClassFixture<ApiFact
         ListClient.Succeeded(import);
         Assert.Equal(file, import.GetProperty("fileName").GetString());
         Assert.Equal(2, (await lists.ListAsync(list)).GetProperty("records").GetInt64());
+
+        // The jobs view lists both: the scheduled run and the import it produced, each with its link.
+        var jobs = (await HttpAssert.Json(await lists.Http.GetAsync("/api/v1/jobs"), HttpStatusCode.OK)).EnumerateArray().ToList();
+        var importJob = Assert.Single(jobs, j => j.GetProperty("kind").GetString() == "contact-list-import");
+        Assert.Equal(importUrl, importJob.GetProperty("link").GetString());
+        Assert.Equal("succeeded", importJob.GetProperty("state").GetString());
+        Assert.True(importJob.GetProperty("bytesRead").GetInt64() > 0);
+        var runJob = Assert.Single(jobs, j => j.GetProperty("kind").GetString() == "scheduled-run");
+        Assert.Equal(run.GetProperty("id").GetGuid(), runJob.GetProperty("id").GetGuid());
+        Assert.Equal($"/api/v1/schedules/{schedule}/runs", runJob.GetProperty("link").GetString());
+        Assert.Single((await HttpAssert.Json(await lists.Http.GetAsync("/api/v1/jobs?kind=scheduled-run"), HttpStatusCode.OK)).EnumerateArray());
+        Assert.Empty((await HttpAssert.Json(await lists.Http.GetAsync("/api/v1/jobs?state=active"), HttpStatusCode.OK)).EnumerateArray());
+        await HttpAssert.FieldError(await lists.Http.GetAsync("/api/v1/jobs?kind=cron"), "kind");
+        await HttpAssert.FieldError(await lists.Http.GetAsync("/api/v1/jobs?limit=0"), "limit");
     }
 
     [Fact]
@@ -116,5 +130,25 @@ public sealed class ScheduledImportTests(ApiFactory api) : IClassFixture<ApiFact
         Assert.Equal("failed", run.GetProperty("state").GetString());
         Assert.Contains("not-there.csv", run.GetProperty("error").GetString());
         Assert.NotEqual(System.Text.Json.JsonValueKind.Null, run.GetProperty("import").ValueKind);
+    }
+
+    [Fact]
+    public async Task An_sftp_server_that_is_down_fails_the_run_with_the_reason_after_the_pulls_retries()
+    {
+        var port = LocalProcess.FreePort();
+        var (lists, s, connection) = await TenantAsync(port);
+        var list = await lists.CreateListAsync();
+        var schedule = (await s.CreateAsync(new
+        {
+            name = "Down", cron = "0 7 * * *", timeZone = "UTC",
+            action = new { type = "import-contact-list", listId = list, sftpConnectionId = connection, remotePath = "daily.csv" },
+        })).GetProperty("id").GetGuid();
+
+        await s.RunNowAsync(schedule);
+
+        var run = Assert.Single(await s.FinishedRunsAsync(schedule));
+        Assert.Equal("failed", run.GetProperty("state").GetString());
+        Assert.Contains($"127.0.0.1:{port} refused the connection", run.GetProperty("error").GetString());
+        Assert.Equal(0, (await lists.ListAsync(list)).GetProperty("records").GetInt64());
     }
 }

@@ -30,9 +30,6 @@ public static class SchedulerHosting
             services.AddHangfireServer(o => o.ServerName = $"{Environment.MachineName}:{s.SiloPort}");
     }
 
-    /// <summary>
-    /// Hangfire installs and upgrades its own schema, under its own lock. Long polling (LISTEN/NOTIFY) lets a queued job,
-    /// such as a schedule's "run now", start at once instead of at the next 15-second queue poll.
-    /// </summary>
-    public static PostgreSqlStorageOptions StorageOptions() => new() { SchemaName = Schema, PrepareSchemaIfNecessary = true, EnableLongPolling = true };
+    /// <summary>Hangfire installs and upgrades its own schema, under its own lock.</summary>
+    public static PostgreSqlStorageOptions StorageOptions() => new() { SchemaName = Schema, PrepareSchemaIfNecessary = true };
 }
