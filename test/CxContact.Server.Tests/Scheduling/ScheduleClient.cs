@@ -42,15 +42,22 @@ public sealed class ScheduleClient(HttpClient http, string postgres)
         }
     }
 
+    // One storage per database for the whole run: each one has a connection pool of its own, and pools made per
+    // call would keep their idle connections open until PostgreSQL runs out of them.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JobStorage> Storages = new();
+
     /// <summary>Hangfire's storage on the server's database, as a second process (another role) sees it.</summary>
     public JobStorage Hangfire()
     {
         // Hangfire's log provider is process-wide and points at the logger factory of whichever test host configured
         // it last, which may be disposed by now; clients made here would throw on it.
         global::Hangfire.Logging.LogProvider.SetCurrentLogProvider(new QuietLog());
-        var options = SchedulerHosting.StorageOptions();
-        options.PrepareSchemaIfNecessary = false;
-        return new PostgreSqlStorage(new NpgsqlConnectionFactory(postgres, options), options);
+        return Storages.GetOrAdd(postgres, static pg =>
+        {
+            var options = SchedulerHosting.StorageOptions();
+            options.PrepareSchemaIfNecessary = false;
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(pg, options), options);
+        });
     }
 
     /// <summary>What Hangfire holds, for a failure message: servers, queue lengths, failed and retrying jobs with their reasons.</summary>
