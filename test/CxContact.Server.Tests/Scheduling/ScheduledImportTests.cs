@@ -1,5 +1,6 @@
 using System.Net;
 using CxContact.Server.Scheduling;
+using CxContact.Server.Tests.Campaigns;
 using CxContact.Server.Tests.Infrastructure;
 using CxContact.Server.Tests.Lists;
 using CxContact.Testing.LocalServices;
@@ -13,20 +14,21 @@ namespace CxContact.Server.Tests.Scheduling;
 /// End to end on the real Hangfire server (PostgreSQL storage): a schedule created over HTTP, occurrences fired
 /// through Hangfire as another process would, an import pulled from a real SFTP server, and the history linking it.
 /// </summary>
-public sealed class ScheduledImportTests(ApiFactory api) : IClassFixture<ApiFactory>
+[Collection(SchedulingCollection.Name)]
+public sealed class ScheduledImportTests(CampaignFixture fx)
 {
     private static LocalSftp Sftp => LocalSftp.Shared;
 
     private async Task<(ListClient Lists, ScheduleClient Schedules, Guid Connection)> TenantAsync(int? port = null)
     {
-        var created = await HttpAssert.Json(await api.Admin().PostJson("/api/v1/tenants", new { name = "Sched " + Guid.NewGuid().ToString("N")[..8] }), HttpStatusCode.Created);
-        var http = api.Client(created.GetProperty("adminKey").GetProperty("key").GetString()!);
+        var created = await HttpAssert.Json(await fx.Api.Admin().PostJson("/api/v1/tenants", new { name = "Sched " + Guid.NewGuid().ToString("N")[..8] }), HttpStatusCode.Created);
+        var http = fx.Api.Client(created.GetProperty("adminKey").GetProperty("key").GetString()!);
         var connection = await HttpAssert.Json(await http.PostJson("/api/v1/sftp-connections", new
         {
             name = "client drop", host = Sftp.Host, port = port ?? Sftp.Port, username = Sftp.Username,
             privateKey = Sftp.PrivateKey, hostKeyFingerprint = Sftp.HostKeyFingerprint, basePath = Sftp.Root,
         }), HttpStatusCode.Created);
-        return (new ListClient(http), new ScheduleClient(http, api.Postgres), connection.GetProperty("id").GetGuid());
+        return (new ListClient(http), new ScheduleClient(http, fx.Api.Postgres), connection.GetProperty("id").GetGuid());
     }
 
     [Fact]

@@ -3,7 +3,8 @@ using CxContact.Server.Tests.Campaigns;
 namespace CxContact.Server.Tests.Scheduling;
 
 /// <summary>Runs on the real Hangfire server of the test host: "run now" acts on the campaign; a vanished campaign fails the run, not the server.</summary>
-public sealed class ScheduledRunTests(CampaignFixture fx) : IClassFixture<CampaignFixture>
+[Collection(SchedulingCollection.Name)]
+public sealed class ScheduledRunTests(CampaignFixture fx)
 {
     private async Task<(CampaignClient Campaigns, ScheduleClient Schedules)> TenantAsync()
     {

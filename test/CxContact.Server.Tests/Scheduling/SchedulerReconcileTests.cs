@@ -7,13 +7,14 @@ using Hangfire;
 namespace CxContact.Server.Tests.Scheduling;
 
 /// <summary>At start, the scheduler role brings Hangfire in line with the definitions kept in grain state.</summary>
-public sealed class SchedulerReconcileTests(ApiFactory api) : IClassFixture<ApiFactory>
+[Collection(SchedulingCollection.Name)]
+public sealed class SchedulerReconcileTests(CampaignFixture fx)
 {
     [Fact]
     public async Task A_restart_adds_missing_recurring_jobs_and_removes_orphans()
     {
-        var c = await CampaignClient.NewTenantAsync(api);
-        var s = new ScheduleClient(c.Http, api.Postgres);
+        var c = await CampaignClient.NewTenantAsync(fx.Api);
+        var s = new ScheduleClient(c.Http, fx.Api.Postgres);
         var campaign = await c.CreateAsync(new { name = "Reconciled" });
         var created = await s.CreateAsync(new
         {
@@ -29,7 +30,7 @@ public sealed class SchedulerReconcileTests(ApiFactory api) : IClassFixture<ApiF
         manager.AddOrUpdate<ScheduledRunJob>(orphan, HangfireSchedules.Queue, j => j.RunAsync(tenant, Guid.Empty, null, null, CancellationToken.None), "0 1 * * *");
         Assert.DoesNotContain(jobId, s.RecurringJobs().Keys);
 
-        await api.RestartAsync();
+        await fx.Api.RestartAsync();
 
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!(s.RecurringJobs().ContainsKey(jobId) && !s.RecurringJobs().ContainsKey(orphan)))
@@ -40,7 +41,7 @@ public sealed class SchedulerReconcileTests(ApiFactory api) : IClassFixture<ApiF
         var job = s.RecurringJobs()[jobId];
         Assert.Equal("0 20 * * *", job.Cron);
         Assert.Equal("Europe/London", job.TimeZoneId);
-        var again = new ScheduleClient(api.Client(c.Http.DefaultRequestHeaders.Authorization!.Parameter), api.Postgres);
+        var again = new ScheduleClient(fx.Api.Client(c.Http.DefaultRequestHeaders.Authorization!.Parameter), fx.Api.Postgres);
         Assert.Equal(HttpStatusCode.OK, (await again.Http.GetAsync($"/api/v1/schedules/{created.GetProperty("id").GetGuid()}")).StatusCode);
     }
 }

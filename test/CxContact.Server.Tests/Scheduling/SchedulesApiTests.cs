@@ -6,7 +6,8 @@ using CxContact.Server.Tests.Infrastructure;
 namespace CxContact.Server.Tests.Scheduling;
 
 /// <summary>Schedules over HTTP: create, preview, edit, enable/disable, delete, and Hangfire following each change.</summary>
-public sealed class SchedulesApiTests(CampaignFixture fx) : IClassFixture<CampaignFixture>
+[Collection(SchedulingCollection.Name)]
+public sealed class SchedulesApiTests(CampaignFixture fx)
 {
     private async Task<(CampaignClient Campaigns, ScheduleClient Schedules)> TenantAsync()
     {
