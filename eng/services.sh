@@ -220,7 +220,9 @@ cxc_start_postgres() {
       cxc_log "socket dir path too long or has spaces; using TCP only"
       sockopt="-k ''"
     fi
-    opts="-c listen_addresses=127.0.0.1 -p $port $sockopt -c max_connections=300 -c shared_buffers=256MB"
+    # Each test host holds pooled connections (grain storage, features, its Hangfire server's workers), and the test
+    # suite runs many hosts at once.
+    opts="-c listen_addresses=127.0.0.1 -p $port $sockopt -c max_connections=600 -c shared_buffers=256MB"
     # Durability is pointless for throwaway test clusters and costs a lot of time; never for a real run.
     if [[ ${CXC_PG_FAST:-0} == 1 ]]; then
       opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"

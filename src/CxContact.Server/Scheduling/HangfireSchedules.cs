@@ -9,8 +9,13 @@ namespace CxContact.Server.Scheduling;
 /// policy), a delayed job per single run, and a plain enqueue for "run now". Every role can call this; only the
 /// scheduler role executes what it registers.
 /// </summary>
-public sealed class HangfireSchedules(IRecurringJobManager recurring, IBackgroundJobClient jobs, JobStorage storage)
+public sealed class HangfireSchedules(JobStorage storage)
 {
+    // Made here on this host's storage rather than taken from Hangfire's registrations, which may fall back to the
+    // process-wide JobStorage.Current: with two hosts in one process, "run now" was queued in the other's database.
+    private readonly RecurringJobManager recurring = new(storage);
+    private readonly BackgroundJobClient jobs = new(storage);
+
     public const string Prefix = "schedule:";
     public const string Queue = "default";
 
