@@ -46,7 +46,9 @@ public sealed class ScheduledImportTests(CampaignFixture fx)
         var schedule = created.GetProperty("id").GetGuid();
 
         // As the scheduler's clock would at 07:00: Hangfire creates the occurrence's job from the recurring job.
-        new RecurringJobManager(s.Hangfire()).Trigger(created.GetProperty("recurringJobId").GetString()!);
+        var recurringJobId = created.GetProperty("recurringJobId").GetString()!;
+        var triggered = new RecurringJobManager(s.Hangfire()).TriggerJob(recurringJobId);
+        Assert.True(triggered is not null, $"Hangfire has no recurring job {recurringJobId}: {string.Join(", ", s.RecurringJobs().Keys)}");
 
         var run = Assert.Single(await s.FinishedRunsAsync(schedule));
         Assert.True(run.GetProperty("state").GetString() == "succeeded", run.ToString());
