@@ -220,7 +220,8 @@ cxc_start_postgres() {
       cxc_log "socket dir path too long or has spaces; using TCP only"
       sockopt="-k ''"
     fi
-    # The test suite runs a dozen servers at once, each with its own pools (Npgsql, Hangfire, preload sessions).
+    # Each test host holds pooled connections (grain storage, features, its Hangfire server's workers, preload
+    # sessions), and the test suite runs many hosts at once: eng/test.sh asks for more.
     opts="-c listen_addresses=127.0.0.1 -p $port $sockopt -c max_connections=${CXC_PG_MAX_CONNECTIONS:-300} -c shared_buffers=256MB"
     # Durability is pointless for throwaway test clusters and costs a lot of time; never for a real run.
     if [[ ${CXC_PG_FAST:-0} == 1 ]]; then

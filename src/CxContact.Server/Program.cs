@@ -11,6 +11,7 @@ using CxContact.Server.Sftp;
 using CxContact.Server.Compliance;
 using CxContact.Server.Dialing;
 using CxContact.Server.Suppression;
+using CxContact.Server.Scheduling;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
@@ -72,6 +73,7 @@ services.AddCxCampaigns();
 services.AddCxHealthChecks();
 services.AddCxTelemetry(settings);
 services.AddCxHangfire(settings);
+services.AddCxScheduling(settings);
 services.AddCxApi();
 builder.AddCxSilo(settings);
 

@@ -9,6 +9,7 @@ using CxContact.Server.Campaigns;
 using CxContact.Server.Compliance;
 using CxContact.Server.Dialing;
 using CxContact.Server.Suppression;
+using CxContact.Server.Scheduling;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
@@ -82,5 +83,7 @@ public static class ApiComposition
         v1.MapSuppressionListsApi();
         v1.MapCampaignsApi();
         v1.MapDialingApi();
+        v1.MapSchedulesApi();
+        v1.MapJobsApi();
     }
 }

@@ -1,0 +1,129 @@
+using CxContact.Core.Campaigns;
+using CxContact.Core.Lists;
+using CxContact.Core.Scheduling;
+using CxContact.Core.Suppression;
+using CxContact.Server.Lists.Import;
+using CxContact.Server.Platform.Hosting;
+using CxContact.Server.Suppression;
+using StackExchange.Redis;
+
+namespace CxContact.Server.Scheduling;
+
+/// <summary>
+/// What each action type does, by calling the grains and services that own the work. Returns a one-line summary
+/// for the run history; throws <see cref="ScheduleRunFailedException"/> for a failure that a retry cannot fix.
+/// </summary>
+public sealed class ScheduleActions(IGrainFactory grains, ImportJobStore imports, LandingDirectory landing, ScheduleRunStore runs,
+    SuppressionListStore suppression, SuppressionIndex index, SuppressionRebuilder rebuilder, PlatformClock clock, ILogger<ScheduleActions> log)
+{
+    /// <summary>How often a run waiting for its import looks at it again.</summary>
+    public static readonly TimeSpan ImportPoll = TimeSpan.FromMilliseconds(250);
+    private const int PurgeBatch = 10_000;
+
+    public async Task<string> RunAsync(Guid tenantId, ScheduleRun run, ScheduleAction action, CancellationToken ct) => action.Type switch
+    {
+        ScheduleActionTypes.PreloadCampaign => await CampaignAsync(tenantId, action.CampaignId!.Value, CampaignAction.Preload),
+        ScheduleActionTypes.StartCampaign => await CampaignAsync(tenantId, action.CampaignId!.Value, CampaignAction.Start),
+        ScheduleActionTypes.StartCampaignPaused => await CampaignAsync(tenantId, action.CampaignId!.Value, CampaignAction.StartPaused),
+        ScheduleActionTypes.StopCampaign => await CampaignAsync(tenantId, action.CampaignId!.Value, CampaignAction.Stop),
+        ScheduleActionTypes.ForceStopCampaign => await CampaignAsync(tenantId, action.CampaignId!.Value, CampaignAction.ForceStop),
+        ScheduleActionTypes.ImportContactList => await ImportAsync(tenantId, run, action, ct),
+        ScheduleActionTypes.PurgeExpiredSuppression => await PurgeAsync(tenantId, action.ListId!.Value, ct),
+        ScheduleActionTypes.RebuildSuppressionIndex => await RebuildAsync(tenantId, action.ListId!.Value, ct),
+        _ => throw new ScheduleRunFailedException($"The action \"{action.Type}\" cannot run yet on this version."),
+    };
+
+    private async Task<string> CampaignAsync(Guid tenantId, Guid campaignId, CampaignAction what)
+    {
+        var grain = grains.GetGrain<ICampaignGrain>(campaignId, tenantId.ToString());
+        if (await grain.GetAsync() is null)
+            throw new ScheduleRunFailedException($"Campaign {campaignId} does not exist (it was deleted).");
+        try
+        {
+            var info = await grain.ActAsync(what);
+            return $"campaign {campaignId}: {Verb(what)}; its state is now {Kebab(info.State)}";
+        }
+        catch (CampaignActionRefusedException e)
+        {
+            throw new ScheduleRunFailedException($"Campaign {campaignId} refused to {Verb(what)}: {e.Message}", e);
+        }
+    }
+
+    private async Task<string> ImportAsync(Guid tenantId, ScheduleRun run, ScheduleAction a, CancellationToken ct)
+    {
+        var listId = a.ListId!.Value;
+        var list = await grains.GetGrain<IContactListGrain>(listId, tenantId.ToString()).GetAsync()
+                   ?? throw new ScheduleRunFailedException($"Contact list {listId} does not exist (it was deleted).");
+        if (a.CampaignId is { } c && a.Then is not null && await grains.GetGrain<ICampaignGrain>(c, tenantId.ToString()).GetAsync() is null)
+            throw new ScheduleRunFailedException($"Campaign {c}, to {a.Then} after the import, does not exist (it was deleted).");
+        // One key per occurrence: a retried or resumed run finds the import it queued before instead of importing twice.
+        var key = $"schedule:{run.ScheduleId:N}:{run.OccurrenceKey}";
+        var (job, created) = await imports.EnqueueAsync(tenantId, listId, a.Mode ?? "append", list.SpecJson ?? "{}",
+            landing.NewFile(tenantId, ".sftp"), Path.GetFileName(a.RemotePath), 0, key, ct, a.SftpConnectionId, a.RemotePath);
+        await runs.SetImportAsync(run.RunId, listId, job.ImportId, ct);
+        if (!created) log.LogInformation("Schedule {ScheduleId}: occurrence {Occurrence} resumes import {ImportId}", run.ScheduleId, run.OccurrenceKey, job.ImportId);
+
+        // The import runs on the campaign role's import workers; this run only follows it.
+        while (job.State is not ("succeeded" or "failed"))
+        {
+            await Task.Delay(ImportPoll, clock, ct);
+            job = await imports.GetAsync(tenantId, listId, job.ImportId, ct)
+                  ?? throw new ScheduleRunFailedException($"Import {job.ImportId} disappeared (its list was deleted).");
+        }
+        if (job.State == "failed") throw new ScheduleRunFailedException($"Import {job.ImportId} failed: {job.Error}");
+        var summary = $"import {job.ImportId} ({job.Mode}) accepted {job.Accepted} of {job.RowsRead} rows";
+        if (a.CampaignId is not { } campaign || a.Then is null) return summary;
+        var then = a.Then switch { "preload" => CampaignAction.Preload, "start-paused" => CampaignAction.StartPaused, _ => CampaignAction.Start };
+        return summary + "; " + await CampaignAsync(tenantId, campaign, then);
+    }
+
+    private async Task<string> PurgeAsync(Guid tenantId, Guid listId, CancellationToken ct)
+    {
+        var grain = grains.GetGrain<ISuppressionListGrain>(listId, tenantId.ToString());
+        if (await grain.GetAsync() is null) throw new ScheduleRunFailedException($"Suppression list {listId} does not exist (it was deleted).");
+        var now = clock.GetUtcNow();
+        long purged = 0;
+        try
+        {
+            while (true)
+            {
+                var batch = await suppression.PurgeExpiredBatchAsync(tenantId, listId, now, PurgeBatch, ct);
+                if (batch.Count == 0) break;
+                purged += batch.Count;
+                try { await index.RemoveAsync(tenantId, listId, batch.Select(e => (e.Type, e.Value)).ToList()); }
+                catch (Exception e) when (e is RedisException or TimeoutException)
+                {
+                    // As the purge endpoint does: the rows are gone, so the index must fail closed until it is rebuilt.
+                    await suppression.MarkStaleAsync(listId, CancellationToken.None);
+                    throw new ScheduleRunFailedException($"Purged {purged} entries but could not update the index ({e.Message}); " +
+                        "lookups on this list fail closed until the index is rebuilt.", e);
+                }
+                if (batch.Count < PurgeBatch) break;
+            }
+        }
+        finally
+        {
+            await grain.EntriesChangedAsync(-purged);
+        }
+        return $"suppression list {listId}: purged {purged} expired entries";
+    }
+
+    private async Task<string> RebuildAsync(Guid tenantId, Guid listId, CancellationToken ct)
+    {
+        var result = await rebuilder.RebuildAsync(tenantId, listId, ct)
+                     ?? throw new ScheduleRunFailedException($"Suppression list {listId} does not exist (it was deleted).");
+        return $"suppression list {listId}: index rebuilt to version {result.Version} with {result.Entries} entries";
+    }
+
+    private static string Verb(CampaignAction a) => a switch
+    {
+        CampaignAction.Preload => "preload",
+        CampaignAction.Start => "start",
+        CampaignAction.StartPaused => "start paused",
+        CampaignAction.Stop => "stop",
+        CampaignAction.ForceStop => "force stop",
+        _ => a.ToString(),
+    };
+
+    private static string Kebab(CampaignState s) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(s.ToString());
+}
