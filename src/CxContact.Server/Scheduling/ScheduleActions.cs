@@ -5,7 +5,6 @@ using CxContact.Core.Suppression;
 using CxContact.Server.Lists.Import;
 using CxContact.Server.Platform.Hosting;
 using CxContact.Server.Suppression;
-using StackExchange.Redis;
 
 namespace CxContact.Server.Scheduling;
 
@@ -14,11 +13,10 @@ namespace CxContact.Server.Scheduling;
 /// for the run history; throws <see cref="ScheduleRunFailedException"/> for a failure that a retry cannot fix.
 /// </summary>
 public sealed class ScheduleActions(IGrainFactory grains, ImportJobStore imports, LandingDirectory landing, ScheduleRunStore runs,
-    SuppressionListStore suppression, SuppressionIndex index, SuppressionRebuilder rebuilder, PlatformClock clock, ILogger<ScheduleActions> log)
+    SuppressionPurger purger, SuppressionRebuilder rebuilder, PlatformClock clock, ILogger<ScheduleActions> log)
 {
     /// <summary>How often a run waiting for its import looks at it again.</summary>
     public static readonly TimeSpan ImportPoll = TimeSpan.FromMilliseconds(250);
-    private const int PurgeBatch = 10_000;
 
     public async Task<string> RunAsync(Guid tenantId, ScheduleRun run, ScheduleAction action, CancellationToken ct) => action.Type switch
     {
@@ -79,33 +77,12 @@ public sealed class ScheduleActions(IGrainFactory grains, ImportJobStore imports
 
     private async Task<string> PurgeAsync(Guid tenantId, Guid listId, CancellationToken ct)
     {
-        var grain = grains.GetGrain<ISuppressionListGrain>(listId, tenantId.ToString());
-        if (await grain.GetAsync() is null) throw new ScheduleRunFailedException($"Suppression list {listId} does not exist (it was deleted).");
-        var now = clock.GetUtcNow();
-        long purged = 0;
-        try
-        {
-            while (true)
-            {
-                var batch = await suppression.PurgeExpiredBatchAsync(tenantId, listId, now, PurgeBatch, ct);
-                if (batch.Count == 0) break;
-                purged += batch.Count;
-                try { await index.RemoveAsync(tenantId, listId, batch.Select(e => (e.Type, e.Value)).ToList()); }
-                catch (Exception e) when (e is RedisException or TimeoutException)
-                {
-                    // As the purge endpoint does: the rows are gone, so the index must fail closed until it is rebuilt.
-                    await suppression.MarkStaleAsync(listId, CancellationToken.None);
-                    throw new ScheduleRunFailedException($"Purged {purged} entries but could not update the index ({e.Message}); " +
-                        "lookups on this list fail closed until the index is rebuilt.", e);
-                }
-                if (batch.Count < PurgeBatch) break;
-            }
-        }
-        finally
-        {
-            await grain.EntriesChangedAsync(-purged);
-        }
-        return $"suppression list {listId}: purged {purged} expired entries";
+        var outcome = await purger.PurgeAsync(tenantId, listId, ct)
+                      ?? throw new ScheduleRunFailedException($"Suppression list {listId} does not exist (it was deleted).");
+        if (outcome.IndexFailure is { } why)
+            throw new ScheduleRunFailedException($"Purged {outcome.Purged} entries but could not update the index ({why}); " +
+                "lookups on this list fail closed until the index is rebuilt.");
+        return $"suppression list {listId}: purged {outcome.Purged} expired entries";
     }
 
     private async Task<string> RebuildAsync(Guid tenantId, Guid listId, CancellationToken ct)

@@ -20,7 +20,6 @@ public static class SuppressionEntriesApi
     public const int MaxEntriesPerCall = 10_000;
     public const int MaxPage = 1000;
     public const int MaxSourceLength = 200;
-    private const int PurgeBatch = 10_000;
 
     public sealed record EntryRequest(string? Type, string? Value, DateTimeOffset? StartsAt, DateTimeOffset? ExpiresAt, string? Source);
     public sealed record EntriesRequest(List<EntryRequest?>? Entries);
@@ -141,29 +140,15 @@ public static class SuppressionEntriesApi
         }).RequireAuthorization(Policies.TenantReader).WithSummary("Export the entries as CSV (formula-like cells are neutralised)");
 
         g.MapPost("/{listId:guid}/purge-expired", async Task<Results<Ok<PurgeResult>, ProblemHttpResult>> (
-            Guid listId, HttpContext http, IGrainFactory grains, SuppressionListStore store, SuppressionIndex index, PlatformClock clock,
-            ILoggerFactory logs, CancellationToken ct) =>
+            Guid listId, HttpContext http, IGrainFactory grains, SuppressionPurger purger, CancellationToken ct) =>
         {
             var caller = Caller.From(http.User);
-            var grain = grains.SuppressionList(caller, listId);
-            if (await grain.GetAsync() is null) return SuppressionListsApi.NoSuchList(listId);
-            var now = clock.GetUtcNow();
-            long purged = 0;
-            while (true)
-            {
-                var batch = await store.PurgeExpiredBatchAsync(caller.TenantId, listId, now, PurgeBatch, ct);
-                if (batch.Count == 0) break;
-                purged += batch.Count;
-                var gone = batch.Select(e => (e.Type, e.Value)).ToList();
-                if (await IndexAsync(() => index.RemoveAsync(caller.TenantId, listId, gone), index, caller.TenantId, listId, logs, store) is { } failed)
-                {
-                    await grain.EntriesChangedAsync(-purged);
-                    return failed;
-                }
-                if (batch.Count < PurgeBatch) break;
-            }
-            await grain.EntriesChangedAsync(-purged);
-            return TypedResults.Ok(new PurgeResult(purged, (await grain.GetAsync())?.EntryCount ?? 0));
+            if (await purger.PurgeAsync(caller.TenantId, listId, ct) is not { } outcome) return SuppressionListsApi.NoSuchList(listId);
+            if (outcome.IndexFailure is not null)
+                return TypedResults.Problem(statusCode: 503, title: "The suppression index could not be updated",
+                    detail: $"{outcome.Purged} expired entries were deleted, but the lookup index could not be written; lookups on this list fail " +
+                            $"closed until POST /api/v1/suppression-lists/{listId}/rebuild-index succeeds.");
+            return TypedResults.Ok(new PurgeResult(outcome.Purged, (await grains.SuppressionList(caller, listId).GetAsync())?.EntryCount ?? 0));
         }).RequireAuthorization(Policies.TenantOperator).WithSummary("Delete expired entries from the list and its index; answers how many");
 
         g.MapPost("/{listId:guid}/rebuild-index", async Task<Results<Ok<RebuildResult>, ProblemHttpResult>> (

@@ -10,6 +10,7 @@ public static class SuppressionHosting
     public static void AddCxSuppression(this IServiceCollection services, PlatformSettings settings)
     {
         services.AddSingleton<SuppressionListStore>();
+        services.AddSingleton<SuppressionPurger>();
         services.AddSingleton(sp => new SuppressionIndex(sp.GetRequiredService<IConnectionMultiplexer>(), settings.RedisPrefix));
         services.AddSingleton<SuppressionValueNormalizer>();
         services.AddSingleton<SuppressionRebuilder>();
