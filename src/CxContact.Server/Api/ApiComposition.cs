@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CxContact.Server.Lists;
+using CxContact.Server.Lists.Export;
 using CxContact.Server.Lists.Import;
 using CxContact.Server.Platform.Auth;
 using CxContact.Server.Platform.Tenancy;
@@ -76,6 +77,7 @@ public static class ApiComposition
         v1.MapContactListsApi();
         v1.MapImportsApi();
         v1.MapContactListExport();
+        v1.MapContactListExportsApi();
         v1.MapSftpConnectionsApi();
         v1.MapComplianceApi();
         v1.MapDecisionsApi();

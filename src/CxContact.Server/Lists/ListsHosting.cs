@@ -12,6 +12,8 @@ public static class ListsHosting
         services.AddSingleton<ImportJobStore>();
         services.AddSingleton<ImportRunner>();
         services.AddSingleton<LandingDirectory>();
+        services.AddSingleton<Export.ContactListExportStore>();
+        services.AddSingleton<Export.ContactListExportRunner>();
         if (settings.Has(SiloRoles.Campaign)) services.AddHostedService<ImportWorker>();
     }
 }

@@ -5,48 +5,24 @@ using Renci.SshNet;
 namespace CxContact.Server.Sftp;
 
 /// <summary>
-/// Pulls one file from a tenant's SFTP connection to a local path, streaming it (never whole in memory). Network
-/// trouble is retried with exponential backoff; a wrong host key, wrong credentials or a missing file are not,
-/// since trying again cannot fix them. A failed fetch leaves nothing at the destination.
+/// Pulls one file from a tenant's SFTP connection to a local path, streaming it (never whole in memory), retried as
+/// <see cref="SftpRetry"/> says. A failed fetch leaves nothing at the destination.
 /// </summary>
-public sealed class SftpFetcher(SftpConnectionStore store, SftpDialer dialer, SftpOptions options, PlatformClock clock, ILogger<SftpFetcher> log)
+public sealed class SftpFetcher(SftpRetry retry, SftpDialer dialer, SftpOptions options)
 {
-    public async Task<SftpFetchResult> FetchAsync(Guid tenantId, Guid connectionId, string remotePath, string destinationPath, CancellationToken ct)
-    {
-        var (connection, credentials) = await OpenAsync(tenantId, connectionId, ct);
-        var path = SftpRemotePath.Join(connection.BasePath, remotePath);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await FetchOnceAsync(connection, credentials, path, destinationPath, ct);
-            }
-            catch (SftpFetchException e) when (e.IsTransient && attempt < options.Attempts)
-            {
-                var delay = options.RetryDelay(attempt);
-                log.LogWarning("SFTP fetch of {Path} from {Server} failed (attempt {Attempt} of {Attempts}): {Reason}; retrying in {Delay}",
-                    path, connection.Endpoint, attempt, options.Attempts, e.Reason, delay);
-                await Task.Delay(delay, clock, ct);
-            }
-            catch (SftpFetchException e) when (e.IsTransient && attempt > 1)
-            {
-                throw e.AfterAttempts(attempt);
-            }
-        }
-    }
+    public async Task<SftpFetchResult> FetchAsync(Guid tenantId, Guid connectionId, string remotePath, string destinationPath, CancellationToken ct) =>
+        await retry.RunAsync(tenantId, connectionId, "fetch of " + remotePath,
+            (connection, credentials) => FetchOnceAsync(connection, credentials, SftpRemotePath.Join(connection.BasePath, remotePath), destinationPath, ct), ct);
 
-    private async Task<(SftpConnection, SftpCredentials)> OpenAsync(Guid tenantId, Guid connectionId, CancellationToken ct)
+    /// <summary>
+    /// The pull an import job starts with: the file, or why it could not be had, worded for the job's error
+    /// (imports report a failed pull as their own failure instead of throwing).
+    /// </summary>
+    public async Task<(SftpFetchResult? File, string? Failure)> PullForImportAsync(Guid tenantId, Guid connectionId, string remotePath,
+        string destinationPath, CancellationToken ct)
     {
-        try
-        {
-            return await store.OpenAsync(tenantId, connectionId, ct)
-                ?? throw new SftpFetchException(SftpFailure.NoSuchConnection, $"there is no SFTP connection {connectionId} in this tenant");
-        }
-        catch (CryptographicException e)
-        {
-            throw new SftpFetchException(SftpFailure.CredentialsUnreadable,
-                $"the credentials of SFTP connection {connectionId} cannot be used: {e.Message}; enter them again", e);
-        }
+        try { return (await FetchAsync(tenantId, connectionId, remotePath, destinationPath, ct), null); }
+        catch (SftpFetchException e) { return (null, "the SFTP pull failed: " + e.Message); }
     }
 
     private async Task<SftpFetchResult> FetchOnceAsync(SftpConnection connection, SftpCredentials credentials, string path, string destination,

@@ -13,6 +13,8 @@ public static class SftpHosting
         services.AddSingleton<SftpConnectionStore>();
         services.AddSingleton(new SftpOptions());
         services.AddSingleton<SftpDialer>();
+        services.AddSingleton<SftpRetry>();
         services.AddSingleton<SftpFetcher>();
+        services.AddSingleton<SftpUploader>();
     }
 }

@@ -19,7 +19,7 @@ namespace CxContact.Server.Suppression;
 /// </summary>
 public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImportStore jobs, IGrainFactory grains, SuppressionIndex index,
     SuppressionRebuilder rebuilder, SuppressionListStore store, SuppressionValueNormalizer normalizer, PlatformClock clock,
-    ILogger<SuppressionImportRunner> log)
+    Sftp.SftpFetcher sftp, ILogger<SuppressionImportRunner> log)
 {
     /// <summary>Rejected rows kept for the error report; the count goes on beyond it.</summary>
     public const int MaxStoredErrors = 100_000;
@@ -36,7 +36,9 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         try
         {
             var grain = grains.GetGrain<ISuppressionListGrain>(job.ListId, job.TenantId.ToString());
-            failure = await grain.GetAsync() is null ? "the list was deleted before the import ran" : await ImportAsync(job, grain, p, warnings, errors, ct);
+            if (await grain.GetAsync() is null) failure = "the list was deleted before the import ran";
+            else if (job.Source == "sftp" && await PullAsync(job, ct) is { } pullFailure) failure = pullFailure;
+            else failure = await ImportAsync(job, grain, p, warnings, errors, ct);
         }
         catch (ImportFailedException e) { failure = e.Message; }
         catch (DecoderFallbackException)
@@ -55,6 +57,14 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         log.LogInformation("Suppression import {ImportId} of list {ListId} ({Mode}) {State}: {Read} rows read, {Accepted} accepted, {Rejected} rejected, {Entries} entries{Error}",
             job.ImportId, job.ListId, job.Mode, failure is null ? "succeeded" : "failed", p.RowsRead, p.Accepted, p.Rejected, p.Entries,
             failure is null ? "" : "; " + failure);
+    }
+
+    /// <summary>Brings the remote file into the landing directory (retrying transient failures); returns why it could not.</summary>
+    private async Task<string?> PullAsync(SuppressionImportJob job, CancellationToken ct)
+    {
+        var (file, failure) = await sftp.PullForImportAsync(job.TenantId, job.SftpConnectionId!.Value, job.RemotePath!, job.FilePath, ct);
+        if (file is not null) await jobs.SetFileAsync(job.ImportId, file.FileName, file.Size, ct);
+        return failure;
     }
 
     /// <summary>Fails a job that was started too often (its silo kept dying).</summary>

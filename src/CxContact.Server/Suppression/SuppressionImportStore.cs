@@ -13,11 +13,13 @@ public sealed class SuppressionImportStore(NpgsqlDataSource db)
 {
     /// <summary>Queues an import, or returns the one already queued with the same idempotency key.</summary>
     public async Task<(SuppressionImportJob Job, bool Created)> EnqueueAsync(Guid tenantId, Guid listId, string mode, string specJson,
-        string filePath, string? fileName, long fileBytes, string? idempotencyKey, CancellationToken ct)
+        string filePath, string? fileName, long fileBytes, string? idempotencyKey, CancellationToken ct, Guid? sftpConnectionId = null,
+        string? remotePath = null)
     {
         await using var cmd = db.CreateCommand($"""
-            INSERT INTO suppression_imports (tenant_id, import_id, list_id, mode, spec, file_path, file_name, file_bytes, idempotency_key)
-            VALUES (@t, @i, @l, @m, @s::jsonb, @p, @f, @b, @k)
+            INSERT INTO suppression_imports (tenant_id, import_id, list_id, mode, spec, file_path, file_name, file_bytes, idempotency_key,
+                                             source, sftp_connection_id, remote_path)
+            VALUES (@t, @i, @l, @m, @s::jsonb, @p, @f, @b, @k, @src, @conn, @remote)
             ON CONFLICT (tenant_id, list_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING {SuppressionImportJob.Columns}
             """);
@@ -30,6 +32,9 @@ public sealed class SuppressionImportStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue("f", NpgsqlDbType.Text, (object?)fileName ?? DBNull.Value);
         cmd.Parameters.AddWithValue("b", fileBytes);
         cmd.Parameters.AddWithValue("k", NpgsqlDbType.Text, (object?)idempotencyKey ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("src", sftpConnectionId is null ? "upload" : "sftp");
+        cmd.Parameters.AddWithValue("conn", NpgsqlDbType.Uuid, (object?)sftpConnectionId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("remote", NpgsqlDbType.Text, (object?)remotePath ?? DBNull.Value);
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             if (await r.ReadAsync(ct)) return (SuppressionImportJob.Read(r), true);
 
@@ -65,6 +70,16 @@ public sealed class SuppressionImportStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue("w", worker);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         return await r.ReadAsync(ct) ? SuppressionImportJob.Read(r) : null;
+    }
+
+    /// <summary>Records what a pull brought in, so the status shows the file's name and size like an upload's.</summary>
+    public async Task SetFileAsync(Guid importId, string fileName, long bytes, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("UPDATE suppression_imports SET file_name = @n, file_bytes = @b WHERE import_id = @i");
+        cmd.Parameters.AddWithValue("i", importId);
+        cmd.Parameters.AddWithValue("n", fileName);
+        cmd.Parameters.AddWithValue("b", bytes);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     public async Task HeartbeatAsync(Guid importId, SuppressionImportProgress p, CancellationToken ct)
@@ -134,6 +149,19 @@ public sealed class SuppressionImportStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue("i", importId);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         return await r.ReadAsync(ct) ? SuppressionImportJob.Read(r) : null;
+    }
+
+    public async Task<IReadOnlyList<SuppressionImportJob>> ListAsync(Guid tenantId, Guid listId, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(
+            $"SELECT {SuppressionImportJob.Columns} FROM suppression_imports WHERE tenant_id = @t AND list_id = @l ORDER BY created_at DESC LIMIT @n");
+        cmd.Parameters.AddWithValue("t", tenantId);
+        cmd.Parameters.AddWithValue("l", listId);
+        cmd.Parameters.AddWithValue("n", limit);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var jobs = new List<SuppressionImportJob>();
+        while (await r.ReadAsync(ct)) jobs.Add(SuppressionImportJob.Read(r));
+        return jobs;
     }
 
     /// <summary>The rejected rows in row order, streamed.</summary>

@@ -21,14 +21,25 @@ public static class SuppressionImportsApi
 {
     public sealed record ImportView(Guid Id, string State, string Mode, string? FileName, long FileBytes, long RowsRead, long Accepted,
         long Rejected, long Entries, IReadOnlyList<string> Warnings, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
-        DateTimeOffset? FinishedAt, string ErrorsUrl);
+        DateTimeOffset? FinishedAt, string ErrorsUrl, string Source, Guid? SftpConnectionId, string? RemotePath);
+
+    public static readonly IReadOnlyList<string> Modes = ["append", "replace"];
 
     public static void MapSuppressionImportsApi(this RouteGroupBuilder lists)
     {
         var g = lists.MapGroup("/{listId:guid}/imports");
 
         g.MapPost("/", StartAsync).RequireAuthorization(Policies.TenantOperator).DisableAntiforgery()
-            .WithSummary("Queue an import from CSV (multipart parts: file, spec?, mode? = append | replace); answers 202");
+            .WithSummary("Queue an import from CSV: upload it (multipart parts: file, spec?, mode? = append | replace), or pull it from SFTP " +
+                "(JSON: {source: {sftpConnectionId, remotePath}, mode?, spec?}); answers 202");
+
+        g.MapGet("/", async Task<Results<Ok<List<ImportView>>, ProblemHttpResult>> (Guid listId, HttpContext http, IGrainFactory grains,
+            SuppressionImportStore jobs, CancellationToken ct) =>
+        {
+            var caller = Caller.From(http.User);
+            if (await grains.SuppressionList(caller, listId).GetAsync() is null) return SuppressionListsApi.NoSuchList(listId);
+            return TypedResults.Ok((await jobs.ListAsync(caller.TenantId, listId, 50, ct)).Select(View).ToList());
+        }).RequireAuthorization(Policies.TenantReader).WithSummary("The list's recent imports, newest first");
 
         g.MapGet("/{importId:guid}", async Task<Results<Ok<ImportView>, ProblemHttpResult>> (Guid listId, Guid importId, HttpContext http,
             SuppressionImportStore jobs, CancellationToken ct) =>
@@ -55,11 +66,23 @@ public static class SuppressionImportsApi
 
     private static async Task<Results<Accepted<ImportAccepted>, ValidationProblem, ProblemHttpResult>> StartAsync(
         Guid listId, HttpContext http, IGrainFactory grains, LandingDirectory landing, SuppressionImportStore jobs, PlatformSettings settings,
-        CancellationToken ct)
+        Sftp.SftpConnectionStore connections, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         if (await grains.SuppressionList(caller, listId).GetAsync() is null) return SuppressionListsApi.NoSuchList(listId);
         var errors = new FieldErrors();
+        if (http.Request.HasJsonContentType())
+        {
+            var pull = await ImportPull.ReadAsync(http, caller.TenantId, connections, Modes, errors, ct);
+            if (pull?.Spec is { } pulledSpec) Validate(pulledSpec.GetRawText(), errors);
+            if (pull is null || errors.Any) return errors.ToProblem();
+            var (pulled, isNew) = await jobs.EnqueueAsync(caller.TenantId, listId, pull.Mode, pull.Spec?.GetRawText() ?? "{}",
+                landing.NewFile(caller.TenantId, ".sftp"), Path.GetFileName(pull.RemotePath), 0, pull.IdempotencyKey, ct, pull.SftpConnectionId, pull.RemotePath);
+            if (!isNew) http.Response.Headers["Idempotent-Replayed"] = "true";
+            var url = $"/api/v1/suppression-lists/{listId}/imports/{pulled.ImportId}";
+            return TypedResults.Accepted(url, new ImportAccepted(pulled.ImportId, pulled.State, url));
+        }
+
         var (upload, problem) = await ImportUpload.ReadAsync(http, caller.TenantId, landing, settings, errors, "append or replace", ct);
         if (problem is not null) return problem;
         var mode = upload!.ModeText ?? "append";
@@ -73,7 +96,7 @@ public static class SuppressionImportsApi
     }
 
     /// <summary>Checks the spec before anything is queued; the file format is judged by the contact lists' own rules.</summary>
-    private static void Validate(string text, FieldErrors errors)
+    public static void Validate(string text, FieldErrors errors)
     {
         SuppressionImportSpec? spec;
         try { spec = JsonSerializer.Deserialize<SuppressionImportSpec>(text, ImportRunner.SpecJson); }
@@ -110,7 +133,7 @@ public static class SuppressionImportsApi
 
     private static ImportView View(SuppressionImportJob j) => new(j.ImportId, j.State, j.Mode, j.FileName, j.FileBytes, j.RowsRead, j.Accepted,
         j.Rejected, j.Entries, j.Warnings, j.Error, j.CreatedAt, j.StartedAt, j.FinishedAt,
-        $"/api/v1/suppression-lists/{j.ListId}/imports/{j.ImportId}/errors");
+        $"/api/v1/suppression-lists/{j.ListId}/imports/{j.ImportId}/errors", j.Source, j.SftpConnectionId, j.RemotePath);
 
 
     private static ProblemHttpResult NoSuchImport(Guid importId) =>

@@ -32,6 +32,14 @@ public sealed class SftpDatabase : IAsyncLifetime
         Store = new SftpConnectionStore(Db, new SecretsKey(Db, null, NullLogger<SecretsKey>.Instance), PlatformClock.Real);
     }
 
+    public SftpRetry Retry(InstantClock clock, SftpOptions options) => new(Store, options, new PlatformClock(clock), NullLogger<SftpRetry>.Instance);
+
+    public SftpUploader Uploader(InstantClock clock, SftpOptions? options = null)
+    {
+        var o = options ?? Options;
+        return new SftpUploader(Retry(clock, o), new SftpDialer(o), o);
+    }
+
     /// <summary>
     /// A fetcher with the production retry schedule on a clock that only records its waits, so that a dead server
     /// fails in milliseconds and the test can still see the backoff it asked for.
@@ -39,7 +47,7 @@ public sealed class SftpDatabase : IAsyncLifetime
     public SftpFetcher Fetcher(InstantClock clock, SftpOptions? options = null)
     {
         var o = options ?? Options;
-        return new SftpFetcher(Store, new SftpDialer(o), o, new PlatformClock(clock), NullLogger<SftpFetcher>.Instance);
+        return new SftpFetcher(Retry(clock, o), new SftpDialer(o), o);
     }
 
     public static SftpOptions Options { get; } = new() { ConnectTimeout = TimeSpan.FromSeconds(10), IdleTimeout = TimeSpan.FromSeconds(10) };

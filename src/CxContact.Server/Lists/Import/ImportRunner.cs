@@ -82,16 +82,9 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
     private async Task<string?> PullAsync(ImportJob job, ImportProgress p, CancellationToken ct)
     {
         p.Phase = "fetching";
-        try
-        {
-            var file = await sftp.FetchAsync(job.TenantId, job.SftpConnectionId!.Value, job.RemotePath!, job.FilePath, ct);
-            await jobs.SetFileAsync(job.ImportId, file.FileName, file.Size, ct);
-            return null;
-        }
-        catch (Sftp.SftpFetchException e)
-        {
-            return "the SFTP pull failed: " + e.Message;
-        }
+        var (file, failure) = await sftp.PullForImportAsync(job.TenantId, job.SftpConnectionId!.Value, job.RemotePath!, job.FilePath, ct);
+        if (file is not null) await jobs.SetFileAsync(job.ImportId, file.FileName, file.Size, ct);
+        return failure;
     }
 
     /// <summary>Fails a job that was started too often (its silo kept dying), and tells the list.</summary>

@@ -15,9 +15,7 @@ namespace CxContact.Server.Lists.Import;
 /// </summary>
 public static class ImportsApi
 {
-    /// <summary>An import pulled from a saved SFTP connection (JSON body instead of multipart).</summary>
-    public sealed record PullRequest(PullSource? Source, string? Mode, System.Text.Json.JsonElement? Spec);
-    public sealed record PullSource(Guid? SftpConnectionId, string? RemotePath);
+    public static readonly IReadOnlyList<string> Modes = ["append", "replace", "update"];
 
     public static void MapImportsApi(this RouteGroupBuilder v1)
     {
@@ -96,32 +94,17 @@ public static class ImportsApi
         Caller caller, HttpContext http, LandingDirectory landing, ImportJobStore jobs, Sftp.SftpConnectionStore connections, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        PullRequest? body;
-        try { body = await http.Request.ReadFromJsonAsync<PullRequest>(ImportRunner.SpecJson, ct); }
-        catch (System.Text.Json.JsonException e)
-        {
-            return errors.Add(e.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : "body", "is not valid JSON for this request").ToProblem();
-        }
-        var remote = body?.Source?.RemotePath?.Trim();
-        if (body?.Source?.SftpConnectionId is not { } connectionId) errors.Add("source.sftpConnectionId", "is required: the SFTP connection to pull from");
-        else if (await connections.GetAsync(caller.TenantId, connectionId, ct) is null)
-            errors.Add("source.sftpConnectionId", $"this tenant has no SFTP connection {connectionId}");
-        if (string.IsNullOrEmpty(remote)) errors.Add("source.remotePath", "is required: the file's path on the server");
-        else if (remote.Split('/').Contains("..")) errors.Add("source.remotePath", "may not contain \"..\" segments");
-        var mode = body?.Mode ?? "append";
-        if (mode is not ("append" or "replace" or "update")) errors.Add("mode", $"\"{mode}\" is not a mode; use append, replace or update");
+        var pull = await ImportPull.ReadAsync(http, caller.TenantId, connections, Modes, errors, ct);
         string specJson = list.SpecJson ?? "{}";
-        if (body?.Spec is { ValueKind: not System.Text.Json.JsonValueKind.Null } spec)
+        if (pull?.Spec is { } spec)
         {
-            if (SpecParser.Parse(spec, errors) is { } parsed && mode == "update") CheckUpdateKey(parsed, errors);
+            if (SpecParser.Parse(spec, errors) is { } parsed && pull.Mode == "update") CheckUpdateKey(parsed, errors);
             specJson = spec.GetRawText();
         }
-        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } k ? k : null;
-        if (idempotencyKey is { Length: > ImportUpload.MaxIdempotencyKey }) errors.Add("Idempotency-Key", $"at most {ImportUpload.MaxIdempotencyKey} characters");
         if (errors.Any) return errors.ToProblem();
 
-        var (job, created) = await jobs.EnqueueAsync(caller.TenantId, listId, mode, specJson, landing.NewFile(caller.TenantId, ".sftp"),
-            Path.GetFileName(remote), 0, idempotencyKey, ct, body!.Source!.SftpConnectionId, remote);
+        var (job, created) = await jobs.EnqueueAsync(caller.TenantId, listId, pull!.Mode, specJson, landing.NewFile(caller.TenantId, ".sftp"),
+            Path.GetFileName(pull.RemotePath), 0, pull.IdempotencyKey, ct, pull.SftpConnectionId, pull.RemotePath);
         if (!created) http.Response.Headers["Idempotent-Replayed"] = "true";
         var url = $"/api/v1/contact-lists/{listId}/imports/{job.ImportId}";
         return TypedResults.Accepted(url, new ImportAccepted(job.ImportId, job.State, url));

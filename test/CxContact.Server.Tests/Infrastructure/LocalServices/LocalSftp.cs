@@ -31,6 +31,18 @@ public sealed class LocalSftp
     public string PrivateKey { get; private set; } = "";
     /// <summary>The user's login directory: what the server lists at "."; tests drop files here (absolute path on the server too).</summary>
     public required string Root { get; init; }
+
+    /// <summary>
+    /// A fresh folder under <see cref="Root"/> that the server's user may write to (under root the tests log in as a
+    /// throwaway user, who does not own Root), for pushes to land in. Returns its path relative to Root.
+    /// </summary>
+    public string NewDropFolder()
+    {
+        var name = "out-" + Guid.NewGuid().ToString("N")[..8];
+        var path = Directory.CreateDirectory(Path.Combine(Root, name)).FullName;
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, (UnixFileMode)0b111_111_111);
+        return name;
+    }
     private string Dir { get; init; } = "";
 
     /// <summary>
