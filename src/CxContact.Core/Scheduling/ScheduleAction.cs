@@ -4,7 +4,10 @@ namespace CxContact.Core.Scheduling;
 /// What a schedule does when it fires. Type is one of <see cref="ScheduleActionTypes"/>. CampaignId names the
 /// campaign of a campaign action (or, for an import, the campaign to preload or start afterwards: Then is
 /// "preload", "start" or "start-paused"). ListId names the contact list of an import or the suppression list of a
-/// suppression action. An SFTP import reads RemotePath through SftpConnectionId, in Mode append, replace or update.
+/// suppression action or import. An SFTP import reads RemotePath through SftpConnectionId, in Mode append, replace
+/// or update (a suppression import: append or replace), with Spec (import spec JSON) or else the list's own spec. An
+/// export writes the contact list to RemotePath, whose {date}, {time} and {datetime} are filled in with the
+/// occurrence's time in the schedule's zone.
 /// </summary>
 [GenerateSerializer, Alias("cxc.ScheduleAction")]
 public sealed record ScheduleAction
@@ -16,4 +19,5 @@ public sealed record ScheduleAction
     [Id(4)] public string? RemotePath { get; init; }
     [Id(5)] public string? Mode { get; init; }
     [Id(6)] public string? Then { get; init; }
+    [Id(7)] public string? Spec { get; init; }
 }

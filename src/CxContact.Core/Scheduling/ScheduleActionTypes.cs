@@ -1,6 +1,6 @@
 namespace CxContact.Core.Scheduling;
 
-/// <summary>The action types of the API contract (other tools rely on these names), and which of them run today.</summary>
+/// <summary>The action types of the API contract (other tools rely on these names).</summary>
 public static class ScheduleActionTypes
 {
     public const string ImportContactList = "import-contact-list";
@@ -26,10 +26,4 @@ public static class ScheduleActionTypes
 
     /// <summary>Actions on a suppression list: they carry listId.</summary>
     public static readonly IReadOnlyList<string> SuppressionActions = [PurgeExpiredSuppression, RebuildSuppressionIndex];
-
-    /// <summary>
-    /// Named by the contract but without the plumbing they need yet (a suppression SFTP pull, an export to SFTP):
-    /// refusing them at create is better than accepting a schedule that can only ever fail.
-    /// </summary>
-    public static readonly IReadOnlyList<string> NotYetSupported = [ImportSuppressionList, ExportContactList];
 }

@@ -28,6 +28,12 @@ public sealed class FieldErrors
         return v ?? "";
     }
 
+    /// <summary>Adds another check's errors with their fields under <paramref name="prefix"/> (e.g. "action.").</summary>
+    public void AddUnder(string prefix, FieldErrors other)
+    {
+        foreach (var (field, messages) in other._errors) foreach (var m in messages) Add(prefix + field, m);
+    }
+
     public void Merge(IReadOnlyDictionary<string, string[]> errors)
     {
         foreach (var (field, messages) in errors) foreach (var m in messages) Add(field, m);

@@ -18,7 +18,7 @@ namespace CxContact.Server.Campaigns;
 public sealed class CampaignGrain(
     [PersistentState("campaign")] IPersistentState<CampaignGrain.State> state,
     CampaignStore store, CallingListStore callingList, PreloadQuery preload, RuleSetStore ruleSets, SuppressionListStore suppression,
-    DialerSimulator simulator, PlatformClock clock, ILogger<CampaignGrain> log) : Grain, ICampaignGrain, IRemindable
+    DialerSimulator simulator, PreloadHistory history, PlatformClock clock, ILogger<CampaignGrain> log) : Grain, ICampaignGrain, IRemindable
 {
     private const string KeepAlive = "campaign-keep-alive";
 
@@ -191,8 +191,10 @@ public sealed class CampaignGrain(
     {
         var s = state.State;
         PreloadSummary summary;
+        Guid? recorded = null;
         try
         {
+            recorded = await history.BeginAsync(TenantId, CampaignId, CancellationToken.None);
             var d = s.Definition!;
             var countries = new List<string?>();
             foreach (var l in d.ContactLists)
@@ -208,6 +210,11 @@ public sealed class CampaignGrain(
             log.LogError(e, "Preload of campaign {Campaign} failed", CampaignId);
             var now = clock.GetUtcNow();
             summary = new PreloadSummary(now, now, 0, 0, new Dictionary<string, long>(), false, e.Message);
+        }
+        if (recorded is { } id)
+        {
+            try { await history.FinishAsync(id, summary, CancellationToken.None); }
+            catch (Exception e) { log.LogWarning(e, "Preload of campaign {Campaign}: its history row could not be closed", CampaignId); }
         }
         if (!Live || !s.PreloadRunning) return; // deleted or force-stopped meanwhile
         s.LastPreload = summary;

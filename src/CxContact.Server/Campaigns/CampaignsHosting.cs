@@ -10,6 +10,7 @@ public static class CampaignsHosting
         services.AddSingleton<CampaignStore>();
         services.AddSingleton<CallingListStore>();
         services.AddSingleton<PreloadQuery>();
+        services.AddSingleton<PreloadHistory>();
         services.AddSingleton<CampaignRequestParser>();
         services.AddSingleton<CampaignStats>();
         services.AddSingleton<LeaseService>();

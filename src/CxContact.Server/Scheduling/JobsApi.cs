@@ -13,7 +13,8 @@ public static class JobsApi
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
-    public static readonly IReadOnlyList<string> Kinds = ["contact-list-import", "suppression-import", "scheduled-run"];
+    public static readonly IReadOnlyList<string> Kinds =
+        ["contact-list-import", "suppression-import", "contact-list-export", "campaign-preload", "scheduled-run"];
 
     public static void MapJobsApi(this RouteGroupBuilder v1)
     {
@@ -29,7 +30,8 @@ public static class JobsApi
             if (errors.Any) return errors.ToProblem();
             return TypedResults.Ok(await ListAsync(db, Caller.From(http.User).TenantId, n, kind, state, ct));
         }).WithTags("Jobs").RequireAuthorization(Policies.TenantReader)
-            .WithSummary("Running and recent jobs of every kind (contact-list imports, suppression imports, scheduled runs) with their progress; " +
+            .WithSummary("Running and recent jobs of every kind (contact-list imports, suppression imports, contact-list exports, campaign " +
+                         "preloads, scheduled runs) with their progress; " +
                          "?kind=, ?state= (active = queued or running), ?limit=");
     }
 
@@ -38,15 +40,24 @@ public static class JobsApi
         // Each branch is limited on its own first, so one kind with a long history does not make the others scan theirs.
         const string Filter = "tenant_id = @t AND (@state::text IS NULL OR state = @state OR (@state = 'active' AND state IN ('queued', 'running')))";
         await using var cmd = db.CreateCommand($"""
-            SELECT kind, id, state, phase, created_at, started_at, finished_at, error, rows_read, bytes_read, file_bytes, detail, list_id, schedule_id
+            SELECT kind, id, state, phase, created_at, started_at, finished_at, error, rows_read, bytes_read, file_bytes, detail, owner_id, schedule_id
             FROM (
                 (SELECT 'contact-list-import' AS kind, import_id AS id, state, phase, created_at, started_at, finished_at, error, rows_read,
-                        bytes_read, file_bytes, file_name AS detail, list_id, NULL::uuid AS schedule_id
+                        bytes_read, file_bytes, file_name AS detail, list_id AS owner_id, NULL::uuid AS schedule_id
                  FROM list_imports WHERE {Filter} AND (@kind::text IS NULL OR @kind = 'contact-list-import') ORDER BY created_at DESC LIMIT @n)
                 UNION ALL
                 (SELECT 'suppression-import', import_id, state, state, created_at, started_at, finished_at, error, rows_read,
                         0::bigint, file_bytes, file_name, list_id, NULL::uuid
                  FROM suppression_imports WHERE {Filter} AND (@kind::text IS NULL OR @kind = 'suppression-import') ORDER BY created_at DESC LIMIT @n)
+                UNION ALL
+                (SELECT 'contact-list-export', export_id, state, state, created_at, started_at, finished_at, error, rows_written,
+                        bytes_written, bytes_written, remote_path, list_id, NULL::uuid
+                 FROM contact_list_exports WHERE {Filter} AND (@kind::text IS NULL OR @kind = 'contact-list-export') ORDER BY created_at DESC LIMIT @n)
+                UNION ALL
+                (SELECT 'campaign-preload', preload_id, state, CASE WHEN incremental THEN 'merge' WHEN NOT incremental THEN 'first load' ELSE state END,
+                        created_at, created_at, finished_at, error, rows_total, 0::bigint, 0::bigint,
+                        CASE WHEN state = 'succeeded' THEN callable || ' of ' || rows_total || ' records callable' END, campaign_id, NULL::uuid
+                 FROM campaign_preloads WHERE {Filter} AND (@kind::text IS NULL OR @kind = 'campaign-preload') ORDER BY created_at DESC LIMIT @n)
                 UNION ALL
                 (SELECT 'scheduled-run', run_id, state, action_type, created_at, started_at, finished_at, error, 0::bigint,
                         0::bigint, 0::bigint, detail, list_id, schedule_id
@@ -65,11 +76,13 @@ public static class JobsApi
         {
             var k = r.GetString(0);
             var id = r.GetGuid(1);
-            var list = r.IsDBNull(12) ? (Guid?)null : r.GetGuid(12);
+            var owner = r.IsDBNull(12) ? (Guid?)null : r.GetGuid(12);
             var link = k switch
             {
-                "contact-list-import" => $"/api/v1/contact-lists/{list}/imports/{id}",
-                "suppression-import" => $"/api/v1/suppression-lists/{list}/imports/{id}",
+                "contact-list-import" => $"/api/v1/contact-lists/{owner}/imports/{id}",
+                "suppression-import" => $"/api/v1/suppression-lists/{owner}/imports/{id}",
+                "contact-list-export" => $"/api/v1/contact-lists/{owner}/exports/{id}",
+                "campaign-preload" => $"/api/v1/campaigns/{owner}/preload-report",
                 _ => $"/api/v1/schedules/{r.GetGuid(13)}/runs",
             };
             jobs.Add(new JobView(k, id, r.GetString(2), r.GetString(3), r.GetFieldValue<DateTimeOffset>(4),

@@ -2,6 +2,7 @@ using CxContact.Core.Campaigns;
 using CxContact.Core.Lists;
 using CxContact.Core.Scheduling;
 using CxContact.Core.Suppression;
+using CxContact.Server.Lists.Export;
 using CxContact.Server.Lists.Import;
 using CxContact.Server.Platform.Hosting;
 using CxContact.Server.Suppression;
@@ -12,8 +13,9 @@ namespace CxContact.Server.Scheduling;
 /// What each action type does, by calling the grains and services that own the work. Returns a one-line summary
 /// for the run history; throws <see cref="ScheduleRunFailedException"/> for a failure that a retry cannot fix.
 /// </summary>
-public sealed class ScheduleActions(IGrainFactory grains, ImportJobStore imports, LandingDirectory landing, ScheduleRunStore runs,
-    SuppressionPurger purger, SuppressionRebuilder rebuilder, PlatformClock clock, ILogger<ScheduleActions> log)
+public sealed class ScheduleActions(IGrainFactory grains, ImportJobStore imports, SuppressionImportStore suppressionImports, LandingDirectory landing,
+    ScheduleRunStore runs, SuppressionPurger purger, SuppressionRebuilder rebuilder, ContactListExportRunner exports, PlatformClock clock,
+    ILogger<ScheduleActions> log)
 {
     /// <summary>How often a run waiting for its import looks at it again.</summary>
     public static readonly TimeSpan ImportPoll = TimeSpan.FromMilliseconds(250);
@@ -26,6 +28,8 @@ public sealed class ScheduleActions(IGrainFactory grains, ImportJobStore imports
         ScheduleActionTypes.StopCampaign => await CampaignAsync(tenantId, action.CampaignId!.Value, CampaignAction.Stop),
         ScheduleActionTypes.ForceStopCampaign => await CampaignAsync(tenantId, action.CampaignId!.Value, CampaignAction.ForceStop),
         ScheduleActionTypes.ImportContactList => await ImportAsync(tenantId, run, action, ct),
+        ScheduleActionTypes.ImportSuppressionList => await ImportSuppressionAsync(tenantId, run, action, ct),
+        ScheduleActionTypes.ExportContactList => await ExportAsync(tenantId, run, action, ct),
         ScheduleActionTypes.PurgeExpiredSuppression => await PurgeAsync(tenantId, action.ListId!.Value, ct),
         ScheduleActionTypes.RebuildSuppressionIndex => await RebuildAsync(tenantId, action.ListId!.Value, ct),
         _ => throw new ScheduleRunFailedException($"The action \"{action.Type}\" cannot run yet on this version."),
@@ -54,10 +58,8 @@ public sealed class ScheduleActions(IGrainFactory grains, ImportJobStore imports
                    ?? throw new ScheduleRunFailedException($"Contact list {listId} does not exist (it was deleted).");
         if (a.CampaignId is { } c && a.Then is not null && await grains.GetGrain<ICampaignGrain>(c, tenantId.ToString()).GetAsync() is null)
             throw new ScheduleRunFailedException($"Campaign {c}, to {a.Then} after the import, does not exist (it was deleted).");
-        // One key per occurrence: a retried or resumed run finds the import it queued before instead of importing twice.
-        var key = $"schedule:{run.ScheduleId:N}:{run.OccurrenceKey}";
-        var (job, created) = await imports.EnqueueAsync(tenantId, listId, a.Mode ?? "append", list.SpecJson ?? "{}",
-            landing.NewFile(tenantId, ".sftp"), Path.GetFileName(a.RemotePath), 0, key, ct, a.SftpConnectionId, a.RemotePath);
+        var (job, created) = await imports.EnqueueAsync(tenantId, listId, a.Mode ?? "append", a.Spec ?? list.SpecJson ?? "{}",
+            landing.NewFile(tenantId, ".sftp"), Path.GetFileName(a.RemotePath), 0, IdempotencyKey(run), ct, a.SftpConnectionId, a.RemotePath);
         await runs.SetImportAsync(run.RunId, listId, job.ImportId, ct);
         if (!created) log.LogInformation("Schedule {ScheduleId}: occurrence {Occurrence} resumes import {ImportId}", run.ScheduleId, run.OccurrenceKey, job.ImportId);
 
@@ -73,6 +75,45 @@ public sealed class ScheduleActions(IGrainFactory grains, ImportJobStore imports
         if (a.CampaignId is not { } campaign || a.Then is null) return summary;
         var then = a.Then switch { "preload" => CampaignAction.Preload, "start-paused" => CampaignAction.StartPaused, _ => CampaignAction.Start };
         return summary + "; " + await CampaignAsync(tenantId, campaign, then);
+    }
+
+    /// <summary>One key per occurrence: a retried or resumed run finds the import or export it made before instead of doing it twice.</summary>
+    private static string IdempotencyKey(ScheduleRun run) => $"schedule:{run.ScheduleId:N}:{run.OccurrenceKey}";
+
+    private async Task<string> ImportSuppressionAsync(Guid tenantId, ScheduleRun run, ScheduleAction a, CancellationToken ct)
+    {
+        var listId = a.ListId!.Value;
+        if (await grains.GetGrain<ISuppressionListGrain>(listId, tenantId.ToString()).GetAsync() is null)
+            throw new ScheduleRunFailedException($"Suppression list {listId} does not exist (it was deleted).");
+        var (job, created) = await suppressionImports.EnqueueAsync(tenantId, listId, a.Mode ?? "append", a.Spec ?? "{}",
+            landing.NewFile(tenantId, ".sftp"), Path.GetFileName(a.RemotePath), 0, IdempotencyKey(run), ct, a.SftpConnectionId, a.RemotePath);
+        await runs.SetImportAsync(run.RunId, listId, job.ImportId, ct);
+        if (!created) log.LogInformation("Schedule {ScheduleId}: occurrence {Occurrence} resumes suppression import {ImportId}", run.ScheduleId, run.OccurrenceKey, job.ImportId);
+
+        // Like contact-list imports, it runs on the campaign role's import workers; this run only follows it.
+        while (job.State is not ("succeeded" or "failed"))
+        {
+            await Task.Delay(ImportPoll, clock, ct);
+            job = await suppressionImports.GetAsync(tenantId, listId, job.ImportId, ct)
+                  ?? throw new ScheduleRunFailedException($"Suppression import {job.ImportId} disappeared (its list was deleted).");
+        }
+        if (job.State == "failed") throw new ScheduleRunFailedException($"Suppression import {job.ImportId} failed: {job.Error}");
+        return $"suppression import {job.ImportId} ({job.Mode}) accepted {job.Accepted} of {job.RowsRead} rows; the list holds {job.Entries} of them";
+    }
+
+    private async Task<string> ExportAsync(Guid tenantId, ScheduleRun run, ScheduleAction a, CancellationToken ct)
+    {
+        var listId = a.ListId!.Value;
+        if (await grains.GetGrain<IContactListGrain>(listId, tenantId.ToString()).GetAsync() is null)
+            throw new ScheduleRunFailedException($"Contact list {listId} does not exist (it was deleted).");
+        // Placeholders take the occurrence's time, so a retry of the same occurrence writes the same file again.
+        var schedule = await grains.GetGrain<ISchedulerGrain>(tenantId).GetAsync(run.ScheduleId);
+        var zone = ScheduleTimes.Zone(schedule?.Definition.TimeZone ?? "UTC") ?? TimeZoneInfo.Utc;
+        var remote = RemotePathTemplate.Expand(a.RemotePath!, run.ScheduledFor ?? run.CreatedAt, zone);
+        var export = await exports.RunAsync(tenantId, listId, a.SftpConnectionId!.Value, remote, IdempotencyKey(run), ct);
+        await runs.SetExportAsync(run.RunId, listId, export.ExportId, ct);
+        if (export.State == "failed") throw new ScheduleRunFailedException($"Export {export.ExportId} failed: {export.Error}");
+        return $"export {export.ExportId} wrote {export.Rows} records ({export.Bytes} bytes) to {export.RemotePath}";
     }
 
     private async Task<string> PurgeAsync(Guid tenantId, Guid listId, CancellationToken ct)

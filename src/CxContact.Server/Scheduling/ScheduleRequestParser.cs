@@ -4,7 +4,11 @@ using CxContact.Core.Scheduling;
 using CxContact.Core.Suppression;
 using CxContact.Server.Api;
 using CxContact.Server.Platform.Hosting;
+using System.Text.Json;
+using CxContact.Server.Lists;
+using CxContact.Server.Lists.Import;
 using CxContact.Server.Sftp;
+using CxContact.Server.Suppression;
 
 namespace CxContact.Server.Scheduling;
 
@@ -51,11 +55,6 @@ public sealed class ScheduleRequestParser(IGrainFactory grains, SftpConnectionSt
             errors.Add("action.type", $"\"{type}\" is not an action; use one of {string.Join(", ", ScheduleActionTypes.All)}");
             return null;
         }
-        if (ScheduleActionTypes.NotYetSupported.Contains(type))
-        {
-            errors.Add("action.type", $"\"{type}\" is not supported by this version yet");
-            return null;
-        }
         var before = errors.Count;
         var t = tenantId.ToString();
         if (ScheduleActionTypes.CampaignActions.Contains(type))
@@ -71,17 +70,32 @@ public sealed class ScheduleRequestParser(IGrainFactory grains, SftpConnectionSt
             return errors.Count > before ? null : new ScheduleAction { Type = type, ListId = a.ListId };
         }
 
-        // import-contact-list: an SFTP pull into a list, then optionally a preload or start of a campaign.
-        if (a.ListId is not { } list) errors.Add("action.listId", "is required: the contact list to import into");
-        else if (await grains.GetGrain<IContactListGrain>(list, t).GetAsync() is null) errors.Add("action.listId", $"this tenant has no contact list {list} (or it was deleted)");
-        if (a.SftpConnectionId is not { } conn) errors.Add("action.sftpConnectionId", "is required: the SFTP connection to pull from");
-        else if (await connections.GetAsync(tenantId, conn, ct) is null) errors.Add("action.sftpConnectionId", $"this tenant has no SFTP connection {conn}");
+        // The SFTP actions: a pull into a contact or suppression list, or a push of a contact list.
+        var suppression = type == ScheduleActionTypes.ImportSuppressionList;
+        if (a.ListId is not { } list) errors.Add("action.listId", $"is required: the {(suppression ? "suppression" : "contact")} list to {(type == ScheduleActionTypes.ExportContactList ? "export" : "import into")}");
+        else if (suppression ? await grains.GetGrain<ISuppressionListGrain>(list, t).GetAsync() is null : await grains.GetGrain<IContactListGrain>(list, t).GetAsync() is null)
+            errors.Add("action.listId", $"this tenant has no {(suppression ? "suppression" : "contact")} list {list} (or it was deleted)");
         var remote = a.RemotePath?.Trim();
-        if (string.IsNullOrEmpty(remote)) errors.Add("action.remotePath", "is required: the file's path on the server");
-        else if (remote.Split('/').Contains("..")) errors.Add("action.remotePath", "may not contain \"..\" segments");
+        await ImportPull.CheckSourceAsync(tenantId, a.SftpConnectionId, remote, connections, errors, "action.", ct);
+        if (type == ScheduleActionTypes.ExportContactList)
+        {
+            if (remote is { Length: > 0 } && RemotePathTemplate.Problem(remote) is { } problem) errors.Add("action.remotePath", problem);
+            foreach (var (field, given) in new (string, object?)[] { ("mode", a.Mode), ("then", a.Then), ("campaignId", a.CampaignId), ("spec", a.Spec) })
+                if (given is not null) errors.Add("action." + field, "is not used by export-contact-list; leave it out");
+            return errors.Count > before ? null : new ScheduleAction { Type = type, ListId = a.ListId, SftpConnectionId = a.SftpConnectionId, RemotePath = remote };
+        }
+
+        var modes = suppression ? SuppressionImportsApi.Modes : ImportsApi.Modes;
         var mode = a.Mode ?? "append";
-        if (mode is not ("append" or "replace" or "update")) errors.Add("action.mode", $"\"{mode}\" is not a mode; use append, replace or update");
-        if (a.Then is { } then)
+        if (!modes.Contains(mode)) errors.Add("action.mode", $"\"{mode}\" is not a mode; use {ImportPull.Or(modes)}");
+        var spec = a.Spec is { ValueKind: not JsonValueKind.Null } s ? s.GetRawText() : null;
+        if (spec is not null) CheckSpec(spec, suppression, mode, errors);
+        if (suppression)
+        {
+            if (a.Then is not null) errors.Add("action.then", "is not used by import-suppression-list; leave it out");
+            if (a.CampaignId is not null) errors.Add("action.campaignId", "is not used by import-suppression-list; leave it out");
+        }
+        else if (a.Then is { } then)
         {
             if (then is not ("preload" or "start" or "start-paused")) errors.Add("action.then", $"\"{then}\" is not a follow-up; use preload, start or start-paused");
             if (a.CampaignId is not { } c) errors.Add("action.campaignId", $"is required with then: the campaign to {then} after the import");
@@ -90,7 +104,17 @@ public sealed class ScheduleRequestParser(IGrainFactory grains, SftpConnectionSt
         else if (a.CampaignId is not null) errors.Add("action.then", "is required with campaignId: preload, start or start-paused");
         return errors.Count > before ? null : new ScheduleAction
         {
-            Type = type, ListId = a.ListId, SftpConnectionId = a.SftpConnectionId, RemotePath = remote, Mode = mode, CampaignId = a.CampaignId, Then = a.Then,
+            Type = type, ListId = a.ListId, SftpConnectionId = a.SftpConnectionId, RemotePath = remote, Mode = mode, CampaignId = a.CampaignId,
+            Then = a.Then, Spec = spec,
         };
+    }
+
+    /// <summary>The spec is checked by the same rules as an import started over HTTP; its errors are named under action.spec.</summary>
+    private static void CheckSpec(string spec, bool suppression, string mode, FieldErrors errors)
+    {
+        var own = new FieldErrors();
+        if (suppression) SuppressionImportsApi.Validate(spec, own);
+        else if (SpecParser.Parse(spec, own) is { } parsed && mode == "update") ImportsApi.CheckUpdateKey(parsed, own);
+        errors.AddUnder("action.", own);
     }
 }

@@ -120,4 +120,14 @@ public sealed class ScheduleRunStore(NpgsqlDataSource db)
         while (await r.ReadAsync(ct)) tenants.Add(r.GetGuid(0));
         return tenants;
     }
+
+    /// <summary>Links the run to the export it made, so the history can point at it.</summary>
+    public async Task SetExportAsync(Guid runId, Guid listId, Guid exportId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("UPDATE schedule_runs SET export_id = @e, list_id = @l WHERE run_id = @r");
+        cmd.Parameters.AddWithValue("r", runId);
+        cmd.Parameters.AddWithValue("l", listId);
+        cmd.Parameters.AddWithValue("e", exportId);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
 }

@@ -110,7 +110,7 @@ public static class ImportsApi
         return TypedResults.Accepted(url, new ImportAccepted(job.ImportId, job.State, url));
     }
 
-    private static void CheckUpdateKey(ImportSpec spec, FieldErrors errors)
+    public static void CheckUpdateKey(ImportSpec spec, FieldErrors errors)
     {
         var key = spec.UpdateKey ?? StandardFields.ClientId;
         if (spec.Columns.Count > 0 && !spec.Columns.Any(c => !c.Ignore && (c.Field == key || (c.IsCustom && c.Name == key))))
