@@ -91,7 +91,10 @@ async function signIn() {
   }
   if (["admin", "supervisor", "viewer"].includes(me.key.role)) {
     $("#campaigns").hidden = false;
-    await Promise.all([loadCampaigns(), loadListChoices()]);
+    $("#schedules").hidden = false;
+    $("#jobs").hidden = false;
+    $("#schedule-form").timeZone.value = me.tenant.settings.defaultTimeZone;
+    await Promise.all([loadCampaigns(), loadListChoices(), loadSchedules(), loadJobs()]);
   }
   if (me.key.role === "admin") {
     $("#keys").hidden = false;
@@ -158,6 +161,7 @@ function statRow(stat, label, value) {
 
 async function loadCampaigns() {
   const campaigns = await api("GET", "/api/v1/campaigns");
+  options($("#schedule-form").campaignId, campaigns);
   $("#campaigns tbody").replaceChildren(...campaigns.map((c) => {
     const open = document.createElement("button");
     open.type = "button";
@@ -186,9 +190,20 @@ function checkboxes(fieldset, name, lists) {
 }
 
 async function loadListChoices() {
-  const [contact, suppression] = await Promise.all([api("GET", "/api/v1/contact-lists"), api("GET", "/api/v1/suppression-lists")]);
+  // SFTP connections are for operators and admins; a viewer's form simply offers none.
+  const [contact, suppression, sftp] = await Promise.all([api("GET", "/api/v1/contact-lists"), api("GET", "/api/v1/suppression-lists"),
+    api("GET", "/api/v1/sftp-connections").catch((e) => { if (e.status === 403) return []; throw e; })]);
   checkboxes($("#campaign-contact-lists"), "contactList", contact);
   checkboxes($("#campaign-suppression-lists"), "suppressionList", suppression);
+  const f = $("#schedule-form");
+  options(f.contactListId, contact);
+  options(f.suppressionListId, suppression);
+  options(f.sftpConnectionId, sftp);
+}
+
+// Options by name, as text: a name's markup is shown, never interpreted.
+function options(select, items) {
+  select.replaceChildren(...items.map((i) => Object.assign(document.createElement("option"), { value: i.id, textContent: i.name })));
 }
 
 function showCampaign(c) {
@@ -395,5 +410,108 @@ $("#simulate-form").addEventListener("submit", (ev) => {
     followSimulation(id, signal);
   });
 });
+
+// Schedules: the form shows the fields the chosen action uses; the server checks them and names any that are wrong.
+const scheduleFields = {
+  "start-campaign": ["campaign"], "start-campaign-paused": ["campaign"], "stop-campaign": ["campaign"],
+  "force-stop-campaign": ["campaign"], "preload-campaign": ["campaign"],
+  "import-contact-list": ["contact-list", "sftp", "mode"], "export-contact-list": ["contact-list", "sftp"],
+  "import-suppression-list": ["suppression-list", "sftp", "mode"],
+  "purge-expired-suppression": ["suppression-list"], "rebuild-suppression-index": ["suppression-list"],
+};
+
+function showScheduleFields() {
+  const f = $("#schedule-form");
+  const used = scheduleFields[f.type.value];
+  for (const label of f.querySelectorAll("label[data-for]")) label.hidden = !used.includes(label.dataset.for);
+}
+
+function scheduleAction(f) {
+  const type = f.type.value;
+  const used = scheduleFields[type];
+  const action = { type };
+  if (used.includes("campaign")) action.campaignId = f.campaignId.value || null;
+  if (used.includes("contact-list")) action.listId = f.contactListId.value || null;
+  if (used.includes("suppression-list")) action.listId = f.suppressionListId.value || null;
+  if (used.includes("sftp")) Object.assign(action, { sftpConnectionId: f.sftpConnectionId.value || null, remotePath: f.remotePath.value });
+  if (used.includes("mode")) action.mode = f.mode.value;
+  return action;
+}
+
+function button(text, onclick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.textContent = text;
+  b.onclick = () => run(onclick);
+  return b;
+}
+
+async function loadSchedules() {
+  const schedules = await api("GET", "/api/v1/schedules");
+  $("#schedules tbody").replaceChildren(...schedules.map((s) => {
+    const actions = document.createElement("span");
+    actions.className = "actions";
+    actions.append(
+      button("Run now", async () => { await api("POST", `/api/v1/schedules/${s.id}/run`); await showRuns(s, true); }),
+      button(s.enabled ? "Disable" : "Enable", async () => { await api("POST", `/api/v1/schedules/${s.id}/${s.enabled ? "disable" : "enable"}`); await loadSchedules(); }),
+      button("Runs", () => showRuns(s, false)),
+      button("Delete", async () => { await api("DELETE", `/api/v1/schedules/${s.id}`); $("#schedule-runs").hidden = true; await loadSchedules(); }));
+    const tr = row([s.name, `${s.cron ?? when(s.runAt)} (${s.timeZone})`, s.action.type, when(s.nextRuns[0]), s.enabled ? "yes" : "no", actions]);
+    tr.dataset.id = s.id;
+    return tr;
+  }));
+}
+
+let runsWatch;
+
+// The history of one schedule; after "run now" it is followed until the run has finished.
+async function showRuns(s, follow) {
+  runsWatch?.abort();
+  runsWatch = new AbortController();
+  const signal = runsWatch.signal;
+  $("#schedule-runs-name").textContent = s.name;
+  $("#schedule-runs").hidden = false;
+  $("#schedule-runs").dataset.id = s.id;
+  for (;;) {
+    const runs = await api("GET", `/api/v1/schedules/${s.id}/runs`);
+    if (signal.aborted) return;
+    $("#schedule-runs tbody").replaceChildren(...runs.map((r) => {
+      const outcome = r.error ?? r.detail ?? "";
+      const link = r.import ?? r.export;
+      const tr = row([when(r.createdAt), r.trigger, r.state, r.durationSeconds ?? "", link ? `${outcome} (${link})` : outcome]);
+      tr.dataset.state = r.state;
+      return tr;
+    }));
+    if (!follow || !runs.some((r) => r.state === "queued" || r.state === "running")) break;
+    await delay(1000);
+  }
+  await Promise.all([loadJobs(), loadCampaigns()]);
+}
+
+async function loadJobs() {
+  const jobs = await api("GET", "/api/v1/jobs?limit=50");
+  $("#jobs tbody").replaceChildren(...jobs.map((j) => {
+    const tr = row([j.kind, j.state, j.phase, when(j.startedAt), when(j.finishedAt), num(j.rowsRead), j.error ?? j.detail ?? ""]);
+    tr.dataset.kind = j.kind;
+    return tr;
+  }));
+}
+
+$("#schedule-form").type.addEventListener("change", showScheduleFields);
+showScheduleFields();
+
+$("#schedule-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const f = ev.target;
+  run(async () => {
+    await api("POST", "/api/v1/schedules", {
+      name: f.name.value, cron: f.cron.value, timeZone: f.timeZone.value, missedRuns: f.missedRuns.value, enabled: true, action: scheduleAction(f),
+    });
+    f.name.value = "";
+    await loadSchedules();
+  });
+});
+
+$("#jobs-refresh").addEventListener("click", () => run(loadJobs));
 
 if (key) run(signIn);
