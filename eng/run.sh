@@ -183,6 +183,7 @@ done
 # default rule set has no calling-hour rules for Germany, so the campaign dials whenever the demo runs.
 DEMO_LIST="Demo: Berlin customers"
 DEMO_SUPPRESSION="Demo: do not call"
+DEMO_SCHEDULE="Demo: nightly purge of expired do-not-call entries"
 DEMO_CAMPAIGN="Demo: Berlin renewals"
 DEMO_CONTACTS=600
 demo_campaign_id=""
@@ -321,10 +322,23 @@ demo_campaign() {
   printf '%s' "$id"
 }
 
+# A schedule, so the Schedules section has something to show: the suppression list's expired entries purged nightly.
+demo_schedule() {
+  local id out
+  id=$(demo_find /api/v1/schedules "$DEMO_SCHEDULE") || return 1
+  [[ -n $id ]] && return 0
+  out=$(demo_json POST /api/v1/schedules "$(jq -nc --arg n "$DEMO_SCHEDULE" --arg l "$1" '{
+      name: $n, cron: "0 2 * * *", timeZone: "Europe/Berlin", missedRuns: "run-once",
+      action: {type: "purge-expired-suppression", listId: $l}}')") || return 1
+  id=$(jq -r .id <<<"$out")
+  cxc_log "demo: created schedule \"$DEMO_SCHEDULE\" ($id)"
+}
+
 seed_demo() {
   local list suppression
   list=$(demo_list) || return 1
   suppression=$(demo_suppression) || return 1
+  demo_schedule "$suppression" || return 1
   demo_campaign_id=$(demo_campaign "$list" "$suppression") || return 1
 }
 
