@@ -60,21 +60,34 @@ public sealed class ScheduleActions(IGrainFactory grains, ImportJobStore imports
             throw new ScheduleRunFailedException($"Campaign {c}, to {a.Then} after the import, does not exist (it was deleted).");
         var (job, created) = await imports.EnqueueAsync(tenantId, listId, a.Mode ?? "append", a.Spec ?? list.SpecJson ?? "{}",
             landing.NewFile(tenantId, ".sftp"), Path.GetFileName(a.RemotePath), 0, IdempotencyKey(run), ct, a.SftpConnectionId, a.RemotePath);
-        await runs.SetImportAsync(run.RunId, listId, job.ImportId, ct);
-        if (!created) log.LogInformation("Schedule {ScheduleId}: occurrence {Occurrence} resumes import {ImportId}", run.ScheduleId, run.OccurrenceKey, job.ImportId);
-
-        // The import runs on the campaign role's import workers; this run only follows it.
-        while (job.State is not ("succeeded" or "failed"))
-        {
-            await Task.Delay(ImportPoll, clock, ct);
-            job = await imports.GetAsync(tenantId, listId, job.ImportId, ct)
-                  ?? throw new ScheduleRunFailedException($"Import {job.ImportId} disappeared (its list was deleted).");
-        }
-        if (job.State == "failed") throw new ScheduleRunFailedException($"Import {job.ImportId} failed: {job.Error}");
+        await LinkAsync(run, listId, job.ImportId, created, ct);
+        job = await FollowAsync(job, job.ImportId, "Import", j => (j.State, j.Error), () => imports.GetAsync(tenantId, listId, job.ImportId, ct), ct);
         var summary = $"import {job.ImportId} ({job.Mode}) accepted {job.Accepted} of {job.RowsRead} rows";
         if (a.CampaignId is not { } campaign || a.Then is null) return summary;
         var then = a.Then switch { "preload" => CampaignAction.Preload, "start-paused" => CampaignAction.StartPaused, _ => CampaignAction.Start };
         return summary + "; " + await CampaignAsync(tenantId, campaign, then);
+    }
+
+    private async Task LinkAsync(ScheduleRun run, Guid listId, Guid importId, bool created, CancellationToken ct)
+    {
+        await runs.SetImportAsync(run.RunId, listId, importId, ct);
+        if (!created) log.LogInformation("Schedule {ScheduleId}: occurrence {Occurrence} resumes import {ImportId}", run.ScheduleId, run.OccurrenceKey, importId);
+    }
+
+    /// <summary>
+    /// Imports run on the campaign role's import workers; the scheduled run only follows one until it ends, and
+    /// fails with the import's own reason if it failed.
+    /// </summary>
+    private async Task<T> FollowAsync<T>(T job, Guid id, string what, Func<T, (string State, string? Error)> state, Func<Task<T?>> reload,
+        CancellationToken ct) where T : class
+    {
+        while (state(job).State is not ("succeeded" or "failed"))
+        {
+            await Task.Delay(ImportPoll, clock, ct);
+            job = await reload() ?? throw new ScheduleRunFailedException($"{what} {id} disappeared (its list was deleted).");
+        }
+        if (state(job) is ("failed", var error)) throw new ScheduleRunFailedException($"{what} {id} failed: {error}");
+        return job;
     }
 
     /// <summary>One key per occurrence: a retried or resumed run finds the import or export it made before instead of doing it twice.</summary>
@@ -87,17 +100,9 @@ public sealed class ScheduleActions(IGrainFactory grains, ImportJobStore imports
             throw new ScheduleRunFailedException($"Suppression list {listId} does not exist (it was deleted).");
         var (job, created) = await suppressionImports.EnqueueAsync(tenantId, listId, a.Mode ?? "append", a.Spec ?? "{}",
             landing.NewFile(tenantId, ".sftp"), Path.GetFileName(a.RemotePath), 0, IdempotencyKey(run), ct, a.SftpConnectionId, a.RemotePath);
-        await runs.SetImportAsync(run.RunId, listId, job.ImportId, ct);
-        if (!created) log.LogInformation("Schedule {ScheduleId}: occurrence {Occurrence} resumes suppression import {ImportId}", run.ScheduleId, run.OccurrenceKey, job.ImportId);
-
-        // Like contact-list imports, it runs on the campaign role's import workers; this run only follows it.
-        while (job.State is not ("succeeded" or "failed"))
-        {
-            await Task.Delay(ImportPoll, clock, ct);
-            job = await suppressionImports.GetAsync(tenantId, listId, job.ImportId, ct)
-                  ?? throw new ScheduleRunFailedException($"Suppression import {job.ImportId} disappeared (its list was deleted).");
-        }
-        if (job.State == "failed") throw new ScheduleRunFailedException($"Suppression import {job.ImportId} failed: {job.Error}");
+        await LinkAsync(run, listId, job.ImportId, created, ct);
+        job = await FollowAsync(job, job.ImportId, "Suppression import", j => (j.State, j.Error),
+            () => suppressionImports.GetAsync(tenantId, listId, job.ImportId, ct), ct);
         return $"suppression import {job.ImportId} ({job.Mode}) accepted {job.Accepted} of {job.RowsRead} rows; the list holds {job.Entries} of them";
     }
 
