@@ -1,5 +1,6 @@
 using CxContact.Core.Scheduling;
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.Storage;
 
 namespace CxContact.Server.Scheduling;
@@ -9,12 +10,12 @@ namespace CxContact.Server.Scheduling;
 /// policy), a delayed job per single run, and a plain enqueue for "run now". Every role can call this; only the
 /// scheduler role executes what it registers.
 /// </summary>
-public sealed class HangfireSchedules(JobStorage storage)
+public sealed class HangfireSchedules(JobStorage storage, IJobFilterProvider filters)
 {
-    // Made here on this host's storage rather than taken from Hangfire's registrations, which may fall back to the
-    // process-wide JobStorage.Current: with two hosts in one process, "run now" was queued in the other's database.
-    private readonly RecurringJobManager recurring = new(storage);
-    private readonly BackgroundJobClient jobs = new(storage);
+    // Made here on this host's storage and filters (see SchedulerHosting) rather than with Hangfire's defaults, which
+    // are process-wide: with two hosts in one process, "run now" was once queued in the other's database.
+    private readonly RecurringJobManager recurring = new(storage, filters);
+    private readonly BackgroundJobClient jobs = new(storage, filters);
 
     public const string Prefix = "schedule:";
     public const string Queue = "default";

@@ -47,18 +47,13 @@ public sealed class ScheduleClient(HttpClient http, string postgres)
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, JobStorage> Storages = new();
 
     /// <summary>Hangfire's storage on the server's database, as a second process (another role) sees it.</summary>
-    public JobStorage Hangfire()
-    {
-        // Hangfire's log provider is process-wide and points at the logger factory of whichever test host configured
-        // it last, which may be disposed by now; clients made here would throw on it.
-        global::Hangfire.Logging.LogProvider.SetCurrentLogProvider(new QuietLog());
-        return Storages.GetOrAdd(postgres, static pg =>
+    public JobStorage Hangfire() =>
+        Storages.GetOrAdd(postgres, static pg =>
         {
             var options = SchedulerHosting.StorageOptions();
             options.PrepareSchemaIfNecessary = false;
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(pg, options), options);
         });
-    }
 
     /// <summary>What Hangfire holds, for a failure message: servers, queue lengths, failed and retrying jobs with their reasons.</summary>
     public string HangfireState()
@@ -74,11 +69,5 @@ public sealed class ScheduleClient(HttpClient http, string postgres)
     {
         using var connection = Hangfire().GetConnection();
         return global::Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection).ToDictionary(j => j.Id);
-    }
-
-    private sealed class QuietLog : global::Hangfire.Logging.ILogProvider, global::Hangfire.Logging.ILog
-    {
-        public global::Hangfire.Logging.ILog GetLogger(string name) => this;
-        public bool Log(global::Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
     }
 }
