@@ -1,5 +1,6 @@
 using CxContact.Core.Scheduling;
 using CxContact.Server.Platform.Hosting;
+using Npgsql;
 
 namespace CxContact.Server.Scheduling;
 
@@ -7,7 +8,7 @@ namespace CxContact.Server.Scheduling;
 /// Runs one occurrence of a schedule: finds (or opens) its history row by occurrence key, does the action once,
 /// and records the outcome. A row already finished means this occurrence ran before, so nothing happens again.
 /// </summary>
-public sealed class ScheduleRunner(IGrainFactory grains, ScheduleRunStore runs, ScheduleActions actions, PlatformClock clock,
+public sealed class ScheduleRunner(IGrainFactory grains, ScheduleRunStore runs, ScheduleActions actions, NpgsqlDataSource db, PlatformClock clock,
     ILogger<ScheduleRunner> log)
 {
     /// <summary>How late a single run may start and still count as on time when missed runs are skipped.</summary>
@@ -35,6 +36,7 @@ public sealed class ScheduleRunner(IGrainFactory grains, ScheduleRunStore runs, 
             scheduledFor = occurrence ?? d!.RunAt;
             key = scheduledFor is { } at ? "at:" + at.ToUnixTimeSeconds() : "job:" + hangfireJob;
         }
+        await using var hold = await OccurrenceHold.TakeAsync(db, scheduleId, key, ct);
         var run = await runs.BeginAsync(tenantId, scheduleId, key, manualRunId is null ? "schedule" : "manual", d?.Action.Type ?? "unknown",
             scheduledFor, hangfireJob, ct);
         if (run.Finished)

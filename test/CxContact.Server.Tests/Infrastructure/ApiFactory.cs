@@ -27,13 +27,31 @@ public sealed class ApiFactory : IAsyncLifetime
     public ApiFactory With(string key, string? value) { _settings[key] = value; return this; }
 
     private TimeProvider? _clock;
+    private readonly List<Action<IServiceCollection>> _services = [];
+
+    /// <summary>Replaces or adds services (e.g. shorter Hangfire timeouts) for the next start; call before InitializeAsync.</summary>
+    public ApiFactory WithServices(Action<IServiceCollection> configure) { _services.Add(configure); return this; }
+
+    /// <summary>
+    /// A second server of the same deployment: same database, Redis key space, cluster, landing directory and clock,
+    /// its own ports. Start it with InitializeAsync after this one has started.
+    /// </summary>
+    public ApiFactory Sibling()
+    {
+        var sibling = new ApiFactory { _clock = _clock };
+        foreach (var (k, v) in _settings)
+            if (k is not ("CXC_SILO_PORT" or "CXC_GATEWAY_PORT" or "CXC_BOOTSTRAP_ADMIN_KEY")) sibling._settings[k] = v;
+        return sibling;
+    }
 
     /// <summary>The platform's clock (PlatformClock, which every feature reads; Orleans keeps the real one); call before InitializeAsync.</summary>
     public ApiFactory WithClock(TimeProvider clock) { _clock = clock; return this; }
 
     public async Task InitializeAsync()
     {
-        Postgres = await LocalPostgres.CreateDatabaseAsync("api");
+        // A server of an existing deployment (With("CXC_POSTGRES", ...) or Sibling) uses its database.
+        Postgres = _settings.TryGetValue("CXC_POSTGRES", out var existing) && existing is not null
+            ? existing : await LocalPostgres.CreateDatabaseAsync("api");
         var id = Guid.NewGuid().ToString("N");
         // Defaults only: settings given with With() before start win.
         _settings.TryAdd("CXC_POSTGRES", Postgres);
@@ -77,17 +95,19 @@ public sealed class ApiFactory : IAsyncLifetime
         // Fresh silo ports each start: the previous silo's ports may linger in TIME_WAIT.
         _settings["CXC_SILO_PORT"] = LocalProcess.FreePort().ToString();
         _settings["CXC_GATEWAY_PORT"] = LocalProcess.FreePort().ToString();
-        _host = new Host(new Dictionary<string, string?>(_settings), _clock);
+        _host = new Host(new Dictionary<string, string?>(_settings), _clock, _services);
         _host.UseKestrel(0);
         _host.StartServer();
     }
 
-    private sealed class Host(IReadOnlyDictionary<string, string?> settings, TimeProvider? clock) : WebApplicationFactory<Program>
+    private sealed class Host(IReadOnlyDictionary<string, string?> settings, TimeProvider? clock, IReadOnlyList<Action<IServiceCollection>> services)
+        : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             foreach (var (k, v) in settings) builder.UseSetting(k, v);
             if (clock is not null) builder.ConfigureTestServices(s => s.AddSingleton(new CxContact.Server.Platform.Hosting.PlatformClock(clock)));
+            foreach (var configure in services) builder.ConfigureTestServices(configure);
         }
     }
 }

@@ -65,6 +65,23 @@ public sealed class ScheduleClient(HttpClient http, string postgres)
                $"processing {m.ProcessingCount()}, succeeded {m.SucceededListCount()}, failed [{string.Join("; ", failed)}], scheduled [{string.Join("; ", scheduled)}]";
     }
 
+    /// <summary>
+    /// Makes the recurring job look as it would after the scheduler servers were down since <paramref name="lastRun"/>:
+    /// last executed then, and due since its first occurrence after that (what the servers find when they come back).
+    /// </summary>
+    public void DownSince(string recurringJobId, DateTime lastRun, DateTime due)
+    {
+        using var connection = Hangfire().GetConnection();
+        using var tx = connection.CreateWriteTransaction();
+        tx.SetRangeInHash($"recurring-job:{recurringJobId}", new Dictionary<string, string>
+        {
+            ["LastExecution"] = global::Hangfire.Common.JobHelper.SerializeDateTime(lastRun),
+            ["NextExecution"] = global::Hangfire.Common.JobHelper.SerializeDateTime(due),
+        });
+        tx.AddToSet("recurring-jobs", recurringJobId, global::Hangfire.Common.JobHelper.ToTimestamp(due));
+        tx.Commit();
+    }
+
     public Dictionary<string, global::Hangfire.Storage.RecurringJobDto> RecurringJobs()
     {
         using var connection = Hangfire().GetConnection();

@@ -45,7 +45,11 @@ public static class SchedulerHosting
             .UseRecommendedSerializerSettings()
             .UseLogProvider(HangfireLogging.Attach(sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IHostApplicationLifetime>())));
         if (s.Has(SiloRoles.Scheduler))
-            services.AddHangfireServer(o => o.ServerName = $"{Environment.MachineName}:{s.SiloPort}");
+        {
+            // A service too (AddHangfireServer() reads it from the container), so tests can poll for due jobs sooner.
+            services.AddSingleton(_ => new BackgroundJobServerOptions { ServerName = $"{Environment.MachineName}:{s.SiloPort}" });
+            services.AddHangfireServer();
+        }
     }
 
     /// <summary>
