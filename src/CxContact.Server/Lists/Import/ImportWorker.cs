@@ -2,35 +2,12 @@ using CxContact.Server.Platform.Hosting;
 
 namespace CxContact.Server.Lists.Import;
 
-/// <summary>
-/// Takes queued imports and runs them, one at a time per worker, on silos with the campaign role. Imports never
-/// run inside an HTTP request: the API queues them and answers 202 at once.
-/// </summary>
-public sealed class ImportWorker(ImportJobStore jobs, ImportRunner runner, ILogger<ImportWorker> log, PlatformSettings settings) : BackgroundService
+/// <summary>Runs queued contact-list imports (see <see cref="ImportWorkerBase{TJob}"/>).</summary>
+public sealed class ImportWorker(ImportJobStore jobs, ImportRunner runner, ILogger<ImportWorker> log, PlatformSettings settings)
+    : ImportWorkerBase<ImportJob>(log, settings)
 {
-    public static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
-
-    protected override async Task ExecuteAsync(CancellationToken stopping)
-    {
-        var name = $"{Environment.MachineName}:{settings.SiloPort}";
-        // Off the host's start path: a long import must not delay the silo becoming ready.
-        await Task.Yield();
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                var job = await jobs.ClaimAsync(name, stopping);
-                if (job is null) { await Task.Delay(IdlePoll, stopping); continue; }
-                if (job.Attempts > ImportJobStore.MaxAttempts) await runner.AbandonAsync(job, stopping);
-                else await Task.Run(() => runner.RunAsync(job, stopping), stopping);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }
-            catch (Exception e)
-            {
-                // The job keeps its 'running' state and stale heartbeat, so it is picked up again (or abandoned) later.
-                log.LogError(e, "Import worker error; retrying in 5 s");
-                await Task.Delay(TimeSpan.FromSeconds(5), stopping).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
+    protected override Task<ImportJob?> ClaimAsync(string worker, CancellationToken ct) => jobs.ClaimAsync(worker, ct);
+    protected override int Attempts(ImportJob job) => job.Attempts;
+    protected override Task RunAsync(ImportJob job, CancellationToken ct) => runner.RunAsync(job, ct);
+    protected override Task AbandonAsync(ImportJob job, CancellationToken ct) => runner.AbandonAsync(job, ct);
 }

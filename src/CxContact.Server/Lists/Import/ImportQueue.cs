@@ -1,0 +1,110 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CxContact.Server.Lists.Import;
+
+/// <summary>
+/// The queue half of an import job table (list_imports, suppression_imports): idempotent enqueue, claim with FOR
+/// UPDATE SKIP LOCKED (so many workers never take the same job, and a running job whose heartbeat stopped is taken
+/// back: it runs again from the start, which is safe because nothing reaches the list before the final commit), and
+/// reads. The stores add their own progress and outcome columns.
+/// </summary>
+public abstract class ImportQueue<TJob>(NpgsqlDataSource db, string table, string columns, Func<NpgsqlDataReader, TJob> read) where TJob : class
+{
+    protected NpgsqlDataSource Db => db;
+
+    /// <summary>The counters a new attempt starts from, as SET assignments ("rows_read = 0, ...").</summary>
+    protected abstract string ResetOnClaim { get; }
+
+    /// <summary>Queues an import, or returns the one already queued with the same idempotency key.</summary>
+    public async Task<(TJob Job, bool Created)> EnqueueAsync(Guid tenantId, Guid listId, string mode, string specJson, string filePath,
+        string? fileName, long fileBytes, string? idempotencyKey, CancellationToken ct, Guid? sftpConnectionId = null, string? remotePath = null)
+    {
+        await using var cmd = db.CreateCommand($"""
+            INSERT INTO {table} (tenant_id, import_id, list_id, mode, spec, file_path, file_name, file_bytes, idempotency_key,
+                                 source, sftp_connection_id, remote_path)
+            VALUES (@t, @i, @l, @m, @s::jsonb, @p, @f, @b, @k, @src, @conn, @remote)
+            ON CONFLICT (tenant_id, list_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            RETURNING {columns}
+            """);
+        cmd.Parameters.AddWithValue("t", tenantId);
+        cmd.Parameters.AddWithValue("i", Guid.CreateVersion7());
+        cmd.Parameters.AddWithValue("l", listId);
+        cmd.Parameters.AddWithValue("m", mode);
+        cmd.Parameters.AddWithValue("s", specJson);
+        cmd.Parameters.AddWithValue("p", filePath);
+        cmd.Parameters.AddWithValue("f", NpgsqlDbType.Text, (object?)fileName ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("b", fileBytes);
+        cmd.Parameters.AddWithValue("k", NpgsqlDbType.Text, (object?)idempotencyKey ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("src", sftpConnectionId is null ? "upload" : "sftp");
+        cmd.Parameters.AddWithValue("conn", NpgsqlDbType.Uuid, (object?)sftpConnectionId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("remote", NpgsqlDbType.Text, (object?)remotePath ?? DBNull.Value);
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            if (await r.ReadAsync(ct)) return (read(r), true);
+
+        await using var existing = db.CreateCommand($"SELECT {columns} FROM {table} WHERE tenant_id = @t AND list_id = @l AND idempotency_key = @k");
+        existing.Parameters.AddWithValue("t", tenantId);
+        existing.Parameters.AddWithValue("l", listId);
+        existing.Parameters.AddWithValue("k", idempotencyKey!);
+        await using var e = await existing.ExecuteReaderAsync(ct);
+        await e.ReadAsync(ct);
+        return (read(e), false);
+    }
+
+    /// <summary>Takes the oldest runnable job, one list at a time; null when there is none.</summary>
+    public async Task<TJob?> ClaimAsync(string worker, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"""
+            WITH next AS (
+                SELECT i.import_id FROM {table} i
+                WHERE (i.state = 'queued' OR (i.state = 'running' AND i.heartbeat_at < now() - @timeout))
+                  AND NOT EXISTS (SELECT 1 FROM {table} o WHERE o.list_id = i.list_id AND o.import_id <> i.import_id
+                                  AND o.state = 'running' AND o.heartbeat_at >= now() - @timeout)
+                ORDER BY i.created_at
+                LIMIT 1
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE {table} j SET state = 'running', attempts = j.attempts + 1, worker = @w,
+                started_at = coalesce(j.started_at, now()), heartbeat_at = now(), {ResetOnClaim}
+            FROM next WHERE j.import_id = next.import_id
+            RETURNING {string.Join(", ", columns.Split(", ").Select(c => "j." + c))}
+            """);
+        cmd.Parameters.AddWithValue("timeout", ImportJobStore.HeartbeatTimeout);
+        cmd.Parameters.AddWithValue("w", worker);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? read(r) : null;
+    }
+
+    /// <summary>Records what a pull brought in, so the status shows the file's name and size like an upload's.</summary>
+    public async Task SetFileAsync(Guid importId, string fileName, long bytes, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"UPDATE {table} SET file_name = @n, file_bytes = @b WHERE import_id = @i");
+        cmd.Parameters.AddWithValue("i", importId);
+        cmd.Parameters.AddWithValue("n", fileName);
+        cmd.Parameters.AddWithValue("b", bytes);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<TJob?> GetAsync(Guid tenantId, Guid listId, Guid importId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"SELECT {columns} FROM {table} WHERE tenant_id = @t AND list_id = @l AND import_id = @i");
+        cmd.Parameters.AddWithValue("t", tenantId);
+        cmd.Parameters.AddWithValue("l", listId);
+        cmd.Parameters.AddWithValue("i", importId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? read(r) : null;
+    }
+
+    /// <summary>A list's recent imports, newest first.</summary>
+    public async Task<IReadOnlyList<TJob>> ListAsync(Guid tenantId, Guid listId, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"SELECT {columns} FROM {table} WHERE tenant_id = @t AND list_id = @l ORDER BY created_at DESC LIMIT @n");
+        cmd.Parameters.AddWithValue("t", tenantId);
+        cmd.Parameters.AddWithValue("l", listId);
+        cmd.Parameters.AddWithValue("n", limit);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var jobs = new List<TJob>();
+        while (await r.ReadAsync(ct)) jobs.Add(read(r));
+        return jobs;
+    }
+}
