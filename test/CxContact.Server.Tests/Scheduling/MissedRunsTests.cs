@@ -6,12 +6,16 @@ namespace CxContact.Server.Tests.Scheduling;
 /// <summary>
 /// Occurrences missed while every scheduler server was down: Hangfire's storage is set as the servers would find it
 /// on their return (the recurring job last ran three days ago and has been due since), and the real recurring
-/// scheduler decides. "run-once" runs one occurrence on recovery however many were missed; "skip" runs none.
+/// scheduler decides. "run-once" runs one occurrence on recovery however many were missed; "skip" runs none. A single
+/// run (runAt) that the scheduler reaches late is judged on the platform clock, moved on as if it had been down.
 /// </summary>
 [Collection(SchedulingCollection.Name)]
 public sealed class MissedRunsTests : IAsyncLifetime
 {
-    private readonly ApiFactory api = new ApiFactory().WithServices(FastHangfire.Configure);
+    private readonly ShiftedClock clock = new(DateTimeOffset.UtcNow);
+    private readonly ApiFactory api;
+
+    public MissedRunsTests() => api = new ApiFactory().WithClock(clock).WithServices(FastHangfire.Configure);
 
     public Task InitializeAsync() => api.InitializeAsync();
 
@@ -71,5 +75,31 @@ public sealed class MissedRunsTests : IAsyncLifetime
         Assert.True(string.IsNullOrEmpty(job.LastJobId), $"Hangfire ran job {job.LastJobId} for a missed occurrence");
         Assert.Empty(await s.RunsAsync(schedule));
         Assert.Equal("draft", (await c.GetAsync(campaign)).GetProperty("state").GetString());
+    }
+
+    [Theory]
+    [InlineData("run-once", "succeeded")]
+    [InlineData("skip", "skipped")]
+    public async Task A_single_run_reached_after_downtime_follows_its_policy(string missedRuns, string state)
+    {
+        var c = await CampaignClient.NewTenantAsync(api);
+        var s = new ScheduleClient(c.Http, api.Postgres);
+        var campaign = await c.CreateAsync(new { name = "Once " + missedRuns, contactLists = new[] { new { id = await c.ListAsync(2), weight = 1 } } });
+        var runAt = clock.GetUtcNow().AddSeconds(3);
+        var schedule = (await s.CreateAsync(new
+        {
+            name = "Once", runAt, timeZone = "UTC", missedRuns, action = new { type = "preload-campaign", campaignId = campaign },
+        })).GetProperty("id").GetGuid();
+        // By the time Hangfire hands the job over, the platform's time is ten minutes past it.
+        clock.Advance(TimeSpan.FromMinutes(10));
+
+        var run = Assert.Single(await s.FinishedRunsAsync(schedule));
+        Assert.True(run.GetProperty("state").GetString() == state, run.ToString());
+        if (state == "skipped")
+        {
+            Assert.Contains("missed", run.GetProperty("detail").GetString());
+            Assert.Equal("draft", (await c.GetAsync(campaign)).GetProperty("state").GetString());
+        }
+        else Assert.Equal(2, (await c.SettledAsync(campaign)).GetProperty("lastPreload").GetProperty("rows").GetInt64());
     }
 }
