@@ -59,6 +59,8 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
         await WriteAsync(batch, CancellationToken.None);
     }
 
+    private static readonly string[] NoRules = [];
+
     private async Task WriteAsync(List<Entry> batch, CancellationToken ct)
     {
         if (batch.Count == 0) return;
@@ -66,6 +68,9 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
         {
             try
             {
+                // Decisions are shared between attempts that met the same rules at the same instant (the decider
+                // evaluates those once), so each distinct one is serialised once per written batch.
+                var decisionJson = new Dictionary<Core.Compliance.Decision, string>(ReferenceEqualityComparer.Instance);
                 await using var conn = await db.OpenConnectionAsync(ct);
                 await using var copy = await conn.BeginBinaryImportAsync(
                     "COPY compliance_decisions (tenant_id, decision_id, at, decided_at, subject, allowed, rules, rule_set, input, decision) FROM STDIN (FORMAT BINARY)", ct);
@@ -78,10 +83,13 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
                     await copy.WriteAsync(e.DecidedAt, NpgsqlDbType.TimestampTz, ct);
                     await copy.WriteAsync(e.Input.Subject, NpgsqlDbType.Text, ct);
                     await copy.WriteAsync(e.Decision.Allowed, NpgsqlDbType.Boolean, ct);
-                    await copy.WriteAsync(e.Decision.Reasons.Select(r => r.Rule).Distinct().ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+                    await copy.WriteAsync(e.Decision.Reasons.Count == 0 ? NoRules : e.Decision.Reasons.Select(r => r.Rule).Distinct().ToArray(),
+                        NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
                     await copy.WriteAsync(e.Decision.RuleSetVersion, NpgsqlDbType.Text, ct);
                     await copy.WriteAsync(System.Text.Json.JsonSerializer.Serialize(e.Input, AuditJsonContext.Default.PreparedAttempt), NpgsqlDbType.Json, ct);
-                    await copy.WriteAsync(System.Text.Json.JsonSerializer.Serialize(e.Decision, AuditJsonContext.Default.Decision), NpgsqlDbType.Json, ct);
+                    if (!decisionJson.TryGetValue(e.Decision, out var json))
+                        decisionJson[e.Decision] = json = System.Text.Json.JsonSerializer.Serialize(e.Decision, AuditJsonContext.Default.Decision);
+                    await copy.WriteAsync(json, NpgsqlDbType.Json, ct);
                 }
                 await copy.CompleteAsync(ct);
                 Interlocked.Add(ref _written, batch.Count);

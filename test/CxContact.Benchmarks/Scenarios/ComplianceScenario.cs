@@ -63,10 +63,19 @@ public sealed class ComplianceScenario : IScenario
                 $"{Name}: single validations {single:N0}/s (p50 {p50:F2} ms, p99 {p99:F2} ms); trivial endpoint {trivial:N0}/s"));
 
             var batch = Enumerable.Range(0, 10_000).Select(i => new { phone = Number(random.Next(size * 2)), at }).ToArray();
-            await server.PostAsync("/api/v1/compliance/validate-batch", new { items = batch }, ct); // warm-up
+            var warm = await server.PostAsync("/api/v1/compliance/validate-batch", new { items = batch }, ct); // warm-up, and the answer checked once
+            if (warm.GetProperty("results").GetArrayLength() != batch.Length) throw new InvalidOperationException("validate-batch answered a different number of results");
+            // The body is serialised once and the answer read as bytes: the client's own JSON work is not the server's speed.
+            var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { items = batch });
             var batchClock = Stopwatch.StartNew();
             const int batchCalls = 5;
-            for (var i = 0; i < batchCalls; i++) await server.PostAsync("/api/v1/compliance/validate-batch", new { items = batch }, ct);
+            for (var i = 0; i < batchCalls; i++)
+            {
+                using var content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } };
+                using var response = await server.Http.PostAsync("/api/v1/compliance/validate-batch", content, ct);
+                var answer = await response.Content.ReadAsByteArrayAsync(ct);
+                if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"validate-batch answered {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(answer)}");
+            }
             var batchRate = batchCalls * batch.Length / batchClock.Elapsed.TotalSeconds;
 
             var raw = await RawRedisAsync(redis, ct);
