@@ -19,11 +19,20 @@ public sealed class ComplianceValidator(IGrainFactory grains, RuleSetStore ruleS
         catch (Npgsql.NpgsqlException) { return true; } // cannot tell now: let the decision fail closed instead
     }
 
-    public async Task<Decision> DecideAsync(Guid tenantId, PreparedAttempt a, CancellationToken ct) =>
-        (await DecideBatchAsync(tenantId, [a], ct))[0];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, SingleDecisionBatcher> _singles = new();
+
+    /// <summary>
+    /// One decision. Concurrent ones of a tenant travel together (see <see cref="SingleDecisionBatcher"/>); a
+    /// request that gives up (<paramref name="ct"/>) stops waiting, and its decision is still made and audited.
+    /// </summary>
+    public Task<Decision> DecideAsync(Guid tenantId, PreparedAttempt a, CancellationToken ct) =>
+        _singles.GetOrAdd(tenantId, static (t, self) => new SingleDecisionBatcher(t, self.SendAsync), this).DecideAsync(a).WaitAsync(ct);
 
     /// <summary>Decides every attempt, answering in input order, exactly as <see cref="DecideAsync"/> would one by one.</summary>
     public async Task<IReadOnlyList<Decision>> DecideBatchAsync(Guid tenantId, IReadOnlyList<PreparedAttempt> attempts, CancellationToken ct) =>
         await grains.GetGrain<IComplianceValidationGrain>(Random.Shared.Next(Workers))
             .DecideBatchAsync(tenantId, attempts as PreparedAttempt[] ?? [.. attempts], ct);
+
+    private Task<Decision[]> SendAsync(Guid tenantId, PreparedAttempt[] attempts) =>
+        grains.GetGrain<IComplianceValidationGrain>(Random.Shared.Next(Workers)).DecideBatchAsync(tenantId, attempts, CancellationToken.None);
 }

@@ -94,6 +94,11 @@ public sealed class BatchValidationTests(ApiFactory api) : IClassFixture<ApiFact
         var random = new Random(4);
         var many = Enumerable.Range(0, 1500).Select(_ => random.Next(items.Length)).ToArray();
         await AssertBatchEquals(c, items, singles, many);
+
+        // Asked at once, single decisions travel to the compliance grain together and still answer each as alone.
+        var concurrent = await Task.WhenAll(many.Take(400).Select(async i =>
+            (Item: i, Answer: (await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", items[i]), HttpStatusCode.OK)).GetRawText())));
+        foreach (var (i, answer) in concurrent) Assert.True(singles[i] == answer, $"base item {i}: concurrent {answer} but single {singles[i]}");
     }
 
     [Fact]
