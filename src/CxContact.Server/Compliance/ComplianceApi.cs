@@ -15,6 +15,7 @@ public static class ComplianceApi
 {
     public const int MaxBatch = 10_000;
     public sealed record BatchRequest(IReadOnlyList<ValidationRequest>? Items);
+    /// <summary>validate-batch's answer, as OpenAPI describes it (written by <see cref="BatchAnswer"/>).</summary>
     public sealed record BatchResult(IReadOnlyList<ValidationResult> Results);
     public sealed record AttemptRequest(string? Phone, string? Email, string? ClientId, string? ContactId, string? CampaignId, string? Result, DateTimeOffset? At, Guid? AttemptId);
 
@@ -34,7 +35,7 @@ public static class ComplianceApi
             return TypedResults.Ok(ValidationResult.From(await validator.DecideAsync(caller.TenantId, prepared, ct)));
         }).WithSummary("Decide one attempt: allow or deny, every rule that denied, and nextAllowedAt");
 
-        g.MapPost("/validate-batch", async Task<Results<Ok<BatchResult>, ValidationProblem>> (BatchRequest body, HttpContext http,
+        g.MapPost("/validate-batch", async Task<Results<BatchAnswer, ValidationProblem>> (BatchRequest body, HttpContext http,
             AttemptPreparer preparer, ComplianceValidator validator, IGrainFactory grains, PlatformClock clock, CancellationToken ct) =>
         {
             var errors = new FieldErrors();
@@ -52,10 +53,7 @@ public static class ComplianceApi
             foreach (var (id, i) in body.Items.Select((item, i) => (item?.CampaignId, i)).DistinctBy(x => x.CampaignId))
                 await CheckCampaignAsync(grains, caller, id, $"items[{i}].campaignId", errors);
             if (errors.Any) return errors.ToProblem();
-            var decisions = await validator.DecideBatchAsync(caller.TenantId, prepared, ct);
-            var results = new ValidationResult[decisions.Count];
-            for (var i = 0; i < results.Length; i++) results[i] = ValidationResult.From(decisions[i]);
-            return TypedResults.Ok(new BatchResult(results));
+            return new BatchAnswer(await validator.DecideBatchAsync(caller.TenantId, prepared, ct));
         }).WithSummary("Decide up to 10,000 attempts; results come back in the same order");
 
         g.MapGet("/when", async Task<Results<Ok<ValidationResult>, ValidationProblem>> (HttpContext http, AttemptPreparer preparer,

@@ -52,7 +52,7 @@ public sealed class ComplianceDecider(
         var decidedAt = clock.GetUtcNow();
         var entries = new DecisionAudit.Entry[attempts.Count];
         for (var i = 0; i < entries.Length; i++) entries[i] = new DecisionAudit.Entry(tenantId, decidedAt, attempts[i], decisions[i]);
-        audit.AddRange(entries);
+        await audit.AddRangeAsync(entries);
         return decisions;
     }
 

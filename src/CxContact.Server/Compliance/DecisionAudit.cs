@@ -19,17 +19,18 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
 
     private long _added, _written;
 
-    public void Add(Entry entry)
-    {
-        Interlocked.Increment(ref _added);
-        _queue.Writer.TryWrite(entry);
-    }
-
-    /// <summary>A batch's rows: counted once, so a 10,000-attempt batch does not contend 10,000 times on the counter.</summary>
-    public void AddRange(IReadOnlyList<Entry> entries)
+    /// <summary>
+    /// Queues a batch's rows (counted once, so a 10,000-attempt batch does not contend 10,000 times on the counter).
+    /// Completes at once, unless the queue was already drained for shutdown: a decision still being made then (a call
+    /// from another silo, say) is written before it is answered, so none is lost.
+    /// </summary>
+    public ValueTask AddRangeAsync(IReadOnlyList<Entry> entries)
     {
         Interlocked.Add(ref _added, entries.Count);
-        foreach (var e in entries) _queue.Writer.TryWrite(e);
+        List<Entry>? late = null;
+        foreach (var e in entries)
+            if (!_queue.Writer.TryWrite(e)) (late ??= []).Add(e);
+        return late is null ? ValueTask.CompletedTask : new ValueTask(WriteAsync(late, CancellationToken.None));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stopping)

@@ -122,6 +122,15 @@ public sealed class BatchValidationTests(ApiFactory api) : IClassFixture<ApiFact
         Assert.All(results.EnumerateArray(), r => Assert.Equal("compliance-unavailable", Rule(r)));
     }
 
+    [Fact]
+    public async Task The_api_document_describes_the_batch_answer()
+    {
+        // validate-batch writes its answer itself; the document must still give its shape.
+        var doc = await HttpAssert.Json(await api.Client().GetAsync("/openapi/v1.json"), HttpStatusCode.OK);
+        var ok = doc.GetProperty("paths").GetProperty("/api/v1/compliance/validate-batch").GetProperty("post").GetProperty("responses").GetProperty("200");
+        Assert.Contains("BatchResult", ok.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetRawText());
+    }
+
     private static async Task AssertBatchEquals(HttpClient c, object[] items, List<string> singles, int[] order)
     {
         var batch = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate-batch", new { items = order.Select(i => items[i]).ToArray() }),
