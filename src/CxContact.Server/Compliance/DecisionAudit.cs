@@ -41,7 +41,8 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
             while (await _queue.Reader.WaitToReadAsync(stopping))
             {
                 while (batch.Count < BatchSize && _queue.Reader.TryRead(out var e)) batch.Add(e);
-                await WriteAsync(batch, stopping);
+                // Not cancelled by the stop: rows taken off the queue are written here or nowhere (StopAsync waits).
+                await WriteAsync(batch, CancellationToken.None);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { /* drained in StopAsync */ }
