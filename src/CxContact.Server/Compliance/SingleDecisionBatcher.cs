@@ -11,8 +11,11 @@ namespace CxContact.Server.Compliance;
 /// </summary>
 internal sealed class SingleDecisionBatcher(Guid tenantId, Func<Guid, PreparedAttempt[], Task<Decision[]>> decide)
 {
-    /// <summary>Batches on their way at once: enough to keep the cores and Redis busy, few enough to let queues form.</summary>
-    public const int MaxInFlight = 4;
+    /// <summary>
+    /// Batches on their way at once: one per core (at least 2), enough to keep the cores and Redis busy, few enough
+    /// to let queues form. On 2 cores, 2 measured about 8% more single validations/s than 4 (two runs each).
+    /// </summary>
+    public static readonly int MaxInFlight = Math.Max(2, Environment.ProcessorCount);
     /// <summary>The most attempts one coalesced batch carries.</summary>
     public const int MaxBatch = 512;
 
