@@ -16,7 +16,8 @@ public sealed class AttemptPreparer(PlatformClock clock)
 {
     private static readonly PhoneNormalizer Phones = new();
 
-    public PreparedAttempt? Prepare(ValidationRequest r, string defaultCountry, FieldErrors errors, string path = "")
+    /// <param name="now">The instant for an attempt that gives no "at"; the clock's now when not given.</param>
+    public PreparedAttempt? Prepare(ValidationRequest r, string defaultCountry, FieldErrors errors, string path = "", DateTimeOffset? now = null)
     {
         var errorCount = 0;
         void Bad(string field, string message) { errors.Add(path + field, message); errorCount++; }
@@ -66,7 +67,7 @@ public sealed class AttemptPreparer(PlatformClock clock)
             TimeZones: zones,
             DeviceType: phone is null ? DeviceType.Unknown : phone.DeviceType,
             AutodialMobileConsent: c?.Consent?.AutodialMobile,
-            At: r.At ?? clock.GetUtcNow(),
+            At: r.At ?? now ?? clock.GetUtcNow(),
             RuleSetId: r.RuleSetId);
     }
 }

@@ -15,6 +15,7 @@ public static class ComplianceApi
 {
     public const int MaxBatch = 10_000;
     public sealed record BatchRequest(IReadOnlyList<ValidationRequest>? Items);
+    /// <summary>validate-batch's answer, as OpenAPI describes it (written by <see cref="BatchAnswer"/>).</summary>
     public sealed record BatchResult(IReadOnlyList<ValidationResult> Results);
     public sealed record AttemptRequest(string? Phone, string? Email, string? ClientId, string? ContactId, string? CampaignId, string? Result, DateTimeOffset? At, Guid? AttemptId);
 
@@ -34,24 +35,25 @@ public static class ComplianceApi
             return TypedResults.Ok(ValidationResult.From(await validator.DecideAsync(caller.TenantId, prepared, ct)));
         }).WithSummary("Decide one attempt: allow or deny, every rule that denied, and nextAllowedAt");
 
-        g.MapPost("/validate-batch", async Task<Results<Ok<BatchResult>, ValidationProblem>> (BatchRequest body, HttpContext http,
-            AttemptPreparer preparer, ComplianceValidator validator, IGrainFactory grains, CancellationToken ct) =>
+        g.MapPost("/validate-batch", async Task<Results<BatchAnswer, ValidationProblem>> (BatchRequest body, HttpContext http,
+            AttemptPreparer preparer, ComplianceValidator validator, IGrainFactory grains, PlatformClock clock, CancellationToken ct) =>
         {
             var errors = new FieldErrors();
             if (body.Items is null || body.Items.Count == 0) return errors.Add("items", "is required: 1 to 10,000 attempts").ToProblem();
             if (body.Items.Count > MaxBatch) return errors.Add("items", $"has {body.Items.Count} attempts; at most {MaxBatch} per call").ToProblem();
             var caller = Caller.From(http.User);
             var country = await DefaultCountryAsync(grains, caller);
-            var prepared = body.Items.Select((item, i) => preparer.Prepare(item ?? new ValidationRequest(null, null, null, null, null, null, null), country, errors, $"items[{i}].")).ToList();
+            // A batch is decided at one instant (items without "at"): the same answer as items asked one by one at that moment.
+            var now = clock.GetUtcNow();
+            var prepared = new PreparedAttempt[body.Items.Count];
+            for (var i = 0; i < prepared.Length; i++)
+                prepared[i] = preparer.Prepare(body.Items[i] ?? new ValidationRequest(null, null, null, null, null, null, null), country, errors, $"items[{i}].", now)!;
             foreach (var (id, i) in body.Items.Select((item, i) => (item?.RuleSetId, i)).DistinctBy(x => x.RuleSetId))
                 if (!await validator.RuleSetExistsAsync(caller.TenantId, id, ct)) errors.Add($"items[{i}].ruleSetId", $"this tenant has no rule set \"{id}\"");
             foreach (var (id, i) in body.Items.Select((item, i) => (item?.CampaignId, i)).DistinctBy(x => x.CampaignId))
                 await CheckCampaignAsync(grains, caller, id, $"items[{i}].campaignId", errors);
             if (errors.Any) return errors.ToProblem();
-            var decisions = await validator.DecideBatchAsync(caller.TenantId, prepared!, ct);
-            var results = new ValidationResult[decisions.Count];
-            for (var i = 0; i < results.Length; i++) results[i] = ValidationResult.From(decisions[i]);
-            return TypedResults.Ok(new BatchResult(results));
+            return new BatchAnswer(await validator.DecideBatchAsync(caller.TenantId, prepared, ct));
         }).WithSummary("Decide up to 10,000 attempts; results come back in the same order");
 
         g.MapGet("/when", async Task<Results<Ok<ValidationResult>, ValidationProblem>> (HttpContext http, AttemptPreparer preparer,
@@ -93,8 +95,22 @@ public static class ComplianceApi
         return null;
     }
 
-    internal static async Task<string> DefaultCountryAsync(IGrainFactory grains, Caller caller) =>
-        caller.IsSystemAdmin ? "US" : (await grains.GetGrain<ITenantGrain>(caller.TenantId).GetSettingsAsync()).DefaultCountry;
+    /// <summary>How long a tenant's default country is reused: a change of settings reaches validation within this.</summary>
+    public static readonly TimeSpan DefaultCountryCacheFor = TimeSpan.FromSeconds(5);
+
+    // Per silo, per tenant: a grain call per validation cost more than the rest of the edge's work together, and the
+    // setting changes rarely. Bounded by the number of tenants.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, (string Country, long Until)> DefaultCountries = new();
+
+    internal static async ValueTask<string> DefaultCountryAsync(IGrainFactory grains, Caller caller)
+    {
+        if (caller.IsSystemAdmin) return "US";
+        var now = Environment.TickCount64;
+        if (DefaultCountries.TryGetValue(caller.TenantId, out var cached) && now < cached.Until) return cached.Country;
+        var country = (await grains.GetGrain<ITenantGrain>(caller.TenantId).GetSettingsAsync()).DefaultCountry;
+        DefaultCountries[caller.TenantId] = (country, now + (long)DefaultCountryCacheFor.TotalMilliseconds);
+        return country;
+    }
 
     /// <summary>
     /// A campaign named in an attempt must be one of the tenant's: its campaign-scoped suppression lists and limits

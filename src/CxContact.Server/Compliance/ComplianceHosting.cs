@@ -9,6 +9,7 @@ public static class ComplianceHosting
         services.AddSingleton<AttemptHistory>();
         services.AddSingleton<RuleSetStore>();
         services.AddSingleton<DecisionLookup>();
+        services.AddSingleton<ComplianceDecider>();
         services.AddSingleton<ComplianceValidator>();
         services.AddSingleton<DecisionAudit>();
         services.AddHostedService(sp => sp.GetRequiredService<DecisionAudit>());

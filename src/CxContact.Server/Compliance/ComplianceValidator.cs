@@ -1,26 +1,17 @@
-using CxContact.Server.Platform.Hosting;
 using CxContact.Core.Compliance;
-using CxContact.Server.Suppression;
-using Microsoft.Extensions.Caching.Memory;
-using StackExchange.Redis;
 
 namespace CxContact.Server.Compliance;
 
 /// <summary>
-/// The decision: suppression (Redis index), attempt windows (Redis), then the rule set, for one prepared attempt or a
-/// batch. The hot path reads Redis (one script call per chunk of attempts, see <see cref="DecisionLookup"/>) and memory
-/// only; which lists apply to a tenant or campaign is cached for a few seconds, and audit rows are queued, not written. If Redis (or the rule set) cannot be read, the answer is deny with
-/// the reason compliance-unavailable: fail closed.
+/// Where every pre-dial decision is asked for (validate, validate-batch, when, /ocs/validate, leases, why): it sends
+/// the prepared attempts to a <see cref="IComplianceValidationGrain"/> on a compliance-role silo. Edge checks that only
+/// need the tenant's configuration (does the rule set exist) stay here, on the calling silo.
 /// </summary>
-public sealed class ComplianceValidator(
-    DecisionLookup lookup, SuppressionListStore lists, DecisionAudit audit, IMemoryCache cache,
-    RuleSetStore ruleSets, PlatformClock clock, ILogger<ComplianceValidator> log)
+public sealed class ComplianceValidator(IGrainFactory grains, RuleSetStore ruleSets)
 {
-    /// <summary>
-    /// Which lists apply, and whether any is stale, is cached this long: short, because a list marked stale must
-    /// start failing closed quickly on every silo once Redis is back.
-    /// </summary>
-    public static readonly TimeSpan ListCacheFor = TimeSpan.FromSeconds(2);
+    /// <summary>How many grain keys calls are spread over: each key is placed (and its placement cached) on its own.</summary>
+    public const int Workers = 16;
+
     /// <summary>Whether the attempt's rule set exists (checked at the edge, so an unknown one is a 400, not a deny).</summary>
     public async Task<bool> RuleSetExistsAsync(Guid tenantId, string? ruleSetId, CancellationToken ct)
     {
@@ -28,130 +19,20 @@ public sealed class ComplianceValidator(
         catch (Npgsql.NpgsqlException) { return true; } // cannot tell now: let the decision fail closed instead
     }
 
-    public async Task<Decision> DecideAsync(Guid tenantId, PreparedAttempt a, CancellationToken ct) =>
-        (await DecideBatchAsync(tenantId, [a], ct))[0];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, SingleDecisionBatcher> _singles = new();
 
     /// <summary>
-    /// Decides every attempt, answering in input order, exactly as <see cref="DecideAsync"/> would one by one; but
-    /// each rule set and each campaign's lists are resolved once, and Redis is read in one script call per chunk,
-    /// all chunks pipelined. A read that fails denies every attempt it concerned (compliance-unavailable).
+    /// One decision. Concurrent ones of a tenant travel together (see <see cref="SingleDecisionBatcher"/>); a
+    /// request that gives up (<paramref name="ct"/>) stops waiting, and its decision is still made and audited.
     /// </summary>
-    public async Task<IReadOnlyList<Decision>> DecideBatchAsync(Guid tenantId, IReadOnlyList<PreparedAttempt> attempts, CancellationToken ct)
-    {
-        var decisions = new Decision[attempts.Count];
-        // Attempts sharing a rule set and a campaign share their evaluator and lists: one group each.
-        var groups = new Dictionary<(string? RuleSet, string? Campaign), List<int>>();
-        for (var i = 0; i < attempts.Count; i++)
-        {
-            var key = (attempts[i].RuleSetId is RuleSetStore.DefaultId ? null : attempts[i].RuleSetId, attempts[i].CampaignId);
-            if (!groups.TryGetValue(key, out var members)) groups[key] = members = [];
-            members.Add(i);
-        }
-        if (groups.Count == 1)
-        {
-            foreach (var (key, members) in groups) await DecideGroupAsync(tenantId, key.RuleSet, key.Campaign, attempts, members, decisions, ct);
-        }
-        else
-        {
-            await Task.WhenAll(groups.Select(g => DecideGroupAsync(tenantId, g.Key.RuleSet, g.Key.Campaign, attempts, g.Value, decisions, ct)));
-        }
-        var decidedAt = clock.GetUtcNow();
-        var entries = new DecisionAudit.Entry[attempts.Count];
-        for (var i = 0; i < entries.Length; i++) entries[i] = new DecisionAudit.Entry(tenantId, decidedAt, attempts[i], decisions[i]);
-        audit.AddRange(entries);
-        return decisions;
-    }
+    public Task<Decision> DecideAsync(Guid tenantId, PreparedAttempt a, CancellationToken ct) =>
+        _singles.GetOrAdd(tenantId, static (t, self) => new SingleDecisionBatcher(t, self.SendAsync), this).DecideAsync(a).WaitAsync(ct);
 
-    private async Task DecideGroupAsync(Guid tenantId, string? ruleSetId, string? campaignId, IReadOnlyList<PreparedAttempt> attempts, List<int> items,
-        Decision[] decisions, CancellationToken ct)
-    {
-        ComplianceEvaluator? evaluator = null;
-        try { evaluator = await ruleSets.EvaluatorAsync(tenantId, ruleSetId, ct); }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or RuleSetException or TimeoutException)
-        {
-            log.LogWarning("Rule set {RuleSet} cannot be read: {Error}", ruleSetId, e.Message);
-        }
-        if (evaluator is null)
-        {
-            var unavailable = ComplianceEvaluator.Unavailable("the rule set cannot be read", ruleSetId ?? RuleSetStore.DefaultId);
-            foreach (var i in items) decisions[i] = unavailable;
-            return;
-        }
+    /// <summary>Decides every attempt, answering in input order, exactly as <see cref="DecideAsync"/> would one by one.</summary>
+    public async Task<IReadOnlyList<Decision>> DecideBatchAsync(Guid tenantId, IReadOnlyList<PreparedAttempt> attempts, CancellationToken ct) =>
+        await grains.GetGrain<IComplianceValidationGrain>(Random.Shared.Next(Workers))
+            .DecideBatchAsync(tenantId, attempts as PreparedAttempt[] ?? [.. attempts], ct);
 
-        var facts = new DecisionLookup.Facts[items.Count];
-        try
-        {
-            var listIds = await ListsAsync(tenantId, campaignId, ct);
-            // Most attempts meet no attempt or gap rule (only a few states and countries have them), so their windows
-            // are not read; the script call itself still fails when Redis is down, so an outage never answers "allow".
-            var windows = new bool[items.Count];
-            for (var k = 0; k < items.Count; k++) windows[k] = NeedsAttempts(evaluator.Rules, attempts[items[k]]);
-            await lookup.ReadAsync(tenantId, listIds, attempts, items, windows, facts);
-        }
-        catch (Exception e) when (e is RedisException or SuppressionIndexUnavailableException or TimeoutException or Npgsql.NpgsqlException)
-        {
-            log.LogWarning("Compliance unavailable: {Error}", e.Message);
-            var unavailable = ComplianceEvaluator.Unavailable($"the suppression index or attempt history cannot be read ({e.GetType().Name})",
-                RuleSets.Default.VersionTag);
-            foreach (var i in items) decisions[i] = unavailable;
-            return;
-        }
-
-        // Evaluation is pure CPU: a large group is spread over the cores in ranges; a small one stays on this thread.
-        if (items.Count < ParallelFrom)
-            for (var k = 0; k < items.Count; k++) decisions[items[k]] = Decide(evaluator, attempts[items[k]], facts[k]);
-        else
-            Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, items.Count, ParallelFrom / 2), new ParallelOptions { CancellationToken = ct },
-                range =>
-                {
-                    for (var k = range.Item1; k < range.Item2; k++) decisions[items[k]] = Decide(evaluator, attempts[items[k]], facts[k]);
-                });
-    }
-
-    private const int ParallelFrom = 512;
-
-    private static Decision Decide(ComplianceEvaluator evaluator, PreparedAttempt a, in DecisionLookup.Facts facts)
-    {
-        // Attempt limits are counted tenant-wide: a campaign-scoped limit then counts more attempts than it would
-        // need to, which can only deny earlier, never allow a call the law forbids.
-        var decision = evaluator.Evaluate(new ComplianceInput
-        {
-            At = a.At, Channel = a.Channel, DialingMode = a.DialingMode, Country = a.Country, Region = a.Region, TimeZones = a.TimeZones,
-            DeviceType = a.DeviceType, AutodialMobileConsent = a.AutodialMobileConsent,
-            PhoneAttempts = facts.Phone, ContactAttempts = facts.Contact, ClientIdAttempts = facts.ClientId,
-        });
-        if (facts.Hit is not { } hit) return decision;
-        var reason = new DecisionReason("suppressed", $"the {hit.Type} {hit.Value} is on suppression list {hit.ListId}");
-        return decision with { Allowed = false, Reasons = [reason, .. decision.Reasons], NextAllowedAt = null };
-    }
-
-    /// <summary>
-    /// Whether any attempt limit or minimum gap could apply to this attempt: the same country, region and channel
-    /// matching the evaluator uses, ignoring effective dates (so it may read when not needed, never the reverse).
-    /// </summary>
-    private static bool NeedsAttempts(RuleSet rules, PreparedAttempt a)
-    {
-        foreach (var r in rules.AttemptLimits)
-            if (r.Enabled && Applies(r.Country, r.Region, r.Channels, a)) return true;
-        foreach (var r in rules.MinimumGaps)
-            if (Applies(r.Country, r.Region, r.Channels, a)) return true;
-        return false;
-
-        static bool Applies(string? country, string? region, IReadOnlyList<Channel> channels, PreparedAttempt a) =>
-            (country is null || country == a.Country) && (region is null || region == a.Region) && channels.Contains(a.Channel);
-    }
-
-    private async Task<IReadOnlyList<Guid>> ListsAsync(Guid tenantId, string? campaignId, CancellationToken ct)
-    {
-        Guid? campaign = Guid.TryParse(campaignId, out var c) ? c : null;
-        var applicable = (await cache.GetOrCreateAsync(("suppression-lists", tenantId, campaign), async entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = ListCacheFor;
-            return await lists.ApplicableAsync(tenantId, campaign, ct);
-        }))!;
-        // An index that missed a write cannot say "not suppressed": deny until it is rebuilt.
-        foreach (var (listId, stale) in applicable)
-            if (stale) throw new SuppressionIndexUnavailableException(listId);
-        return applicable.Select(l => l.ListId).ToList();
-    }
+    private Task<Decision[]> SendAsync(Guid tenantId, PreparedAttempt[] attempts) =>
+        grains.GetGrain<IComplianceValidationGrain>(Random.Shared.Next(Workers)).DecideBatchAsync(tenantId, attempts, CancellationToken.None);
 }

@@ -19,17 +19,18 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
 
     private long _added, _written;
 
-    public void Add(Entry entry)
-    {
-        Interlocked.Increment(ref _added);
-        _queue.Writer.TryWrite(entry);
-    }
-
-    /// <summary>A batch's rows: counted once, so a 10,000-attempt batch does not contend 10,000 times on the counter.</summary>
-    public void AddRange(IReadOnlyList<Entry> entries)
+    /// <summary>
+    /// Queues a batch's rows (counted once, so a 10,000-attempt batch does not contend 10,000 times on the counter).
+    /// Completes at once, unless the queue was already drained for shutdown: a decision still being made then (a call
+    /// from another silo, say) is written before it is answered, so none is lost.
+    /// </summary>
+    public ValueTask AddRangeAsync(IReadOnlyList<Entry> entries)
     {
         Interlocked.Add(ref _added, entries.Count);
-        foreach (var e in entries) _queue.Writer.TryWrite(e);
+        List<Entry>? late = null;
+        foreach (var e in entries)
+            if (!_queue.Writer.TryWrite(e)) (late ??= []).Add(e);
+        return late is null ? ValueTask.CompletedTask : new ValueTask(WriteAsync(late, CancellationToken.None));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
@@ -40,7 +41,8 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
             while (await _queue.Reader.WaitToReadAsync(stopping))
             {
                 while (batch.Count < BatchSize && _queue.Reader.TryRead(out var e)) batch.Add(e);
-                await WriteAsync(batch, stopping);
+                // Not cancelled by the stop: rows taken off the queue are written here or nowhere (StopAsync waits).
+                await WriteAsync(batch, CancellationToken.None);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { /* drained in StopAsync */ }
@@ -59,6 +61,8 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
         await WriteAsync(batch, CancellationToken.None);
     }
 
+    private static readonly string[] NoRules = [];
+
     private async Task WriteAsync(List<Entry> batch, CancellationToken ct)
     {
         if (batch.Count == 0) return;
@@ -66,6 +70,9 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
         {
             try
             {
+                // Decisions are shared between attempts that met the same rules at the same instant (the decider
+                // evaluates those once), so each distinct one is serialised once per written batch.
+                var decisionJson = new Dictionary<Core.Compliance.Decision, string>(ReferenceEqualityComparer.Instance);
                 await using var conn = await db.OpenConnectionAsync(ct);
                 await using var copy = await conn.BeginBinaryImportAsync(
                     "COPY compliance_decisions (tenant_id, decision_id, at, decided_at, subject, allowed, rules, rule_set, input, decision) FROM STDIN (FORMAT BINARY)", ct);
@@ -78,10 +85,13 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
                     await copy.WriteAsync(e.DecidedAt, NpgsqlDbType.TimestampTz, ct);
                     await copy.WriteAsync(e.Input.Subject, NpgsqlDbType.Text, ct);
                     await copy.WriteAsync(e.Decision.Allowed, NpgsqlDbType.Boolean, ct);
-                    await copy.WriteAsync(e.Decision.Reasons.Select(r => r.Rule).Distinct().ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+                    await copy.WriteAsync(e.Decision.Reasons.Count == 0 ? NoRules : e.Decision.Reasons.Select(r => r.Rule).Distinct().ToArray(),
+                        NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
                     await copy.WriteAsync(e.Decision.RuleSetVersion, NpgsqlDbType.Text, ct);
                     await copy.WriteAsync(System.Text.Json.JsonSerializer.Serialize(e.Input, AuditJsonContext.Default.PreparedAttempt), NpgsqlDbType.Json, ct);
-                    await copy.WriteAsync(System.Text.Json.JsonSerializer.Serialize(e.Decision, AuditJsonContext.Default.Decision), NpgsqlDbType.Json, ct);
+                    if (!decisionJson.TryGetValue(e.Decision, out var json))
+                        decisionJson[e.Decision] = json = System.Text.Json.JsonSerializer.Serialize(e.Decision, AuditJsonContext.Default.Decision);
+                    await copy.WriteAsync(json, NpgsqlDbType.Json, ct);
                 }
                 await copy.CompleteAsync(ct);
                 Interlocked.Add(ref _written, batch.Count);

@@ -4,7 +4,14 @@ using CxContact.Core.Phones;
 namespace CxContact.Server.Compliance;
 
 /// <summary>An attempt after edge validation: the number in E.164, and location and device resolved.</summary>
+/// <remarks>
+/// Sent to the compliance grain; [Immutable] because nothing changes it after the edge, so a call to a grain on the
+/// same silo passes the batch as it is instead of deep-copying up to 10,000 of them.
+/// </remarks>
+[GenerateSerializer, Immutable, Alias("cxc.PreparedAttempt")]
 public sealed record PreparedAttempt(
-    string Subject, string? E164, string? Email, Channel Channel, DialingMode? DialingMode, string? CampaignId, string? ClientId,
-    string? ContactId, string Country, string? Region, IReadOnlyList<string> TimeZones, DeviceType DeviceType, bool? AutodialMobileConsent,
-    DateTimeOffset At, string? RuleSetId);
+    [property: Id(0)] string Subject, [property: Id(1)] string? E164, [property: Id(2)] string? Email, [property: Id(3)] Channel Channel,
+    [property: Id(4)] DialingMode? DialingMode, [property: Id(5)] string? CampaignId, [property: Id(6)] string? ClientId,
+    [property: Id(7)] string? ContactId, [property: Id(8)] string Country, [property: Id(9)] string? Region,
+    [property: Id(10)] IReadOnlyList<string> TimeZones, [property: Id(11)] DeviceType DeviceType, [property: Id(12)] bool? AutodialMobileConsent,
+    [property: Id(13)] DateTimeOffset At, [property: Id(14)] string? RuleSetId);

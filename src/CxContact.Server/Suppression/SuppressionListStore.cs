@@ -133,13 +133,18 @@ public sealed class SuppressionListStore(NpgsqlDataSource db)
     {
         if (entries.Count == 0) return 0;
         // Into the partition itself: xmax (new row or updated one) cannot be read through the partitioned parent.
+        // Counted inside PostgreSQL: one row comes back instead of one per entry (measured +25-40% rows/s at 10,000
+        // per call). A COPY into a staging table merged with the same upsert measured no faster, and an UPDATE plus
+        // an anti-joined INSERT slower: the primary-key probes are the cost either way.
         await using var cmd = db.CreateCommand($"""
-            INSERT INTO {PartitionName(listId)} (tenant_id, list_id, type, value, starts_at, expires_at, source)
-            SELECT @t, @l, e.type, e.value, e.starts_at, e.expires_at, e.source
-            FROM unnest(@types, @values, @starts, @expires, @sources) AS e (type, value, starts_at, expires_at, source)
-            ON CONFLICT (list_id, type, value) DO UPDATE
-                SET starts_at = excluded.starts_at, expires_at = excluded.expires_at, source = excluded.source
-            RETURNING (xmax = 0)
+            WITH upserted AS (
+                INSERT INTO {PartitionName(listId)} (tenant_id, list_id, type, value, starts_at, expires_at, source)
+                SELECT @t, @l, e.type, e.value, e.starts_at, e.expires_at, e.source
+                FROM unnest(@types, @values, @starts, @expires, @sources) AS e (type, value, starts_at, expires_at, source)
+                ON CONFLICT (list_id, type, value) DO UPDATE
+                    SET starts_at = excluded.starts_at, expires_at = excluded.expires_at, source = excluded.source
+                RETURNING (xmax = 0) AS inserted)
+            SELECT count(*) FILTER (WHERE inserted) FROM upserted
             """);
         cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("l", listId);
@@ -151,10 +156,7 @@ public sealed class SuppressionListStore(NpgsqlDataSource db)
             { Value = entries.Select(e => e.ExpiresAt?.UtcDateTime).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("sources", NpgsqlDbType.Array | NpgsqlDbType.Text)
             { Value = entries.Select(e => e.Source).ToArray() });
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        long inserted = 0;
-        while (await r.ReadAsync(ct)) if (r.GetBoolean(0)) inserted++;
-        return inserted;
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     public async Task<bool> RemoveAsync(Guid tenantId, Guid listId, string type, string value, CancellationToken ct)

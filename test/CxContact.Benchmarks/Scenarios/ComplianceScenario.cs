@@ -56,17 +56,26 @@ public sealed class ComplianceScenario : IScenario
 
             var at = "2026-12-02T19:00:00Z"; // 14:00 Eastern, 11:00 Pacific: inside every window
             var random = new Random(7);
-            var (trivial, _, _) = await RunAsync(() => server.Http.GetAsync("/api/v1/me", ct), ct);
+            var (trivial, trivialP50, trivialP99) = await RunAsync(() => server.Http.GetAsync("/api/v1/me", ct), ct);
             var (single, p50, p99) = await RunAsync(() => server.Http.PostAsJsonAsync("/api/v1/compliance/validate",
                 new { phone = Number(random.Next(size * 2)), at }, ct), ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{Name}: single validations {single:N0}/s (p50 {p50:F2} ms, p99 {p99:F2} ms); trivial endpoint {trivial:N0}/s"));
+                $"{Name}: single validations {single:N0}/s (p50 {p50:F2} ms, p99 {p99:F2} ms); trivial endpoint {trivial:N0}/s (p50 {trivialP50:F2} ms, p99 {trivialP99:F2} ms)"));
 
             var batch = Enumerable.Range(0, 10_000).Select(i => new { phone = Number(random.Next(size * 2)), at }).ToArray();
-            await server.PostAsync("/api/v1/compliance/validate-batch", new { items = batch }, ct); // warm-up
+            var warm = await server.PostAsync("/api/v1/compliance/validate-batch", new { items = batch }, ct); // warm-up, and the answer checked once
+            if (warm.GetProperty("results").GetArrayLength() != batch.Length) throw new InvalidOperationException("validate-batch answered a different number of results");
+            // The body is serialised once and the answer read as bytes: the client's own JSON work is not the server's speed.
+            var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { items = batch });
             var batchClock = Stopwatch.StartNew();
             const int batchCalls = 5;
-            for (var i = 0; i < batchCalls; i++) await server.PostAsync("/api/v1/compliance/validate-batch", new { items = batch }, ct);
+            for (var i = 0; i < batchCalls; i++)
+            {
+                using var content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } };
+                using var response = await server.Http.PostAsync("/api/v1/compliance/validate-batch", content, ct);
+                var answer = await response.Content.ReadAsByteArrayAsync(ct);
+                if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"validate-batch answered {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(answer)}");
+            }
             var batchRate = batchCalls * batch.Length / batchClock.Elapsed.TotalSeconds;
 
             var raw = await RawRedisAsync(redis, ct);
@@ -80,7 +89,7 @@ public sealed class ComplianceScenario : IScenario
                 Extra = new()
                 {
                     ["p50_ms"] = Math.Round(p50, 2), ["p99_ms"] = Math.Round(p99, 2), ["batch_numbers_per_s"] = Math.Round(batchRate),
-                    ["load_s"] = Math.Round(loadSeconds, 1), ["load_10m_s"] = Math.Round(loadSeconds * 10_000_000.0 / size, 1),
+                    ["trivial_p99_ms"] = Math.Round(trivialP99, 2), ["load_s"] = Math.Round(loadSeconds, 1), ["load_10m_s"] = Math.Round(loadSeconds * 10_000_000.0 / size, 1),
                     ["redis_mb"] = Math.Round(memoryMb), ["redis_mb_per_100m"] = Math.Round(projectedMb), ["raw_redis_lookups_per_s"] = Math.Round(raw),
                 },
             };

@@ -94,6 +94,11 @@ public sealed class BatchValidationTests(ApiFactory api) : IClassFixture<ApiFact
         var random = new Random(4);
         var many = Enumerable.Range(0, 1500).Select(_ => random.Next(items.Length)).ToArray();
         await AssertBatchEquals(c, items, singles, many);
+
+        // Asked at once, single decisions travel to the compliance grain together and still answer each as alone.
+        var concurrent = await Task.WhenAll(many.Take(400).Select(async i =>
+            (Item: i, Answer: (await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", items[i]), HttpStatusCode.OK)).GetRawText())));
+        foreach (var (i, answer) in concurrent) Assert.True(singles[i] == answer, $"base item {i}: concurrent {answer} but single {singles[i]}");
     }
 
     [Fact]
@@ -115,6 +120,15 @@ public sealed class BatchValidationTests(ApiFactory api) : IClassFixture<ApiFact
         var results = (await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate-batch", new { items }), HttpStatusCode.OK)).GetProperty("results");
         Assert.Equal(items.Length, results.GetArrayLength());
         Assert.All(results.EnumerateArray(), r => Assert.Equal("compliance-unavailable", Rule(r)));
+    }
+
+    [Fact]
+    public async Task The_api_document_describes_the_batch_answer()
+    {
+        // validate-batch writes its answer itself; the document must still give its shape.
+        var doc = await HttpAssert.Json(await api.Client().GetAsync("/openapi/v1.json"), HttpStatusCode.OK);
+        var ok = doc.GetProperty("paths").GetProperty("/api/v1/compliance/validate-batch").GetProperty("post").GetProperty("responses").GetProperty("200");
+        Assert.Contains("BatchResult", ok.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetRawText());
     }
 
     private static async Task AssertBatchEquals(HttpClient c, object[] items, List<string> singles, int[] order)
