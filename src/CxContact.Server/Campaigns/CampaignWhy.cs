@@ -51,9 +51,8 @@ public static class CampaignWhy
             ValidationResult? decision = null;
             if (r.RecordStatus == RecordStatuses.Ready && !blocked)
             {
-                var d = await compliance.DecideAsync(caller.TenantId, new PreparedAttempt(r.Phone, r.Phone, null, Channel.Voice, info.Definition.DialingMode,
-                    id.ToString(), r.ClientId, contactId.ToString(), r.Country ?? "", r.Region,
-                    r.Zones?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [], (DeviceType)r.DeviceType, r.Consent, now, info.Definition.RuleSetId), ct);
+                var d = await compliance.DecideAsync(caller.TenantId, PreparedAttempt.ForRecord(r.Phone, id, info.Definition, r.ClientId, contactId,
+                    r.Country, r.Region, r.Zones, r.DeviceType, r.Consent, now), ct);
                 decision = ValidationResult.From(d);
             }
             var callable = info.State == CampaignState.Running && r.RecordStatus == RecordStatuses.Ready && !blocked && due && inWindow && decision?.Decision == "allow";

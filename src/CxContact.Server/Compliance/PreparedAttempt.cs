@@ -14,4 +14,17 @@ public sealed record PreparedAttempt(
     [property: Id(4)] DialingMode? DialingMode, [property: Id(5)] string? CampaignId, [property: Id(6)] string? ClientId,
     [property: Id(7)] string? ContactId, [property: Id(8)] string Country, [property: Id(9)] string? Region,
     [property: Id(10)] IReadOnlyList<string> TimeZones, [property: Id(11)] DeviceType DeviceType, [property: Id(12)] bool? AutodialMobileConsent,
-    [property: Id(13)] DateTimeOffset At, [property: Id(14)] string? RuleSetId);
+    [property: Id(13)] DateTimeOffset At, [property: Id(14)] string? RuleSetId)
+{
+    /// <summary>
+    /// A voice attempt at a calling-list record, as the lease path and the campaign "why" page both ask for it: the
+    /// record's own location (country, region, the zones as the preload stored them: space-separated), device and
+    /// consent, under the campaign's dialing mode and rule set.
+    /// </summary>
+    public static PreparedAttempt ForRecord(string phone, Guid campaignId, Core.Campaigns.CampaignDefinition campaign, string? clientId,
+        Guid contactId, string? country, string? region, string? zones, short deviceType, bool? consent, DateTimeOffset at) => new(
+        Subject: phone, E164: phone, Email: null, Channel: Channel.Voice, DialingMode: campaign.DialingMode, CampaignId: campaignId.ToString(),
+        ClientId: clientId, ContactId: contactId.ToString(), Country: country ?? "", Region: region,
+        TimeZones: zones?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [], DeviceType: (DeviceType)deviceType,
+        AutodialMobileConsent: consent, At: at, RuleSetId: campaign.RuleSetId);
+}

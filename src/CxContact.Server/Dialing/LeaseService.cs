@@ -121,11 +121,8 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
         return list;
     }
 
-    private static PreparedAttempt Attempt(Picked p, Guid campaignId, CampaignDefinition def, DateTimeOffset now) => new(
-        Subject: p.Record.Phone, E164: p.Record.Phone, Email: null, Channel: Channel.Voice, DialingMode: def.DialingMode,
-        CampaignId: campaignId.ToString(), ClientId: p.ClientId, ContactId: p.Record.ContactId.ToString(), Country: p.Country ?? "",
-        Region: p.Region, TimeZones: p.Zones?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [], DeviceType: (DeviceType)p.DeviceType,
-        AutodialMobileConsent: p.Consent, At: now, RuleSetId: def.RuleSetId);
+    private static PreparedAttempt Attempt(Picked p, Guid campaignId, CampaignDefinition def, DateTimeOffset now) =>
+        PreparedAttempt.ForRecord(p.Record.Phone, campaignId, def, p.ClientId, p.Record.ContactId, p.Country, p.Region, p.Zones, p.DeviceType, p.Consent, now);
 
     /// <summary>Puts back what was picked but not granted, and frees those contacts' dial locks, in one transaction.</summary>
     private static async Task ReturnAsync(NpgsqlConnection conn, string part, Guid campaignId, Guid leaseId, long[] unlocked, List<(long Id, long? At)> later,
