@@ -91,10 +91,11 @@ async function signIn() {
   }
   if (["admin", "supervisor", "viewer"].includes(me.key.role)) {
     $("#campaigns").hidden = false;
+    $("#lists").hidden = false;
     $("#schedules").hidden = false;
     $("#jobs").hidden = false;
     $("#schedule-form").timeZone.value = me.tenant.settings.defaultTimeZone;
-    await Promise.all([loadCampaigns(), loadListChoices(), loadSchedules(), loadJobs()]);
+    await Promise.all([loadCampaigns(), loadListChoices(), loadLists(), loadSchedules(), loadJobs()]);
   }
   if (me.key.role === "admin") {
     $("#keys").hidden = false;
@@ -513,5 +514,94 @@ $("#schedule-form").addEventListener("submit", (ev) => {
 });
 
 $("#jobs-refresh").addEventListener("click", () => run(loadJobs));
+
+// Lists: counts come from each list's own GET (the list endpoints answer ids and names only).
+async function loadLists() {
+  const [contact, suppression] = await Promise.all([api("GET", "/api/v1/contact-lists"), api("GET", "/api/v1/suppression-lists")]);
+  const [contactDetails, suppressionDetails] = await Promise.all([
+    Promise.all(contact.map((l) => api("GET", `/api/v1/contact-lists/${l.id}`))),
+    Promise.all(suppression.map((l) => api("GET", `/api/v1/suppression-lists/${l.id}`))),
+  ]);
+  $("#contact-lists tbody").replaceChildren(...contactDetails.map((l) => {
+    const last = l.recentImports?.[0];
+    const tr = row([l.name, num(l.records), num(l.devices), num(l.invalid), last ? `${last.state} ${when(last.finishedAt ?? last.startedAt)}` : ""]);
+    tr.dataset.id = l.id;
+    return tr;
+  }));
+  $("#suppression-lists tbody").replaceChildren(...suppressionDetails.map((l) => {
+    const tr = row([l.name, l.scope, num(l.entryCount), l.index.version]);
+    tr.dataset.id = l.id;
+    return tr;
+  }));
+  options($("#entry-form").listId, suppression);
+  const [contactGroup, suppressionGroup] = $("#import-form").target.querySelectorAll("optgroup");
+  options(contactGroup, contact.map((l) => ({ id: `contact-lists/${l.id}`, name: l.name })));
+  options(suppressionGroup, suppression.map((l) => ({ id: `suppression-lists/${l.id}`, name: l.name })));
+}
+
+// Lists feed the campaign and schedule forms too, so every change refreshes those.
+const listsChanged = () => Promise.all([loadLists(), loadListChoices()]);
+
+$("#contact-list-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const f = ev.target;
+  run(async () => {
+    await api("POST", "/api/v1/contact-lists", {
+      name: f.name.value, defaultCountry: f.defaultCountry.value || null, defaultTimeZone: f.defaultTimeZone.value || null,
+    });
+    f.name.value = "";
+    await listsChanged();
+  });
+});
+
+$("#suppression-list-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const f = ev.target;
+  run(async () => {
+    await api("POST", "/api/v1/suppression-lists", { name: f.name.value });
+    f.name.value = "";
+    await listsChanged();
+  });
+});
+
+$("#entry-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const f = ev.target;
+  run(async () => {
+    const entry = { type: f.type.value, value: f.value.value, source: "admin UI" };
+    if (f.expiresAt.value) entry.expiresAt = new Date(f.expiresAt.value + "T00:00:00Z").toISOString();
+    await api("POST", `/api/v1/suppression-lists/${f.listId.value}/entries`, { entries: [entry] });
+    f.value.value = "";
+    await loadLists();
+  });
+});
+
+// An import is a job: the upload answers 202 with where to follow it, and the status line follows it to the end.
+$("#import-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const f = ev.target;
+  run(async () => {
+    const status = $("#import-status");
+    if (!f.file.files.length) throw new Error("Choose a file to import");
+    const form = new FormData();
+    form.append("file", f.file.files[0]);
+    form.append("mode", f.mode.value);
+    const res = await fetch(`/api/v1/${f.target.value}/imports`, { method: "POST", headers: { Authorization: `Bearer ${key}` }, body: form });
+    const accepted = await res.json();
+    if (!res.ok) throw Object.assign(new Error(accepted?.title ?? res.statusText), { problem: accepted, status: res.status });
+    status.dataset.state = "queued";
+    status.textContent = `Import queued (${f.file.files[0].name})`;
+    for (;;) {
+      await delay(500);
+      const job = await api("GET", accepted.statusUrl);
+      status.dataset.state = job.state;
+      status.textContent = `${job.state}: ${num(job.rowsRead)} rows read, ${num(job.accepted)} accepted, ${num(job.rejected)} rejected` +
+        (job.error ? ` · ${job.error}` : "");
+      if (job.state === "succeeded" || job.state === "failed") break;
+    }
+    f.file.value = "";
+    await Promise.all([listsChanged(), loadJobs()]);
+  });
+});
 
 if (key) run(signIn);
