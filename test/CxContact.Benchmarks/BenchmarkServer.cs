@@ -52,7 +52,7 @@ public sealed class BenchmarkServer : IAsyncDisposable
         psi.Environment["CXC_LOG_FORMAT"] = "text";
         var p = Process.Start(psi)!;
         // Drain the output, or the server blocks once the pipe fills; show warnings, errors and import summaries only.
-        p.OutputDataReceived += (_, e) => { if (e.Data is { } l && (l.Contains("warn:") || l.Contains("fail:") || l.Contains("crit:") || l.Contains("Import ") || l.Contains("Preload "))) Console.Error.WriteLine("server: " + l); };
+        p.OutputDataReceived += (_, e) => { if (e.Data is { } l && (l.Contains("warn:") || l.Contains("fail:") || l.Contains("crit:") || l.Contains("Import ") || l.Contains("uppression import ") || l.Contains("Preload "))) Console.Error.WriteLine("server: " + l); };
         p.ErrorDataReceived += (_, e) => { if (e.Data is { } l) Console.Error.WriteLine("server: " + l); };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();

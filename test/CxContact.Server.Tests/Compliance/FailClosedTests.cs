@@ -57,6 +57,30 @@ public sealed class FailClosedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_file_import_while_redis_is_down_fails_and_saves_nothing_and_works_once_redis_returns()
+    {
+        var tenant = await HttpAssert.Json(await _api.Admin().PostJson("/api/v1/tenants", new { name = "Import down" }), HttpStatusCode.Created);
+        var c = _api.Client(tenant.GetProperty("adminKey").GetProperty("key").GetString()!);
+        var lists = new CxContact.Server.Tests.Suppression.SuppressionClient(c);
+        var list = await lists.CreateListAsync();
+        const string File = "phone\n4155550101\n4155550102\n";
+
+        LocalProcess.Run("redis-cli", "-p", _port.ToString(), "shutdown", "save");
+        // The list is written beside the index but commits only after it: with the index unwritable, nothing is saved.
+        var failed = await lists.ImportAsync(list, File);
+        Assert.Equal("failed", failed.GetProperty("state").GetString());
+        Assert.Contains("the suppression index (Redis) could not be updated, so no entries were saved", failed.GetProperty("error").GetString());
+        Assert.Equal(0, failed.GetProperty("entries").GetInt64());
+        Assert.Equal(0, (await lists.CountAsync(list)).GetProperty("total").GetInt64());
+        StartRedis();
+
+        var succeeded = await lists.ImportAsync(list, File);
+        Assert.True(succeeded.GetProperty("state").GetString() == "succeeded", succeeded.ToString());
+        Assert.Equal(2, (await lists.CountAsync(list)).GetProperty("total").GetInt64());
+        Assert.True(await lists.PhoneSuppressedAsync(list, "+14155550102"));
+    }
+
+    [Fact]
     public async Task An_entry_whose_index_write_failed_is_never_missed_after_redis_returns()
     {
         var tenant = await HttpAssert.Json(await _api.Admin().PostJson("/api/v1/tenants", new { name = "Missed write" }), HttpStatusCode.Created);
