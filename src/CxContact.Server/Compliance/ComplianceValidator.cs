@@ -26,13 +26,13 @@ public sealed class ComplianceValidator(IGrainFactory grains, RuleSetStore ruleS
     /// request that gives up (<paramref name="ct"/>) stops waiting, and its decision is still made and audited.
     /// </summary>
     public Task<Decision> DecideAsync(Guid tenantId, PreparedAttempt a, CancellationToken ct) =>
-        _singles.GetOrAdd(tenantId, static (t, self) => new SingleDecisionBatcher(t, self.SendAsync), this).DecideAsync(a).WaitAsync(ct);
+        _singles.GetOrAdd(tenantId, static (t, self) => new SingleDecisionBatcher(t, (tenant, batch) => self.SendAsync(tenant, batch, CancellationToken.None)), this)
+            .DecideAsync(a).WaitAsync(ct);
 
     /// <summary>Decides every attempt, answering in input order, exactly as <see cref="DecideAsync"/> would one by one.</summary>
     public async Task<IReadOnlyList<Decision>> DecideBatchAsync(Guid tenantId, IReadOnlyList<PreparedAttempt> attempts, CancellationToken ct) =>
-        await grains.GetGrain<IComplianceValidationGrain>(Random.Shared.Next(Workers))
-            .DecideBatchAsync(tenantId, attempts as PreparedAttempt[] ?? [.. attempts], ct);
+        await SendAsync(tenantId, attempts as PreparedAttempt[] ?? [.. attempts], ct);
 
-    private Task<Decision[]> SendAsync(Guid tenantId, PreparedAttempt[] attempts) =>
-        grains.GetGrain<IComplianceValidationGrain>(Random.Shared.Next(Workers)).DecideBatchAsync(tenantId, attempts, CancellationToken.None);
+    private Task<Decision[]> SendAsync(Guid tenantId, PreparedAttempt[] attempts, CancellationToken ct) =>
+        grains.GetGrain<IComplianceValidationGrain>(Random.Shared.Next(Workers)).DecideBatchAsync(tenantId, attempts, ct);
 }

@@ -20,7 +20,10 @@ public sealed class ScheduleActions(IGrainFactory grains, ImportJobStore imports
     /// <summary>How often a run waiting for its import looks at it again.</summary>
     public static readonly TimeSpan ImportPoll = TimeSpan.FromMilliseconds(250);
 
-    public async Task<string> RunAsync(Guid tenantId, ScheduleRun run, ScheduleAction action, CancellationToken ct) => action.Type switch
+    public Task<string> RunAsync(Guid tenantId, ScheduleRun run, ScheduleDefinition schedule, CancellationToken ct) =>
+        RunAsync(tenantId, run, schedule.Action, schedule.TimeZone, ct);
+
+    private async Task<string> RunAsync(Guid tenantId, ScheduleRun run, ScheduleAction action, string timeZone, CancellationToken ct) => action.Type switch
     {
         ScheduleActionTypes.PreloadCampaign => await CampaignAsync(tenantId, action.CampaignId!.Value, CampaignAction.Preload),
         ScheduleActionTypes.StartCampaign => await CampaignAsync(tenantId, action.CampaignId!.Value, CampaignAction.Start),
@@ -29,10 +32,11 @@ public sealed class ScheduleActions(IGrainFactory grains, ImportJobStore imports
         ScheduleActionTypes.ForceStopCampaign => await CampaignAsync(tenantId, action.CampaignId!.Value, CampaignAction.ForceStop),
         ScheduleActionTypes.ImportContactList => await ImportAsync(tenantId, run, action, ct),
         ScheduleActionTypes.ImportSuppressionList => await ImportSuppressionAsync(tenantId, run, action, ct),
-        ScheduleActionTypes.ExportContactList => await ExportAsync(tenantId, run, action, ct),
+        ScheduleActionTypes.ExportContactList => await ExportAsync(tenantId, run, action, timeZone, ct),
         ScheduleActionTypes.PurgeExpiredSuppression => await PurgeAsync(tenantId, action.ListId!.Value, ct),
         ScheduleActionTypes.RebuildSuppressionIndex => await RebuildAsync(tenantId, action.ListId!.Value, ct),
-        _ => throw new ScheduleRunFailedException($"The action \"{action.Type}\" cannot run yet on this version."),
+        // Every type the API accepts is above; a definition saved by a later version could still name another.
+        _ => throw new ScheduleRunFailedException($"The action \"{action.Type}\" is not known to this version."),
     };
 
     private async Task<string> CampaignAsync(Guid tenantId, Guid campaignId, CampaignAction what)
@@ -106,14 +110,13 @@ public sealed class ScheduleActions(IGrainFactory grains, ImportJobStore imports
         return $"suppression import {job.ImportId} ({job.Mode}) accepted {job.Accepted} of {job.RowsRead} rows; the list holds {job.Entries} of them";
     }
 
-    private async Task<string> ExportAsync(Guid tenantId, ScheduleRun run, ScheduleAction a, CancellationToken ct)
+    private async Task<string> ExportAsync(Guid tenantId, ScheduleRun run, ScheduleAction a, string timeZone, CancellationToken ct)
     {
         var listId = a.ListId!.Value;
         if (await grains.GetGrain<IContactListGrain>(listId, tenantId.ToString()).GetAsync() is null)
             throw new ScheduleRunFailedException($"Contact list {listId} does not exist (it was deleted).");
         // Placeholders take the occurrence's time, so a retry of the same occurrence writes the same file again.
-        var schedule = await grains.GetGrain<ISchedulerGrain>(tenantId).GetAsync(run.ScheduleId);
-        var zone = ScheduleTimes.Zone(schedule?.Definition.TimeZone ?? "UTC") ?? TimeZoneInfo.Utc;
+        var zone = ScheduleTimes.Zone(timeZone) ?? TimeZoneInfo.Utc;
         var remote = RemotePathTemplate.Expand(a.RemotePath!, run.ScheduledFor ?? run.CreatedAt, zone);
         var export = await exports.RunAsync(tenantId, listId, a.SftpConnectionId!.Value, remote, IdempotencyKey(run), ct);
         await runs.SetExportAsync(run.RunId, listId, export.ExportId, ct);

@@ -62,7 +62,7 @@ public sealed class ScheduleRunner(IGrainFactory grains, ScheduleRunStore runs, 
 
         try
         {
-            var detail = await actions.RunAsync(tenantId, run, d.Action, ct);
+            var detail = await actions.RunAsync(tenantId, run, d, ct);
             await runs.FinishAsync(run.RunId, "succeeded", null, detail, CancellationToken.None);
         }
         catch (ScheduleRunFailedException e)

@@ -14,17 +14,6 @@ public sealed class SftpFetcher(SftpRetry retry, SftpDialer dialer, SftpOptions 
         await retry.RunAsync(tenantId, connectionId, "fetch of " + remotePath,
             (connection, credentials) => FetchOnceAsync(connection, credentials, SftpRemotePath.Join(connection.BasePath, remotePath), destinationPath, ct), ct);
 
-    /// <summary>
-    /// The pull an import job starts with: the file, or why it could not be had, worded for the job's error
-    /// (imports report a failed pull as their own failure instead of throwing).
-    /// </summary>
-    public async Task<(SftpFetchResult? File, string? Failure)> PullForImportAsync(Guid tenantId, Guid connectionId, string remotePath,
-        string destinationPath, CancellationToken ct)
-    {
-        try { return (await FetchAsync(tenantId, connectionId, remotePath, destinationPath, ct), null); }
-        catch (SftpFetchException e) { return (null, "the SFTP pull failed: " + e.Message); }
-    }
-
     private async Task<SftpFetchResult> FetchOnceAsync(SftpConnection connection, SftpCredentials credentials, string path, string destination,
         CancellationToken ct)
     {

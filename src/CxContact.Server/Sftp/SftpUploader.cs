@@ -22,19 +22,19 @@ public sealed class SftpUploader(SftpRetry retry, SftpDialer dialer, SftpOptions
         // A stalled transfer is cut off by the idle watchdog, which every chunk sent pushes back.
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
         idle.CancelAfter(options.IdleTimeout);
-        var written = false;
+        var partialMayExist = false;
         try
         {
             await using var file = new FileStream(localPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-            written = true;
+            partialMayExist = true;
             await session.Client.UploadFileAsync(file, partial, new Watchdog(idle, options.IdleTimeout), idle.Token);
             session.Client.RenameFile(partial, path, isPosix: true);
-            written = false;
+            partialMayExist = false;
             return (path, file.Length);
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is not SftpFetchException && dialer.Translate(e, connection, path) is { } translated)
         {
-            if (written) TryDelete(session, partial);
+            if (partialMayExist) TryDelete(session, partial);
             throw e is OperationCanceledException
                 ? new SftpFetchException(SftpFailure.Timeout,
                     $"the SFTP server {connection.Endpoint} stopped taking {path} (no progress for {options.IdleTimeout.TotalSeconds:0.###} s)", e)
@@ -42,7 +42,7 @@ public sealed class SftpUploader(SftpRetry retry, SftpDialer dialer, SftpOptions
         }
         catch
         {
-            if (written) TryDelete(session, partial);
+            if (partialMayExist) TryDelete(session, partial);
             throw;
         }
     }

@@ -37,7 +37,9 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         {
             var grain = grains.GetGrain<ISuppressionListGrain>(job.ListId, job.TenantId.ToString());
             if (await grain.GetAsync() is null) failure = "the list was deleted before the import ran";
-            else if (job.Source == "sftp" && await PullAsync(job, ct) is { } pullFailure) failure = pullFailure;
+            else if (job.Source == "sftp" &&
+                     await jobs.PullAsync(sftp, job.TenantId, job.ImportId, job.SftpConnectionId!.Value, job.RemotePath!, job.FilePath, ct) is { } pullFailure)
+                failure = pullFailure;
             else failure = await ImportAsync(job, grain, p, warnings, errors, ct);
         }
         catch (ImportFailedException e) { failure = e.Message; }
@@ -57,14 +59,6 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         log.LogInformation("Suppression import {ImportId} of list {ListId} ({Mode}) {State}: {Read} rows read, {Accepted} accepted, {Rejected} rejected, {Entries} entries{Error}",
             job.ImportId, job.ListId, job.Mode, failure is null ? "succeeded" : "failed", p.RowsRead, p.Accepted, p.Rejected, p.Entries,
             failure is null ? "" : "; " + failure);
-    }
-
-    /// <summary>Brings the remote file into the landing directory (retrying transient failures); returns why it could not.</summary>
-    private async Task<string?> PullAsync(SuppressionImportJob job, CancellationToken ct)
-    {
-        var (file, failure) = await sftp.PullForImportAsync(job.TenantId, job.SftpConnectionId!.Value, job.RemotePath!, job.FilePath, ct);
-        if (file is not null) await jobs.SetFileAsync(job.ImportId, file.FileName, file.Size, ct);
-        return failure;
     }
 
     /// <summary>Fails a job that was started too often (its silo kept dying).</summary>

@@ -78,9 +78,7 @@ public static class SuppressionImportsApi
             if (pull is null || errors.Any) return errors.ToProblem();
             var (pulled, isNew) = await jobs.EnqueueAsync(caller.TenantId, listId, pull.Mode, pull.Spec?.GetRawText() ?? "{}",
                 landing.NewFile(caller.TenantId, ".sftp"), Path.GetFileName(pull.RemotePath), 0, pull.IdempotencyKey, ct, pull.SftpConnectionId, pull.RemotePath);
-            if (!isNew) http.Response.Headers["Idempotent-Replayed"] = "true";
-            var url = $"/api/v1/suppression-lists/{listId}/imports/{pulled.ImportId}";
-            return TypedResults.Accepted(url, new ImportAccepted(pulled.ImportId, pulled.State, url));
+            return ImportPull.Accepted(http, isNew, pulled.ImportId, pulled.State, $"/api/v1/suppression-lists/{listId}/imports/{pulled.ImportId}");
         }
 
         var (upload, problem) = await ImportUpload.ReadAsync(http, caller.TenantId, landing, settings, errors, "append or replace", ct);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using CxContact.Server.Api;
 using CxContact.Server.Sftp;
 
@@ -48,6 +49,13 @@ public sealed record ImportPull(Guid SftpConnectionId, string RemotePath, string
         else if (await connections.GetAsync(tenantId, id, ct) is null) errors.Add(prefix + "sftpConnectionId", $"this tenant has no SFTP connection {id}");
         if (string.IsNullOrEmpty(remotePath)) errors.Add(prefix + "remotePath", "is required: the file's path on the server");
         else if (SftpRemotePath.Problem(remotePath) is { } problem) errors.Add(prefix + "remotePath", problem);
+    }
+
+    /// <summary>The 202 for a queued pull; a replayed Idempotency-Key names the import queued before.</summary>
+    public static Accepted<ImportAccepted> Accepted(HttpContext http, bool created, Guid importId, string state, string statusUrl)
+    {
+        if (!created) http.Response.Headers["Idempotent-Replayed"] = "true";
+        return TypedResults.Accepted(statusUrl, new ImportAccepted(importId, state, statusUrl));
     }
 
     public static string Or(IReadOnlyList<string> options) =>

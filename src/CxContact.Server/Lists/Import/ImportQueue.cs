@@ -76,13 +76,32 @@ public abstract class ImportQueue<TJob>(NpgsqlDataSource db, string table, strin
     }
 
     /// <summary>Records what a pull brought in, so the status shows the file's name and size like an upload's.</summary>
-    public async Task SetFileAsync(Guid importId, string fileName, long bytes, CancellationToken ct)
+    private async Task SetFileAsync(Guid importId, string fileName, long bytes, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"UPDATE {table} SET file_name = @n, file_bytes = @b WHERE import_id = @i");
         cmd.Parameters.AddWithValue("i", importId);
         cmd.Parameters.AddWithValue("n", fileName);
         cmd.Parameters.AddWithValue("b", bytes);
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// The pull an SFTP import starts with: the remote file into the job's landing path (retried as SftpRetry says),
+    /// its name and size recorded like an upload's. Returns why it could not be had; the import then fails with it.
+    /// </summary>
+    public async Task<string?> PullAsync(Sftp.SftpFetcher sftp, Guid tenantId, Guid importId, Guid connectionId, string remotePath, string destination,
+        CancellationToken ct)
+    {
+        try
+        {
+            var file = await sftp.FetchAsync(tenantId, connectionId, remotePath, destination, ct);
+            await SetFileAsync(importId, file.FileName, file.Size, ct);
+            return null;
+        }
+        catch (Sftp.SftpFetchException e)
+        {
+            return "the SFTP pull failed: " + e.Message;
+        }
     }
 
     public async Task<TJob?> GetAsync(Guid tenantId, Guid listId, Guid importId, CancellationToken ct)

@@ -78,13 +78,10 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
             progress.Excluded, progress.Merged, failure is null ? "" : "; " + failure);
     }
 
-    /// <summary>Brings the remote file into the landing directory (retrying transient failures); returns why it could not.</summary>
-    private async Task<string?> PullAsync(ImportJob job, ImportProgress p, CancellationToken ct)
+    private Task<string?> PullAsync(ImportJob job, ImportProgress p, CancellationToken ct)
     {
         p.Phase = "fetching";
-        var (file, failure) = await sftp.PullForImportAsync(job.TenantId, job.SftpConnectionId!.Value, job.RemotePath!, job.FilePath, ct);
-        if (file is not null) await jobs.SetFileAsync(job.ImportId, file.FileName, file.Size, ct);
-        return failure;
+        return jobs.PullAsync(sftp, job.TenantId, job.ImportId, job.SftpConnectionId!.Value, job.RemotePath!, job.FilePath, ct);
     }
 
     /// <summary>Fails a job that was started too often (its silo kept dying), and tells the list.</summary>

@@ -105,9 +105,7 @@ public static class ImportsApi
 
         var (job, created) = await jobs.EnqueueAsync(caller.TenantId, listId, pull!.Mode, specJson, landing.NewFile(caller.TenantId, ".sftp"),
             Path.GetFileName(pull.RemotePath), 0, pull.IdempotencyKey, ct, pull.SftpConnectionId, pull.RemotePath);
-        if (!created) http.Response.Headers["Idempotent-Replayed"] = "true";
-        var url = $"/api/v1/contact-lists/{listId}/imports/{job.ImportId}";
-        return TypedResults.Accepted(url, new ImportAccepted(job.ImportId, job.State, url));
+        return ImportPull.Accepted(http, created, job.ImportId, job.State, $"/api/v1/contact-lists/{listId}/imports/{job.ImportId}");
     }
 
     public static void CheckUpdateKey(ImportSpec spec, FieldErrors errors)
