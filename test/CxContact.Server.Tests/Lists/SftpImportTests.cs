@@ -1,5 +1,6 @@
 using System.Net;
 using CxContact.Server.Tests.Infrastructure;
+using CxContact.Server.Tests.Sftp;
 using CxContact.Testing.LocalServices;
 
 namespace CxContact.Server.Tests.Lists;
@@ -13,12 +14,8 @@ public sealed class SftpImportTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         var created = await HttpAssert.Json(await api.Admin().PostJson("/api/v1/tenants", new { name = "Pull " + Guid.NewGuid().ToString("N")[..8] }), HttpStatusCode.Created);
         var client = new ListClient(api.Client(created.GetProperty("adminKey").GetProperty("key").GetString()!));
-        var connection = await HttpAssert.Json(await client.Http.PostJson("/api/v1/sftp-connections", new
-        {
-            name = "client drop " + Guid.NewGuid().ToString("N")[..6], host = Sftp.Host, port = port ?? Sftp.Port, username = Sftp.Username,
-            privateKey = Sftp.PrivateKey, hostKeyFingerprint = Sftp.HostKeyFingerprint, basePath = Sftp.Root,
-        }), HttpStatusCode.Created);
-        return (client, connection.GetProperty("id").GetGuid());
+        var connection = await client.Http.CreateSftpConnectionAsync(port);
+        return (client, connection);
     }
 
     [Fact]

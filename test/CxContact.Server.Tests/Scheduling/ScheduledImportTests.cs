@@ -2,6 +2,7 @@ using System.Net;
 using CxContact.Server.Scheduling;
 using CxContact.Server.Tests.Campaigns;
 using CxContact.Server.Tests.Infrastructure;
+using CxContact.Server.Tests.Sftp;
 using CxContact.Server.Tests.Lists;
 using CxContact.Testing.LocalServices;
 using Hangfire;
@@ -23,12 +24,8 @@ public sealed class ScheduledImportTests(CampaignFixture fx)
     {
         var created = await HttpAssert.Json(await fx.Api.Admin().PostJson("/api/v1/tenants", new { name = "Sched " + Guid.NewGuid().ToString("N")[..8] }), HttpStatusCode.Created);
         var http = fx.Api.Client(created.GetProperty("adminKey").GetProperty("key").GetString()!);
-        var connection = await HttpAssert.Json(await http.PostJson("/api/v1/sftp-connections", new
-        {
-            name = "client drop", host = Sftp.Host, port = Sftp.Port, username = Sftp.Username,
-            privateKey = Sftp.PrivateKey, hostKeyFingerprint = Sftp.HostKeyFingerprint, basePath = Sftp.Root,
-        }), HttpStatusCode.Created);
-        return (new ListClient(http), new ScheduleClient(http, fx.Api.Postgres), connection.GetProperty("id").GetGuid());
+        var connection = await http.CreateSftpConnectionAsync();
+        return (new ListClient(http), new ScheduleClient(http, fx.Api.Postgres), connection);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using CxContact.Server.Tests.Campaigns;
 using CxContact.Server.Tests.Infrastructure;
+using CxContact.Server.Tests.Sftp;
 using CxContact.Server.Tests.Lists;
 using CxContact.Testing.LocalServices;
 
@@ -19,12 +20,8 @@ public sealed class ScheduledTransferTests(CampaignFixture fx)
     private async Task<(CampaignClient C, ScheduleClient S, Guid Connection)> TenantAsync(int? port = null)
     {
         var c = await CampaignClient.NewTenantAsync(fx.Api);
-        var connection = await HttpAssert.Json(await c.Http.PostJson("/api/v1/sftp-connections", new
-        {
-            name = "client drop", host = Sftp.Host, port = port ?? Sftp.Port, username = Sftp.Username,
-            privateKey = Sftp.PrivateKey, hostKeyFingerprint = Sftp.HostKeyFingerprint, basePath = Sftp.Root,
-        }), HttpStatusCode.Created);
-        return (c, new ScheduleClient(c.Http, fx.Api.Postgres), connection.GetProperty("id").GetGuid());
+        var connection = await c.Http.CreateSftpConnectionAsync(port);
+        return (c, new ScheduleClient(c.Http, fx.Api.Postgres), connection);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using CxContact.Core.Tenancy;
 using CxContact.Server.Tests.Infrastructure;
+using CxContact.Server.Tests.Sftp;
 using CxContact.Server.Tests.Lists;
 using CxContact.Testing.LocalServices;
 using Npgsql;
@@ -52,16 +53,12 @@ public sealed class SchedulerKillTests
             var tenantKey = tenant.GetProperty("adminKey").GetProperty("key").GetString()!;
             using var http = new HttpClient { BaseAddress = new Uri(url) };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tenantKey);
-            var sftp = await HttpAssert.Json(await http.PostJson("/api/v1/sftp-connections", new
-            {
-                name = "drop", host = LocalSftp.Shared.Host, port = LocalSftp.Shared.Port, username = LocalSftp.Shared.Username,
-                privateKey = LocalSftp.Shared.PrivateKey, hostKeyFingerprint = LocalSftp.Shared.HostKeyFingerprint, basePath = LocalSftp.Shared.Root,
-            }), HttpStatusCode.Created);
+            var sftp = await http.CreateSftpConnectionAsync();
             var list = await new ListClient(http).CreateListAsync();
             var schedule = (await new ScheduleClient(http, postgres).CreateAsync(new
             {
                 name = "Nightly list", cron = "0 2 * * *", timeZone = "UTC",
-                action = new { type = "import-contact-list", listId = list, sftpConnectionId = sftp.GetProperty("id").GetGuid(), remotePath = file, mode = "append" },
+                action = new { type = "import-contact-list", listId = list, sftpConnectionId = sftp, remotePath = file, mode = "append" },
             })).GetProperty("id").GetGuid();
             var runId = await new ScheduleClient(http, postgres).RunNowAsync(schedule);
 

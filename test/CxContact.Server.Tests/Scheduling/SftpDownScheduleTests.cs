@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using CxContact.Server.Sftp;
 using CxContact.Server.Tests.Infrastructure;
+using CxContact.Server.Tests.Sftp;
 using CxContact.Server.Tests.Lists;
 using CxContact.Testing.LocalServices;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,18 +37,14 @@ public sealed class SftpDownScheduleTests : IAsyncLifetime
         var port = LocalProcess.FreePort();
         var created = await HttpAssert.Json(await api.Admin().PostJson("/api/v1/tenants", new { name = "Down " + Guid.NewGuid().ToString("N")[..8] }), HttpStatusCode.Created);
         var http = api.Client(created.GetProperty("adminKey").GetProperty("key").GetString()!);
-        var connection = await HttpAssert.Json(await http.PostJson("/api/v1/sftp-connections", new
-        {
-            name = "dead drop", host = "127.0.0.1", port, username = LocalSftp.Shared.Username,
-            privateKey = LocalSftp.Shared.PrivateKey, hostKeyFingerprint = LocalSftp.Shared.HostKeyFingerprint, basePath = LocalSftp.Shared.Root,
-        }), HttpStatusCode.Created);
+        var connection = await http.CreateSftpConnectionAsync(port);
         var lists = new ListClient(http);
         var list = await lists.CreateListAsync();
         var s = new ScheduleClient(http, api.Postgres);
         var schedule = (await s.CreateAsync(new
         {
             name = "Down", cron = "0 7 * * *", timeZone = "UTC",
-            action = new { type = "import-contact-list", listId = list, sftpConnectionId = connection.GetProperty("id").GetGuid(), remotePath = "daily.csv" },
+            action = new { type = "import-contact-list", listId = list, sftpConnectionId = connection, remotePath = "daily.csv" },
         })).GetProperty("id").GetGuid();
 
         await s.RunNowAsync(schedule);

@@ -2,6 +2,7 @@ using System.Net;
 using CxContact.Server.Scheduling;
 using CxContact.Server.Tests.Campaigns;
 using CxContact.Server.Tests.Infrastructure;
+using CxContact.Server.Tests.Sftp;
 using CxContact.Server.Tests.Lists;
 using CxContact.Testing.LocalServices;
 using Hangfire;
@@ -46,16 +47,12 @@ public sealed class TwoSchedulerServersTests : IAsyncLifetime
         var lists = new ListClient(c.Http);
         var file = $"two-servers-{Guid.NewGuid():N}.csv";
         await File.WriteAllTextAsync(Path.Combine(LocalSftp.Shared.Root, file), "client_id,phone1\nA,4155550001\nB,4155550002\n");
-        var sftp = await HttpAssert.Json(await c.Http.PostJson("/api/v1/sftp-connections", new
-        {
-            name = "drop", host = LocalSftp.Shared.Host, port = LocalSftp.Shared.Port, username = LocalSftp.Shared.Username,
-            privateKey = LocalSftp.Shared.PrivateKey, hostKeyFingerprint = LocalSftp.Shared.HostKeyFingerprint, basePath = LocalSftp.Shared.Root,
-        }), HttpStatusCode.Created);
+        var sftp = await c.Http.CreateSftpConnectionAsync();
         var list = await lists.CreateListAsync();
         var import = await s.CreateAsync(new
         {
             name = "Daily append", cron = $"0 {(DateTime.UtcNow.Hour + 12) % 24} * * *", timeZone = "UTC",
-            action = new { type = "import-contact-list", listId = list, sftpConnectionId = sftp.GetProperty("id").GetGuid(), remotePath = file, mode = "append" },
+            action = new { type = "import-contact-list", listId = list, sftpConnectionId = sftp, remotePath = file, mode = "append" },
         });
         s.DownSince(import.GetProperty("recurringJobId").GetString()!, DateTime.UtcNow.AddDays(-1), DateTime.UtcNow.AddSeconds(-1));
 

@@ -3,32 +3,19 @@ using CxContact.Server.Tests.Infrastructure;
 using CxContact.Server.Tests.Lists;
 using CxContact.Server.Tests.Suppression;
 using PuppeteerSharp;
+using static CxContact.Server.Tests.Ui.PageWaits;
 
 namespace CxContact.Server.Tests.Ui;
 
 /// <summary>The campaigns section of the admin UI in headless Chromium against the real server.</summary>
 public sealed class CampaignsUiTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private static readonly WaitForFunctionOptions Patiently = new() { Timeout = 60_000, PollingInterval = 200 };
-
-    private static Task<string> TextAsync(IPage page, string selector) =>
-        page.EvaluateFunctionAsync<string>("s => document.querySelector(s)?.textContent ?? ''", selector);
-
     /// <summary>The second cell of a stats row, as a number.</summary>
     private const string StatJs = "(table, stat) => Number((document.querySelector(`${table} tr[data-stat=${stat}] td:nth-child(2)`)?.textContent ?? '-1').replace(/\\D/g, '') || -1)";
 
-    /// <summary>Waits for a condition; on timeout, fails with what the page showed instead.</summary>
-    private static async Task UntilAsync(IPage page, string condition, params object[] args)
-    {
-        try { await page.WaitForFunctionAsync(condition, Patiently, args); }
-        catch (WaitTaskTimeoutException)
-        {
-            var shown = await page.EvaluateExpressionAsync<string>(
-                "['#error', '#campaign-state', '#preload-report', '#campaign-stats', '#simulation-report']" +
-                ".map(s => s + ': ' + (document.querySelector(s)?.innerText ?? '')).join('\\n')");
-            Assert.Fail($"The page never met {condition}; it showed:\n{shown}");
-        }
-    }
+    private static readonly string[] Shown = ["#error", "#campaign-state", "#preload-report", "#campaign-stats", "#simulation-report"];
+
+    private static Task UntilAsync(IPage page, string condition, params object[] args) => PageWaits.UntilAsync(page, Shown, condition, args);
 
     [Fact]
     public async Task An_operator_creates_a_campaign_for_an_imported_list_starts_it_and_sees_the_preload_report_live_stats_and_a_simulation()

@@ -1,28 +1,18 @@
 using System.Net;
 using CxContact.Server.Tests.Infrastructure;
 using PuppeteerSharp;
+using static CxContact.Server.Tests.Ui.PageWaits;
 
 namespace CxContact.Server.Tests.Ui;
 
 /// <summary>The lists section of the admin UI in headless Chromium: contact and suppression lists, entries and file imports.</summary>
 public sealed class ListsUiTests(ApiFactory api) : IClassFixture<ApiFactory>, IDisposable
 {
-    private static readonly WaitForFunctionOptions Patiently = new() { Timeout = 60_000, PollingInterval = 200 };
     private readonly string _files = Directory.CreateTempSubdirectory("cxc-ui-files-").FullName;
 
-    private static Task<string> TextAsync(IPage page, string selector) =>
-        page.EvaluateFunctionAsync<string>("s => document.querySelector(s)?.textContent ?? ''", selector);
+    private static readonly string[] Shown = ["#error", "#lists", "#import-status"];
 
-    private static async Task UntilAsync(IPage page, string condition, params object[] args)
-    {
-        try { await page.WaitForFunctionAsync(condition, Patiently, args); }
-        catch (WaitTaskTimeoutException)
-        {
-            var shown = await page.EvaluateExpressionAsync<string>(
-                "['#error', '#lists', '#import-status'].map(s => s + ': ' + (document.querySelector(s)?.innerText ?? '')).join('\\n')");
-            Assert.Fail($"The page never met {condition}; it showed:\n{shown}");
-        }
-    }
+    private static Task UntilAsync(IPage page, string condition, params object[] args) => PageWaits.UntilAsync(page, Shown, condition, args);
 
     /// <summary>The cells of the table row whose first cell is <paramref name="name"/>.</summary>
     private static Task<string[]> RowAsync(IPage page, string table, string name) => page.EvaluateFunctionAsync<string[]>(

@@ -3,6 +3,7 @@ using CxContact.Server.Tests.Campaigns;
 using CxContact.Server.Tests.Infrastructure;
 using CxContact.Server.Tests.Scheduling;
 using PuppeteerSharp;
+using static CxContact.Server.Tests.Ui.PageWaits;
 
 namespace CxContact.Server.Tests.Ui;
 
@@ -13,21 +14,9 @@ namespace CxContact.Server.Tests.Ui;
 [Collection(SchedulingCollection.Name)]
 public sealed class SchedulesUiTests(CampaignFixture fx)
 {
-    private static readonly WaitForFunctionOptions Patiently = new() { Timeout = 60_000, PollingInterval = 200 };
+    private static readonly string[] Shown = ["#error", "#schedules", "#schedule-runs", "#jobs"];
 
-    private static Task<string> TextAsync(IPage page, string selector) =>
-        page.EvaluateFunctionAsync<string>("s => document.querySelector(s)?.textContent ?? ''", selector);
-
-    private static async Task UntilAsync(IPage page, string condition, params object[] args)
-    {
-        try { await page.WaitForFunctionAsync(condition, Patiently, args); }
-        catch (WaitTaskTimeoutException)
-        {
-            var shown = await page.EvaluateExpressionAsync<string>(
-                "['#error', '#schedules', '#schedule-runs', '#jobs'].map(s => s + ': ' + (document.querySelector(s)?.innerText ?? '')).join('\\n')");
-            Assert.Fail($"The page never met {condition}; it showed:\n{shown}");
-        }
-    }
+    private static Task UntilAsync(IPage page, string condition, params object[] args) => PageWaits.UntilAsync(page, Shown, condition, args);
 
     [Fact]
     public async Task An_operator_schedules_a_campaign_start_sees_the_field_a_bad_cron_gets_runs_it_now_and_sees_the_run_and_the_job()
