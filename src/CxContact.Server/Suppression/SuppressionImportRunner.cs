@@ -13,9 +13,12 @@ using NpgsqlTypes;
 namespace CxContact.Server.Suppression;
 
 /// <summary>
-/// Runs one suppression import. Rows are checked and copied into a temporary table first, so a file over the reject
-/// threshold leaves the list exactly as it was; then one transaction appends (upsert) or replaces (delete + insert)
-/// the list's entries, and only after that commit does the index learn them.
+/// Runs one suppression import. Rows are checked first, so a file over the reject threshold leaves the list exactly
+/// as it was: plain NANP numbers (no dates, no source; nearly all of a registry) are collected in memory as
+/// <see cref="NanpNumbers"/>, every other entry is copied into a staging table. Then one transaction appends
+/// (upsert) or replaces the list's entries while the index learns them, and commits once the index holds them all.
+/// Into an empty list, or on replace, the numbers go in sorted by COPY with no upsert: a registry of 10 M loads in
+/// a fraction of the upsert's time.
 /// </summary>
 public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImportStore jobs, IGrainFactory grains, SuppressionIndex index,
     SuppressionRebuilder rebuilder, SuppressionListStore store, SuppressionValueNormalizer normalizer, PlatformClock clock,
@@ -88,7 +91,11 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            Stage(conn, stage, job.FilePath, spec, country, p, warnings, errors, ct);
+            var plain = new NanpNumbers();
+            var notPlain = new HashSet<long>();
+            Stage(conn, stage, job.FilePath, spec, country, p, warnings, errors, plain, notPlain, ct);
+            // A number that also has a dated row is the staged rows' business (the file's last row for it wins there).
+            plain.Seal(notPlain);
             var staged = clock.Elapsed;
             if (p.RowsRead == 0) return "the file has no data rows; nothing was imported";
             var percent = 100.0 * p.Rejected / p.RowsRead;
@@ -100,8 +107,8 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
             // The index and the list are written at the same time, and the list's transaction commits only once the
             // index holds every entry: if the process dies in between, the index holds entries the list does not yet
             // (it over-suppresses until the job runs again), never the other way round.
-            var indexing = AddToIndexAsync(stage, job, ct);
-            var (delta, failure) = await WriteAsync(conn, stage, job, p, async () => await indexing, ct);
+            var indexing = AddToIndexAsync(stage, job, plain, ct);
+            var (delta, failure) = await WriteAsync(conn, stage, job, p, plain, async () => await indexing, ct);
             var written = clock.Elapsed;
             if (failure is not null) return failure;
             await grain.EntriesChangedAsync(delta);
@@ -117,9 +124,13 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         }
     }
 
-    /// <summary>Reads the file, checks every row and copies the accepted ones' entries into the staging table.</summary>
+    /// <summary>
+    /// Reads the file and checks every row. Plain NANP numbers go to <paramref name="plain"/>; every other entry into
+    /// the staging table, and so does every later row of a NANP number once it has had a dated row
+    /// (<paramref name="notPlain"/>, which the caller takes out of <paramref name="plain"/>).
+    /// </summary>
     private void Stage(NpgsqlConnection conn, string stage, string path, SuppressionImportSpec spec, string country, SuppressionImportProgress p,
-        List<string> warnings, List<(int, string, string)> errors, CancellationToken ct)
+        List<string> warnings, List<(int, string, string)> errors, NanpNumbers plain, HashSet<long> notPlain, CancellationToken ct)
     {
         var format = spec.Format;
         var quote = format.QuoteChar;
@@ -193,6 +204,12 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
             p.Accepted++;
             foreach (var (type, value) in values)
             {
+                if (type == SuppressionEntryType.Phone && SuppressionIndex.IsNanp(value))
+                {
+                    var national = NanpNumbers.National(value);
+                    if (starts is null && expires is null && source is null && !notPlain.Contains(national)) { plain.Add(value); continue; }
+                    notPlain.Add(national);
+                }
                 copy.StartRow();
                 copy.Write(rowNumber, NpgsqlDbType.Integer);
                 copy.Write(type, NpgsqlDbType.Text);
@@ -211,40 +228,68 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         $"SELECT DISTINCT ON (type, value) type, value, starts_at, expires_at, source FROM {stage} ORDER BY type, value, row_no DESC";
 
     /// <summary>
-    /// Writes the staged entries to the list in one transaction, committed only if <paramref name="beforeCommit"/>
-    /// (the index write) succeeds; returns the change in the list's entry count, or why nothing was saved.
+    /// Writes the entries to the list in one transaction, committed only if <paramref name="beforeCommit"/> (the
+    /// index write) succeeds; returns the change in the list's entry count, or why nothing was saved.
     /// </summary>
     private async Task<(long Delta, string? Failure)> WriteAsync(NpgsqlConnection conn, string stage, SuppressionImportJob job, SuppressionImportProgress p,
-        Func<Task<string?>> beforeCommit, CancellationToken ct)
+        NanpNumbers plain, Func<Task<string?>> beforeCommit, CancellationToken ct)
     {
         var partition = SuppressionListStore.PartitionName(job.ListId);
         await using var tx = await conn.BeginTransactionAsync(ct);
         string? failure = null;
-        long deleted = 0;
-        if (job.Mode == "replace")
-            deleted = await Exec(conn, tx, $"DELETE FROM {partition} WHERE tenant_id = '{job.TenantId}'", ct);
-        // Into the partition itself: xmax (new row or updated one) cannot be read through the partitioned parent.
-        await using var cmd = new NpgsqlCommand($"""
-            WITH ins AS (
-                INSERT INTO {partition} (tenant_id, list_id, type, value, starts_at, expires_at, source)
-                SELECT @t, @l, s.type, s.value, s.starts_at, s.expires_at, s.source FROM ({Distinct(stage)}) s
-                ON CONFLICT (list_id, type, value) DO UPDATE
-                    SET starts_at = excluded.starts_at, expires_at = excluded.expires_at, source = excluded.source
-                RETURNING (xmax = 0) AS fresh)
-            SELECT count(*) FILTER (WHERE fresh), count(*) FROM ins
-            """, conn, tx) { CommandTimeout = 0 };
-        cmd.Parameters.AddWithValue("t", job.TenantId);
-        cmd.Parameters.AddWithValue("l", job.ListId);
-        long inserted, total;
+        long deleted = 0, inserted = 0, total = 0;
         try
         {
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            await r.ReadAsync(ct);
-            (inserted, total) = (r.GetInt64(0), r.GetInt64(1));
+            bool empty;
+            if (job.Mode == "replace")
+            {
+                // TRUNCATE, not DELETE: the partition is then empty for the COPY below (no dead index entries to step
+                // over), and readers of this list wait for the commit instead of seeing it half replaced.
+                deleted = await Scalar(conn, tx, $"SELECT count(*) FROM {partition}", ct);
+                await Exec(conn, tx, $"TRUNCATE {partition}", ct);
+                empty = true;
+            }
+            else
+            {
+                // Single adds wait for this import rather than slip in between the check and the COPY.
+                await Exec(conn, tx, $"LOCK TABLE {partition} IN SHARE ROW EXCLUSIVE MODE", ct);
+                empty = await Scalar(conn, tx, $"SELECT count(*) FROM (SELECT 1 FROM {partition} LIMIT 1) x", ct) == 0;
+            }
+            if (empty)
+            {
+                // Nothing to collide with, and no repeats (NanpNumbers holds each number once, DISTINCT ON the rest):
+                // plain inserts, the numbers in key order so each goes to the index's right-hand edge.
+                var copied = CopyPlain(conn, $"{partition} (tenant_id, list_id, type, value)", job, plain);
+                var rest = await Exec(conn, tx, $"""
+                    INSERT INTO {partition} (tenant_id, list_id, type, value, starts_at, expires_at, source)
+                    SELECT '{job.TenantId}', '{job.ListId}', s.type, s.value, s.starts_at, s.expires_at, s.source FROM ({Distinct(stage)}) s
+                    """, ct);
+                inserted = total = copied + rest;
+            }
+            else
+            {
+                // Appending to a list that has entries: the plain numbers join the staged ones and everything is upserted.
+                CopyPlain(conn, $"{stage} (row_no, type, value)", job, plain);
+                // Into the partition itself: xmax (new row or updated one) cannot be read through the partitioned parent.
+                await using var cmd = new NpgsqlCommand($"""
+                    WITH ins AS (
+                        INSERT INTO {partition} (tenant_id, list_id, type, value, starts_at, expires_at, source)
+                        SELECT @t, @l, s.type, s.value, s.starts_at, s.expires_at, s.source FROM ({Distinct(stage)}) s
+                        ON CONFLICT (list_id, type, value) DO UPDATE
+                            SET starts_at = excluded.starts_at, expires_at = excluded.expires_at, source = excluded.source
+                        RETURNING (xmax = 0) AS fresh)
+                    SELECT count(*) FILTER (WHERE fresh), count(*) FROM ins
+                    """, conn, tx) { CommandTimeout = 0 };
+                cmd.Parameters.AddWithValue("t", job.TenantId);
+                cmd.Parameters.AddWithValue("l", job.ListId);
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                await r.ReadAsync(ct);
+                (inserted, total) = (r.GetInt64(0), r.GetInt64(1));
+            }
         }
         finally
         {
-            // The index write is never left running behind a failed upsert.
+            // The index write is never left running behind a failed write.
             if (await beforeCommit() is { } indexFailure) failure = indexFailure;
         }
         if (failure is not null) return (0, failure); // the transaction rolls back as it is disposed
@@ -256,17 +301,43 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
     }
 
     /// <summary>
+    /// COPYs the plain numbers, sorted, into <paramref name="target"/>: the partition (tenant, list, type, value) or
+    /// the staging table (row, type, value; their row does not matter, no staged row shares their number).
+    /// </summary>
+    private static long CopyPlain(NpgsqlConnection conn, string target, SuppressionImportJob job, NanpNumbers plain)
+    {
+        if (plain.Count == 0) return 0;
+        var partition = target.StartsWith("suppression_entries_", StringComparison.Ordinal);
+        // Synchronous, like the staging COPY: ten million awaited writes would cost more than they free.
+        using var copy = conn.BeginBinaryImport($"COPY {target} FROM STDIN (FORMAT BINARY)");
+        foreach (var value in plain.E164s())
+        {
+            copy.StartRow();
+            if (partition)
+            {
+                copy.Write(job.TenantId, NpgsqlDbType.Uuid);
+                copy.Write(job.ListId, NpgsqlDbType.Uuid);
+            }
+            else copy.Write(0, NpgsqlDbType.Integer);
+            copy.Write(SuppressionEntryType.Phone, NpgsqlDbType.Text);
+            copy.Write(value, NpgsqlDbType.Text);
+        }
+        return (long)copy.Complete();
+    }
+
+    /// <summary>
     /// Puts the staged entries into the live index before the commit, so they suppress from the moment the list
     /// holds them. If Redis fails, nothing is committed: the import fails, and the list is marked stale so a
     /// rebuild takes out whatever part of the batch reached the index.
     /// </summary>
-    private async Task<string?> AddToIndexAsync(string stage, SuppressionImportJob job, CancellationToken ct)
+    private async Task<string?> AddToIndexAsync(string stage, SuppressionImportJob job, NanpNumbers plain, CancellationToken ct)
     {
-        // Off the caller's thread: the list's upsert starts at once beside it.
+        // Off the caller's thread: the list's write starts at once beside it.
         await Task.Yield();
         var writing = new List<Task>();
         try
         {
+            await index.AddNanpAsync(job.TenantId, job.ListId, plain, ct);
             await using var conn = await db.OpenConnectionAsync(ct);
             var batch = new List<SuppressionEntry>(IndexBatch);
             await foreach (var e in StagedAsync(conn, stage, ct))
@@ -326,6 +397,12 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
             while (await timer.WaitForNextTickAsync(ct)) await jobs.HeartbeatAsync(importId, p, ct);
         }
         catch (OperationCanceledException) { /* the import finished */ }
+    }
+
+    private static async Task<long> Scalar(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     private static async Task<int> Exec(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)

@@ -117,11 +117,51 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
         return 1
         """;
 
+    // ARGV[1] = 'w' (a live write; refused while a rebuild runs, when writes must go one by one to both versions
+    // and be marked touched) or the version being loaded; ARGV[2] = the area code; ARGV[3] = its bitmap, ORed into
+    // the one there (or set when there is none). A stale "timed" field of one of these numbers is left: its bit now
+    // suppresses whatever the field says, and a later remove or timed write clears both.
+    private const string BitmapScript = """
+        local base = KEYS[1]
+        local building = redis.call('GET', base .. 'building')
+        local mode = ARGV[1]
+        local t
+        if mode == 'w' then
+          if building then return -1 end
+          t = base
+        else
+          if building ~= mode then return -1 end
+          t = base .. 'b' .. mode .. ':'
+        end
+        local k = t .. 'npa:' .. ARGV[2]
+        if redis.call('EXISTS', k) == 1 then
+          local tmp = k .. ':or'
+          redis.call('SET', tmp, ARGV[3])
+          redis.call('BITOP', 'OR', k, k, tmp)
+          redis.call('DEL', tmp)
+        else
+          redis.call('SET', k, ARGV[3])
+        end
+        redis.call('SADD', t .. 'npas', ARGV[2])
+        return 1
+        """;
+
+    // A loaded bitmap is ORed in whole, so it also holds numbers a writer removed or made timed during the rebuild.
+    // Writers wrote the live keys too and marked the value touched: for a touched NANP number the live bit is the
+    // truth, and it is copied over before the switch.
     private const string SwitchScript = """
         local base = KEYS[1]
         local v = ARGV[1]
         if redis.call('GET', base .. 'building') ~= v then return 0 end
         local b = base .. 'b' .. v .. ':'
+        for _, f in ipairs(redis.call('SMEMBERS', b .. 'touched')) do
+          local npa, rest = string.match(f, '^phone:%+1(%d%d%d)(%d%d%d%d%d%d%d)$')
+          if npa and redis.call('EXISTS', b .. 'npa:' .. npa) == 1 then
+            local bit = 0
+            if redis.call('EXISTS', base .. 'npa:' .. npa) == 1 then bit = redis.call('GETBIT', base .. 'npa:' .. npa, tonumber(rest)) end
+            redis.call('SETBIT', b .. 'npa:' .. npa, tonumber(rest), bit)
+          end
+        end
         for _, npa in ipairs(redis.call('SMEMBERS', base .. 'npas')) do
           if redis.call('SISMEMBER', b .. 'npas', npa) == 0 then redis.call('UNLINK', base .. 'npa:' .. npa) end
         end
@@ -246,16 +286,22 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
         var mode = version.ToString(CultureInfo.InvariantCulture);
         var inFlight = new Queue<Task<RedisResult>>();
         var chunk = new List<RedisValue[]>(ChunkSize);
+        // Permanent NANP numbers, nearly all of a registry, go in whole bitmaps at the end instead of a bit at a time.
+        var plain = new NanpNumbers();
         long read = 0;
         await foreach (var e in entries.WithCancellation(ct))
         {
             read++;
-            chunk.Add(Op(e, now, delete: false));
+            var op = Op(e, now, delete: false);
+            if (op[0] == "P" && !op[3].IsNullOrEmpty) { plain.Add(e.Value); continue; }
+            chunk.Add(op);
             if (chunk.Count < ChunkSize) continue;
             await Send();
         }
         if (chunk.Count > 0) await Send();
         while (inFlight.Count > 0) Check(await inFlight.Dequeue());
+        plain.Seal();
+        await WriteBitmapsAsync(tenantId, listId, mode, plain, ct);
         return read;
 
         async Task Send()
@@ -268,6 +314,42 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
         void Check(RedisResult r)
         {
             if ((long)r < 0) throw new InvalidOperationException($"The rebuild of list {listId} to version {version} was superseded by another rebuild.");
+        }
+    }
+
+    /// <summary>
+    /// Adds a sealed set of permanent NANP numbers to the live index, a whole area-code bitmap per command. While a
+    /// rebuild runs, an area code's numbers go one by one instead (they must reach both versions and be marked touched).
+    /// </summary>
+    public Task AddNanpAsync(Guid tenantId, Guid listId, NanpNumbers numbers, CancellationToken ct) =>
+        WriteBitmapsAsync(tenantId, listId, "w", numbers, ct);
+
+    /// <summary>Two bitmaps on their way at once (1.25 MB each): one is filled while Redis takes the other.</summary>
+    private async Task WriteBitmapsAsync(Guid tenantId, Guid listId, string mode, NanpNumbers numbers, CancellationToken ct)
+    {
+        var key = new RedisKey[] { BaseKey(tenantId, listId) };
+        var inFlight = new Queue<(string Npa, byte[] Bitmap, Task<RedisResult> Sent)>();
+        var spare = new Stack<byte[]>();
+        foreach (var npa in numbers.AreaCodes())
+        {
+            ct.ThrowIfCancellationRequested();
+            if (inFlight.Count == 2) spare.Push(await Done(inFlight.Dequeue()));
+            var bitmap = spare.Count > 0 ? spare.Pop() : new byte[NanpNumbers.BitmapBytes];
+            numbers.FillBitmap(npa, bitmap);
+            inFlight.Enqueue((npa, bitmap, Db.ScriptEvaluateAsync(BitmapScript, key, [mode, npa, bitmap])));
+        }
+        while (inFlight.Count > 0) await Done(inFlight.Dequeue());
+
+        async Task<byte[]> Done((string Npa, byte[] Bitmap, Task<RedisResult> Sent) w)
+        {
+            if ((long)await w.Sent >= 0) return w.Bitmap;
+            if (mode != "w") throw new InvalidOperationException($"The rebuild of list {listId} to version {mode} was superseded by another rebuild.");
+            var prefix = "+1" + w.Npa;
+            var entries = new List<SuppressionEntry>();
+            foreach (var offset in numbers.OffsetsOf(w.Npa))
+                entries.Add(new SuppressionEntry(SuppressionEntryType.Phone, prefix + offset.ToString("0000000", CultureInfo.InvariantCulture), null, null, null));
+            await AddAsync(tenantId, listId, entries, DateTimeOffset.UnixEpoch);
+            return w.Bitmap;
         }
     }
 

@@ -95,6 +95,55 @@ public sealed class SuppressionImportsApiTests(ApiFactory api) : IClassFixture<A
         Assert.Equal(2, (await c.CountAsync(list)).GetProperty("total").GetInt64());
     }
 
+    // Plain numbers (no dates, no source) take a bulk path of their own; a number on several rows, some dated, must
+    // still end up as its last row says, whether the list was empty (COPY) or not (upsert).
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_number_on_several_rows_ends_as_its_last_row_says_in_an_empty_list_and_in_one_with_entries(bool listHasEntries)
+    {
+        var c = await TenantAsync();
+        var list = await c.CreateListAsync();
+        if (listHasEntries) await c.AddAsync(list, new { type = "phone", value = "4155550400" }, new { type = "phone", value = "4155550401" });
+        var past = "2020-01-01T00:00:00Z";
+        var csv = "phone,expires_at,source\r\n" +
+            "4155550401,,\r\n" +            // plain, then dated: expired
+            $"4155550401,{past},\r\n" +
+            $"4155550402,{past},\r\n" +     // dated, then plain: permanent
+            "4155550402,,\r\n" +
+            "4155550403,,\r\n" +            // plain, dated, plain: permanent
+            $"4155550403,{past},\r\n" +
+            "4155550403,,\r\n" +
+            "4155550404,,\r\n" +            // plain twice: one entry
+            "+1 415 555 0404,,\r\n" +
+            "4155550405,,dnc-request\r\n" + // a source is kept
+            "+442079460000,,\r\n";          // not NANP
+
+        var status = await c.ImportAsync(list, csv);
+
+        Succeeded(status);
+        Assert.False(await c.PhoneSuppressedAsync(list, "4155550401"));
+        foreach (var n in new[] { "4155550402", "4155550403", "4155550404", "4155550405", "+442079460000" })
+            Assert.True(await c.PhoneSuppressedAsync(list, n), n);
+        Assert.Equal(listHasEntries, await c.PhoneSuppressedAsync(list, "4155550400"));
+        var total = listHasEntries ? 7 : 6;
+        Assert.Equal(total, (await c.CountAsync(list)).GetProperty("total").GetInt64());
+        var one = await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/suppression-lists/{list}"), HttpStatusCode.OK);
+        Assert.Equal(total, one.GetProperty("entryCount").GetInt64());
+        var entries = (await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/suppression-lists/{list}/entries?type=phone&limit=100"), HttpStatusCode.OK))
+            .GetProperty("entries").EnumerateArray().ToDictionary(e => e.GetProperty("value").GetString()!);
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Null, entries["+14155550401"].GetProperty("expiresAt").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, entries["+14155550402"].GetProperty("expiresAt").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, entries["+14155550403"].GetProperty("expiresAt").ValueKind);
+        Assert.Equal("dnc-request", entries["+14155550405"].GetProperty("source").GetString());
+
+        // A second import appends to what is there now, through the other path.
+        Succeeded(await c.ImportAsync(list, "phone\r\n4155550401\r\n4155550406\r\n"));
+        Assert.True(await c.PhoneSuppressedAsync(list, "4155550401"));
+        Assert.True(await c.PhoneSuppressedAsync(list, "4155550406"));
+        Assert.Equal(total + 1, (await c.CountAsync(list)).GetProperty("total").GetInt64());
+    }
+
     [Fact]
     public async Task Replace_mode_replaces_the_entries_and_the_index()
     {
