@@ -52,6 +52,12 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
                 "set spec.format.encoding to windows-1252 or iso-8859-1 if that is what it is";
         }
         catch (FileNotFoundException) { failure = "the uploaded file is no longer in the landing directory"; }
+        // A constraint the entries break fails the same way every time: say so rather than retry it as if the silo had died.
+        catch (PostgresException e) when (e.SqlState.StartsWith("23", StringComparison.Ordinal))
+        {
+            log.LogError(e, "Suppression import {ImportId} was refused by the database", job.ImportId);
+            failure = $"the list refused the entries ({e.MessageText}); nothing was saved";
+        }
         finally
         {
             await heartbeat.CancelAsync();
@@ -107,12 +113,15 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
             // The index and the list are written at the same time, and the list's transaction commits only once the
             // index holds every entry: if the process dies in between, the index holds entries the list does not yet
             // (it over-suppresses until the job runs again), never the other way round.
+            var rebuildBefore = await RebuildStateAsync(job);
             var indexing = AddToIndexAsync(stage, job, plain, ct);
             var (delta, failure) = await WriteAsync(conn, stage, job, p, plain, async () => await indexing, ct);
             var written = clock.Elapsed;
             if (failure is not null) return failure;
             await grain.EntriesChangedAsync(delta);
-            if (job.Mode == "replace") await RebuildAsync(job, warnings, ct);
+            // A rebuild that began after the index writes above and before the commit read a snapshot without these
+            // entries, and its index would lack them; one more rebuild, begun now, reads them.
+            if (job.Mode == "replace" || await RebuildStateAsync(job) != rebuildBefore) await RebuildAsync(job, warnings, ct);
             // Where an import's time goes, for the operator and the benchmark: read and staged, index and list (together), rebuilt.
             log.LogInformation("Suppression import {ImportId}: staged {Staged:0.00}s, index and list written {Written:0.00}s, rebuilt {Rebuilt:0.00}s",
                 job.ImportId, staged.TotalSeconds, (written - staged).TotalSeconds, (clock.Elapsed - written).TotalSeconds);
@@ -363,8 +372,8 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
     }
 
     /// <summary>
-    /// A replace rebuilds the index from PostgreSQL; until that switch the old index also answers for the old
-    /// entries (over-suppressing for a moment, never under). If the rebuild fails, the list is marked stale: lookups
+    /// A replace rebuilds the index from PostgreSQL (so does an import that a rebuild overlapped); until that switch
+    /// the old index also answers for the old entries (over-suppressing for a moment, never under). If the rebuild fails, the list is marked stale: lookups
     /// fail closed and the repair loop rebuilds it.
     /// </summary>
     private async Task RebuildAsync(SuppressionImportJob job, List<string> warnings, CancellationToken ct)
@@ -372,11 +381,18 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         try { await rebuilder.RebuildAsync(job.TenantId, job.ListId, ct); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            log.LogError(e, "Suppression import {ImportId}: entries are replaced but the index rebuild failed; marking list {ListId} stale", job.ImportId, job.ListId);
+            log.LogError(e, "Suppression import {ImportId}: the entries are saved but the index rebuild failed; marking list {ListId} stale", job.ImportId, job.ListId);
             await store.MarkStaleAsync(job.ListId, CancellationToken.None);
             warnings.Add("the entries were saved, but the lookup index could not be rebuilt; lookups on this list fail closed until it is " +
                 $"(automatically, or POST /api/v1/suppression-lists/{job.ListId}/rebuild-index)");
         }
+    }
+
+    /// <summary>The index's version and the rebuild under way, if any; null when Redis cannot say (which then counts as a change).</summary>
+    private async Task<(long? Version, long? Building)?> RebuildStateAsync(SuppressionImportJob job)
+    {
+        try { return (await index.VersionAsync(job.TenantId, job.ListId), await index.BuildingAsync(job.TenantId, job.ListId)); }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException) { return null; }
     }
 
     private static async IAsyncEnumerable<SuppressionEntry> StagedAsync(NpgsqlConnection conn, string stage, [EnumeratorCancellation] CancellationToken ct)

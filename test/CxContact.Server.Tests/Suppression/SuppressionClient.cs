@@ -53,10 +53,16 @@ public sealed class SuppressionClient(HttpClient http)
     public async Task<JsonElement> ImportAsync(Guid listId, string csv, string? mode = null, object? spec = null)
     {
         var accepted = await HttpAssert.Json(await UploadAsync(listId, csv, mode, spec), HttpStatusCode.Accepted);
+        return await FinishedAsync(accepted.GetProperty("statusUrl").GetString()!);
+    }
+
+    /// <summary>Waits for an accepted import to finish; returns its final status.</summary>
+    public async Task<JsonElement> FinishedAsync(string statusUrl)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
-            var status = await HttpAssert.Json(await http.GetAsync(accepted.GetProperty("statusUrl").GetString()), HttpStatusCode.OK);
+            var status = await HttpAssert.Json(await http.GetAsync(statusUrl), HttpStatusCode.OK);
             var state = status.GetProperty("state").GetString();
             if (state is "succeeded" or "failed") return status;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"import still {state}: {status}");

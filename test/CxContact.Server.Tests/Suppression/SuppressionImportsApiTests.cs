@@ -1,4 +1,5 @@
 using System.Net;
+using Npgsql;
 using CxContact.Server.Tests.Infrastructure;
 
 namespace CxContact.Server.Tests.Suppression;
@@ -142,6 +143,34 @@ public sealed class SuppressionImportsApiTests(ApiFactory api) : IClassFixture<A
         Assert.True(await c.PhoneSuppressedAsync(list, "4155550401"));
         Assert.True(await c.PhoneSuppressedAsync(list, "4155550406"));
         Assert.Equal(total + 1, (await c.CountAsync(list)).GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task An_import_that_a_rebuild_overlaps_is_in_the_index_once_both_are_done()
+    {
+        var c = await TenantAsync();
+        var list = await c.CreateListAsync();
+        await using var db = new NpgsqlConnection(api.Postgres);
+        await db.OpenAsync();
+        await using var hold = await db.BeginTransactionAsync();
+        // Holds the import between its index write and its commit: it waits for this lock to write the list.
+        await using (var lockList = new NpgsqlCommand($"LOCK TABLE suppression_entries_{list:N} IN SHARE MODE", db, hold))
+            await lockList.ExecuteNonQueryAsync();
+        var accepted = await HttpAssert.Json(await c.UploadAsync(list, "phone\r\n4155550501\r\n"), HttpStatusCode.Accepted);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await c.PhoneSuppressedAsync(list, "4155550501"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the import never wrote the index");
+            await Task.Delay(50);
+        }
+
+        // A rebuild now reads a list without the number (not committed yet), and its index lacks it.
+        await HttpAssert.Json(await c.Http.PostAsync($"/api/v1/suppression-lists/{list}/rebuild-index", null), HttpStatusCode.OK);
+        Assert.False(await c.PhoneSuppressedAsync(list, "4155550501"));
+        await hold.CommitAsync();
+
+        Succeeded(await c.FinishedAsync(accepted.GetProperty("statusUrl").GetString()!));
+        Assert.True(await c.PhoneSuppressedAsync(list, "4155550501"));
     }
 
     [Fact]
