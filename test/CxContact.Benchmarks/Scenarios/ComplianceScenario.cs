@@ -81,20 +81,27 @@ public sealed class ComplianceScenario : IScenario
             var raw = await RawRedisAsync(redis, ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Name}: batch {batchRate:N0} numbers/s; raw Redis GETBIT {raw:N0}/s"));
 
-            var fileSeconds = await FileLoadAsync(server, work, size, ct);
+            var file = await WriteRegistryAsync(work, size, ct);
+            var registry = (await server.PostAsync("/api/v1/suppression-lists", new { name = "registry file" }, ct)).GetProperty("id").GetGuid();
+            var fileSeconds = await FileLoadAsync(server, registry, file, "append", ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{Name}: the same {size:N0} numbers as a CSV import into an empty list: {fileSeconds:F1} s (upload, parse, COPY, index)"));
+            var replaceSeconds = await FileLoadAsync(server, registry, file, "replace", ct);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{Name}: the same file again, replacing that list: {replaceSeconds:F1} s (upload, parse, COPY, index, rebuild)"));
 
             var result = ScenarioResult.Create(Name, size, "validations_per_s", single, "validations/s", "trivial authenticated endpoint (GET /api/v1/me)", trivial);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{Name}: ratio {result.Ratio:G4} (targets: >= 0.5 of the trivial endpoint, p99 <= 5 ms, batch >= 200,000/s, 10 M loaded <= 60 s, 100 M <= 2 GB)"));
+                $"{Name}: ratio {result.Ratio:G4} (targets: >= 0.5 of the trivial endpoint, p99 <= 5 ms, batch >= 200,000/s, 10 M loaded <= 60 s (as a file), 100 M <= 2 GB)"));
             return result with
             {
                 Extra = new()
                 {
                     ["p50_ms"] = Math.Round(p50, 2), ["p99_ms"] = Math.Round(p99, 2), ["batch_numbers_per_s"] = Math.Round(batchRate),
-                    ["trivial_p99_ms"] = Math.Round(trivialP99, 2), ["load_s"] = Math.Round(loadSeconds, 1), ["load_10m_s"] = Math.Round(loadSeconds * 10_000_000.0 / size, 1),
-                    ["load_file_s"] = Math.Round(fileSeconds, 1), ["load_file_10m_s"] = Math.Round(fileSeconds * 10_000_000.0 / size, 1),
+                    ["trivial_p99_ms"] = Math.Round(trivialP99, 2), ["load_api_s"] = Math.Round(loadSeconds, 1), ["load_api_10m_s"] = Math.Round(loadSeconds * 10_000_000.0 / size, 1),
+                    // A registry arrives as a file: the load figure is the CSV import into an empty list, projected to 10 M.
+                    ["load_file_s"] = Math.Round(fileSeconds, 1), ["load_10m_s"] = Math.Round(fileSeconds * 10_000_000.0 / size, 1),
+                    ["replace_file_s"] = Math.Round(replaceSeconds, 1),
                     ["redis_mb"] = Math.Round(memoryMb), ["redis_mb_per_100m"] = Math.Round(projectedMb), ["raw_redis_lookups_per_s"] = Math.Round(raw),
                 },
             };
@@ -105,23 +112,26 @@ public sealed class ComplianceScenario : IScenario
         }
     }
 
-    /// <summary>
-    /// The second load figure: how a registry usually arrives, as one file. The same numbers go into a second, empty
-    /// list through POST …/imports (multipart upload, then the import job); timed from upload to "succeeded".
-    /// </summary>
-    private static async Task<double> FileLoadAsync(BenchmarkServer server, string work, int size, CancellationToken ct)
+    /// <summary>The benchmark's numbers as a registry file: a header and one number a line.</summary>
+    private static async Task<string> WriteRegistryAsync(string work, int size, CancellationToken ct)
     {
         var file = Path.Combine(work, "registry.csv");
-        await using (var w = new StreamWriter(file))
-        {
-            await w.WriteLineAsync("phone");
-            for (var i = 0; i < size; i++) await w.WriteLineAsync(Number(i));
-        }
-        var list = (await server.PostAsync("/api/v1/suppression-lists", new { name = "registry file" }, ct)).GetProperty("id").GetGuid();
+        await using var w = new StreamWriter(file);
+        await w.WriteLineAsync("phone");
+        for (var i = 0; i < size; i++) await w.WriteLineAsync(Number(i).AsMemory(), ct);
+        return file;
+    }
+
+    /// <summary>
+    /// The load figure: how a registry usually arrives, as one file, through POST …/imports (multipart upload, then
+    /// the import job); timed from upload to "succeeded".
+    /// </summary>
+    private static async Task<double> FileLoadAsync(BenchmarkServer server, Guid list, string file, string mode, CancellationToken ct)
+    {
         var clock = Stopwatch.StartNew();
         string status;
         await using (var stream = File.OpenRead(file))
-        using (var form = new MultipartFormDataContent { { new StreamContent(stream, 1 << 16), "file", "registry.csv" }, { new StringContent("append"), "mode" } })
+        using (var form = new MultipartFormDataContent { { new StreamContent(stream, 1 << 16), "file", "registry.csv" }, { new StringContent(mode), "mode" } })
         {
             var response = await server.Http.PostAsync($"/api/v1/suppression-lists/{list}/imports", form, ct);
             var text = await response.Content.ReadAsStringAsync(ct);
