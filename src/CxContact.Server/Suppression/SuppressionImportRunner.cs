@@ -249,33 +249,39 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         long deleted = 0, inserted = 0, total = 0;
         try
         {
-            bool empty;
+            var bulk = true;
             if (job.Mode == "replace")
             {
                 // TRUNCATE, not DELETE: the partition is then empty for the COPY below (no dead index entries to step
-                // over), and readers of this list wait for the commit instead of seeing it half replaced.
+                // over), and readers and single adds of this list wait for the commit instead of seeing it half replaced.
                 deleted = await Scalar(conn, tx, $"SELECT count(*) FROM {partition}", ct);
                 await Exec(conn, tx, $"TRUNCATE {partition}", ct);
-                empty = true;
             }
-            else
-            {
-                // Single adds wait for this import rather than slip in between the check and the COPY.
-                await Exec(conn, tx, $"LOCK TABLE {partition} IN SHARE ROW EXCLUSIVE MODE", ct);
-                empty = await Scalar(conn, tx, $"SELECT count(*) FROM (SELECT 1 FROM {partition} LIMIT 1) x", ct) == 0;
-            }
-            if (empty)
+            else bulk = await Scalar(conn, tx, $"SELECT count(*) FROM (SELECT 1 FROM {partition} LIMIT 1) x", ct) == 0;
+            if (bulk)
             {
                 // Nothing to collide with, and no repeats (NanpNumbers holds each number once, DISTINCT ON the rest):
-                // plain inserts, the numbers in key order so each goes to the index's right-hand edge.
-                var copied = CopyPlain(conn, $"{partition} (tenant_id, list_id, type, value)", job, plain);
-                var rest = await Exec(conn, tx, $"""
-                    INSERT INTO {partition} (tenant_id, list_id, type, value, starts_at, expires_at, source)
-                    SELECT '{job.TenantId}', '{job.ListId}', s.type, s.value, s.starts_at, s.expires_at, s.source FROM ({Distinct(stage)}) s
-                    """, ct);
-                inserted = total = copied + rest;
+                // plain inserts, the numbers in key order so each goes to the index's right-hand edge. Nothing is locked,
+                // so single adds go on meanwhile; if one adds a number the file has too, the write starts again as an upsert.
+                await tx.SaveAsync("bulk", ct);
+                try
+                {
+                    var copied = CopyPlain(conn, $"{partition} (tenant_id, list_id, type, value)", job, plain);
+                    var rest = await Exec(conn, tx, $"""
+                        INSERT INTO {partition} (tenant_id, list_id, type, value, starts_at, expires_at, source)
+                        SELECT '{job.TenantId}', '{job.ListId}', s.type, s.value, s.starts_at, s.expires_at, s.source FROM ({Distinct(stage)}) s
+                        """, ct);
+                    inserted = total = copied + rest;
+                    await tx.ReleaseAsync("bulk", ct);
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && job.Mode != "replace")
+                {
+                    log.LogInformation("Suppression import {ImportId}: an entry was added to list {ListId} meanwhile; upserting instead", job.ImportId, job.ListId);
+                    await tx.RollbackAsync("bulk", ct);
+                    bulk = false;
+                }
             }
-            else
+            if (!bulk)
             {
                 // Appending to a list that has entries: the plain numbers join the staged ones and everything is upserted.
                 CopyPlain(conn, $"{stage} (row_no, type, value)", job, plain);

@@ -174,6 +174,42 @@ public sealed class SuppressionImportsApiTests(ApiFactory api) : IClassFixture<A
     }
 
     [Fact]
+    public async Task A_number_added_to_an_empty_list_while_a_file_loads_into_it_is_kept_and_the_file_still_loads()
+    {
+        var c = await TenantAsync();
+        var list = await c.CreateListAsync();
+        await using var db = new NpgsqlConnection(api.Postgres);
+        await db.OpenAsync();
+        // A single add the import cannot see yet (not committed), of a number the file has too.
+        await using var add = await db.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand(
+            $"INSERT INTO suppression_entries_{list:N} (tenant_id, list_id, type, value, source) SELECT tenant_id, list_id, 'phone', '+14155550602', 'agent' " +
+            $"FROM suppression_lists WHERE list_id = '{list}'", db, add))
+            Assert.Equal(1, await insert.ExecuteNonQueryAsync());
+        var accepted = await HttpAssert.Json(await c.UploadAsync(list, "phone\r\n4155550601\r\n4155550602\r\n4155550603\r\n"), HttpStatusCode.Accepted);
+
+        // The import's COPY reaches that number and waits for the add's transaction.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        await using var watch = new NpgsqlConnection(api.Postgres);
+        await watch.OpenAsync();
+        while (true)
+        {
+            await using var waiting = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'COPY suppression_entries_%'", watch);
+            if ((long)(await waiting.ExecuteScalarAsync())! > 0) break;
+            Assert.True(DateTime.UtcNow < deadline, "the import's COPY never waited for the single add");
+            await Task.Delay(50);
+        }
+        await add.CommitAsync();
+
+        var status = await c.FinishedAsync(accepted.GetProperty("statusUrl").GetString()!);
+        Succeeded(status);
+        Assert.Equal(3, status.GetProperty("entries").GetInt64());
+        foreach (var n in new[] { "4155550601", "4155550602", "4155550603" }) Assert.True(await c.PhoneSuppressedAsync(list, n), n);
+        Assert.Equal(3, (await c.CountAsync(list)).GetProperty("total").GetInt64());
+    }
+
+    [Fact]
     public async Task Replace_mode_replaces_the_entries_and_the_index()
     {
         var c = await TenantAsync();
