@@ -1,9 +1,8 @@
 namespace CxContact.Core.Compliance;
 
 /// <summary>
-/// Which attempts the caller counts for a limit: every attempt of the tenant, or only the campaign's.
-/// The evaluator does not filter by scope; the caller passes the attempts that the scope selects.
-/// Wire names: "tenant", "campaign".
+/// Which attempts a limit counts: every attempt of the tenant, or only those made for the campaign the decision is
+/// about (<see cref="ComplianceInput.CampaignId"/>). Wire names: "tenant", "campaign".
 /// </summary>
 public enum AttemptScope
 {

@@ -218,14 +218,15 @@ public sealed class ComplianceEvaluator
         {
             if (!rule.Enabled || !Matches(ctx, rule.Country, rule.Region, rule.Channels) || !InForce(ctx, t, rule.EffectiveFrom))
                 continue;
-            var counted = CountedInWindow(rule, ctx.Attempts(rule.Per), t);
+            var campaign = rule.Scope == AttemptScope.Campaign ? ctx.Input.CampaignId : null;
+            var counted = CountedInWindow(rule, ctx.Attempts(rule.Per), campaign, t);
             if (counted.Count < rule.Max)
                 continue;
             if (Deny(rule.Id, () =>
                 {
                     var frees = counted[counted.Count - rule.Max].At + rule.Window;
                     var what = rule.CountedResults is null ? "attempts" : $"counted attempts ({string.Join(", ", rule.CountedResults)})";
-                    return $"{counted.Count} {what} to this {PerName(rule.Per)} in the {IsoDuration.Describe(rule.Window)} up to {Utc(t)}; "
+                    return $"{counted.Count} {what} to this {PerName(rule.Per)}{(campaign is null ? "" : " in this campaign")} in the {IsoDuration.Describe(rule.Window)} up to {Utc(t)}; "
                         + $"{Scope(rule.Country, rule.Region)} allows at most {rule.Max} per {IsoDuration.Describe(rule.Window)}; another is allowed from {Utc(frees)}";
                 }))
                 return true;
@@ -296,12 +297,14 @@ public sealed class ComplianceEvaluator
     }
 
     // Attempts stamped after t still count: a dialer's clock running ahead must not free an extra attempt.
-    private static List<AttemptRecord> CountedInWindow(AttemptLimitRule rule, IReadOnlyList<AttemptRecord> attempts, DateTimeOffset t)
+    /// <summary>The attempts a limit counts at <paramref name="t"/>, oldest first; only <paramref name="campaign"/>'s when one is given.</summary>
+    private static List<AttemptRecord> CountedInWindow(AttemptLimitRule rule, IReadOnlyList<AttemptRecord> attempts, string? campaign, DateTimeOffset t)
     {
         var since = t - rule.Window;
         var counted = new List<AttemptRecord>();
         foreach (var a in attempts)
-            if (a.At > since && (rule.CountedResults is null || (a.Result is not null && rule.CountedResults.Contains(a.Result, StringComparer.OrdinalIgnoreCase))))
+            if (a.At > since && (campaign is null || string.Equals(a.Campaign, campaign, StringComparison.OrdinalIgnoreCase))
+                && (rule.CountedResults is null || (a.Result is not null && rule.CountedResults.Contains(a.Result, StringComparer.OrdinalIgnoreCase))))
                 counted.Add(a);
         counted.Sort((x, y) => x.At.CompareTo(y.At));
         return counted;

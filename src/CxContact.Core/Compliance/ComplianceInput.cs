@@ -21,8 +21,14 @@ public sealed record ComplianceInput
     [Id(6)] public Phones.DeviceType DeviceType { get; init; } = Phones.DeviceType.Unknown;
     [Id(7)] public bool? AutodialMobileConsent { get; init; }
 
-    /// <summary>Attempts already made to this phone, filtered by the caller to the limit's scope (tenant or campaign).</summary>
+    /// <summary>
+    /// Attempts already made to this phone (contact, client id) for every campaign of the tenant; a campaign-scoped
+    /// limit counts those of <see cref="CampaignId"/> among them.
+    /// </summary>
     [Id(8)] public IReadOnlyList<AttemptRecord> PhoneAttempts { get; init; } = [];
     [Id(9)] public IReadOnlyList<AttemptRecord> ContactAttempts { get; init; } = [];
     [Id(10)] public IReadOnlyList<AttemptRecord> ClientIdAttempts { get; init; } = [];
+
+    /// <summary>The campaign the attempt is for; without one, a campaign-scoped limit counts every attempt (the stricter reading).</summary>
+    [Id(11)] public string? CampaignId { get; init; }
 }

@@ -43,11 +43,11 @@ public sealed class AttemptHistory(NpgsqlDataSource db, IConnectionMultiplexer r
             at = await cmd.ExecuteScalarAsync(ct) is DateTime stored ? new DateTimeOffset(DateTime.SpecifyKind(stored, DateTimeKind.Utc)) : a.At;
         }
 
-        var member = $"{id:N}|{a.Result}";
+        var member = Member(id, a.Result, a.CampaignId);
         var score = at.ToUnixTimeMilliseconds();
         var oldest = (at - Horizon).ToUnixTimeMilliseconds();
         var redisDb = redis.GetDatabase();
-        var keys = Keys(a.TenantId, a.CampaignId, a.Phone, a.ContactId, a.ClientId).ToList();
+        var keys = Keys(a.TenantId, a.Phone, a.ContactId, a.ClientId).ToList();
         if (a.AttemptId is not null)
         {
             // One member per attempt: a result replaces the same attempt's earlier member (found by its time).
@@ -97,10 +97,10 @@ public sealed class AttemptHistory(NpgsqlDataSource db, IConnectionMultiplexer r
         for (var i = 0; i < list.Count; i++)
         {
             var a = list[i];
-            var member = $"{ids[i]:N}|{a.Result}";
+            var member = Member(ids[i], a.Result, a.CampaignId);
             var score = a.At.ToUnixTimeMilliseconds();
             var oldest = (a.At - Horizon).ToUnixTimeMilliseconds();
-            foreach (var key in Keys(a.TenantId, a.CampaignId, a.Phone, a.ContactId, a.ClientId))
+            foreach (var key in Keys(a.TenantId, a.Phone, a.ContactId, a.ClientId))
             {
                 writes.Add(batch.SortedSetAddAsync(key, member, score));
                 writes.Add(batch.SortedSetRemoveRangeByScoreAsync(key, double.NegativeInfinity, oldest));
@@ -111,21 +111,35 @@ public sealed class AttemptHistory(NpgsqlDataSource db, IConnectionMultiplexer r
         await Task.WhenAll(writes);
     }
 
-    /// <summary>The tenant-wide window key of one subject (kind phone, contact or client), which DecisionLookup reads.</summary>
-    public string TenantKey(Guid tenantId, string kind, string value) => Key(tenantId, null, kind, value);
+    /// <summary>The window key of one subject (kind phone, contact or client), which DecisionLookup reads.</summary>
+    public string TenantKey(Guid tenantId, string kind, string value) => $"{settings.RedisPrefix}att:{tenantId:N}:{kind}:{value}";
 
-    private IEnumerable<RedisKey> Keys(Guid tenantId, string? campaignId, string? phone, string? contactId, string? clientId)
+    // One window per subject for the whole tenant; each member names its campaign, so a campaign-scoped limit counts
+    // its own attempts from the same read.
+    private IEnumerable<RedisKey> Keys(Guid tenantId, string? phone, string? contactId, string? clientId)
     {
-        foreach (var campaign in campaignId is null ? new string?[] { null } : [null, campaignId])
-        {
-            if (phone is not null) yield return Key(tenantId, campaign, "phone", phone);
-            if (contactId is not null) yield return Key(tenantId, campaign, "contact", contactId);
-            if (clientId is not null) yield return Key(tenantId, campaign, "client", clientId);
-        }
+        if (phone is not null) yield return TenantKey(tenantId, "phone", phone);
+        if (contactId is not null) yield return TenantKey(tenantId, "contact", contactId);
+        if (clientId is not null) yield return TenantKey(tenantId, "client", clientId);
     }
 
-    private string Key(Guid tenantId, string? campaignId, string kind, string value) =>
-        campaignId is null
-            ? $"{settings.RedisPrefix}att:{tenantId:N}:{kind}:{value}"
-            : $"{settings.RedisPrefix}att:{tenantId:N}:c:{campaignId}:{kind}:{value}";
+    /// <summary>Separates the campaign from the result in a member; no result or campaign name holds it.</summary>
+    public const char CampaignSeparator = '\u001f';
+
+    /// <summary>"{attempt id}|{result}" and, for an attempt made for a campaign, the separator and the campaign.</summary>
+    private static string Member(Guid id, string? result, string? campaign) =>
+        campaign is null ? $"{id:N}|{result}" : $"{id:N}|{result}{CampaignSeparator}{campaign}";
+
+    /// <summary>Reads a window member back (score = the attempt's time in unix ms).</summary>
+    public static AttemptRecord ToRecord(SortedSetEntry e)
+    {
+        var member = e.Element.ToString();
+        var bar = member.IndexOf('|');
+        var rest = bar >= 0 ? member.AsSpan(bar + 1) : [];
+        var sep = rest.IndexOf(CampaignSeparator);
+        var result = sep >= 0 ? rest[..sep] : rest;
+        var campaign = sep >= 0 ? rest[(sep + 1)..] : [];
+        return new AttemptRecord(DateTimeOffset.FromUnixTimeMilliseconds((long)e.Score), result.IsEmpty ? null : result.ToString(),
+            campaign.IsEmpty ? null : campaign.ToString());
+    }
 }

@@ -136,13 +136,11 @@ public sealed class ComplianceDecider(
         return decision with { Allowed = false, Reasons = [reason, .. decision.Reasons], NextAllowedAt = null };
     }
 
-    // Attempt limits are counted tenant-wide: a campaign-scoped limit then counts more attempts than it would
-    // need to, which can only deny earlier, never allow a call the law forbids.
     private static Decision Evaluate(ComplianceEvaluator evaluator, PreparedAttempt a, in DecisionLookup.Facts facts) =>
         evaluator.Evaluate(new ComplianceInput
         {
             At = a.At, Channel = a.Channel, DialingMode = a.DialingMode, Country = a.Country, Region = a.Region, TimeZones = a.TimeZones,
-            DeviceType = a.DeviceType, AutodialMobileConsent = a.AutodialMobileConsent,
+            DeviceType = a.DeviceType, AutodialMobileConsent = a.AutodialMobileConsent, CampaignId = a.CampaignId,
             PhoneAttempts = facts.Phone, ContactAttempts = facts.Contact, ClientIdAttempts = facts.ClientId,
         });
 

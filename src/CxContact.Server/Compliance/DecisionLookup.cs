@@ -204,14 +204,5 @@ public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionInde
     }
 
     private static async ValueTask<IReadOnlyList<AttemptRecord>> Records(Task<SortedSetEntry[]>? read) =>
-        read is null ? [] : (await read).Select(ToRecord).ToList();
-
-    // Members are "{attempt id}|{result}", scores the attempt's time in unix ms (AttemptHistory.RecordAsync).
-    private static AttemptRecord ToRecord(SortedSetEntry e)
-    {
-        var member = e.Element.ToString();
-        var bar = member.IndexOf('|');
-        var result = bar >= 0 && bar < member.Length - 1 ? member[(bar + 1)..] : null;
-        return new AttemptRecord(DateTimeOffset.FromUnixTimeMilliseconds((long)e.Score), result);
-    }
+        read is null ? [] : (await read).Select(AttemptHistory.ToRecord).ToList();
 }

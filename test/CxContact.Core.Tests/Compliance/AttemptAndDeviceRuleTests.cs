@@ -46,6 +46,33 @@ public sealed class AttemptAndDeviceRuleTests
     }
 
     [Fact]
+    public void A_campaign_scoped_limit_counts_only_that_campaigns_attempts_and_every_attempt_without_a_campaign()
+    {
+        var rules = RuleSets.Default with
+        {
+            AttemptLimits = [.. RuleSets.Default.AttemptLimits.Select(r => r.Id == "us-fl-3-per-24h" ? r with { Scope = AttemptScope.Campaign } : r)],
+        };
+        var evaluator = new ComplianceEvaluator(rules);
+        AttemptRecord[] attempts =
+        [
+            new(At("2026-06-09T09:00:00-04:00"), "no-answer", "renewals"),
+            new(At("2026-06-09T10:00:00-04:00"), "no-answer", "renewals"),
+            new(At("2026-06-09T11:00:00-04:00"), "no-answer", "winback"),
+        ];
+        var input = Voice("2026-06-09T12:00:00-04:00", region: "FL") with { PhoneAttempts = attempts };
+
+        Assert.True(evaluator.Evaluate(input with { CampaignId = "winback" }).Allowed);
+        Assert.True(evaluator.Evaluate(input with { CampaignId = "RENEWALS" }).Allowed);
+        var third = evaluator.Evaluate(input with { CampaignId = "renewals", PhoneAttempts = [.. attempts, new(At("2026-06-09T11:30:00-04:00"), "busy", "renewals")] });
+        Assert.False(third.Allowed);
+        Assert.Contains("3 attempts to this phone in this campaign", third.Reasons[0].Detail);
+        // Asked without a campaign, the limit cannot tell whose attempts they are and counts them all.
+        Assert.False(evaluator.Evaluate(input).Allowed);
+        // The shipped tenant-wide rule counts every campaign's attempts.
+        Assert.False(Defaults.Evaluate(input with { CampaignId = "winback" }).Allowed);
+    }
+
+    [Fact]
     public void Next_allowed_is_the_later_of_the_window_start_and_the_age_out()
     {
         var attempts = Attempts("2026-06-09T08:30:00-04:00", "2026-06-09T09:00:00-04:00", "2026-06-09T10:00:00-04:00");

@@ -53,6 +53,34 @@ public sealed class ComplianceApiTests(ApiFactory api) : IClassFixture<ApiFactor
     }
 
     [Fact]
+    public async Task A_campaign_scoped_limit_counts_only_the_campaigns_own_attempts()
+    {
+        var campaigns = await CxContact.Server.Tests.Campaigns.CampaignClient.NewTenantAsync(api);
+        var c = campaigns.Http;
+        var renewals = (await campaigns.CreateAsync(new { name = "Renewals", contactLists = new[] { new { id = await campaigns.ListAsync(1), weight = 1 } } })).ToString();
+        var winback = (await campaigns.CreateAsync(new { name = "Winback", contactLists = new[] { new { id = await campaigns.ListAsync(1), weight = 1 } } })).ToString();
+        const string perCampaign = """
+            {"attemptLimits": [{"id": "us-fl-3-per-24h", "citation": "our reading: 3 per 24 h per campaign", "effectiveFrom": "2000-01-01",
+                                "country": "US", "region": "FL", "max": 3, "window": "PT24H", "per": "phone", "scope": "campaign"}]}
+            """;
+        await HttpAssert.Json(await c.PutAsync("/api/v1/rule-sets/per-campaign", new StringContent(perCampaign, System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.OK);
+        const string phone = "+13055550144"; // Miami
+        var first = DateTimeOffset.Parse("2026-12-02T15:00:00Z");
+        foreach (var (campaign, hour) in new[] { (renewals, 0), (renewals, 1), (winback, 2) })
+            Assert.Equal(HttpStatusCode.NoContent, (await c.PostJson("/api/v1/compliance/attempts", new { phone, campaignId = campaign, at = first.AddHours(hour), result = "no-answer" })).StatusCode);
+        var at = first.AddHours(3);
+
+        Assert.Equal("allow", (await Validate(c, new { phone, at, campaignId = renewals, ruleSetId = "per-campaign" })).GetProperty("decision").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await c.PostJson("/api/v1/compliance/attempts", new { phone, campaignId = renewals, at, result = "busy" })).StatusCode);
+        var fourth = await Validate(c, new { phone, at = at.AddMinutes(5), campaignId = renewals, ruleSetId = "per-campaign" });
+        Assert.Equal("deny", fourth.GetProperty("decision").GetString());
+        Assert.Contains("in this campaign", fourth.GetProperty("reasons")[0].GetProperty("detail").GetString());
+        Assert.Equal("allow", (await Validate(c, new { phone, at = at.AddMinutes(5), campaignId = winback, ruleSetId = "per-campaign" })).GetProperty("decision").GetString());
+        // The shipped rule counts the tenant's attempts, whichever campaign made them.
+        Assert.Equal("deny", (await Validate(c, new { phone, at = at.AddMinutes(5), campaignId = winback })).GetProperty("decision").GetString());
+    }
+
+    [Fact]
     public async Task A_suppressed_number_is_denied_in_every_format_until_its_entry_expires()
     {
         var c = await TenantAsync();
