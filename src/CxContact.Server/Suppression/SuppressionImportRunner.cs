@@ -254,6 +254,7 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
             {
                 // TRUNCATE, not DELETE: the partition is then empty for the COPY below (no dead index entries to step
                 // over), and readers and single adds of this list wait for the commit instead of seeing it half replaced.
+                await Exec(conn, tx, $"LOCK TABLE {partition} IN ACCESS EXCLUSIVE MODE", ct); // so the count is what TRUNCATE removes
                 deleted = await Scalar(conn, tx, $"SELECT count(*) FROM {partition}", ct);
                 await Exec(conn, tx, $"TRUNCATE {partition}", ct);
             }
