@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using CxContact.Core.Compliance;
 
 namespace CxContact.Server.Compliance;
@@ -78,7 +79,7 @@ internal sealed class AuditCopyEncoder : IBufferWriter<byte>
                 if (_decisions.TryGetValue(decision, out var known))
                 {
                     Repeat(known.Start, known.Length);
-                    WriteJson(input);
+                    WriteJson(input, AuditJsonContext.Default.PreparedAttempt);
                     Repeat(known.JsonStart, known.JsonLength);
                 }
                 else
@@ -89,9 +90,9 @@ internal sealed class AuditCopyEncoder : IBufferWriter<byte>
                     WriteRules(decision.Reasons);
                     WriteText(decision.RuleSetVersion);
                     var length = _length - start;
-                    WriteJson(input);
+                    WriteJson(input, AuditJsonContext.Default.PreparedAttempt);
                     var jsonStart = _length;
-                    WriteJson(decision);
+                    WriteJson(decision, AuditJsonContext.Default.Decision);
                     _decisions[decision] = (start, length, jsonStart, _length - jsonStart);
                 }
             }
@@ -152,22 +153,12 @@ internal sealed class AuditCopyEncoder : IBufferWriter<byte>
         }
     }
 
-    private void WriteJson(PreparedAttempt input)
+    private void WriteJson<T>(T value, JsonTypeInfo<T> type)
     {
         var lengthAt = _length;
         WriteInt32(0);
         _json.Reset(this);
-        JsonSerializer.Serialize(_json, input, AuditJsonContext.Default.PreparedAttempt);
-        _json.Flush();
-        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(lengthAt), _length - lengthAt - 4);
-    }
-
-    private void WriteJson(Decision decision)
-    {
-        var lengthAt = _length;
-        WriteInt32(0);
-        _json.Reset(this);
-        JsonSerializer.Serialize(_json, decision, AuditJsonContext.Default.Decision);
+        JsonSerializer.Serialize(_json, value, type);
         _json.Flush();
         BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(lengthAt), _length - lengthAt - 4);
     }

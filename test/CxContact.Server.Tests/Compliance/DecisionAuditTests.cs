@@ -37,12 +37,8 @@ public sealed class DecisionAuditTests
     [Fact]
     public async Task Rows_being_written_when_the_stop_comes_are_not_dropped()
     {
-        var api = new ApiFactory();
-        await api.InitializeAsync(); // a migrated database
-        await api.DisposeAsync();
-        await using var db = NpgsqlDataSource.Create(api.Postgres);
-        var audit = new DecisionAudit(db, NullLogger<DecisionAudit>.Instance);
-        await audit.StartAsync(CancellationToken.None);
+        await using var db = await MigratedDatabaseAsync();
+        var audit = await StartedAuditAsync(db);
 
         // The writer's COPY waits behind a lock while the stop comes; once the lock goes, its rows must land.
         await using var blocker = await db.OpenConnectionAsync();
@@ -63,12 +59,8 @@ public sealed class DecisionAuditTests
     [Fact]
     public async Task An_instant_given_with_an_offset_is_audited_as_that_instant()
     {
-        var api = new ApiFactory();
-        await api.InitializeAsync(); // a migrated database
-        await api.DisposeAsync();
-        await using var db = NpgsqlDataSource.Create(api.Postgres);
-        var audit = new DecisionAudit(db, NullLogger<DecisionAudit>.Instance);
-        await audit.StartAsync(CancellationToken.None);
+        await using var db = await MigratedDatabaseAsync();
+        var audit = await StartedAuditAsync(db);
 
         // "at" as the API took it: 15:00 in New York is 20:00 UTC. PostgreSQL's timestamptz holds the instant.
         await AddAsync(audit, Attempt("+14155550198") with { At = DateTimeOffset.Parse("2026-12-02T15:00:00-05:00") });
@@ -87,10 +79,7 @@ public sealed class DecisionAuditTests
     [Fact]
     public async Task The_encoded_rows_are_what_Npgsqls_importer_writes_for_the_same_values()
     {
-        var api = new ApiFactory();
-        await api.InitializeAsync(); // a migrated database
-        await api.DisposeAsync();
-        await using var db = NpgsqlDataSource.Create(api.Postgres);
+        await using var db = await MigratedDatabaseAsync();
         await using (var create = db.CreateCommand("CREATE TABLE audit_reference (LIKE compliance_decisions); CREATE TABLE audit_encoded (LIKE compliance_decisions)"))
             await create.ExecuteNonQueryAsync();
 
@@ -155,6 +144,21 @@ public sealed class DecisionAuditTests
         Assert.Equal([120L, 120L, 0L, 0L, 120L], Enumerable.Range(0, 5).Select(r.GetInt64));
     }
 
+    private static async Task<NpgsqlDataSource> MigratedDatabaseAsync()
+    {
+        var api = new ApiFactory();
+        await api.InitializeAsync(); // migrates the database; the server itself is not needed
+        await api.DisposeAsync();
+        return NpgsqlDataSource.Create(api.Postgres);
+    }
+
+    private static async Task<DecisionAudit> StartedAuditAsync(NpgsqlDataSource db)
+    {
+        var audit = new DecisionAudit(db, NullLogger<DecisionAudit>.Instance);
+        await audit.StartAsync(CancellationToken.None);
+        return audit;
+    }
+
     private static async Task<bool> WaitingOnLockAsync(NpgsqlDataSource db)
     {
         await using var cmd = db.CreateCommand("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'compliance_decisions'::regclass");
@@ -171,12 +175,8 @@ public sealed class DecisionAuditTests
     [Fact]
     public async Task A_decision_made_after_the_drain_is_written_before_it_is_answered()
     {
-        var api = new ApiFactory();
-        await api.InitializeAsync(); // a migrated database
-        await api.DisposeAsync();
-        await using var db = NpgsqlDataSource.Create(api.Postgres);
-        var audit = new DecisionAudit(db, NullLogger<DecisionAudit>.Instance);
-        await audit.StartAsync(CancellationToken.None);
+        await using var db = await MigratedDatabaseAsync();
+        var audit = await StartedAuditAsync(db);
         await audit.StopAsync(CancellationToken.None);
 
         await AddAsync(audit, Attempt("+14155550199"));
