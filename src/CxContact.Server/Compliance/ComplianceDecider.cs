@@ -49,10 +49,7 @@ public sealed class ComplianceDecider(
         {
             await Task.WhenAll(groups.Select(g => DecideGroupAsync(tenantId, g.Key.RuleSet, g.Key.Campaign, attempts, g.Value, decisions, ct)));
         }
-        var decidedAt = clock.GetUtcNow();
-        var entries = new DecisionAudit.Entry[attempts.Count];
-        for (var i = 0; i < entries.Length; i++) entries[i] = new DecisionAudit.Entry(tenantId, decidedAt, attempts[i], decisions[i]);
-        await audit.AddRangeAsync(entries);
+        await audit.AddAsync(tenantId, clock.GetUtcNow(), attempts, decisions);
         return decisions;
     }
 

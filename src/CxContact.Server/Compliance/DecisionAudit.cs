@@ -1,48 +1,55 @@
 using System.Threading.Channels;
+using Decision = CxContact.Core.Compliance.Decision;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace CxContact.Server.Compliance;
 
 /// <summary>
-/// Every decision goes to compliance_decisions, but never on the hot path: decisions are queued in memory and
-/// written in batches with COPY. On shutdown the queue is drained before the process exits, so none are lost.
+/// Every decision goes to compliance_decisions, but never on the hot path: each call's decisions are queued in memory
+/// as they are and written in batches with a binary COPY (<see cref="AuditCopyEncoder"/>). On shutdown the queue is
+/// drained before the process exits, so none are lost.
 /// </summary>
 public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> log) : BackgroundService
 {
-    public const int BatchSize = 2000;
-    /// <summary>Input and decision stay objects until the writer serialises them, off the hot path.</summary>
-    public sealed record Entry(Guid TenantId, DateTimeOffset DecidedAt, PreparedAttempt Input, Core.Compliance.Decision Decision);
+    /// <summary>Rows the writer gathers for one COPY, at least when that many are queued (a call's rows stay together).</summary>
+    public const int BatchSize = 10_000;
 
-    // Unbounded on purpose: dropping an audit row is worse than holding memory while PostgreSQL is slow.
-    private readonly Channel<Entry> _queue = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>One call's decisions, made for one tenant at one instant: input and decision stay objects until the writer encodes them.</summary>
+    public sealed record Rows(Guid TenantId, DateTimeOffset DecidedAt, IReadOnlyList<PreparedAttempt> Inputs, IReadOnlyList<Decision> Decisions)
+    {
+        public int Count => Inputs.Count;
+    }
 
-    private long _added, _written;
+    // Unbounded on purpose: dropping an audit row is worse than holding memory while PostgreSQL is slow. One item per
+    // call, not per decision: a 10,000-attempt batch is one queue write.
+    private readonly Channel<Rows> _queue = Channel.CreateUnbounded<Rows>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly AuditCopyEncoder _encoder = new();
+    private readonly SemaphoreSlim _encoding = new(1, 1);
 
     /// <summary>
-    /// Queues a batch's rows (counted once, so a 10,000-attempt batch does not contend 10,000 times on the counter).
-    /// Completes at once, unless the queue was already drained for shutdown: a decision still being made then (a call
-    /// from another silo, say) is written before it is answered, so none is lost.
+    /// Queues one call's rows (input i was decided as decision i). Completes at once, unless the queue was already
+    /// drained for shutdown: a decision still being made then (a call from another silo, say) is written before it is
+    /// answered, so none is lost.
     /// </summary>
-    public ValueTask AddRangeAsync(IReadOnlyList<Entry> entries)
+    public ValueTask AddAsync(Guid tenantId, DateTimeOffset decidedAt, IReadOnlyList<PreparedAttempt> inputs, IReadOnlyList<Decision> decisions)
     {
-        Interlocked.Add(ref _added, entries.Count);
-        List<Entry>? late = null;
-        foreach (var e in entries)
-            if (!_queue.Writer.TryWrite(e)) (late ??= []).Add(e);
-        return late is null ? ValueTask.CompletedTask : new ValueTask(WriteAsync(late, CancellationToken.None));
+        if (inputs.Count != decisions.Count) throw new ArgumentException("one decision per input", nameof(decisions));
+        if (inputs.Count == 0) return ValueTask.CompletedTask;
+        var rows = new Rows(tenantId, decidedAt, inputs, decisions);
+        return _queue.Writer.TryWrite(rows) ? ValueTask.CompletedTask : new ValueTask(WriteAsync([rows]));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
-        var batch = new List<Entry>(BatchSize);
+        var batch = new List<Rows>();
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stopping))
             {
-                while (batch.Count < BatchSize && _queue.Reader.TryRead(out var e)) batch.Add(e);
+                for (var n = 0; n < BatchSize && _queue.Reader.TryRead(out var rows); n += rows.Count) batch.Add(rows);
                 // Not cancelled by the stop: rows taken off the queue are written here or nowhere (StopAsync waits).
-                await WriteAsync(batch, CancellationToken.None);
+                await WriteAsync(batch);
+                batch.Clear();
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested) { /* drained in StopAsync */ }
@@ -52,65 +59,57 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
     {
         await base.StopAsync(cancellationToken);
         _queue.Writer.TryComplete();
-        var batch = new List<Entry>(BatchSize);
-        while (_queue.Reader.TryRead(out var e))
+        var batch = new List<Rows>();
+        var n = 0;
+        while (_queue.Reader.TryRead(out var rows))
         {
-            batch.Add(e);
-            if (batch.Count == BatchSize) await WriteAsync(batch, CancellationToken.None);
+            batch.Add(rows);
+            if ((n += rows.Count) < BatchSize) continue;
+            await WriteAsync(batch);
+            batch.Clear();
+            n = 0;
         }
-        await WriteAsync(batch, CancellationToken.None);
+        await WriteAsync(batch);
     }
 
-    private static readonly string[] NoRules = [];
-
-    private async Task WriteAsync(List<Entry> batch, CancellationToken ct)
+    private async Task WriteAsync(IReadOnlyList<Rows> batch)
     {
         if (batch.Count == 0) return;
-        for (var attempt = 1; ; attempt++)
+        // One encoder, one buffer: the writer and a late write after the drain take turns.
+        await _encoding.WaitAsync();
+        try
         {
-            try
+            var payload = _encoder.Encode(batch, DateTimeOffset.UtcNow);
+            var count = batch.Sum(b => b.Count);
+            for (var attempt = 1; ; attempt++)
             {
-                // Decisions are shared between attempts that met the same rules at the same instant (the decider
-                // evaluates those once), so each distinct one is serialised once per written batch.
-                var decisionJson = new Dictionary<Core.Compliance.Decision, string>(ReferenceEqualityComparer.Instance);
-                await using var conn = await db.OpenConnectionAsync(ct);
-                await using var copy = await conn.BeginBinaryImportAsync(
-                    "COPY compliance_decisions (tenant_id, decision_id, at, decided_at, subject, allowed, rules, rule_set, input, decision) FROM STDIN (FORMAT BINARY)", ct);
-                foreach (var e in batch)
+                try
                 {
-                    await copy.StartRowAsync(ct);
-                    await copy.WriteAsync(e.TenantId, NpgsqlDbType.Uuid, ct);
-                    await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
-                    await copy.WriteAsync(e.Input.At, NpgsqlDbType.TimestampTz, ct);
-                    await copy.WriteAsync(e.DecidedAt, NpgsqlDbType.TimestampTz, ct);
-                    await copy.WriteAsync(e.Input.Subject, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(e.Decision.Allowed, NpgsqlDbType.Boolean, ct);
-                    await copy.WriteAsync(e.Decision.Reasons.Count == 0 ? NoRules : e.Decision.Reasons.Select(r => r.Rule).Distinct().ToArray(),
-                        NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(e.Decision.RuleSetVersion, NpgsqlDbType.Text, ct);
-                    await copy.WriteAsync(System.Text.Json.JsonSerializer.Serialize(e.Input, AuditJsonContext.Default.PreparedAttempt), NpgsqlDbType.Json, ct);
-                    if (!decisionJson.TryGetValue(e.Decision, out var json))
-                        decisionJson[e.Decision] = json = System.Text.Json.JsonSerializer.Serialize(e.Decision, AuditJsonContext.Default.Decision);
-                    await copy.WriteAsync(json, NpgsqlDbType.Json, ct);
+                    await using var conn = await db.OpenConnectionAsync();
+                    await using var copy = await conn.BeginRawBinaryCopyAsync(AuditCopyEncoder.Copy);
+                    try
+                    {
+                        await copy.WriteAsync(payload);
+                    }
+                    catch
+                    {
+                        // Nothing of a COPY that failed half-way may be committed by the dispose below.
+                        try { await copy.CancelAsync(); } catch (Exception e) when (e is NpgsqlException or IOException or InvalidOperationException) { }
+                        throw;
+                    }
+                    await copy.DisposeAsync(); // ends the COPY: PostgreSQL commits every row, or none
+                    return;
                 }
-                await copy.CompleteAsync(ct);
-                Interlocked.Add(ref _written, batch.Count);
-                batch.Clear();
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException && attempt < 5)
-            {
-                log.LogWarning("Writing {Count} audit rows failed ({Error}); retrying", batch.Count, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(attempt), CancellationToken.None);
+                catch (Exception e) when (e is NpgsqlException or TimeoutException && attempt < 5)
+                {
+                    log.LogWarning("Writing {Count} audit rows failed ({Error}); retrying", count, e.Message);
+                    await Task.Delay(TimeSpan.FromSeconds(attempt), CancellationToken.None);
+                }
             }
         }
-    }
-
-    /// <summary>For tests and shutdown checks: waits until everything queued so far is written.</summary>
-    public async Task FlushAsync(TimeSpan timeout)
-    {
-        var target = Interlocked.Read(ref _added);
-        var deadline = DateTime.UtcNow + timeout;
-        while (Interlocked.Read(ref _written) < target && DateTime.UtcNow < deadline) await Task.Delay(20);
+        finally
+        {
+            _encoding.Release();
+        }
     }
 }

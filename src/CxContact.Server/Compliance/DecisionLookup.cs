@@ -1,6 +1,7 @@
 using CxContact.Core.Compliance;
 using CxContact.Core.Suppression;
 using CxContact.Server.Suppression;
+using System.Globalization;
 using StackExchange.Redis;
 
 namespace CxContact.Server.Compliance;
@@ -22,7 +23,7 @@ public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionInde
     /// <summary>Up to this many attempts the timed entries are read in the first round trip, present or not.</summary>
     public const int TimedInFirstTripUpTo = 16;
 
-    private static readonly object Get = "GET", U1 = "u1";
+    private static readonly BitFieldEncoding U1 = BitFieldEncoding.Unsigned(1);
 
     /// <summary>What Redis says about one attempt.</summary>
     public readonly record struct Facts(SuppressionHit? Hit, IReadOnlyList<AttemptRecord> Phone, IReadOnlyList<AttemptRecord> Contact,
@@ -40,8 +41,12 @@ public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionInde
         var db = redis.GetDatabase();
         var batch = db.CreateBatch();
 
-        // Which values each attempt asks about, grouped so each key is asked once.
-        var byNpa = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        // Which values each attempt asks about, grouped so each key is asked once. NANP numbers are sorted by area code
+        // (a counting sort over the 1,000 codes): nanp[npaStart[i]..npaStart[i + 1]) are the attempts of area code npas[i].
+        var nanp = new int[n];
+        var bits = new BitFieldOperation[n];
+        var npaCount = new int[1000];
+        var nanpCount = 0;
         List<int>? otherPhones = null, emails = null, clients = null;
         for (var k = 0; k < n; k++)
         {
@@ -50,15 +55,33 @@ public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionInde
             {
                 if (SuppressionIndex.IsNanp(p))
                 {
-                    var npa = p.Substring(2, 3);
-                    if (!byNpa.TryGetValue(npa, out var group)) byNpa[npa] = group = [];
-                    group.Add(k);
+                    npaCount[Npa(p)]++;
+                    nanpCount++;
                 }
                 else (otherPhones ??= []).Add(k);
             }
             if (a.Email is not null) (emails ??= []).Add(k);
             if (a.ClientId is not null) (clients ??= []).Add(k);
         }
+        var npas = new List<int>();
+        var npaStart = new List<int>();
+        var next = new int[1000];
+        for (int code = 0, at = 0; code < 1000; code++)
+        {
+            if (npaCount[code] == 0) continue;
+            npas.Add(code);
+            npaStart.Add(at);
+            next[code] = at;
+            at += npaCount[code];
+        }
+        npaStart.Add(nanpCount);
+        for (var k = 0; k < n; k++)
+            if (attempts[items[k]].E164 is { } p && SuppressionIndex.IsNanp(p))
+            {
+                var slot = next[Npa(p)]++;
+                nanp[slot] = k;
+                bits[slot] = BitFieldOperation.Get(U1, Offset(p));
+            }
 
         var lists = new ListReads[listIds.Count];
         var timedFirst = n <= TimedInFirstTripUpTo;
@@ -72,28 +95,22 @@ public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionInde
                 Timed = timedFirst ? batch.HashGetAsync(b + "timed", TimedFields(attempts, items)) : null,
                 Npa = [],
             };
-            foreach (var (npa, group) in byNpa)
-            {
-                var args = new object[1 + group.Count * 3];
-                args[0] = (RedisKey)(b + "npa:" + npa);
-                for (var g = 0; g < group.Count; g++)
-                {
-                    args[1 + g * 3] = Get;
-                    args[2 + g * 3] = U1;
-                    args[3 + g * 3] = SuppressionIndex.Offset(attempts[items[group[g]]].E164!);
-                }
-                r.Npa.Add((group, batch.ExecuteAsync("BITFIELD_RO", args)));
-            }
+            // One BITFIELD_RO per area code: GET u1 at each number's bit, in the order of nanp[].
+            for (var i = 0; i < npas.Count; i++)
+                r.Npa.Add(batch.StringBitFieldAsync(b + "npa:" + npas[i].ToString("000", CultureInfo.InvariantCulture),
+                    bits.AsMemory(npaStart[i], npaStart[i + 1] - npaStart[i])));
             if (otherPhones is not null) r.OtherPhones = batch.SetContainsAsync(b + "set:phone", Values(otherPhones, k => attempts[items[k]].E164!));
             if (emails is not null) r.Emails = batch.SetContainsAsync(b + "set:email", Values(emails, k => attempts[items[k]].Email!));
             if (clients is not null) r.Clients = batch.SetContainsAsync(b + "set:clientId", Values(clients, k => attempts[items[k]].ClientId!));
         }
 
         // Attempt windows: three keys at most per attempt, only where a rule could count them.
-        var reads = new Task<SortedSetEntry[]>?[n * 3];
+        // Most batches need none: the array is made for the first attempt that does.
+        Task<SortedSetEntry[]>?[]? reads = null;
         for (var k = 0; k < n; k++)
         {
             if (!windows[k]) continue;
+            reads ??= new Task<SortedSetEntry[]>?[n * 3];
             var a = attempts[items[k]];
             var max = a.At.ToUnixTimeMilliseconds();
             var min = (a.At - AttemptHistory.Horizon).ToUnixTimeMilliseconds();
@@ -103,7 +120,7 @@ public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionInde
         }
         // With no list to look in and no window to count, nothing above reaches Redis; it must still answer, or an
         // outage would decide "allow" without having read anything.
-        var reachable = lists.Length == 0 && Array.TrueForAll(reads, r => r is null) ? batch.PingAsync() : null;
+        var reachable = lists.Length == 0 && (reads is null || Array.TrueForAll(reads, r => r is null)) ? batch.PingAsync() : null;
         batch.Execute();
         if (reachable is not null) await reachable;
 
@@ -115,10 +132,17 @@ public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionInde
         for (var l = 0; l < lists.Length; l++)
         {
             var r = lists[l];
-            foreach (var (group, task) in r.Npa)
+            for (var i = 0; i < r.Npa.Count; i++)
             {
-                var bits = (long[])(await task)!;
-                for (var g = 0; g < group.Count; g++) if (bits[g] != 0) member[group[g] * lists.Length + l] |= 1;
+                using var found = await r.Npa[i];
+                var values = found.Span;
+                var start = npaStart[i];
+                if (values.Length != npaStart[i + 1] - start) throw new RedisException($"BITFIELD_RO answered {values.Length} values for {npaStart[i + 1] - start}");
+                for (var g = 0; g < values.Length; g++)
+                {
+                    if (values[g] is not { } bit) throw new RedisException("BITFIELD_RO skipped a GET");
+                    if (bit != 0) member[nanp[start + g] * lists.Length + l] |= 1;
+                }
             }
             await Mark(r.OtherPhones, otherPhones, 1);
             await Mark(r.Emails, emails, 2);
@@ -151,7 +175,8 @@ public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionInde
         for (var k = 0; k < n; k++)
         {
             var a = attempts[items[k]];
-            into[k] = new Facts(Hit(a, k), await Records(reads[k * 3]), await Records(reads[k * 3 + 1]), await Records(reads[k * 3 + 2]));
+            into[k] = reads is null ? new Facts(Hit(a, k), [], [], [])
+                : new Facts(Hit(a, k), await Records(reads[k * 3]), await Records(reads[k * 3 + 1]), await Records(reads[k * 3 + 2]));
         }
 
         // The first list, then the first value (phone, email, client id) that is suppressed: FindAsync's order.
@@ -173,12 +198,23 @@ public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionInde
             timed is not null && timed[field] is { IsNull: false } w && SuppressionIndex.ActiveAt(w.ToString(), at);
     }
 
+    /// <summary>The area code of a NANP E.164 number ("+1" and ten digits, see <see cref="SuppressionIndex.IsNanp"/>).</summary>
+    private static int Npa(string e164) => (e164[2] - '0') * 100 + (e164[3] - '0') * 10 + (e164[4] - '0');
+
+    /// <summary>The number's bit in its area code's bitmap: the seven digits after the area code (<see cref="SuppressionIndex.Offset"/>).</summary>
+    private static long Offset(string e164)
+    {
+        var offset = 0;
+        for (var i = 5; i < 12; i++) offset = offset * 10 + (e164[i] - '0');
+        return offset;
+    }
+
     private sealed class ListReads
     {
         public required Task<bool> Version;
         public Task<bool>? TimedExists;
         public Task<RedisValue[]>? Timed;
-        public required List<(List<int> Group, Task<RedisResult> Bits)> Npa;
+        public required List<Task<Lease<long?>>> Npa;
         public Task<bool[]>? OtherPhones, Emails, Clients;
     }
 
