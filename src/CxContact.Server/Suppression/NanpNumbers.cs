@@ -162,14 +162,13 @@ public sealed class NanpNumbers
     }
 
     /// <summary>Every number as E.164, sorted (area code, then the rest: the same order as the strings).</summary>
-    public IEnumerable<string> E164s()
+    public IEnumerable<string> E164s() => AreaCodes().SelectMany(E164sOf);
+
+    /// <summary>An area code's numbers as E.164, in order once sealed.</summary>
+    public IEnumerable<string> E164sOf(string npa)
     {
-        for (var npa = 0; npa < 1000; npa++)
-        {
-            if (_byNpa[npa] is not { } a) continue;
-            var prefix = "+1" + npa.ToString("000", CultureInfo.InvariantCulture);
-            foreach (var offset in Offsets(a)) yield return prefix + offset.ToString("0000000", CultureInfo.InvariantCulture);
-        }
+        var prefix = "+1" + npa;
+        foreach (var offset in OffsetsOf(npa)) yield return prefix + offset.ToString("0000000", CultureInfo.InvariantCulture);
     }
 
     /// <summary>The ten national digits of a NANP E.164 number, as a number (the key of a set of numbers to leave out).</summary>

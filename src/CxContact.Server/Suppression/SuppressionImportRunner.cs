@@ -267,7 +267,7 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
                 await tx.SaveAsync("bulk", ct);
                 try
                 {
-                    var copied = CopyPlain(conn, $"{partition} (tenant_id, list_id, type, value)", job, plain);
+                    var copied = CopyPlain(conn, partition, intoPartition: true, job, plain);
                     var rest = await Exec(conn, tx, $"""
                         INSERT INTO {partition} (tenant_id, list_id, type, value, starts_at, expires_at, source)
                         SELECT '{job.TenantId}', '{job.ListId}', s.type, s.value, s.starts_at, s.expires_at, s.source FROM ({Distinct(stage)}) s
@@ -285,7 +285,7 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
             if (!bulk)
             {
                 // Appending to a list that has entries: the plain numbers join the staged ones and everything is upserted.
-                CopyPlain(conn, $"{stage} (row_no, type, value)", job, plain);
+                CopyPlain(conn, stage, intoPartition: false, job, plain);
                 // Into the partition itself: xmax (new row or updated one) cannot be read through the partitioned parent.
                 await using var cmd = new NpgsqlCommand($"""
                     WITH ins AS (
@@ -317,19 +317,19 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
     }
 
     /// <summary>
-    /// COPYs the plain numbers, sorted, into <paramref name="target"/>: the partition (tenant, list, type, value) or
+    /// COPYs the plain numbers, sorted, into <paramref name="table"/>: the partition (tenant, list, type, value) or
     /// the staging table (row, type, value; their row does not matter, no staged row shares their number).
     /// </summary>
-    private static long CopyPlain(NpgsqlConnection conn, string target, SuppressionImportJob job, NanpNumbers plain)
+    private static long CopyPlain(NpgsqlConnection conn, string table, bool intoPartition, SuppressionImportJob job, NanpNumbers plain)
     {
         if (plain.Count == 0) return 0;
-        var partition = target.StartsWith("suppression_entries_", StringComparison.Ordinal);
         // Synchronous, like the staging COPY: ten million awaited writes would cost more than they free.
-        using var copy = conn.BeginBinaryImport($"COPY {target} FROM STDIN (FORMAT BINARY)");
+        var columns = intoPartition ? "tenant_id, list_id, type, value" : "row_no, type, value";
+        using var copy = conn.BeginBinaryImport($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)");
         foreach (var value in plain.E164s())
         {
             copy.StartRow();
-            if (partition)
+            if (intoPartition)
             {
                 copy.Write(job.TenantId, NpgsqlDbType.Uuid);
                 copy.Write(job.ListId, NpgsqlDbType.Uuid);

@@ -292,9 +292,8 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
         await foreach (var e in entries.WithCancellation(ct))
         {
             read++;
-            var op = Op(e, now, delete: false);
-            if (op[0] == "P" && !op[3].IsNullOrEmpty) { plain.Add(e.Value); continue; }
-            chunk.Add(op);
+            if (e.Type == SuppressionEntryType.Phone && IsNanp(e.Value) && !Timed(e, now)) { plain.Add(e.Value); continue; }
+            chunk.Add(Op(e, now, delete: false));
             if (chunk.Count < ChunkSize) continue;
             await Send();
         }
@@ -344,10 +343,7 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
         {
             if ((long)await w.Sent >= 0) return w.Bitmap;
             if (mode != "w") throw new InvalidOperationException($"The rebuild of list {listId} to version {mode} was superseded by another rebuild.");
-            var prefix = "+1" + w.Npa;
-            var entries = new List<SuppressionEntry>();
-            foreach (var offset in numbers.OffsetsOf(w.Npa))
-                entries.Add(new SuppressionEntry(SuppressionEntryType.Phone, prefix + offset.ToString("0000000", CultureInfo.InvariantCulture), null, null, null));
+            var entries = numbers.E164sOf(w.Npa).Select(e164 => new SuppressionEntry(SuppressionEntryType.Phone, e164, null, null, null)).ToList();
             await AddAsync(tenantId, listId, entries, DateTimeOffset.UnixEpoch);
             return w.Bitmap;
         }
@@ -379,7 +375,7 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
     private static RedisValue[] Op(SuppressionEntry e, DateTimeOffset now, bool delete)
     {
         var nanp = e.Type == SuppressionEntryType.Phone && IsNanp(e.Value);
-        var timed = !delete && (e.ExpiresAt is not null || e.StartsAt > now);
+        var timed = !delete && Timed(e, now);
         var window = timed
             ? $"{(e.StartsAt is { } s ? s.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) : "")}|{(e.ExpiresAt is { } x ? CeilSeconds(x).ToString(CultureInfo.InvariantCulture) : "")}"
             : "";
@@ -389,6 +385,9 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
             nanp ? e.Value.Substring(2, 3) : "", nanp ? Offset(e.Value) : "", window,
         ];
     }
+
+    /// <summary>An entry with an expiry, or a start still ahead: kept in the timed hash, never in a bitmap or set.</summary>
+    private static bool Timed(SuppressionEntry e, DateTimeOffset now) => e.ExpiresAt is not null || e.StartsAt > now;
 
     private static long CeilSeconds(DateTimeOffset t)
     {
