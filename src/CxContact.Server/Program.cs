@@ -67,7 +67,7 @@ services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect
 services.AddSingleton<TenantStore>();
 services.AddCxLists(settings);
 services.AddCxSftp(settings);
-services.AddCxCompliance();
+services.AddCxCompliance(settings);
 services.AddCxSuppression(settings);
 services.AddCxCampaigns();
 services.AddCxHealthChecks();

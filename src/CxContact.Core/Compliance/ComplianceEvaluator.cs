@@ -14,6 +14,7 @@ public sealed class ComplianceEvaluator
     public const string LocationUnknown = "location-unknown";
     public const string TimeZoneUnknown = "time-zone-unknown";
     public const string ComplianceUnavailable = "compliance-unavailable";
+    public const string ComplianceRebuilding = "compliance-rebuilding";
 
     // Windows repeat weekly, so two weeks past the last attempt-driven wait covers every weekly pattern plus a
     // holiday run; a later first-allowed instant is reported as "not within the horizon" (null).
@@ -36,6 +37,13 @@ public sealed class ComplianceEvaluator
     /// <summary>Fail closed: what to answer when the rule set or the suppression index cannot be read.</summary>
     public static Decision Unavailable(string why, string ruleSetVersion) =>
         new(false, new[] { new DecisionReason(ComplianceUnavailable, why) }, null, Array.Empty<string>(), ruleSetVersion);
+
+    /// <summary>
+    /// Deny while the compliance data in Redis is being rebuilt from PostgreSQL (it was lost): no answer can be read yet,
+    /// and when it can is not known, so there is no next allowed time.
+    /// </summary>
+    public static Decision Rebuilding(string why, string ruleSetVersion) =>
+        new(false, new[] { new DecisionReason(ComplianceRebuilding, why) }, null, Array.Empty<string>(), ruleSetVersion);
 
     public Decision Evaluate(ComplianceInput input)
     {

@@ -12,5 +12,9 @@ public sealed record ListCounts(
     [property: Id(3)] IReadOnlyDictionary<string, long> ByTimeZone,
     [property: Id(4)] IReadOnlyDictionary<string, long> ByDeviceType)
 {
-    public static ListCounts Empty { get; } = new(0, 0, 0, new Dictionary<string, long>(), new Dictionary<string, long>());
+    /// <summary>
+    /// A new empty instance each time: grain states start from it, and one shared instance (its dictionaries
+    /// mutable) is exactly what a deserializer that fills objects in place turns into state shared by every list.
+    /// </summary>
+    public static ListCounts Empty => new(0, 0, 0, new Dictionary<string, long>(), new Dictionary<string, long>());
 }

@@ -1,4 +1,4 @@
-using CxContact.Core.Compliance;
+using CxContact.Server.Compliance.Recovery;
 using CxContact.Server.Platform.Hosting;
 using Npgsql;
 using StackExchange.Redis;
@@ -6,14 +6,18 @@ using StackExchange.Redis;
 namespace CxContact.Server.Compliance;
 
 /// <summary>
-/// Call attempts: written to PostgreSQL (the truth) and to Redis sorted sets per phone, contact and client id (score =
-/// time), which the validation hot path reads as rolling windows without touching PostgreSQL.
+/// Call attempts: written to PostgreSQL (<c>call_attempts</c>, the truth), then to the Redis windows
+/// (<see cref="AttemptWindows"/>) that the validation hot path reads without touching PostgreSQL.
+/// <para>
+/// When the Redis write fails after PostgreSQL committed, the windows under-count, and an under-count is a wrong allow.
+/// So the failure removes the Redis marker (every silo's readers then fail closed at once) and asks for a rebuild in
+/// PostgreSQL (which keeps them failing closed, even if Redis could not be told); the attempt itself is recorded, so the
+/// caller is not told otherwise.
+/// </para>
 /// </summary>
-public sealed class AttemptHistory(NpgsqlDataSource db, IConnectionMultiplexer redis, PlatformSettings settings)
+public sealed class AttemptHistory(NpgsqlDataSource db, AttemptWindows windows, RedisEpoch epoch, RebuildRequests rebuilds, PlatformClock clock,
+    ILogger<AttemptHistory> log)
 {
-    /// <summary>The longest window any rule counts over (Reg F: 7 days), with a day to spare; older entries are trimmed.</summary>
-    public static readonly TimeSpan Horizon = TimeSpan.FromDays(8);
-
     public sealed record Attempt(Guid TenantId, DateTimeOffset At, string? Phone, string? ContactId, string? ClientId, string? CampaignId, string? Result, string Source,
         Guid? AttemptId = null);
 
@@ -27,7 +31,7 @@ public sealed class AttemptHistory(NpgsqlDataSource db, IConnectionMultiplexer r
             VALUES (@t, @i, @at, @p, @c, @k, @camp, @r, @s)
             ON CONFLICT (attempt_id) DO UPDATE SET result = coalesce(excluded.result, call_attempts.result)
             WHERE call_attempts.tenant_id = excluded.tenant_id
-            RETURNING at
+            RETURNING at, result
             """))
         {
             cmd.Parameters.AddWithValue("t", a.TenantId);
@@ -39,47 +43,32 @@ public sealed class AttemptHistory(NpgsqlDataSource db, IConnectionMultiplexer r
             cmd.Parameters.AddWithValue("camp", NpgsqlTypes.NpgsqlDbType.Text, (object?)a.CampaignId ?? DBNull.Value);
             cmd.Parameters.AddWithValue("r", NpgsqlTypes.NpgsqlDbType.Text, (object?)a.Result ?? DBNull.Value);
             cmd.Parameters.AddWithValue("s", a.Source);
-            // A result for a known attempt keeps the attempt's own time: that is when the call was made.
-            at = await cmd.ExecuteScalarAsync(ct) is DateTime stored ? new DateTimeOffset(DateTime.SpecifyKind(stored, DateTimeKind.Utc)) : a.At;
+            // A result for a known attempt keeps the attempt's own time: that is when the call was made. And the result
+            // the row keeps (a later null does not erase one) is what the window must say too.
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) return; // the attempt id is another tenant's: nothing was recorded
+            at = new DateTimeOffset(DateTime.SpecifyKind(r.GetDateTime(0), DateTimeKind.Utc));
+            a = a with { Result = r.IsDBNull(1) ? null : r.GetString(1) };
         }
-
-        var member = Member(id, a.Result, a.CampaignId);
-        var score = at.ToUnixTimeMilliseconds();
-        var oldest = (at - Horizon).ToUnixTimeMilliseconds();
-        var redisDb = redis.GetDatabase();
-        var keys = Keys(a.TenantId, a.Phone, a.ContactId, a.ClientId).ToList();
-        if (a.AttemptId is not null)
-        {
-            // One member per attempt: a result replaces the same attempt's earlier member (found by its time).
-            var prefix = $"{id:N}|";
-            foreach (var key in keys)
-                foreach (var old in await redisDb.SortedSetRangeByScoreAsync(key, score, score))
-                    if (old.ToString().StartsWith(prefix, StringComparison.Ordinal)) await redisDb.SortedSetRemoveAsync(key, old);
-        }
-        var batch = redisDb.CreateBatch();
-        var writes = new List<Task>();
-        foreach (var key in keys)
-        {
-            writes.Add(batch.SortedSetAddAsync(key, member, score));
-            writes.Add(batch.SortedSetRemoveRangeByScoreAsync(key, double.NegativeInfinity, oldest));
-            writes.Add(batch.KeyExpireAsync(key, Horizon));
-        }
-        batch.Execute();
-        await Task.WhenAll(writes);
+        var entries = new List<AttemptWindows.Entry>(3);
+        windows.Add(entries, a.TenantId, id, at, a.Phone, a.ContactId, a.ClientId, a.CampaignId, a.Result);
+        await IndexAsync(entries, 1, ct);
     }
 
     /// <summary>
-    /// Records many new attempts (each its own call, with its result): one INSERT for PostgreSQL and one pipeline for
-    /// the Redis windows. What the dialer pull API uses for a batch of results.
+    /// Inserts many new attempts (each its own call, with its result) inside the caller's transaction, so they commit
+    /// with what they record (the dialer pull API's results). Call <see cref="IndexAsync"/> with the entries after the
+    /// commit.
     /// </summary>
-    public async Task RecordNewAsync(IReadOnlyList<Attempt> list, CancellationToken ct)
+    public async Task<List<AttemptWindows.Entry>> InsertNewAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<Attempt> list, CancellationToken ct)
     {
-        if (list.Count == 0) return;
+        var entries = new List<AttemptWindows.Entry>(list.Count * 3);
+        if (list.Count == 0) return entries;
         var ids = list.Select(_ => Guid.CreateVersion7()).ToArray();
-        await using (var cmd = db.CreateCommand("""
+        await using (var cmd = new NpgsqlCommand("""
             INSERT INTO call_attempts (tenant_id, attempt_id, at, phone, contact_id, client_id, campaign_id, result, source)
             SELECT * FROM unnest(@t::uuid[], @i::uuid[], @at::timestamptz[], @p::text[], @c::text[], @k::text[], @camp::text[], @r::text[], @s::text[])
-            """))
+            """, conn, tx))
         {
             cmd.Parameters.AddWithValue("t", list.Select(a => a.TenantId).ToArray());
             cmd.Parameters.AddWithValue("i", ids);
@@ -92,54 +81,35 @@ public sealed class AttemptHistory(NpgsqlDataSource db, IConnectionMultiplexer r
             cmd.Parameters.AddWithValue("s", list.Select(a => a.Source).ToArray());
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        var batch = redis.GetDatabase().CreateBatch();
-        var writes = new List<Task>();
         for (var i = 0; i < list.Count; i++)
         {
             var a = list[i];
-            var member = Member(ids[i], a.Result, a.CampaignId);
-            var score = a.At.ToUnixTimeMilliseconds();
-            var oldest = (a.At - Horizon).ToUnixTimeMilliseconds();
-            foreach (var key in Keys(a.TenantId, a.Phone, a.ContactId, a.ClientId))
-            {
-                writes.Add(batch.SortedSetAddAsync(key, member, score));
-                writes.Add(batch.SortedSetRemoveRangeByScoreAsync(key, double.NegativeInfinity, oldest));
-                writes.Add(batch.KeyExpireAsync(key, Horizon));
-            }
+            windows.Add(entries, a.TenantId, ids[i], a.At, a.Phone, a.ContactId, a.ClientId, a.CampaignId, a.Result);
         }
-        batch.Execute();
-        await Task.WhenAll(writes);
+        return entries;
     }
 
-    /// <summary>The window key of one subject (kind phone, contact or client), which DecisionLookup reads.</summary>
-    public string TenantKey(Guid tenantId, string kind, string value) => $"{settings.RedisPrefix}att:{tenantId:N}:{kind}:{value}";
-
-    // One window per subject for the whole tenant; each member names its campaign, so a campaign-scoped limit counts
-    // its own attempts from the same read.
-    private IEnumerable<RedisKey> Keys(Guid tenantId, string? phone, string? contactId, string? clientId)
+    /// <summary>
+    /// Writes committed attempts to the Redis windows. On failure the attempts are still recorded (PostgreSQL has them);
+    /// Redis is marked as behind (see the class remarks) and a rebuild restores them.
+    /// </summary>
+    public async Task IndexAsync(IReadOnlyList<AttemptWindows.Entry> entries, int attempts, CancellationToken ct)
     {
-        if (phone is not null) yield return TenantKey(tenantId, "phone", phone);
-        if (contactId is not null) yield return TenantKey(tenantId, "contact", contactId);
-        if (clientId is not null) yield return TenantKey(tenantId, "client", clientId);
-    }
-
-    /// <summary>Separates the campaign from the result in a member; no result or campaign name holds it.</summary>
-    public const char CampaignSeparator = '\u001f';
-
-    /// <summary>"{attempt id}|{result}" and, for an attempt made for a campaign, the separator and the campaign.</summary>
-    private static string Member(Guid id, string? result, string? campaign) =>
-        campaign is null ? $"{id:N}|{result}" : $"{id:N}|{result}{CampaignSeparator}{campaign}";
-
-    /// <summary>Reads a window member back (score = the attempt's time in unix ms).</summary>
-    public static AttemptRecord ToRecord(SortedSetEntry e)
-    {
-        var member = e.Element.ToString();
-        var bar = member.IndexOf('|');
-        var rest = bar >= 0 ? member.AsSpan(bar + 1) : [];
-        var sep = rest.IndexOf(CampaignSeparator);
-        var result = sep >= 0 ? rest[..sep] : rest;
-        var campaign = sep >= 0 ? rest[(sep + 1)..] : [];
-        return new AttemptRecord(DateTimeOffset.FromUnixTimeMilliseconds((long)e.Score), result.IsEmpty ? null : result.ToString(),
-            campaign.IsEmpty ? null : campaign.ToString());
+        if (entries.Count == 0) return;
+        try
+        {
+            await windows.WriteAsync(entries, clock.GetUtcNow());
+            return;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            log.LogError("{Count} attempt(s) are recorded in PostgreSQL, but their Redis windows could not be written ({Error}); " +
+                "validation fails closed until Redis is rebuilt", attempts, e.Message);
+        }
+        var why = $"{attempts} attempt(s) reached PostgreSQL but not Redis";
+        epoch.Suspect(why);
+        try { await epoch.InvalidateAsync(); }
+        catch (Exception e) when (e is RedisException or TimeoutException) { /* Redis is what failed; the request below covers it */ }
+        await rebuilds.RequestAsync(why, ct);
     }
 }

@@ -2,6 +2,7 @@ using CxContact.Server.Platform.Hosting;
 using CxContact.Core.Compliance;
 using CxContact.Core.Phones;
 using CxContact.Server.Suppression;
+using CxContact.Server.Compliance.Recovery;
 using Microsoft.Extensions.Caching.Memory;
 using StackExchange.Redis;
 
@@ -13,7 +14,8 @@ namespace CxContact.Server.Compliance;
 /// <see cref="ComplianceValidator"/>. The hot path reads Redis (one pipelined round trip per batch, see
 /// <see cref="DecisionLookup"/>) and memory only; which lists apply to a tenant or campaign is cached for a few
 /// seconds, and audit rows are queued, not written. If Redis (or the rule set) cannot be read, the answer is deny with
-/// the reason compliance-unavailable: fail closed.
+/// the reason compliance-unavailable; while Redis is rebuilt from PostgreSQL after losing its data, compliance-rebuilding:
+/// fail closed.
 /// </summary>
 public sealed class ComplianceDecider(
     DecisionLookup lookup, SuppressionListStore lists, DecisionAudit audit, IMemoryCache cache,
@@ -78,6 +80,14 @@ public sealed class ComplianceDecider(
             var windows = new bool[items.Count];
             for (var k = 0; k < items.Count; k++) windows[k] = NeedsAttempts(evaluator.Rules, attempts[items[k]]);
             await lookup.ReadAsync(tenantId, listIds, attempts, items, windows, facts);
+        }
+        catch (RedisNotCurrentException e)
+        {
+            var denied = e.Unreachable
+                ? ComplianceEvaluator.Unavailable($"Redis cannot be reached ({e.Message})", RuleSets.Default.VersionTag)
+                : ComplianceEvaluator.Rebuilding(e.Message, RuleSets.Default.VersionTag);
+            foreach (var i in items) decisions[i] = denied;
+            return;
         }
         catch (Exception e) when (e is RedisException or SuppressionIndexUnavailableException or TimeoutException or Npgsql.NpgsqlException)
         {

@@ -2,6 +2,7 @@ using CxContact.Core.Compliance;
 using CxContact.Core.Suppression;
 using CxContact.Server.Suppression;
 using System.Globalization;
+using CxContact.Server.Compliance.Recovery;
 using StackExchange.Redis;
 
 namespace CxContact.Server.Compliance;
@@ -13,12 +14,14 @@ namespace CxContact.Server.Compliance;
 /// attempt needs. A batch of 10,000 costs one round trip (two when a list has timed entries); Redis does the
 /// per-number work inside single commands instead of one command per number.
 /// <para>
-/// It reads the key layout <see cref="SuppressionIndex"/> and <see cref="AttemptHistory"/> write. Throws
-/// <see cref="SuppressionIndexUnavailableException"/> when a list has no version stamp; Redis errors surface as they
-/// are. Both mean the caller cannot know, and must deny. Needs Redis 6.2 (SMISMEMBER, BITFIELD_RO).
+/// It reads the key layout <see cref="SuppressionIndex"/> and <see cref="AttemptWindows"/> write, and the Redis marker
+/// (<see cref="RedisEpoch"/>) after them in the same pipeline. Throws <see cref="RedisNotCurrentException"/> when Redis
+/// lost its data or is being rebuilt, and <see cref="SuppressionIndexUnavailableException"/> when a list has no version
+/// stamp; Redis errors surface as they are. All mean the caller cannot know, and must deny. Needs Redis 6.2
+/// (SMISMEMBER, BITFIELD_RO).
 /// </para>
 /// </summary>
-public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionIndex index, AttemptHistory history)
+public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionIndex index, AttemptWindows attemptWindows, AttemptHorizon horizon, RedisEpoch epoch)
 {
     /// <summary>Up to this many attempts the timed entries are read in the first round trip, present or not.</summary>
     public const int TimedInFirstTripUpTo = 16;
@@ -38,6 +41,7 @@ public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionInde
         IReadOnlyList<bool> windows, Facts[] into)
     {
         var n = items.Count;
+        var expected = epoch.Expect();
         var db = redis.GetDatabase();
         var batch = db.CreateBatch();
 
@@ -113,16 +117,17 @@ public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionInde
             reads ??= new Task<SortedSetEntry[]>?[n * 3];
             var a = attempts[items[k]];
             var max = a.At.ToUnixTimeMilliseconds();
-            var min = (a.At - AttemptHistory.Horizon).ToUnixTimeMilliseconds();
-            if ((a.E164 ?? a.Email) is { } subject) reads[k * 3] = batch.SortedSetRangeByScoreWithScoresAsync(history.TenantKey(tenantId, "phone", subject), min, max);
-            if (a.ContactId is { } contact) reads[k * 3 + 1] = batch.SortedSetRangeByScoreWithScoresAsync(history.TenantKey(tenantId, "contact", contact), min, max);
-            if (a.ClientId is { } client) reads[k * 3 + 2] = batch.SortedSetRangeByScoreWithScoresAsync(history.TenantKey(tenantId, "client", client), min, max);
+            var min = (a.At - horizon.Current).ToUnixTimeMilliseconds();
+            if ((a.E164 ?? a.Email) is { } subject) reads[k * 3] = batch.SortedSetRangeByScoreWithScoresAsync(attemptWindows.Key(tenantId, "phone", subject), min, max);
+            if (a.ContactId is { } contact) reads[k * 3 + 1] = batch.SortedSetRangeByScoreWithScoresAsync(attemptWindows.Key(tenantId, "contact", contact), min, max);
+            if (a.ClientId is { } client) reads[k * 3 + 2] = batch.SortedSetRangeByScoreWithScoresAsync(attemptWindows.Key(tenantId, "client", client), min, max);
         }
-        // With no list to look in and no window to count, nothing above reaches Redis; it must still answer, or an
-        // outage would decide "allow" without having read anything.
-        var reachable = lists.Length == 0 && (reads is null || Array.TrueForAll(reads, r => r is null)) ? batch.PingAsync() : null;
+        // Last in the pipeline: the marker, which proves that Redis still held its data when the reads above ran. It is
+        // also what makes a batch with no list and no window reach Redis at all, so an outage never decides "allow"
+        // without having read anything.
+        var marker = batch.StringGetAsync(epoch.Key);
         batch.Execute();
-        if (reachable is not null) await reachable;
+        epoch.Verify(expected, await marker);
 
         for (var l = 0; l < lists.Length; l++)
             if (!await lists[l].Version) throw new SuppressionIndexUnavailableException(listIds[l]);
@@ -167,7 +172,12 @@ public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionInde
                     lists[l].Timed = second.HashGetAsync(index.BaseKey(tenantId, listIds[l]) + "timed", TimedFields(attempts, items));
                     any = true;
                 }
-            if (any) second.Execute();
+            if (any)
+            {
+                var again = second.StringGetAsync(epoch.Key);
+                second.Execute();
+                epoch.Verify(expected, await again);
+            }
         }
         var timed = new RedisValue[]?[lists.Length];
         for (var l = 0; l < lists.Length; l++) timed[l] = lists[l].Timed is { } t ? await t : null;
@@ -240,5 +250,5 @@ public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionInde
     }
 
     private static async ValueTask<IReadOnlyList<AttemptRecord>> Records(Task<SortedSetEntry[]>? read) =>
-        read is null ? [] : (await read).Select(AttemptHistory.ToRecord).ToList();
+        read is null ? [] : (await read).Select(AttemptWindows.ToRecord).ToList();
 }

@@ -50,8 +50,10 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
             {
                 var d = decisions[i];
                 if (d.Allowed) { granted.Add(locked[i].Record with { CallerId = def.CallerId }); continue; }
-                // Fail closed, but not forever: an unavailable Compliance Manager defers the record a minute.
-                var at = d.NextAllowedAt ?? (d.Reasons.Any(r => r.Rule == ComplianceEvaluator.ComplianceUnavailable) ? now.AddMinutes(1) : null);
+                // Fail closed, but not forever: an unavailable Compliance Manager, or one rebuilding its Redis data, defers
+                // the record a minute (denied outright, it would stay out after the rebuild: a lasting false deny).
+                var at = d.NextAllowedAt ?? (d.Reasons.Any(r => r.Rule is ComplianceEvaluator.ComplianceUnavailable or ComplianceEvaluator.ComplianceRebuilding)
+                    ? now.AddMinutes(1) : null);
                 if (at is { } t) later.Add((locked[i].Record.RecordId, t.ToUnixTimeSeconds()));
                 else denied.Add(locked[i].Record.RecordId);
             }

@@ -13,10 +13,10 @@ namespace CxContact.Server.Dialing;
 /// read the leases, lock the records (in id order, so concurrent batches never deadlock) and read earlier results, all
 /// in one round trip; then decide each item (refused, replayed, or applied by the contact strategy); then write every
 /// applied item set-based in one round trip: records and chains, the results (their (lease, record) key is what makes a
-/// repeat a replay), the contacts' dial locks, and the contacts' attempt counts. After the commit the attempts go to
-/// the attempt history (compliance windows); a do-not-call request goes to the DNC list before the commit.
+/// repeat a replay), the contacts' dial locks, and the contacts' attempt counts, and the attempt history (call_attempts). After the commit the
+/// attempts go to the compliance windows in Redis; a do-not-call request goes to the DNC list before the commit.
 /// </summary>
-public sealed class ResultRecorder(NpgsqlDataSource db, AttemptHistory attempts, DncWriter dnc, PlatformClock clock, ILogger<ResultRecorder> log)
+public sealed class ResultRecorder(NpgsqlDataSource db, AttemptHistory attempts, DncWriter dnc, PlatformClock clock)
 {
     /// <summary>The most results one batch may carry: a full lease.</summary>
     public const int MaxBatch = LeaseService.MaxCount;
@@ -109,19 +109,11 @@ public sealed class ResultRecorder(NpgsqlDataSource db, AttemptHistory attempts,
         }
 
         if (applied.Count > 0) await WriteAsync(conn, tx, part, tenantId, campaignId, applied, ct);
+        // The attempt history commits with the results it records: a result that was applied is never missing from it.
+        var windows = await attempts.InsertNewAsync(conn, tx, [.. applied.Select(a => new AttemptHistory.Attempt(tenantId, a.At, a.Row.Phone,
+            a.Row.ContactId.ToString(), a.Row.ClientId, campaignId.ToString(), a.Q.Result.ToWire(), "dialer"))], ct);
         await tx.CommitAsync(ct);
-
-        try
-        {
-            await attempts.RecordNewAsync([.. applied.Select(a => new AttemptHistory.Attempt(tenantId, a.At, a.Row.Phone, a.Row.ContactId.ToString(),
-                a.Row.ClientId, campaignId.ToString(), a.Q.Result.ToWire(), "dialer"))], ct);
-        }
-        catch (Exception e) when (e is NpgsqlException or StackExchange.Redis.RedisException or TimeoutException)
-        {
-            // The results stand; the windows may under-count until the history is readable again, and the Compliance
-            // Manager fails closed while Redis is down.
-            log.LogError(e, "{Count} results applied, but the attempt history write failed", applied.Count);
-        }
+        await attempts.IndexAsync(windows, applied.Count, ct);
         return answers;
     }
 

@@ -1,3 +1,4 @@
+using CxContact.Server.Compliance.Recovery;
 using CxContact.Server.Platform.Hosting;
 using System.Globalization;
 using System.Text;
@@ -163,7 +164,7 @@ public static class SuppressionEntriesApi
 
         g.MapGet("/{listId:guid}/lookup", async Task<Results<Ok<LookupResult>, ValidationProblem, ProblemHttpResult>> (
             Guid listId, string? phone, string? email, string? clientId, DateTimeOffset? at, HttpContext http, IGrainFactory grains,
-            SuppressionIndex index, SuppressionValueNormalizer normalizer, PlatformClock clock) =>
+            SuppressionIndex index, RedisEpoch epoch, SuppressionValueNormalizer normalizer, PlatformClock clock) =>
         {
             var caller = Caller.From(http.User);
             if (await grains.SuppressionList(caller, listId).GetAsync() is null) return SuppressionListsApi.NoSuchList(listId);
@@ -184,8 +185,14 @@ public static class SuppressionEntriesApi
             var when = at ?? clock.GetUtcNow();
             try
             {
-                var hit = await index.FindAsync(caller.TenantId, [listId], p, e, c, when);
+                var hit = await index.FindAsync(caller.TenantId, [listId], p, e, c, when, epoch);
                 return TypedResults.Ok(new LookupResult(hit is not null, hit, when));
+            }
+            catch (RedisNotCurrentException x)
+            {
+                http.Response.Headers.RetryAfter = "5";
+                return TypedResults.Problem(statusCode: 503, title: x.Unreachable ? "The suppression index cannot be reached" : "The suppression index is being rebuilt",
+                    detail: x.Message);
             }
             catch (SuppressionIndexUnavailableException x)
             {

@@ -16,11 +16,8 @@ public static class SuppressionHosting
         services.AddSingleton<SuppressionRebuilder>();
         services.AddSingleton<SuppressionImportStore>();
         services.AddSingleton<SuppressionImportRunner>();
-        // One silo checking is enough and the campaign role owns list work (as for contact-list imports).
-        if (settings.Has(SiloRoles.Campaign))
-        {
-            services.AddHostedService<SuppressionStartupCheck>();
-            services.AddHostedService<SuppressionImportWorker>();
-        }
+        // The campaign role owns list work (as for contact-list imports); the compliance role keeps the index current.
+        if (settings.Has(SiloRoles.Campaign)) services.AddHostedService<SuppressionImportWorker>();
+        if (settings.Has(SiloRoles.Compliance)) services.AddHostedService<SuppressionStartupCheck>();
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CxContact.Core.Suppression;
+using CxContact.Server.Compliance.Recovery;
 using StackExchange.Redis;
 
 namespace CxContact.Server.Suppression;
@@ -239,9 +240,11 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
     /// Throws <see cref="SuppressionIndexUnavailableException"/> when a list's index is missing; Redis errors
     /// surface as they are. Both mean the caller cannot know, and must deny.
     /// </summary>
-    public async Task<SuppressionHit?> FindAsync(Guid tenantId, IReadOnlyList<Guid> listIds, string? e164, string? email, string? clientId, DateTimeOffset at)
+    public async Task<SuppressionHit?> FindAsync(Guid tenantId, IReadOnlyList<Guid> listIds, string? e164, string? email, string? clientId, DateTimeOffset at,
+        RedisEpoch? epoch = null)
     {
         if (listIds.Count == 0) return null;
+        var expected = epoch?.Expect();
         var batch = Db.CreateBatch();
         var versions = new Task<RedisValue>[listIds.Count];
         var probes = new List<(int List, string Type, string Value, Task<bool> Member, Task<RedisValue> Timed)>();
@@ -260,7 +263,10 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
                 probes.Add((i, SuppressionEntryType.ClientId, clientId, batch.SetContainsAsync(b + "set:clientId", clientId),
                     batch.HashGetAsync(b + "timed", "clientId:" + clientId)));
         }
+        // The Redis marker after the reads proves Redis had not lost its data when they ran (see RedisEpoch).
+        var marker = epoch is null ? null : batch.StringGetAsync(epoch.Key);
         batch.Execute();
+        if (marker is not null) epoch!.Verify(expected!, await marker);
         await Task.WhenAll(versions);
         await Task.WhenAll(probes.SelectMany(p => new Task[] { p.Member, p.Timed }));
         for (var i = 0; i < listIds.Count; i++)

@@ -1,14 +1,16 @@
 using CxContact.Core.Suppression;
+using CxContact.Server.Compliance.Recovery;
 
 namespace CxContact.Server.Suppression;
 
 /// <summary>
-/// At start, rebuilds every list whose index is missing or carries another version than its grain expects (Redis
-/// was flushed or restored from an old snapshot); then, every few seconds, rebuilds lists marked stale in
+/// On compliance silos, once Redis is trusted (<see cref="RedisEpoch"/>; a Redis that lost everything is rebuilt whole by
+/// <see cref="ComplianceRebuild"/> first): rebuilds every list whose index is missing or carries another version than its
+/// grain expects (a rebuild cut off between its switch and its grain); then, every few seconds, lists marked stale in
 /// PostgreSQL (an index write failed). Until then lookups on such a list fail closed.
 /// </summary>
 public sealed class SuppressionStartupCheck(IGrainFactory grains, SuppressionListStore store, SuppressionIndex index,
-    SuppressionRebuilder rebuilder, IHostApplicationLifetime lifetime, ILogger<SuppressionStartupCheck> log) : BackgroundService
+    SuppressionRebuilder rebuilder, RedisEpoch epoch, IHostApplicationLifetime lifetime, ILogger<SuppressionStartupCheck> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -19,6 +21,7 @@ public sealed class SuppressionStartupCheck(IGrainFactory grains, SuppressionLis
             await started.Task;
         try
         {
+            while (epoch.Current is null) await Task.Delay(RedisEpochWatch.Tick, ct);
             foreach (var (tenantId, listId) in await store.AllLiveAsync(ct))
             {
                 var info = await grains.GetGrain<ISuppressionListGrain>(listId, tenantId.ToString()).GetAsync();
@@ -40,6 +43,7 @@ public sealed class SuppressionStartupCheck(IGrainFactory grains, SuppressionLis
         try
         {
             while (await timer.WaitForNextTickAsync(ct))
+                if (epoch.Current is not null) // else a whole rebuild runs, or Redis is away
                 foreach (var (tenantId, listId) in await store.StaleAsync(ct))
                 {
                     try

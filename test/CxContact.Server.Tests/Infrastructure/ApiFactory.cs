@@ -63,14 +63,29 @@ public sealed class ApiFactory : IAsyncLifetime
         _settings.TryAdd("CXC_LOG_FORMAT", "text");
         _settings.TryAdd("CXC_LANDING_DIR", LandingDirectory);
         Start();
-        await Task.CompletedTask;
+        await CompliantAsync();
     }
 
     public async Task RestartAsync()
     {
         await _host!.DisposeAsync();
         Start();
+        await CompliantAsync();
     }
+
+    /// <summary>
+    /// Waits (up to 30 s) until the server trusts Redis, as a load balancer waits for readiness: until then every
+    /// validation is "deny: compliance-rebuilding". A server that cannot get there is left for the test to judge.
+    /// </summary>
+    public async Task CompliantAsync()
+    {
+        var epoch = _host!.Services.GetRequiredService<CxContact.Server.Compliance.Recovery.RedisEpoch>();
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); epoch.Current is null && DateTime.UtcNow < deadline;)
+            await Task.Delay(50);
+    }
+
+    /// <summary>The server's services, for tests that look inside (the Redis gate, say).</summary>
+    public IServiceProvider Services => _host!.Services;
 
     public HttpClient Client(string? key = null)
     {

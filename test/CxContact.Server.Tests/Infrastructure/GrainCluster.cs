@@ -20,6 +20,9 @@ public sealed class GrainCluster : IAsyncLifetime
     public string Postgres { get; private set; } = "";
     public IGrainFactory Grains => _cluster!.Client;
 
+    /// <summary>The silo's own services (its serializers, say).</summary>
+    public IServiceProvider SiloServices => _cluster!.GetSiloServiceProvider();
+
     public async Task InitializeAsync()
     {
         Postgres = await LocalPostgres.CreateDatabaseAsync("grains");

@@ -2,6 +2,7 @@ using Orleans.Placement;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using Npgsql;
 using Orleans.Configuration;
+using CxContact.Server.Platform.Storage;
 using StackExchange.Redis;
 
 namespace CxContact.Server.Platform.Hosting;
@@ -33,13 +34,14 @@ public static class OrleansHosting
     {
         // Pin the session time zone: the reminder provider sends UTC DateTimes that Npgsql may type either way.
         var cs = new NpgsqlConnectionStringBuilder(postgres) { Timezone = "UTC" }.ConnectionString;
-        silo.AddAdoNetGrainStorageAsDefault(o =>
+        silo.AddAdoNetGrainStorageAsDefault(options => options.Configure<Orleans.Serialization.Serializer, IServiceProvider>((o, serializer, sp) =>
         {
             o.Invariant = StorageInvariant;
             o.ConnectionString = cs;
             // ClearStateAsync deletes the row rather than leaving an empty one behind.
             o.DeleteStateOnClear = true;
-        });
+            o.GrainStorageSerializer = new GrainStateSerializer(serializer, sp);
+        }));
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = StorageInvariant;
