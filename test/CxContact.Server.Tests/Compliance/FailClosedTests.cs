@@ -10,21 +10,19 @@ namespace CxContact.Server.Tests.Compliance;
 /// </summary>
 public sealed class FailClosedTests : IAsyncLifetime
 {
-    private readonly string _dir = LocalProcess.TempDir("cxc-redis-failclosed-");
-    private readonly int _port = LocalProcess.FreePort();
+    private readonly PrivateRedis _redis = PrivateRedis.Start();
     private ApiFactory _api = null!;
 
     public async Task InitializeAsync()
     {
-        StartRedis();
-        _api = new ApiFactory().With("CXC_REDIS", $"127.0.0.1:{_port},abortConnect=false,connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000");
+        _api = new ApiFactory().With("CXC_REDIS", _redis.ConfigurationString);
         await _api.InitializeAsync();
     }
 
     public async Task DisposeAsync()
     {
         await _api.DisposeAsync();
-        try { LocalProcess.Run("redis-cli", "-p", _port.ToString(), "shutdown", "nosave"); } catch (InvalidOperationException) { /* already down */ }
+        _redis.Dispose();
     }
 
     [Fact]
@@ -35,15 +33,16 @@ public sealed class FailClosedTests : IAsyncLifetime
         var request = new { phone = "4155552671", at = "2026-12-02T20:00:00Z" };
         Assert.Equal("allow", (await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", request), HttpStatusCode.OK)).GetProperty("decision").GetString());
 
-        // SAVE on the way down keeps Orleans' membership table, as a production Redis with persistence would.
-        LocalProcess.Run("redis-cli", "-p", _port.ToString(), "shutdown", "save");
+        // SAVE on the way down keeps the suppression index, as a production Redis with persistence would (a Redis that
+        // comes back empty is ClusterRedisLossTests' case; membership is not in Redis at all).
+        _redis.Stop(save: true);
 
         var down = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", request), HttpStatusCode.OK);
         Assert.Equal("deny", down.GetProperty("decision").GetString());
         Assert.Equal("compliance-unavailable", down.GetProperty("reasons")[0].GetProperty("rule").GetString());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await _api.Client().GetAsync("/health/ready")).StatusCode);
 
-        StartRedis();
+        _redis.StartAgain();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         string? decision = null;
         while (DateTime.UtcNow < deadline)
@@ -65,14 +64,14 @@ public sealed class FailClosedTests : IAsyncLifetime
         var list = await lists.CreateListAsync();
         const string File = "phone\n4155550101\n4155550102\n";
 
-        LocalProcess.Run("redis-cli", "-p", _port.ToString(), "shutdown", "save");
+        _redis.Stop(save: true);
         // The list is written beside the index but commits only after it: with the index unwritable, nothing is saved.
         var failed = await lists.ImportAsync(list, File);
         Assert.Equal("failed", failed.GetProperty("state").GetString());
         Assert.Contains("the suppression index (Redis) could not be updated, so no entries were saved", failed.GetProperty("error").GetString());
         Assert.Equal(0, failed.GetProperty("entries").GetInt64());
         Assert.Equal(0, (await lists.CountAsync(list)).GetProperty("total").GetInt64());
-        StartRedis();
+        _redis.StartAgain();
 
         var succeeded = await lists.ImportAsync(list, File);
         Assert.True(succeeded.GetProperty("state").GetString() == "succeeded", succeeded.ToString());
@@ -89,14 +88,14 @@ public sealed class FailClosedTests : IAsyncLifetime
         var list = await lists.CreateListAsync();
         await lists.AddAsync(list, new { type = "phone", value = "4155550001" });
 
-        LocalProcess.Run("redis-cli", "-p", _port.ToString(), "shutdown", "save");
+        _redis.Stop(save: true);
         // With a list to look in, a number no attempt rule concerns is still denied while Redis is down.
         var down = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", new { phone = "4155550003", at = "2026-12-02T20:00:00Z" }), HttpStatusCode.OK);
         Assert.Equal("compliance-unavailable", down.GetProperty("reasons")[0].GetProperty("rule").GetString());
         // Saved in PostgreSQL, but the index could not be written: the API says so.
         var failed = await lists.PostEntriesAsync(list, [new { type = "phone", value = "4155550002" }]);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
-        StartRedis();
+        _redis.StartAgain();
 
         // From the moment Redis answers again until the repair has rebuilt the index, the number is never allowed.
         var deadline = DateTime.UtcNow.AddSeconds(40);
@@ -142,7 +141,7 @@ public sealed class FailClosedTests : IAsyncLifetime
             Assert.Contains(up.EnumerateArray(), r => r.GetProperty("decision").GetString() == "allow");
         }
 
-        LocalProcess.Run("redis-cli", "-p", _port.ToString(), "shutdown", "save");
+        _redis.Stop(save: true);
         foreach (var c in clients)
         {
             var down = (await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate-batch", new { items }), HttpStatusCode.OK)).GetProperty("results");
@@ -153,18 +152,6 @@ public sealed class FailClosedTests : IAsyncLifetime
                 Assert.Equal("compliance-unavailable", r.GetProperty("reasons")[0].GetProperty("rule").GetString());
             });
         }
-        StartRedis();
-    }
-
-    private void StartRedis()
-    {
-        LocalProcess.Run("redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", _port.ToString(), "--dir", _dir,
-            "--save", "", "--appendonly", "no", "--pidfile", Path.Combine(_dir, "redis.pid"), "--logfile", Path.Combine(_dir, "redis.log"));
-        for (var i = 0; i < 100; i++)
-        {
-            try { if (LocalProcess.Run("redis-cli", "-p", _port.ToString(), "ping").Trim() == "PONG") return; }
-            catch (InvalidOperationException) { /* not up yet */ }
-            Task.Delay(50).GetAwaiter().GetResult();
-        }
+        _redis.StartAgain();
     }
 }

@@ -25,6 +25,10 @@ public sealed class ServerProcess : IAsyncDisposable
     public string Output => string.Join('\n', _lines);
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
+    public int Pid => _process.Id;
+
+    /// <summary>SIGTERM, as Kubernetes stops a pod: the server should leave the cluster and exit by itself.</summary>
+    public void Terminate() => CxContact.Testing.LocalServices.LocalProcess.Run("kill", "-TERM", Pid.ToString());
 
     public static ServerProcess Start(IReadOnlyDictionary<string, string> env, params string[] args)
     {

@@ -3,7 +3,7 @@ using CxContact.Testing.LocalServices;
 
 namespace CxContact.Server.Tests.Platform;
 
-/// <summary>Two server processes on one PostgreSQL and one Redis form one Orleans cluster (Redis membership).</summary>
+/// <summary>Two server processes on one PostgreSQL and one Redis form one Orleans cluster (membership in PostgreSQL).</summary>
 public sealed class ClusterTests
 {
     [Fact]

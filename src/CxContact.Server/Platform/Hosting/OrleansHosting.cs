@@ -3,11 +3,10 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 using Npgsql;
 using Orleans.Configuration;
 using CxContact.Server.Platform.Storage;
-using StackExchange.Redis;
 
 namespace CxContact.Server.Platform.Hosting;
 
-/// <summary>How this process joins the cluster and where grains keep state and reminders.</summary>
+/// <summary>How this process joins the cluster and where grains keep state and reminders (all in PostgreSQL).</summary>
 public static class OrleansHosting
 {
     public const string StorageInvariant = "Npgsql";
@@ -17,7 +16,12 @@ public static class OrleansHosting
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => { o.ClusterId = s.ClusterId; o.ServiceId = s.ServiceId; });
-            silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(s.Redis));
+            // Membership is in PostgreSQL with grain state, never in Redis: Redis may be emptied at any time.
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = StorageInvariant;
+                o.ConnectionString = UtcPinned(s.Postgres);
+            });
             if (s.Kubernetes)
                 silo.UseKubernetesHosting(); // identity, address and ports come from the pod
             else
@@ -32,8 +36,7 @@ public static class OrleansHosting
     /// <summary>Grain state and reminders on PostgreSQL through our own implementation of the ADO.NET query contract.</summary>
     public static ISiloBuilder AddCxStorage(this ISiloBuilder silo, string postgres)
     {
-        // Pin the session time zone: the reminder provider sends UTC DateTimes that Npgsql may type either way.
-        var cs = new NpgsqlConnectionStringBuilder(postgres) { Timezone = "UTC" }.ConnectionString;
+        var cs = UtcPinned(postgres);
         silo.AddAdoNetGrainStorageAsDefault(options => options.Configure<Orleans.Serialization.Serializer, IServiceProvider>((o, serializer, sp) =>
         {
             o.Invariant = StorageInvariant;
@@ -49,4 +52,11 @@ public static class OrleansHosting
         });
         return silo;
     }
+
+    /// <summary>
+    /// The connection string with the session time zone pinned to UTC: the ADO.NET providers send UTC DateTimes
+    /// (reminder start times, membership times) that Npgsql may type either way.
+    /// </summary>
+    public static string UtcPinned(string postgres) =>
+        new NpgsqlConnectionStringBuilder(postgres) { Timezone = "UTC" }.ConnectionString;
 }
