@@ -15,6 +15,12 @@ public static class RuleSets
     /// <summary>US federal and the stricter states, Canada and the UK, read once from the embedded default-rules.json.</summary>
     public static RuleSet Default => LazyDefault.Value;
 
+    /// <summary>
+    /// The longest window an attempt limit or gap may count over. The platform keeps attempts in its fast store as far
+    /// back as the longest rule needs (the rules' own choice, up to this), and that must stay bounded.
+    /// </summary>
+    public static readonly TimeSpan LongestCounted = TimeSpan.FromDays(90);
+
     /// <summary>Reads a rule-set document; throws <see cref="RuleSetException"/> naming the JSON path of the first problem.</summary>
     public static RuleSet Parse(string json) => RuleSetJson.Read(json);
 
@@ -148,6 +154,7 @@ public static class RuleSets
             Common(p, r.Id, r.Citation, r.Country, r.Region, r.Channels, countryRequired: false);
             if (r.Max < 1) Add($"{p}.max", "must be 1 or more");
             if (r.Window <= TimeSpan.Zero) Add($"{p}.window", "must be a positive duration (e.g. \"PT24H\")");
+            else if (r.Window > LongestCounted) Add($"{p}.window", $"may be at most {LongestCounted.TotalDays:0} days (\"P{LongestCounted.TotalDays:0}D\"): attempts are counted from the last {LongestCounted.TotalDays:0} days at most");
             if (r.CountedResults is { Count: 0 }) Add($"{p}.countedResults", "is empty, so nothing would count; leave it out to count every attempt");
         }
 
@@ -157,6 +164,7 @@ public static class RuleSets
             var p = $"minimumGaps[{i}]";
             Common(p, r.Id, r.Citation, r.Country, r.Region, r.Channels, countryRequired: false);
             if (r.Gap <= TimeSpan.Zero) Add($"{p}.gap", "must be a positive duration (e.g. \"PT72H\")");
+            else if (r.Gap > LongestCounted) Add($"{p}.gap", $"may be at most {LongestCounted.TotalDays:0} days (\"P{LongestCounted.TotalDays:0}D\"): attempts are counted from the last {LongestCounted.TotalDays:0} days at most");
             if (r.AfterResults.Count == 0) Add($"{p}.afterResults", "is empty, so the rule would never apply");
             if (r.DialingModes is { Count: 0 }) Add($"{p}.dialingModes", "is empty; leave it out to hold back every mode");
         }

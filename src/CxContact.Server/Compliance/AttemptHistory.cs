@@ -15,7 +15,7 @@ namespace CxContact.Server.Compliance;
 /// caller is not told otherwise.
 /// </para>
 /// </summary>
-public sealed class AttemptHistory(NpgsqlDataSource db, AttemptWindows windows, RedisEpoch epoch, RebuildRequests rebuilds, PlatformClock clock,
+public sealed class AttemptHistory(NpgsqlDataSource db, AttemptWindows windows, RebuildRequests rebuilds, PlatformClock clock,
     ILogger<AttemptHistory> log)
 {
     public sealed record Attempt(Guid TenantId, DateTimeOffset At, string? Phone, string? ContactId, string? ClientId, string? CampaignId, string? Result, string Source,
@@ -106,10 +106,6 @@ public sealed class AttemptHistory(NpgsqlDataSource db, AttemptWindows windows, 
             log.LogError("{Count} attempt(s) are recorded in PostgreSQL, but their Redis windows could not be written ({Error}); " +
                 "validation fails closed until Redis is rebuilt", attempts, e.Message);
         }
-        var why = $"{attempts} attempt(s) reached PostgreSQL but not Redis";
-        epoch.Suspect(why);
-        try { await epoch.InvalidateAsync(); }
-        catch (Exception e) when (e is RedisException or TimeoutException) { /* Redis is what failed; the request below covers it */ }
-        await rebuilds.RequestAsync(why, ct);
+        await rebuilds.RequestAsync($"{attempts} attempt(s) reached PostgreSQL but not Redis", ct);
     }
 }

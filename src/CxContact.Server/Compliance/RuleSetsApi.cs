@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using CxContact.Core.Compliance;
 using CxContact.Server.Api;
+using CxContact.Server.Compliance.Recovery;
 using CxContact.Server.Platform.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -33,7 +34,7 @@ public static class RuleSetsApi
         }).RequireAuthorization(Policies.TenantReader).WithSummary("The effective rules of a set (defaults with the tenant's overrides)");
 
         g.MapPut("/{id}", async Task<Results<Ok<RuleSetItem>, ValidationProblem, ProblemHttpResult>> (string id, HttpContext http, RuleSetStore store,
-            CancellationToken ct) =>
+            RebuildRequests rebuilds, CancellationToken ct) =>
         {
             var errors = new FieldErrors();
             if (id == RuleSetStore.DefaultId) return TypedResults.Problem(statusCode: 409, title: "The default rule set is read-only",
@@ -58,6 +59,12 @@ public static class RuleSetsApi
             var caller = Caller.From(http.User);
             errors.Merge(RuleSets.Validate(RuleSetStore.Effective(overrides, id, 1)));
             if (errors.Any) return errors.ToProblem();
+            // Redis keeps attempts only as far back as the rules needed so far: a rule that counts further back needs the
+            // older attempts reloaded from PostgreSQL before any decision uses it, so the rebuild is asked for (and
+            // validation fails closed) before the set is saved.
+            var needed = AttemptHorizon.Needed(RuleSetStore.Effective(overrides, id, 1));
+            if (await rebuilds.ExtendHorizonAsync(needed, ct))
+                await rebuilds.RequestAsync($"rule set \"{id}\" counts attempts {needed.TotalDays:0.#} days back, further than Redis kept them", ct);
             var saved = await store.SaveAsync(caller.TenantId, id, overrides, caller.KeyId, ct);
             return TypedResults.Ok(new RuleSetItem(saved.Id, saved.Version, saved.CreatedAt));
         }).RequireAuthorization(Policies.TenantAdmin).WithSummary("Save a new version of a tenant rule set (overrides of the defaults)");

@@ -9,14 +9,21 @@ namespace CxContact.Server.Compliance.Recovery;
 /// Redis keeps) and the attempt horizon saved rule sets need (<c>attempt_horizon</c>). Kept here, in the truth, because
 /// Redis may be what failed. Every silo's <see cref="RedisEpochWatch"/> reads both each tick.
 /// </summary>
-public sealed class RebuildRequests(NpgsqlDataSource db, PlatformSettings settings)
+public sealed class RebuildRequests(NpgsqlDataSource db, RedisEpoch epoch, PlatformSettings settings)
 {
     /// <summary>One tick's reading: the pending request (if any), the saved horizon, and the database's clock.</summary>
     public sealed record Reading(string? Reason, DateTime? RequestedAt, TimeSpan? Horizon, DateTime Now);
 
-    /// <summary>Asks for a rebuild; a later request keeps the row pending past a rebuild that started before it.</summary>
+    /// <summary>
+    /// Asks for a rebuild because Redis no longer matches PostgreSQL: closes this silo's gate, removes the Redis marker
+    /// (every silo's readers then fail closed at once), and records the request, which keeps them failing closed even
+    /// when Redis could not be told. A later request keeps the row pending past a rebuild that started before it.
+    /// </summary>
     public async Task RequestAsync(string reason, CancellationToken ct)
     {
+        epoch.Suspect($"a rebuild was requested: {reason}");
+        try { await epoch.InvalidateAsync(); }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException) { /* Redis may be what failed; the row below covers it */ }
         await using var cmd = db.CreateCommand("""
             INSERT INTO redis_rebuild_requests (redis_prefix, requested_at, reason) VALUES (@p, clock_timestamp(), @r)
             ON CONFLICT (redis_prefix) DO UPDATE SET requested_at = greatest(redis_rebuild_requests.requested_at, excluded.requested_at),

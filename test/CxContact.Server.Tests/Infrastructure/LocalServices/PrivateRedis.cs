@@ -43,6 +43,13 @@ public sealed class PrivateRedis : IDisposable
         if (!Until(() => !Answers())) throw new TimeoutException($"redis-server on port {Port} did not stop");
     }
 
+    /// <summary>SAVE: a snapshot now, which a later <see cref="StartAgain"/> loads (as a Redis with persistence would).</summary>
+    public void Save() => LocalProcess.Run("redis-cli", "-p", Port.ToString(), "save");
+
+    /// <summary>CLIENT PAUSE ... WRITE: every write (and script) waits that long; reads go on. A Redis that stalls.</summary>
+    public void PauseWrites(TimeSpan pause) =>
+        LocalProcess.Run("redis-cli", "-p", Port.ToString(), "client", "pause", ((long)pause.TotalMilliseconds).ToString(), "write");
+
     /// <summary>FLUSHALL: every key of every database is gone, the server stays up.</summary>
     public void Flush() => LocalProcess.Run("redis-cli", "-p", Port.ToString(), "flushall");
 
