@@ -28,7 +28,8 @@ public sealed class BenchmarkServer : IAsyncDisposable
         (_process, Http, Postgres, RedisPrefix, BaseAddress) = (process, http, postgres, redisPrefix, baseAddress);
     }
 
-    public static async Task<BenchmarkServer> StartAsync(string name, string landing, CancellationToken ct)
+    /// <summary>Starts a server on a database of its own; on the run's Redis unless another is given (<paramref name="redis"/>).</summary>
+    public static async Task<BenchmarkServer> StartAsync(string name, string landing, CancellationToken ct, string? redis = null)
     {
         var postgres = await LocalPostgres.CreateDatabaseAsync("bench_" + name);
         var key = ApiKeySecret.Generate();
@@ -40,7 +41,7 @@ public sealed class BenchmarkServer : IAsyncDisposable
         foreach (var k in psi.Environment.Keys.Where(k => k.StartsWith("CXC_") || k.StartsWith("ASPNETCORE_")).ToList()) psi.Environment.Remove(k);
         var id = "bench-" + Guid.NewGuid().ToString("N");
         psi.Environment["CXC_POSTGRES"] = postgres;
-        psi.Environment["CXC_REDIS"] = LocalRedis.ConfigurationString;
+        psi.Environment["CXC_REDIS"] = redis ?? LocalRedis.ConfigurationString;
         psi.Environment["CXC_REDIS_PREFIX"] = prefix;
         psi.Environment["CXC_CLUSTER_ID"] = id;
         psi.Environment["CXC_SERVICE_ID"] = id;

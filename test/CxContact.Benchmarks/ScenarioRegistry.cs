@@ -12,6 +12,7 @@ public static class ScenarioRegistry
         new ComplianceScenario(),
         new PreloadScenario(),
         new DialScenario(),
+        new RecoveryScenario(),
     ];
 
     public static IScenario? Find(string name) =>

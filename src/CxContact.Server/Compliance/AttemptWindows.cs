@@ -10,40 +10,55 @@ namespace CxContact.Server.Compliance;
 /// member <c>{attempt id:N}|{result}[\x1f{campaign}]</c>, score the attempt's time in unix ms. PostgreSQL's
 /// <c>call_attempts</c> is the truth they are written after and rebuilt from; <see cref="DecisionLookup"/> reads them.
 /// <para>
-/// Both writers run as one script per batch, so they are atomic against each other: a live write replaces the attempt's
-/// earlier member (a result for a dial already recorded), and a rebuild's load adds a member only when no member of
-/// that attempt is there, because a live write that got there first is newer than the rebuild's snapshot.
+/// Both writers run as one script per batch, so they are atomic against each other. A live write replaces the attempt's
+/// earlier member (a result for a dial already recorded) and, while a rebuild runs, marks the attempt touched; a
+/// rebuild's load skips touched attempts, because the live write is newer than the rebuild's snapshot, and a live write
+/// after the load replaces what the load put there.
 /// </para>
 /// </summary>
-public sealed class AttemptWindows(IConnectionMultiplexer redis, PlatformSettings settings, AttemptHorizon horizon)
+public sealed class AttemptWindows(IConnectionMultiplexer redis, PlatformSettings settings, AttemptHorizon horizon, RedisEpoch epoch)
 {
     /// <summary>One window entry to write: the subject's key, the attempt's time, its member.</summary>
     public readonly record struct Entry(RedisKey Key, long AtMs, RedisValue Member);
 
     // KEYS = one per entry; ARGV[1] = the keys' time to live in seconds, ARGV[2] = 'w' (live write) or 'l' (rebuild
-    // load), ARGV[3] = trim members scored at or below this; then per entry its score and member. The first 33
-    // characters of a member ("{id:N}|") name its attempt.
+    // load), ARGV[3] = trim members scored at or below this, ARGV[4] = the rebuild's token key, ARGV[5] = the set of
+    // attempts live writes touched during the rebuild; then per entry its score and member. The first 33 characters of a
+    // member ("{id:N}|") name its attempt.
     private const string Script = """
         local ttl = tonumber(ARGV[1])
-        local load = ARGV[2] == 'l'
-        local oldest = ARGV[3]
         local n = 0
+        if ARGV[2] == 'l' then
+          local touched = {}
+          for _, id in ipairs(redis.call('SMEMBERS', ARGV[5])) do touched[id] = true end
+          for i = 1, #KEYS do
+            local member = ARGV[5 + i * 2]
+            if not touched[string.sub(member, 1, 32)] then
+              redis.call('ZADD', KEYS[i], ARGV[4 + i * 2], member)
+              redis.call('EXPIRE', KEYS[i], ttl)
+              n = n + 1
+            end
+          end
+          return n
+        end
+        local building = redis.call('EXISTS', ARGV[4]) == 1
         for i = 1, #KEYS do
           local key = KEYS[i]
-          local score, member = ARGV[2 + i * 2], ARGV[3 + i * 2]
+          local score, member = ARGV[4 + i * 2], ARGV[5 + i * 2]
           local attempt = string.sub(member, 1, 33)
           local present = false
           for _, m in ipairs(redis.call('ZRANGEBYSCORE', key, score, score)) do
             if string.sub(m, 1, 33) == attempt then
-              if load or m == member then present = true else redis.call('ZREM', key, m) end
+              if m == member then present = true else redis.call('ZREM', key, m) end
             end
           end
           if not present then
             redis.call('ZADD', key, score, member)
             n = n + 1
           end
-          redis.call('ZREMRANGEBYSCORE', key, '-inf', oldest)
+          redis.call('ZREMRANGEBYSCORE', key, '-inf', ARGV[3])
           redis.call('EXPIRE', key, ttl)
+          if building then redis.call('SADD', ARGV[5], string.sub(member, 1, 32)) end
         end
         return n
         """;
@@ -108,15 +123,17 @@ public sealed class AttemptWindows(IConnectionMultiplexer redis, PlatformSetting
     {
         var h = horizon.Current;
         var keys = new RedisKey[chunk.Count];
-        var args = new RedisValue[3 + chunk.Count * 2];
+        var args = new RedisValue[5 + chunk.Count * 2];
         args[0] = (long)h.TotalSeconds;
         args[1] = mode;
         args[2] = (now - h).ToUnixTimeMilliseconds();
+        args[3] = (string)epoch.BuildingKey!;
+        args[4] = (string)epoch.TouchedKey!;
         for (var i = 0; i < chunk.Count; i++)
         {
             keys[i] = chunk[i].Key;
-            args[3 + i * 2] = chunk[i].AtMs;
-            args[4 + i * 2] = chunk[i].Member;
+            args[5 + i * 2] = chunk[i].AtMs;
+            args[6 + i * 2] = chunk[i].Member;
         }
         return db.ScriptEvaluateAsync(Script, keys, args);
     }

@@ -125,7 +125,7 @@ public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionInde
         // Last in the pipeline: the marker, which proves that Redis still held its data when the reads above ran. It is
         // also what makes a batch with no list and no window reach Redis at all, so an outage never decides "allow"
         // without having read anything.
-        var marker = batch.StringGetAsync(epoch.Key);
+        var marker = epoch.ReadAsync(batch);
         batch.Execute();
         epoch.Verify(expected, await marker);
 
@@ -174,7 +174,7 @@ public sealed class DecisionLookup(IConnectionMultiplexer redis, SuppressionInde
                 }
             if (any)
             {
-                var again = second.StringGetAsync(epoch.Key);
+                var again = epoch.ReadAsync(second);
                 second.Execute();
                 epoch.Verify(expected, await again);
             }

@@ -264,7 +264,7 @@ public sealed class SuppressionIndex(IConnectionMultiplexer redis, string prefix
                     batch.HashGetAsync(b + "timed", "clientId:" + clientId)));
         }
         // The Redis marker after the reads proves Redis had not lost its data when they ran (see RedisEpoch).
-        var marker = epoch is null ? null : batch.StringGetAsync(epoch.Key);
+        var marker = epoch?.ReadAsync(batch);
         batch.Execute();
         if (marker is not null) epoch!.Verify(expected!, await marker);
         await Task.WhenAll(versions);

@@ -40,7 +40,7 @@ public sealed class ComplianceScenario : IScenario
                 int b;
                 while ((b = Interlocked.Increment(ref next)) < batches)
                 {
-                    var entries = Enumerable.Range(b * 10_000, Math.Min(10_000, size - b * 10_000)).Select(i => new { type = "phone", value = Number(i) }).ToArray();
+                    var entries = Enumerable.Range(b * 10_000, Math.Min(10_000, size - b * 10_000)).Select(i => new { type = "phone", value = RegistryFile.Number(i) }).ToArray();
                     var response = await server.Http.PostAsJsonAsync($"/api/v1/suppression-lists/{list}/entries", new { entries }, ct);
                     if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"loading entries answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
                     if (b % 100 == 0) Console.WriteLine($"  loaded {Math.Min(size, (b + 1) * 10_000):N0}");
@@ -58,17 +58,17 @@ public sealed class ComplianceScenario : IScenario
             var random = new Random(7);
             var (trivial, trivialP50, trivialP99) = await RunAsync(() => server.Http.GetAsync("/api/v1/me", ct), ct);
             var (single, p50, p99) = await RunAsync(() => server.Http.PostAsJsonAsync("/api/v1/compliance/validate",
-                new { phone = Number(random.Next(size * 2)), at }, ct), ct);
+                new { phone = RegistryFile.Number(random.Next(size * 2)), at }, ct), ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{Name}: single validations {single:N0}/s (p50 {p50:F2} ms, p99 {p99:F2} ms); trivial endpoint {trivial:N0}/s (p50 {trivialP50:F2} ms, p99 {trivialP99:F2} ms)"));
             // The 64 clients share the server's cores, so at 64 the latency is mostly the wait for a core. The same
             // calls from 8 clients show what a validation itself takes when the machine is not saturated.
             var (light, lightP50, lightP99) = await RunAsync(() => server.Http.PostAsJsonAsync("/api/v1/compliance/validate",
-                new { phone = Number(random.Next(size * 2)), at }, ct), ct, clients: 8);
+                new { phone = RegistryFile.Number(random.Next(size * 2)), at }, ct), ct, clients: 8);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{Name}: single validations from 8 clients {light:N0}/s (p50 {lightP50:F2} ms, p99 {lightP99:F2} ms)"));
 
-            var batch = Enumerable.Range(0, 10_000).Select(i => new { phone = Number(random.Next(size * 2)), at }).ToArray();
+            var batch = Enumerable.Range(0, 10_000).Select(i => new { phone = RegistryFile.Number(random.Next(size * 2)), at }).ToArray();
             // Every decision is audited by a background COPY into PostgreSQL on the same cores. The single validations'
             // rows are written before the batch starts, so their audit does not count against it.
             await using var auditDb = new Npgsql.NpgsqlConnection(server.Postgres);
@@ -129,12 +129,12 @@ public sealed class ComplianceScenario : IScenario
             var raw = await RawRedisAsync(redis, ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Name}: batch {batchRate:N0} numbers/s; raw Redis GETBIT {raw:N0}/s"));
 
-            var file = await WriteRegistryAsync(work, size, ct);
+            var file = await RegistryFile.WriteAsync(work, size, ct);
             var registry = (await server.PostAsync("/api/v1/suppression-lists", new { name = "registry file" }, ct)).GetProperty("id").GetGuid();
-            var fileSeconds = await FileLoadAsync(server, registry, file, "append", ct);
+            var fileSeconds = await RegistryFile.LoadAsync(server, registry, file, "append", ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{Name}: the same {size:N0} numbers as a CSV import into an empty list: {fileSeconds:F1} s (upload, parse, COPY, index)"));
-            var replaceSeconds = await FileLoadAsync(server, registry, file, "replace", ct);
+            var replaceSeconds = await RegistryFile.LoadAsync(server, registry, file, "replace", ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{Name}: the same file again, replacing that list: {replaceSeconds:F1} s (upload, parse, COPY, index, rebuild)"));
 
@@ -158,50 +158,6 @@ public sealed class ComplianceScenario : IScenario
         {
             try { Directory.Delete(work, recursive: true); } catch (IOException) { /* best effort */ }
         }
-    }
-
-    /// <summary>The benchmark's numbers as a registry file: a header and one number a line.</summary>
-    private static async Task<string> WriteRegistryAsync(string work, int size, CancellationToken ct)
-    {
-        var file = Path.Combine(work, "registry.csv");
-        await using var w = new StreamWriter(file);
-        await w.WriteLineAsync("phone");
-        for (var i = 0; i < size; i++) await w.WriteLineAsync(Number(i).AsMemory(), ct);
-        return file;
-    }
-
-    /// <summary>
-    /// The load figure: how a registry usually arrives, as one file, through POST …/imports (multipart upload, then
-    /// the import job); timed from upload to "succeeded".
-    /// </summary>
-    private static async Task<double> FileLoadAsync(BenchmarkServer server, Guid list, string file, string mode, CancellationToken ct)
-    {
-        var clock = Stopwatch.StartNew();
-        string status;
-        await using (var stream = File.OpenRead(file))
-        using (var form = new MultipartFormDataContent { { new StreamContent(stream, 1 << 16), "file", "registry.csv" }, { new StringContent(mode), "mode" } })
-        {
-            var response = await server.Http.PostAsync($"/api/v1/suppression-lists/{list}/imports", form, ct);
-            var text = await response.Content.ReadAsStringAsync(ct);
-            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"the import answered {(int)response.StatusCode}: {text}");
-            status = System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("statusUrl").GetString()!;
-        }
-        while (true)
-        {
-            await Task.Delay(100, ct);
-            var job = System.Text.Json.JsonDocument.Parse(await server.Http.GetStringAsync(status, ct)).RootElement;
-            var state = job.GetProperty("state").GetString();
-            if (state == "succeeded") return clock.Elapsed.TotalSeconds;
-            if (state == "failed") throw new InvalidOperationException($"the file import failed: {job}");
-        }
-    }
-
-    /// <summary>The i-th number of a deterministic spread over the benchmark's area codes; i beyond the loaded count is not suppressed.</summary>
-    private static string Number(int i)
-    {
-        var npa = ImportFile.AreaCodes[i % ImportFile.AreaCodes.Length];
-        var rest = i / ImportFile.AreaCodes.Length; // up to 8,000,000 per area code: exchanges 200-999
-        return string.Create(CultureInfo.InvariantCulture, $"+1{npa}{200 + rest / 10_000 % 800}{rest % 10_000:0000}");
     }
 
     /// <summary>Requests/s from 64 (or <paramref name="clients"/>) concurrent clients over a fixed time, with p50 and p99 latency in ms.</summary>

@@ -173,6 +173,34 @@ public sealed class RedisLossTests : IAsyncLifetime
             && e.Value[0].GetString()!.Contains("at most 90 days"));
     }
 
+    [Fact]
+    public async Task A_redis_that_evicts_keys_is_not_trusted_until_it_holds_everything_again()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var tenant = await TenantAsync("Evicted");
+        string[] numbers = [Florida + "555", "+12125550144"];
+        for (var i = 3; i >= 1; i--) await AttemptAsync(tenant.Http, Florida + "555", now.AddMinutes(-i));
+        var oracle = await OracleAsync([tenant], numbers);
+        var traffic = new Traffic([tenant], numbers);
+        Assert.Equal(oracle, await traffic.OnceAsync());
+
+        var since = DateTimeOffset.UtcNow;
+        await using (traffic.Run())
+        {
+            // Out of memory with an evicting policy: at its next command Redis drops keys that have a time to live
+            // (attempt windows, this number's among them) to make room, silently; the marker has none and stays. Then
+            // memory is plentiful again, and nothing but the eviction count says that anything is missing.
+            _redis.Configure("maxmemory-policy", "volatile-random");
+            _redis.Configure("maxmemory", "1");
+            _redis.Info("used_memory"); // the next command makes room first
+            _redis.Configure("maxmemory", "0");
+            Assert.NotEqual("0", _redis.Info("evicted_keys"));
+            await traffic.UntilAsync(since, a => a.Detail?.Contains("evicted keys") == true, TimeSpan.FromSeconds(10));
+            await RecoveredAsync(traffic, oracle);
+        }
+        traffic.AssertNoWrongAllow(oracle, since);
+    }
+
     private async Task RecoveredAsync(Traffic traffic, IReadOnlyDictionary<(Guid, string), Answer> oracle)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -226,7 +254,7 @@ public sealed class RedisLossTests : IAsyncLifetime
     private sealed record Tenant(Guid Id, HttpClient Http);
 
     /// <summary>An answer as the oracle sees it: the decision and the first rule (the deciding one); the rest is detail.</summary>
-    private sealed record Answer(string Decision, string? Rule, DateTimeOffset? NextAllowedAt)
+    private sealed record Answer(string Decision, string? Rule, DateTimeOffset? NextAllowedAt, string? Detail = null)
     {
         public bool Allowed => Decision == "allow";
         public bool Equals(Answer? other) => other is not null && other.Decision == Decision && other.Rule == Rule;
@@ -255,7 +283,8 @@ public sealed class RedisLossTests : IAsyncLifetime
                     var r = results[i];
                     var reasons = r.GetProperty("reasons");
                     var answer = new Answer(r.GetProperty("decision").GetString()!, reasons.GetArrayLength() > 0 ? reasons[0].GetProperty("rule").GetString() : null,
-                        r.TryGetProperty("nextAllowedAt", out var next) && next.ValueKind == JsonValueKind.String ? next.GetDateTimeOffset() : null);
+                        r.TryGetProperty("nextAllowedAt", out var next) && next.ValueKind == JsonValueKind.String ? next.GetDateTimeOffset() : null,
+                        reasons.GetArrayLength() > 0 ? reasons[0].GetProperty("detail").GetString() : null);
                     all[(t.Id, numbers[i])] = answer;
                     _log.Enqueue((asked, t.Id, numbers[i], answer));
                 }

@@ -27,19 +27,24 @@ public sealed class ComplianceRebuild(IConnectionMultiplexer redis, NpgsqlDataSo
     /// <summary>Suppression lists rebuilt at once: one streams from PostgreSQL while another's bitmaps go to Redis.</summary>
     private const int ListsAtOnce = 2;
 
-    // Takes the marker away (readers on every silo fail closed from their next read) and leaves this rebuild's token.
+    // Takes the marker away (readers on every silo fail closed from their next read), leaves this rebuild's token, and
+    // answers how many keys Redis has evicted so far.
     private const string BeginScript = """
-        redis.call('DEL', KEYS[1])
+        redis.call('DEL', KEYS[1], KEYS[4])
         redis.call('SET', KEYS[2], ARGV[1])
         redis.call('SET', KEYS[3], 'starting')
-        return 1
+        return string.match(redis.call('INFO', 'stats'), 'evicted_keys:(%d+)')
         """;
 
-    // The marker, only if the token survived: if Redis was emptied meanwhile, part of what was loaded is gone.
+    // The marker, only if the token survived (a FLUSHALL meanwhile took part of what was loaded) and Redis evicted
+    // nothing meanwhile (an evicted bitmap or window is a silent gap). The marker carries the eviction count, so any
+    // later eviction makes it invalid too (RedisEpochWatch).
     private const string FinishScript = """
         if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
-        redis.call('SET', KEYS[1], ARGV[2])
-        redis.call('DEL', KEYS[2], KEYS[3])
+        local evicted = string.match(redis.call('INFO', 'stats'), 'evicted_keys:(%d+)')
+        if evicted ~= ARGV[3] then return -1 end
+        redis.call('SET', KEYS[1], ARGV[2] .. ':' .. evicted)
+        redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
         return 1
         """;
 
@@ -74,24 +79,30 @@ public sealed class ComplianceRebuild(IConnectionMultiplexer redis, NpgsqlDataSo
         var requestedBefore = (await requests.ReadAsync(ct)).Now;
         var token = Guid.NewGuid().ToString("N");
         var rdb = redis.GetDatabase();
-        await rdb.ScriptEvaluateAsync(BeginScript, [epoch.Key, epoch.BuildingKey, epoch.ProgressKey], [token]);
+        var evicted = (string?)await rdb.ScriptEvaluateAsync(BeginScript, [epoch.Key, epoch.BuildingKey, epoch.ProgressKey, epoch.TouchedKey], [token]) ?? "0";
         var live = await lists.AllLiveAsync(ct);
         var since = clock.GetUtcNow() - horizon.Current;
         log.LogWarning("Rebuilding Redis from PostgreSQL: {Lists} suppression list(s) and the attempts since {Since:u}", live.Count, since);
 
         var progress = new Progress(live.Count);
+        TimeSpan listsTook, windowsTook;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var reporting = ReportAsync(progress, stop.Token);
         try
         {
-            var attempts = windows.LoadAsync(AttemptsSinceAsync(since, ct), clock.GetUtcNow(), n => Interlocked.Exchange(ref progress.AttemptsRead, n), ct);
-            await Parallel.ForEachAsync(live, new ParallelOptions { MaxDegreeOfParallelism = ListsAtOnce, CancellationToken = ct }, async (l, lct) =>
+            var attempts = Timed(() => windows.LoadAsync(AttemptsSinceAsync(since, ct), clock.GetUtcNow(), n => Interlocked.Exchange(ref progress.AttemptsRead, n), ct));
+            var lists = Timed(async () =>
             {
-                var result = await suppression.RebuildAsync(l.TenantId, l.ListId, lct);
-                Interlocked.Add(ref progress.Entries, result?.Entries ?? 0);
-                Interlocked.Increment(ref progress.ListsDone);
+                await Parallel.ForEachAsync(live, new ParallelOptions { MaxDegreeOfParallelism = ListsAtOnce, CancellationToken = ct }, async (l, lct) =>
+                {
+                    var result = await suppression.RebuildAsync(l.TenantId, l.ListId, lct);
+                    Interlocked.Add(ref progress.Entries, result?.Entries ?? 0);
+                    Interlocked.Increment(ref progress.ListsDone);
+                });
+                return 0L;
             });
-            progress.AttemptsAdded = await attempts;
+            (_, listsTook) = await lists;
+            (progress.AttemptsAdded, windowsTook) = await attempts;
         }
         finally
         {
@@ -101,15 +112,29 @@ public sealed class ComplianceRebuild(IConnectionMultiplexer redis, NpgsqlDataSo
 
         await requests.ClearBeforeAsync(requestedBefore, ct);
         var marker = $"{clock.GetUtcNow().ToUnixTimeMilliseconds()}@{runId}";
-        if ((long)await rdb.ScriptEvaluateAsync(FinishScript, [epoch.Key, epoch.BuildingKey, epoch.ProgressKey], [token, marker]) != 1)
+        switch ((long)await rdb.ScriptEvaluateAsync(FinishScript, [epoch.Key, epoch.BuildingKey, epoch.ProgressKey, epoch.TouchedKey], [token, marker, evicted]))
         {
-            log.LogWarning("Redis was emptied again while it was being rebuilt; starting over");
-            return null;
+            case 0:
+                log.LogWarning("Redis was emptied again while it was being rebuilt; starting over");
+                return null;
+            case -1:
+                log.LogError("Redis evicted keys while it was being rebuilt, so some of what was loaded may be gone; starting over. " +
+                    "Give Redis more memory, or set maxmemory-policy noeviction (writes then fail, and validation fails closed, instead of data vanishing)");
+                return null;
         }
+        marker = $"{marker}:{evicted}";
         var outcome = new Outcome(marker, live.Count, progress.Entries, progress.AttemptsRead, clock.GetElapsedTime(started));
-        log.LogWarning("Redis rebuilt from PostgreSQL in {Seconds:0.0} s: {Lists} suppression list(s) with {Entries} entries, {Windows} attempt window entries; marker {Marker}",
-            outcome.Took.TotalSeconds, outcome.Lists, outcome.Entries, outcome.WindowEntries, marker);
+        log.LogWarning("Redis rebuilt from PostgreSQL in {Seconds:0.0} s: {Lists} suppression list(s) with {Entries} entries in {ListSeconds:0.0} s, " +
+            "{Windows} attempt window entries in {WindowSeconds:0.0} s (at the same time); marker {Marker}",
+            outcome.Took.TotalSeconds, outcome.Lists, outcome.Entries, listsTook.TotalSeconds, outcome.WindowEntries, windowsTook.TotalSeconds, marker);
         return outcome;
+    }
+
+    private async Task<(long Result, TimeSpan Took)> Timed(Func<Task<long>> work)
+    {
+        var start = clock.GetTimestamp();
+        var result = await work();
+        return (result, clock.GetElapsedTime(start));
     }
 
     /// <summary>Every silo shows what is left (<see cref="RedisEpochWatch"/> reads it into its gate's detail).</summary>
@@ -136,25 +161,31 @@ public sealed class ComplianceRebuild(IConnectionMultiplexer redis, NpgsqlDataSo
             COPY (SELECT tenant_id, attempt_id, at, phone, contact_id, client_id, campaign_id, result FROM call_attempts
                   WHERE at >= '{since.UtcDateTime:yyyy-MM-dd HH:mm:ss.ffffff}+00') TO STDOUT (FORMAT BINARY)
             """;
-        await using var copy = await conn.BeginBinaryExportAsync(sql, ct);
+        // Read synchronously: a million rows of eight columns are millions of reads, and this is a background job.
+        using var copy = conn.BeginBinaryExport(sql);
         var batch = new List<AttemptWindows.Entry>(3);
-        while (await copy.StartRowAsync(ct) >= 0)
+        while (copy.StartRow() >= 0)
         {
-            var tenant = await copy.ReadAsync<Guid>(NpgsqlDbType.Uuid, ct);
-            var id = await copy.ReadAsync<Guid>(NpgsqlDbType.Uuid, ct);
-            var at = await copy.ReadAsync<DateTime>(NpgsqlDbType.TimestampTz, ct);
-            var phone = await Text();
-            var contact = await Text();
-            var client = await Text();
-            var campaign = await Text();
-            var result = await Text();
+            ct.ThrowIfCancellationRequested();
+            var tenant = copy.Read<Guid>(NpgsqlDbType.Uuid);
+            var id = copy.Read<Guid>(NpgsqlDbType.Uuid);
+            var at = copy.Read<DateTime>(NpgsqlDbType.TimestampTz);
+            var phone = Text();
+            var contact = Text();
+            var client = Text();
+            var campaign = Text();
+            var result = Text();
             batch.Clear();
             windows.Add(batch, tenant, id, new DateTimeOffset(at, TimeSpan.Zero), phone, contact, client, campaign, result);
             foreach (var e in batch) yield return e;
         }
 
-        async ValueTask<string?> Text() => copy.IsNull ? await Skip() : await copy.ReadAsync<string>(NpgsqlDbType.Text, ct);
-        async ValueTask<string?> Skip() { await copy.SkipAsync(ct); return null; }
+        string? Text()
+        {
+            if (!copy.IsNull) return copy.Read<string>(NpgsqlDbType.Text);
+            copy.Skip();
+            return null;
+        }
     }
 
     private static long LockKey(string prefix) => BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(

@@ -50,13 +50,15 @@ public sealed class RebuildRequests(NpgsqlDataSource db, RedisEpoch epoch, Platf
     /// <summary>Raises the saved horizon; true when it grew (Redis then lacks attempts the new rule counts).</summary>
     public async Task<bool> ExtendHorizonAsync(TimeSpan needed, CancellationToken ct)
     {
+        // Growing past the shipped defaults' horizon is what counts: Redis already keeps that much.
         await using var cmd = db.CreateCommand("""
-            WITH old AS (SELECT coalesce((SELECT seconds FROM attempt_horizon), 0) AS seconds)
+            WITH old AS (SELECT greatest(coalesce((SELECT seconds FROM attempt_horizon), 0), @d) AS seconds)
             INSERT INTO attempt_horizon (singleton, seconds) SELECT true, @s FROM old WHERE old.seconds < @s
             ON CONFLICT (singleton) DO UPDATE SET seconds = greatest(attempt_horizon.seconds, excluded.seconds)
             RETURNING seconds
             """);
         cmd.Parameters.AddWithValue("s", (long)Math.Ceiling(needed.TotalSeconds));
+        cmd.Parameters.AddWithValue("d", (long)Math.Ceiling(AttemptHorizon.Defaults.TotalSeconds));
         return await cmd.ExecuteScalarAsync(ct) is not null;
     }
 

@@ -21,14 +21,10 @@ public sealed class RedisEpochWatch(RedisEpoch epoch, IConnectionMultiplexer red
         return 0
         """;
 
-    // The marker and the run_id of the Redis process answering, from one script: INFO itself is an admin command to the
-    // client library, and in a script it is plain.
-    private const string ReadScript = """
-        local info = redis.call('INFO', 'server')
-        return { redis.call('GET', KEYS[1]), string.match(info, 'run_id:(%w+)') }
-        """;
-
     private string? _lastLogged;
+    // Why Redis stopped being trusted, kept until it is again: once the marker is gone, the next tick cannot tell.
+    private string? _cause;
+    private string? _lastFailure;
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -37,6 +33,12 @@ public sealed class RedisEpochWatch(RedisEpoch epoch, IConnectionMultiplexer red
         {
             try { await CheckAsync(rebuild, ct); }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (RedisServerException e) when (e.Message.StartsWith("OOM", StringComparison.Ordinal))
+            {
+                // Full, with noeviction (as recommended): writes fail, so Redis falls behind PostgreSQL; nothing can be trusted.
+                epoch.Close($"Redis is out of memory and refuses writes ({e.Message}); give it more memory", unreachable: true);
+                Note(LogLevel.Error, "Redis is out of memory ({Error}); compliance answers deny until it has room again", e.Message);
+            }
             catch (Exception e) when (e is RedisException or TimeoutException)
             {
                 epoch.Close($"Redis cannot be reached: {e.Message}", unreachable: true);
@@ -44,7 +46,9 @@ public sealed class RedisEpochWatch(RedisEpoch epoch, IConnectionMultiplexer red
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                // A rebuild that failed (PostgreSQL or a grain went away): the gate stays closed, and the next tick tries again.
+                // A rebuild that failed (PostgreSQL, a grain, or Redis refusing writes): the gate stays closed, the next
+                // tick tries again, and the health detail says what went wrong.
+                _lastFailure = e.Message;
                 Note(LogLevel.Error, "Rebuilding Redis failed ({Error}); trying again", e.Message);
             }
             try { await epoch.WaitAsync(Tick, ct); }
@@ -65,14 +69,14 @@ public sealed class RedisEpochWatch(RedisEpoch epoch, IConnectionMultiplexer red
         if (pg is not null) horizon.Observe(pg.Horizon);
 
         var db = redis.GetDatabase();
-        var read = (RedisResult[])(await db.ScriptEvaluateAsync(ReadScript, [epoch.Key]))!;
-        var marker = (RedisValue)read[0];
-        var runId = (string?)read[1] ?? throw new RedisException("INFO server did not give a run_id");
+        var reading = RedisEpoch.Parse(await epoch.ReadAsync(db));
+        var (marker, runId) = (reading.Marker, reading.RunId);
         var requested = pg?.Reason;
-        if (!marker.IsNull && requested is null && ((string)marker!).EndsWith("@" + runId, StringComparison.Ordinal))
+        if (reading.Valid && requested is null)
         {
             if (epoch.Current != marker) Note(LogLevel.Information, "Redis marker {Marker} verified; compliance answers from Redis", marker.ToString());
             epoch.Open(marker!);
+            (_cause, _lastFailure) = (null, null);
             return;
         }
 
@@ -80,10 +84,13 @@ public sealed class RedisEpochWatch(RedisEpoch epoch, IConnectionMultiplexer red
         // stop at once rather than at their own next tick.
         if (!marker.IsNull) await db.ScriptEvaluateAsync(DropIfScript, [epoch.Key], [marker]);
         var why = requested is not null ? $"a rebuild was requested: {requested}"
-            : marker.IsNull ? "Redis holds no marker: it was emptied, or restarted without its data"
-            : "Redis was restarted from an older snapshot, which may lack recent writes";
+            : reading.EvictedSince ? "Redis evicted keys (it ran out of memory); set maxmemory-policy noeviction or give it more memory"
+            : !marker.IsNull ? "Redis was restarted from an older snapshot, which may lack recent writes"
+            : _cause ?? "Redis holds no marker: it was emptied, or restarted without its data";
+        _cause = why;
         var progress = await db.StringGetAsync(epoch.ProgressKey);
-        epoch.Close($"compliance data is being rebuilt from PostgreSQL ({why}){(progress.IsNull ? "" : "; " + progress)}");
+        epoch.Close($"compliance data is being rebuilt from PostgreSQL ({why}){(progress.IsNull ? "" : "; " + progress)}" +
+            (_lastFailure is null ? "" : $"; the last attempt failed: {_lastFailure}"));
         Note(LogLevel.Warning, "Compliance answers deny until Redis is rebuilt: {Why}", why);
 
         if (rebuild is null || pg is null || !lifetime.ApplicationStarted.IsCancellationRequested) return;

@@ -50,6 +50,13 @@ public sealed class PrivateRedis : IDisposable
     public void PauseWrites(TimeSpan pause) =>
         LocalProcess.Run("redis-cli", "-p", Port.ToString(), "client", "pause", ((long)pause.TotalMilliseconds).ToString(), "write");
 
+    /// <summary>CONFIG SET: changes a setting of the running server (maxmemory, say).</summary>
+    public void Configure(string setting, string value) => LocalProcess.Run("redis-cli", "-p", Port.ToString(), "config", "set", setting, value);
+
+    /// <summary>A field of INFO (evicted_keys, say).</summary>
+    public string Info(string field) =>
+        LocalProcess.Run("redis-cli", "-p", Port.ToString(), "info").Split('\n').First(l => l.StartsWith(field + ":"))[(field.Length + 1)..].Trim();
+
     /// <summary>FLUSHALL: every key of every database is gone, the server stays up.</summary>
     public void Flush() => LocalProcess.Run("redis-cli", "-p", Port.ToString(), "flushall");
 
