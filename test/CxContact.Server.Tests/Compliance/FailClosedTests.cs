@@ -8,41 +8,27 @@ namespace CxContact.Server.Tests.Compliance;
 /// With Redis gone, every decision is "deny: compliance-unavailable" and readiness goes red; when Redis comes back
 /// the server recovers by itself. Uses a Redis of its own, which the test stops and starts again.
 /// </summary>
-public sealed class FailClosedTests : IAsyncLifetime
+public sealed class FailClosedTests : ServerOnPrivateRedis
 {
-    private readonly PrivateRedis _redis = PrivateRedis.Start();
-    private ApiFactory _api = null!;
-
-    public async Task InitializeAsync()
-    {
-        _api = new ApiFactory().With("CXC_REDIS", _redis.ConfigurationString);
-        await _api.InitializeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        _redis.Dispose();
-    }
 
     [Fact]
     public async Task Without_redis_every_decision_is_deny_and_it_recovers_when_redis_returns()
     {
-        var tenant = await HttpAssert.Json(await _api.Admin().PostJson("/api/v1/tenants", new { name = "Fail closed" }), HttpStatusCode.Created);
-        var c = _api.Client(tenant.GetProperty("adminKey").GetProperty("key").GetString()!);
+        var tenant = await HttpAssert.Json(await Api.Admin().PostJson("/api/v1/tenants", new { name = "Fail closed" }), HttpStatusCode.Created);
+        var c = Api.Client(tenant.GetProperty("adminKey").GetProperty("key").GetString()!);
         var request = new { phone = "4155552671", at = "2026-12-02T20:00:00Z" };
         Assert.Equal("allow", (await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", request), HttpStatusCode.OK)).GetProperty("decision").GetString());
 
         // SAVE on the way down keeps the suppression index, as a production Redis with persistence would (a Redis that
         // comes back empty is ClusterRedisLossTests' case; membership is not in Redis at all).
-        _redis.Stop(save: true);
+        Redis.Stop(save: true);
 
         var down = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", request), HttpStatusCode.OK);
         Assert.Equal("deny", down.GetProperty("decision").GetString());
         Assert.Equal("compliance-unavailable", down.GetProperty("reasons")[0].GetProperty("rule").GetString());
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await _api.Client().GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await Api.Client().GetAsync("/health/ready")).StatusCode);
 
-        _redis.StartAgain();
+        Redis.StartAgain();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         string? decision = null;
         while (DateTime.UtcNow < deadline)
@@ -52,26 +38,26 @@ public sealed class FailClosedTests : IAsyncLifetime
             await Task.Delay(250);
         }
         Assert.Equal("allow", decision);
-        Assert.Equal(HttpStatusCode.OK, (await _api.Client().GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Api.Client().GetAsync("/health/ready")).StatusCode);
     }
 
     [Fact]
     public async Task A_file_import_while_redis_is_down_fails_and_saves_nothing_and_works_once_redis_returns()
     {
-        var tenant = await HttpAssert.Json(await _api.Admin().PostJson("/api/v1/tenants", new { name = "Import down" }), HttpStatusCode.Created);
-        var c = _api.Client(tenant.GetProperty("adminKey").GetProperty("key").GetString()!);
+        var tenant = await HttpAssert.Json(await Api.Admin().PostJson("/api/v1/tenants", new { name = "Import down" }), HttpStatusCode.Created);
+        var c = Api.Client(tenant.GetProperty("adminKey").GetProperty("key").GetString()!);
         var lists = new CxContact.Server.Tests.Suppression.SuppressionClient(c);
         var list = await lists.CreateListAsync();
         const string File = "phone\n4155550101\n4155550102\n";
 
-        _redis.Stop(save: true);
+        Redis.Stop(save: true);
         // The list is written beside the index but commits only after it: with the index unwritable, nothing is saved.
         var failed = await lists.ImportAsync(list, File);
         Assert.Equal("failed", failed.GetProperty("state").GetString());
         Assert.Contains("the suppression index (Redis) could not be updated, so no entries were saved", failed.GetProperty("error").GetString());
         Assert.Equal(0, failed.GetProperty("entries").GetInt64());
         Assert.Equal(0, (await lists.CountAsync(list)).GetProperty("total").GetInt64());
-        _redis.StartAgain();
+        Redis.StartAgain();
 
         var succeeded = await lists.ImportAsync(list, File);
         Assert.True(succeeded.GetProperty("state").GetString() == "succeeded", succeeded.ToString());
@@ -82,20 +68,20 @@ public sealed class FailClosedTests : IAsyncLifetime
     [Fact]
     public async Task An_entry_whose_index_write_failed_is_never_missed_after_redis_returns()
     {
-        var tenant = await HttpAssert.Json(await _api.Admin().PostJson("/api/v1/tenants", new { name = "Missed write" }), HttpStatusCode.Created);
-        var c = _api.Client(tenant.GetProperty("adminKey").GetProperty("key").GetString()!);
+        var tenant = await HttpAssert.Json(await Api.Admin().PostJson("/api/v1/tenants", new { name = "Missed write" }), HttpStatusCode.Created);
+        var c = Api.Client(tenant.GetProperty("adminKey").GetProperty("key").GetString()!);
         var lists = new CxContact.Server.Tests.Suppression.SuppressionClient(c);
         var list = await lists.CreateListAsync();
         await lists.AddAsync(list, new { type = "phone", value = "4155550001" });
 
-        _redis.Stop(save: true);
+        Redis.Stop(save: true);
         // With a list to look in, a number no attempt rule concerns is still denied while Redis is down.
         var down = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", new { phone = "4155550003", at = "2026-12-02T20:00:00Z" }), HttpStatusCode.OK);
         Assert.Equal("compliance-unavailable", down.GetProperty("reasons")[0].GetProperty("rule").GetString());
         // Saved in PostgreSQL, but the index could not be written: the API says so.
         var failed = await lists.PostEntriesAsync(list, [new { type = "phone", value = "4155550002" }]);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
-        _redis.StartAgain();
+        Redis.StartAgain();
 
         // From the moment Redis answers again until the repair has rebuilt the index, the number is never allowed.
         var deadline = DateTime.UtcNow.AddSeconds(40);
@@ -120,8 +106,8 @@ public sealed class FailClosedTests : IAsyncLifetime
         var clients = new List<HttpClient>();
         foreach (var name in new[] { "Batch outage with a list", "Batch outage without lists" })
         {
-            var tenant = await HttpAssert.Json(await _api.Admin().PostJson("/api/v1/tenants", new { name }), HttpStatusCode.Created);
-            clients.Add(_api.Client(tenant.GetProperty("adminKey").GetProperty("key").GetString()!));
+            var tenant = await HttpAssert.Json(await Api.Admin().PostJson("/api/v1/tenants", new { name }), HttpStatusCode.Created);
+            clients.Add(Api.Client(tenant.GetProperty("adminKey").GetProperty("key").GetString()!));
         }
         var lists = new CxContact.Server.Tests.Suppression.SuppressionClient(clients[0]);
         await lists.AddAsync(await lists.CreateListAsync(), new { type = "phone", value = "4155550001" });
@@ -141,7 +127,7 @@ public sealed class FailClosedTests : IAsyncLifetime
             Assert.Contains(up.EnumerateArray(), r => r.GetProperty("decision").GetString() == "allow");
         }
 
-        _redis.Stop(save: true);
+        Redis.Stop(save: true);
         foreach (var c in clients)
         {
             var down = (await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate-batch", new { items }), HttpStatusCode.OK)).GetProperty("results");
@@ -152,6 +138,6 @@ public sealed class FailClosedTests : IAsyncLifetime
                 Assert.Equal("compliance-unavailable", r.GetProperty("reasons")[0].GetProperty("rule").GetString());
             });
         }
-        _redis.StartAgain();
+        Redis.StartAgain();
     }
 }

@@ -14,25 +14,10 @@ namespace CxContact.Server.Tests.Compliance;
 /// PostgreSQL (suppression entries and call_attempts): never an allow the oracle denies, "compliance-rebuilding" while
 /// Redis is rebuilt, and afterwards exactly the oracle's answers again. Each test has a Redis of its own.
 /// </summary>
-public sealed class RedisLossTests : IAsyncLifetime
+public sealed class RedisLossTests : ServerOnPrivateRedis
 {
-    private readonly PrivateRedis _redis = PrivateRedis.Start();
-    private ApiFactory _api = null!;
-
-    private const string Florida = "+13055550";  // Miami: 3 attempts in 24 hours at most (Fla. Stat. § 501.616(6)(b))
+    private const string Florida = "+13055550";  // Miami: the shipped rule us-fl-3-per-24h allows 3 attempts in 24 hours
     private const string Florida24h = "us-fl-3-per-24h";
-
-    public async Task InitializeAsync()
-    {
-        _api = new ApiFactory().With("CXC_REDIS", _redis.ConfigurationString);
-        await _api.InitializeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        _redis.Dispose();
-    }
 
     [Fact]
     public async Task A_flushall_and_an_empty_restart_under_traffic_never_allow_what_postgres_denies_and_recover_exactly()
@@ -61,20 +46,20 @@ public sealed class RedisLossTests : IAsyncLifetime
         {
             await Task.Delay(500);
             var flushed = DateTimeOffset.UtcNow;
-            _redis.Flush();
+            Redis.Flush();
             var noticed = await traffic.UntilAsync(flushed, a => a.Rule == "compliance-rebuilding", TimeSpan.FromSeconds(10));
             Assert.True(noticed - flushed < TimeSpan.FromSeconds(3), $"the loss was noticed {(noticed - flushed).TotalSeconds:0.0} s after the FLUSHALL");
             await RecoveredAsync(traffic, oracle);
 
             var restarted = DateTimeOffset.UtcNow;
-            _redis.RestartEmpty();
+            Redis.RestartEmpty();
             await traffic.UntilAsync(restarted, a => a.Rule is "compliance-rebuilding" or "compliance-unavailable", TimeSpan.FromSeconds(10));
             await RecoveredAsync(traffic, oracle);
         }
 
         traffic.AssertNoWrongAllow(oracle, DateTimeOffset.MinValue);
         Assert.Contains(traffic.Answers, a => a.Rule == "compliance-rebuilding" && a.NextAllowedAt is null);
-        var ready = await HttpAssert.Json(await _api.Client().GetAsync("/health/ready"), HttpStatusCode.OK);
+        var ready = await HttpAssert.Json(await Api.Client().GetAsync("/health/ready"), HttpStatusCode.OK);
         Assert.Contains("index marker", ready.GetProperty("checks").GetProperty("compliance-index").GetProperty("detail").GetString());
     }
 
@@ -89,7 +74,7 @@ public sealed class RedisLossTests : IAsyncLifetime
         Assert.Equal("allow", (await traffic.OnceAsync()).Values.First().Decision);
 
         // The snapshot has one attempt; two more land after it, so the snapshot alone would still allow the number.
-        _redis.Save();
+        Redis.Save();
         await AttemptAsync(tenant.Http, Florida + "333", now.AddMinutes(-4));
         await AttemptAsync(tenant.Http, Florida + "333", now.AddMinutes(-3));
         var oracle = await OracleAsync([tenant], numbers);
@@ -99,8 +84,8 @@ public sealed class RedisLossTests : IAsyncLifetime
         var since = DateTimeOffset.UtcNow;
         await using (traffic.Run())
         {
-            _redis.Stop(save: false);
-            _redis.StartAgain(); // loads the older snapshot, marker and all
+            Redis.Stop(save: false);
+            Redis.StartAgain(); // loads the older snapshot, marker and all
             await traffic.UntilAsync(since, a => a.Rule is "compliance-rebuilding" or "compliance-unavailable", TimeSpan.FromSeconds(10));
             await RecoveredAsync(traffic, oracle);
         }
@@ -122,7 +107,7 @@ public sealed class RedisLossTests : IAsyncLifetime
         {
             // Redis keeps answering reads but stalls writes past the client's timeout: the third attempt is saved in
             // PostgreSQL, its window write times out, and Redis itself (same process, same data) never lost anything.
-            _redis.PauseWrites(TimeSpan.FromSeconds(3));
+            Redis.PauseWrites(TimeSpan.FromSeconds(3));
             await AttemptAsync(tenant.Http, Florida + "444", now.AddMinutes(-3));
             var recorded = DateTimeOffset.UtcNow;
             var oracle = await OracleAsync([tenant], numbers);
@@ -190,11 +175,11 @@ public sealed class RedisLossTests : IAsyncLifetime
             // Out of memory with an evicting policy: at its next command Redis drops keys that have a time to live
             // (attempt windows, this number's among them) to make room, silently; the marker has none and stays. Then
             // memory is plentiful again, and nothing but the eviction count says that anything is missing.
-            _redis.Configure("maxmemory-policy", "volatile-random");
-            _redis.Configure("maxmemory", "1");
-            _redis.Info("used_memory"); // the next command makes room first
-            _redis.Configure("maxmemory", "0");
-            Assert.NotEqual("0", _redis.Info("evicted_keys"));
+            Redis.Configure("maxmemory-policy", "volatile-random");
+            Redis.Configure("maxmemory", "1");
+            Redis.Info("used_memory"); // the next command makes room first
+            Redis.Configure("maxmemory", "0");
+            Assert.NotEqual("0", Redis.Info("evicted_keys"));
             await traffic.UntilAsync(since, a => a.Detail?.Contains("evicted keys") == true, TimeSpan.FromSeconds(10));
             await RecoveredAsync(traffic, oracle);
         }
@@ -217,7 +202,7 @@ public sealed class RedisLossTests : IAsyncLifetime
     /// <summary>What each number's answer must be, from PostgreSQL: on a live suppression list of the tenant, or a Florida number with 3 attempts in the last 24 hours.</summary>
     private async Task<Dictionary<(Guid, string), Answer>> OracleAsync(IReadOnlyList<Tenant> tenants, IReadOnlyList<string> numbers)
     {
-        await using var db = NpgsqlDataSource.Create(_api.Postgres);
+        await using var db = NpgsqlDataSource.Create(Api.Postgres);
         var oracle = new Dictionary<(Guid, string), Answer>();
         foreach (var t in tenants)
             foreach (var n in numbers)
@@ -241,8 +226,8 @@ public sealed class RedisLossTests : IAsyncLifetime
 
     private async Task<Tenant> TenantAsync(string name)
     {
-        var created = await HttpAssert.Json(await _api.Admin().PostJson("/api/v1/tenants", new { name = $"{name} {Guid.NewGuid():N}" }), HttpStatusCode.Created);
-        return new Tenant(created.GetProperty("tenant").GetProperty("id").GetGuid(), _api.Client(created.GetProperty("adminKey").GetProperty("key").GetString()!));
+        var created = await HttpAssert.Json(await Api.Admin().PostJson("/api/v1/tenants", new { name = $"{name} {Guid.NewGuid():N}" }), HttpStatusCode.Created);
+        return new Tenant(created.GetProperty("tenant").GetProperty("id").GetGuid(), Api.Client(created.GetProperty("adminKey").GetProperty("key").GetString()!));
     }
 
     private static async Task AttemptAsync(HttpClient http, string phone, DateTimeOffset at) =>
