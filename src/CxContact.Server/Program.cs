@@ -76,8 +76,10 @@ services.AddCxHangfire(settings);
 services.AddCxScheduling(settings);
 services.AddCxApi();
 builder.AddCxSilo(settings);
+ShutdownDeadline.Configure(services, settings);
 
 var app = builder.Build();
+var deadline = new ShutdownDeadline(app, settings, bootLoggers);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
@@ -101,7 +103,7 @@ if (settings.Has(SiloRoles.Api))
 }
 
 await app.RunAsync();
-return 0;
+return deadline.Stopped();
 
 /// <summary>Exposed for WebApplicationFactory in the HTTP tests.</summary>
 public partial class Program;
