@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CxContact.Server.Platform.Hosting;
+using CxContact.Server.Platform.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace CxContact.Server.Api;
@@ -10,7 +11,7 @@ namespace CxContact.Server.Api;
 /// Retry-After, which a dialer retries; results are idempotent, so retrying one is always safe. Anything else is a 500
 /// that carries a trace id but no internals.
 /// </summary>
-public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> log) : IExceptionHandler
+public sealed class ApiExceptionHandler(IProblemDetailsService problems, DeadConnections dead, ILogger<ApiExceptionHandler> log) : IExceptionHandler
 {
     private static readonly TimeSpan NoSiloRetryAfter = TimeSpan.FromSeconds(10);
 
@@ -30,6 +31,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
         };
         // An outage is expected now and then, and its stack trace says nothing new: one line each is enough.
         if (outage is not null) log.LogWarning("{Method} {Path} answered 503: {Error}", http.Request.Method, http.Request.Path, exception.Message);
+        if (outage is { Database: true }) dead.Drop();
         else if (status >= 500) log.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
 
         http.Response.StatusCode = status;
