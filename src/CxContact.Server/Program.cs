@@ -5,6 +5,7 @@ using CxContact.Server.Platform.Auth;
 using CxContact.Server.Platform.Health;
 using CxContact.Server.Platform.Hosting;
 using CxContact.Server.Platform.Migrations;
+using CxContact.Server.Platform.Storage;
 using CxContact.Server.Platform.Telemetry;
 using CxContact.Server.Platform.Tenancy;
 using CxContact.Server.Sftp;
@@ -63,6 +64,7 @@ services.AddSingleton(settings);
 services.AddSingleton(TimeProvider.System);
 services.AddSingleton(PlatformClock.Real);
 services.AddSingleton(NpgsqlDataSource.Create(settings.Postgres));
+services.AddSingleton<DeadConnections>();
 services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(settings.Redis));
 services.AddSingleton<TenantStore>();
 services.AddCxLists(settings);
@@ -76,8 +78,10 @@ services.AddCxHangfire(settings);
 services.AddCxScheduling(settings);
 services.AddCxApi();
 builder.AddCxSilo(settings);
+ShutdownDeadline.Configure(services, settings);
 
 var app = builder.Build();
+var deadline = new ShutdownDeadline(app, settings, bootLoggers);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
@@ -101,7 +105,7 @@ if (settings.Has(SiloRoles.Api))
 }
 
 await app.RunAsync();
-return 0;
+return deadline.Stopped();
 
 /// <summary>Exposed for WebApplicationFactory in the HTTP tests.</summary>
 public partial class Program;

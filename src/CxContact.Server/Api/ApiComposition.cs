@@ -69,7 +69,7 @@ public static class ApiComposition
 
     public static void MapCxApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/api/v1").RequireAuthorization(Policies.AnyKey).AddEndpointFilter<TenantPathFilter>();
+        var v1 = app.MapGroup("/api/v1").RequireAuthorization(Policies.AnyKey).AddEndpointFilter<TenantPathFilter>().AddEndpointFilter<ReadRetryFilter>();
         v1.MapTenantsApi();
         v1.MapApiKeysApi();
         v1.MapMeApi();

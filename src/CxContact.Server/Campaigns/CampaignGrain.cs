@@ -21,6 +21,10 @@ public sealed class CampaignGrain(
     DialerSimulator simulator, PreloadHistory history, PlatformClock clock, ILogger<CampaignGrain> log) : Grain, ICampaignGrain, IRemindable
 {
     private const string KeepAlive = "campaign-keep-alive";
+    /// <summary>How many times a preload that PostgreSQL cut off (a restart, a lost connection) runs before it fails with the reason.</summary>
+    public const int PreloadAttempts = 3;
+    /// <summary>The longest wait between tries while PostgreSQL is away.</summary>
+    public static readonly TimeSpan MaxOutagePause = TimeSpan.FromSeconds(10);
 
     [GenerateSerializer, Alias("cxc.CampaignGrain.State")]
     public sealed class State
@@ -187,10 +191,53 @@ public sealed class CampaignGrain(
         _preload = RunPreloadAsync();
     }
 
+    /// <summary>
+    /// Runs the preload; one that PostgreSQL cut off runs again once it answers (it is one transaction, so nothing of the
+    /// cut-off one stays), up to <see cref="PreloadAttempts"/> times, and then fails with the reason. Its outcome is
+    /// written, history row and state, however long PostgreSQL is away: a campaign is never left preloading.
+    /// </summary>
     private async Task RunPreloadAsync()
     {
         var s = state.State;
         PreloadSummary summary;
+        var started = 0;
+        var pause = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            var (outcome, began, failure) = await PreloadOnceAsync(started + 1 < PreloadAttempts);
+            summary = outcome;
+            if (began) started++;
+            var again = failure is not null && Outage.IsDatabase(failure) && started < PreloadAttempts && Live && s.PreloadRunning;
+            if (!again) break;
+            log.LogWarning("Preload of campaign {Campaign} was cut off by PostgreSQL ({Error}); it runs again in {Seconds} s", CampaignId, failure!.Message,
+                pause.TotalSeconds);
+            await Task.Delay(pause);
+            pause = TimeSpan.FromSeconds(Math.Min(pause.TotalSeconds * 2, MaxOutagePause.TotalSeconds));
+        }
+        if (!Live || !s.PreloadRunning) return; // deleted or force-stopped meanwhile
+        s.LastPreload = summary;
+        s.PreloadRunning = false;
+        var next = summary.Error is null ? s.AfterPreload ?? CampaignState.Ready
+            : s.Current == CampaignState.Preloading ? CampaignState.Draft : s.Current;
+        s.AfterPreload = null;
+        await UntilSavedAsync("its new state", () => SetAsync(next, summary.Error is null ? null : $"preload failed: {summary.Error}"));
+        try { await KeepAliveAsync(); }
+        catch (Exception e) when (Outage.Of(e) is not null)
+        {
+            // The reminder registered for the preload stays; its next tick settles it.
+            log.LogWarning("Campaign {Campaign}: its reminder could not be updated after the preload ({Error})", CampaignId, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// One try: its history row is opened, the SQL runs, and the row is closed with the outcome (as "interrupted" when
+    /// another try follows a database failure). Began is false when PostgreSQL could not even open the row.
+    /// </summary>
+    private async Task<(PreloadSummary Summary, bool Began, Exception? Failure)> PreloadOnceAsync(bool mayRunAgain)
+    {
+        var s = state.State;
+        PreloadSummary summary;
+        Exception? failure = null;
         Guid? recorded = null;
         try
         {
@@ -207,23 +254,38 @@ public sealed class CampaignGrain(
         }
         catch (Exception e)
         {
+            failure = e;
             log.LogError(e, "Preload of campaign {Campaign} failed", CampaignId);
             var now = clock.GetUtcNow();
-            summary = new PreloadSummary(now, now, 0, 0, new Dictionary<string, long>(), false, e.Message);
+            var error = mayRunAgain && Outage.IsDatabase(e) ? $"interrupted ({e.Message}); the preload runs again" : e.Message;
+            summary = new PreloadSummary(now, now, 0, 0, new Dictionary<string, long>(), false, error);
         }
         if (recorded is { } id)
         {
-            try { await history.FinishAsync(id, summary, CancellationToken.None); }
+            try { await UntilSavedAsync("its history row", () => history.FinishAsync(id, summary, CancellationToken.None)); }
             catch (Exception e) { log.LogWarning(e, "Preload of campaign {Campaign}: its history row could not be closed", CampaignId); }
         }
-        if (!Live || !s.PreloadRunning) return; // deleted or force-stopped meanwhile
-        s.LastPreload = summary;
-        s.PreloadRunning = false;
-        var next = summary.Error is null ? s.AfterPreload ?? CampaignState.Ready
-            : s.Current == CampaignState.Preloading ? CampaignState.Draft : s.Current;
-        s.AfterPreload = null;
-        await SetAsync(next, summary.Error is null ? null : $"preload failed: {summary.Error}");
-        await KeepAliveAsync();
+        return (summary, recorded is not null, failure);
+    }
+
+    /// <summary>Writes that close a preload, tried again while PostgreSQL is away: left undone, they would show it running forever.</summary>
+    private async Task UntilSavedAsync(string what, Func<Task> write)
+    {
+        var pause = TimeSpan.FromSeconds(1);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await write();
+                return;
+            }
+            catch (Exception e) when (Outage.IsDatabase(e) && Live)
+            {
+                if (attempt == 1) log.LogWarning("Campaign {Campaign}: {What} waits for PostgreSQL ({Error})", CampaignId, what, e.Message);
+                await Task.Delay(pause);
+                pause = TimeSpan.FromSeconds(Math.Min(pause.TotalSeconds * 2, MaxOutagePause.TotalSeconds));
+            }
+        }
     }
 
     private void StartSimulation(SimulationSettings settings)

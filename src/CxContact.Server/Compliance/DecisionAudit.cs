@@ -1,13 +1,16 @@
 using System.Threading.Channels;
 using Decision = CxContact.Core.Compliance.Decision;
+using CxContact.Server.Platform.Hosting;
 using Npgsql;
 
 namespace CxContact.Server.Compliance;
 
 /// <summary>
 /// Every decision goes to compliance_decisions, but never on the hot path: each call's decisions are queued in memory
-/// as they are and written in batches with a binary COPY (<see cref="AuditCopyEncoder"/>). On shutdown the queue is
-/// drained before the process exits, so none are lost.
+/// as they are and written in batches with a binary COPY (<see cref="AuditCopyEncoder"/>). While PostgreSQL is away the
+/// writer keeps the rows and tries again until it is back. On shutdown the queue is drained before the process exits,
+/// so none are lost, unless PostgreSQL cannot take them before the stop's deadline: the rows left are then counted in
+/// the log, and the stop goes on (a shutdown that never ends loses them all the same).
 /// </summary>
 public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> log) : BackgroundService
 {
@@ -25,6 +28,11 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
     private readonly Channel<Rows> _queue = Channel.CreateUnbounded<Rows>(new UnboundedChannelOptions { SingleReader = true });
     private readonly AuditCopyEncoder _encoder = new();
     private readonly SemaphoreSlim _encoding = new(1, 1);
+    /// <summary>Cancelled when the stop's deadline passes: a write still waiting for PostgreSQL then gives up.</summary>
+    private readonly CancellationTokenSource _abandon = new();
+
+    /// <summary>The longest pause between two attempts at a write while PostgreSQL is away.</summary>
+    public static readonly TimeSpan MaxRetryPause = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Queues one call's rows (input i was decided as decision i). Completes at once, unless the queue was already
@@ -36,7 +44,7 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
         if (inputs.Count != decisions.Count) throw new ArgumentException("one decision per input", nameof(decisions));
         if (inputs.Count == 0) return ValueTask.CompletedTask;
         var rows = new Rows(tenantId, decidedAt, inputs, decisions);
-        return _queue.Writer.TryWrite(rows) ? ValueTask.CompletedTask : new ValueTask(WriteAsync([rows]));
+        return _queue.Writer.TryWrite(rows) ? ValueTask.CompletedTask : new ValueTask(WriteAsync([rows], _abandon.Token));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
@@ -47,8 +55,13 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
             while (await _queue.Reader.WaitToReadAsync(stopping))
             {
                 for (var n = 0; n < BatchSize && _queue.Reader.TryRead(out var rows); n += rows.Count) batch.Add(rows);
-                // Not cancelled by the stop: rows taken off the queue are written here or nowhere (StopAsync waits).
-                await WriteAsync(batch);
+                // Not cancelled by the stop, only by its deadline: rows taken off the queue are written here (StopAsync waits).
+                try { await WriteAsync(batch, _abandon.Token); }
+                catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+                {
+                    log.LogError("Shutdown: {Count} audit rows could not be written before the deadline (PostgreSQL did not take them)", batch.Sum(b => b.Count));
+                    return;
+                }
                 batch.Clear();
             }
         }
@@ -57,26 +70,36 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        await using var deadline = cancellationToken.Register(_abandon.Cancel);
         await base.StopAsync(cancellationToken);
         _queue.Writer.TryComplete();
         var batch = new List<Rows>();
         var n = 0;
-        while (_queue.Reader.TryRead(out var rows))
+        try
         {
-            batch.Add(rows);
-            if ((n += rows.Count) < BatchSize) continue;
-            await WriteAsync(batch);
-            batch.Clear();
-            n = 0;
+            while (_queue.Reader.TryRead(out var rows))
+            {
+                batch.Add(rows);
+                if ((n += rows.Count) < BatchSize) continue;
+                await WriteAsync(batch, _abandon.Token);
+                batch.Clear();
+                n = 0;
+            }
+            await WriteAsync(batch, _abandon.Token);
         }
-        await WriteAsync(batch);
+        catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
+        {
+            var left = batch.Sum(b => b.Count);
+            while (_queue.Reader.TryRead(out var rows)) left += rows.Count;
+            log.LogError("Shutdown: {Count} audit rows could not be written before the deadline (PostgreSQL did not take them)", left);
+        }
     }
 
-    private async Task WriteAsync(IReadOnlyList<Rows> batch)
+    private async Task WriteAsync(IReadOnlyList<Rows> batch, CancellationToken ct)
     {
         if (batch.Count == 0) return;
         // One encoder, one buffer: the writer and a late write after the drain take turns.
-        await _encoding.WaitAsync();
+        await _encoding.WaitAsync(ct);
         try
         {
             var payload = _encoder.Encode(batch, DateTimeOffset.UtcNow);
@@ -85,11 +108,11 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
             {
                 try
                 {
-                    await using var conn = await db.OpenConnectionAsync();
-                    await using var copy = await conn.BeginRawBinaryCopyAsync(AuditCopyEncoder.Copy);
+                    await using var conn = await db.OpenConnectionAsync(ct);
+                    await using var copy = await conn.BeginRawBinaryCopyAsync(AuditCopyEncoder.Copy, ct);
                     try
                     {
-                        await copy.WriteAsync(payload);
+                        await copy.WriteAsync(payload, ct);
                     }
                     catch
                     {
@@ -100,10 +123,18 @@ public sealed class DecisionAudit(NpgsqlDataSource db, ILogger<DecisionAudit> lo
                     await copy.DisposeAsync(); // ends the COPY: PostgreSQL commits every row, or none
                     return;
                 }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException && attempt < 5)
+                catch (Exception e) when (e is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
                 {
-                    log.LogWarning("Writing {Count} audit rows failed ({Error}); retrying", count, e.Message);
-                    await Task.Delay(TimeSpan.FromSeconds(attempt), CancellationToken.None);
+                    // PostgreSQL away is waited out for as long as the process runs: no row is dropped because it restarted.
+                    // Rows it refuses are another matter: after a few tries they go, so that they do not hold up every later row.
+                    if (!Outage.IsDatabase(e) && attempt >= 5)
+                    {
+                        log.LogError(e, "PostgreSQL refused {Count} audit rows {Attempts} times; they are dropped", count, attempt);
+                        return;
+                    }
+                    var pause = TimeSpan.FromSeconds(Math.Min(attempt, MaxRetryPause.TotalSeconds));
+                    log.LogWarning("Writing {Count} audit rows failed ({Error}); retrying in {Seconds} s", count, e.Message, pause.TotalSeconds);
+                    await Task.Delay(pause, ct);
                 }
             }
         }

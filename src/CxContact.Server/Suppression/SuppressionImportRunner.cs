@@ -73,7 +73,7 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
     /// <summary>Fails a job that was started too often (its silo kept dying).</summary>
     public async Task AbandonAsync(SuppressionImportJob job, CancellationToken ct)
     {
-        var reason = $"the import was interrupted {job.Attempts - 1} times (the silo running it stopped); it was not retried again";
+        var reason = $"the import was interrupted {job.Attempts - 1} times (last: {job.Error ?? "the silo running it stopped"}); it was not retried again";
         await jobs.FinishAsync(job, new SuppressionImportProgress(), reason, job.Warnings, [], ct);
         TryDelete(job.FilePath);
         log.LogWarning("Suppression import {ImportId} abandoned: {Reason}", job.ImportId, reason);
@@ -129,7 +129,8 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         }
         finally
         {
-            await Exec(conn, null, $"DROP TABLE IF EXISTS {stage}", CancellationToken.None);
+            // A connection PostgreSQL ended (a restart) cannot drop it, and failing here would hide why; the next attempt does.
+            if (conn.State == System.Data.ConnectionState.Open) await Exec(conn, null, $"DROP TABLE IF EXISTS {stage}", CancellationToken.None);
         }
     }
 
@@ -417,7 +418,12 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         try
         {
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-            while (await timer.WaitForNextTickAsync(ct)) await jobs.HeartbeatAsync(importId, p, ct);
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                // A missed beat is harmless (the job is taken back only after many); if PostgreSQL is really gone, the import fails on its own.
+                try { await jobs.HeartbeatAsync(importId, p, ct); }
+                catch (Exception e) when (Outage.IsDatabase(e) && !ct.IsCancellationRequested) { }
+            }
         }
         catch (OperationCanceledException) { /* the import finished */ }
     }

@@ -11,4 +11,6 @@ public sealed class SuppressionImportWorker(SuppressionImportStore jobs, Suppres
     protected override int Attempts(SuppressionImportJob job) => job.Attempts;
     protected override Task RunAsync(SuppressionImportJob job, CancellationToken ct) => runner.RunAsync(job, ct);
     protected override Task AbandonAsync(SuppressionImportJob job, CancellationToken ct) => runner.AbandonAsync(job, ct);
+    protected override Task<bool> ReleaseAsync(SuppressionImportJob job, string worker, string reason, bool countAttempt, CancellationToken ct) =>
+        jobs.ReleaseAsync(job.ImportId, worker, reason, countAttempt, ct);
 }

@@ -1,5 +1,6 @@
 using CxContact.Core.Suppression;
 using CxContact.Server.Compliance.Recovery;
+using CxContact.Server.Platform.Hosting;
 
 namespace CxContact.Server.Suppression;
 
@@ -44,7 +45,7 @@ public sealed class SuppressionStartupCheck(IGrainFactory grains, SuppressionLis
         {
             while (await timer.WaitForNextTickAsync(ct))
                 if (epoch.Current is not null) // else a whole rebuild runs, or Redis is away
-                foreach (var (tenantId, listId) in await store.StaleAsync(ct))
+                foreach (var (tenantId, listId) in await StaleAsync(ct))
                 {
                     try
                     {
@@ -62,4 +63,15 @@ public sealed class SuppressionStartupCheck(IGrainFactory grains, SuppressionLis
     }
 
     public static readonly TimeSpan RepairEvery = TimeSpan.FromSeconds(5);
+
+    /// <summary>The stale lists; none while PostgreSQL is away (it was the host's end: this loop is a hosted service).</summary>
+    private async Task<IReadOnlyList<(Guid TenantId, Guid ListId)>> StaleAsync(CancellationToken ct)
+    {
+        try { return await store.StaleAsync(ct); }
+        catch (Exception e) when (Outage.IsDatabase(e) && !ct.IsCancellationRequested)
+        {
+            log.LogWarning("Cannot read the stale suppression lists ({Error}); trying again in {Seconds} s", e.Message, RepairEvery.TotalSeconds);
+            return [];
+        }
+    }
 }

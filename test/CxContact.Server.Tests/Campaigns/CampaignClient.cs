@@ -15,14 +15,20 @@ public sealed class CampaignClient(HttpClient http, HttpClient dialer)
     public SuppressionClient Suppression { get; } = new(http);
 
     /// <summary>A new tenant: an admin client and a dialer-key client.</summary>
-    public static async Task<CampaignClient> NewTenantAsync(ApiFactory api)
+    public static Task<CampaignClient> NewTenantAsync(ApiFactory api) => NewTenantAsync(api.Admin(), api.Client);
+
+    /// <summary>A new tenant made by a system admin; <paramref name="client"/> gives a client of the same server for a key.</summary>
+    public static async Task<CampaignClient> NewTenantAsync(HttpClient systemAdmin, Func<string, HttpClient> client)
     {
-        var created = await HttpAssert.Json(await api.Admin().PostJson("/api/v1/tenants", new { name = "Campaigns " + Guid.NewGuid().ToString("N")[..8] }),
+        var created = await HttpAssert.Json(await systemAdmin.PostJson("/api/v1/tenants", new { name = "Campaigns " + Guid.NewGuid().ToString("N")[..8] }),
             HttpStatusCode.Created);
-        var admin = api.Client(created.GetProperty("adminKey").GetProperty("key").GetString()!);
+        var admin = client(created.GetProperty("adminKey").GetProperty("key").GetString()!);
         var key = await HttpAssert.Json(await admin.PostJson("/api/v1/api-keys", new { name = "dialer", role = "dialer" }), HttpStatusCode.Created);
-        return new CampaignClient(admin, api.Client(key.GetProperty("key").GetString()!));
+        return new CampaignClient(admin, client(key.GetProperty("key").GetString()!));
     }
+
+    /// <summary>The keys of this tenant's admin and dialer clients, to reach the same tenant through another server.</summary>
+    public (string Admin, string Dialer) Keys => (http.DefaultRequestHeaders.Authorization!.Parameter!, dialer.DefaultRequestHeaders.Authorization!.Parameter!);
 
     /// <summary>A list of contacts in New York (tz given), client ids C1..Cn, one phone each unless rows are given.</summary>
     public async Task<Guid> ListAsync(int contacts = 0, string? csv = null)
@@ -32,6 +38,17 @@ public sealed class CampaignClient(HttpClient http, HttpClient dialer)
         ListClient.Succeeded(await Lists.ImportAsync(list, csv));
         return list;
     }
+
+    /// <summary>
+    /// Contacts in Berlin, client ids D{first}.., one phone each: Germany has no calling-hour rules in the default rule
+    /// set, so they are callable whenever a test runs on the real clock (a server process's).
+    /// </summary>
+    public static string BerlinCsv(int count, int first = 1) =>
+        "client_id,phone1,country,tz\n" + string.Concat(Enumerable.Range(first, count).Select(i => $"D{i},+4930{10_000_000 + i},DE,Europe/Berlin\n"));
+
+    /// <summary>A draft campaign dialing one list.</summary>
+    public Task<Guid> CreateAsync(Guid list, int leaseSeconds = 300) =>
+        CreateAsync(new { name = "Camp " + Guid.NewGuid().ToString("N")[..6], contactLists = new[] { new { id = list, weight = 1 } }, leaseSeconds });
 
     public async Task<Guid> CreateAsync(object body)
     {

@@ -13,9 +13,10 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
 
-    private ServerProcess(Process process)
+    private ServerProcess(Process process, IReadOnlyDictionary<string, string> settings)
     {
         _process = process;
+        Settings = settings;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) _lines.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _lines.Enqueue(e.Data); };
         process.BeginOutputReadLine();
@@ -26,9 +27,28 @@ public sealed class ServerProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
     public int Pid => _process.Id;
+    /// <summary>The settings (environment) it was started with.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; }
+    /// <summary>Where HTTP listens (its ASPNETCORE_URLS), when it was given.</summary>
+    public string? BaseUrl => Settings.TryGetValue("ASPNETCORE_URLS", out var urls) ? urls : null;
 
     /// <summary>SIGTERM, as Kubernetes stops a pod: the server should leave the cluster and exit by itself.</summary>
     public void Terminate() => CxContact.Testing.LocalServices.LocalProcess.Run("kill", "-TERM", Pid.ToString());
+
+    /// <summary>SIGKILL, as a node that dies or an OOM kill: no stop of any kind runs; waits until it is gone.</summary>
+    public void Kill()
+    {
+        CxContact.Testing.LocalServices.LocalProcess.Run("kill", "-KILL", Pid.ToString());
+        _process.WaitForExit();
+    }
+
+    /// <summary>A client of this server's HTTP API, authenticated with the key.</summary>
+    public HttpClient Client(string key)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(BaseUrl ?? throw new InvalidOperationException("started without ASPNETCORE_URLS")), Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return http;
+    }
 
     public static ServerProcess Start(IReadOnlyDictionary<string, string> env, params string[] args)
     {
@@ -41,7 +61,7 @@ public sealed class ServerProcess : IAsyncDisposable
             psi.Environment.Remove(k);
         psi.Environment["CXC_LOG_FORMAT"] = "text";
         foreach (var (k, v) in env) psi.Environment[k] = v;
-        return new ServerProcess(Process.Start(psi)!);
+        return new ServerProcess(Process.Start(psi)!, new Dictionary<string, string>(env));
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)

@@ -34,10 +34,15 @@ public sealed class ListClient(HttpClient http)
     }
 
     /// <summary>Uploads and waits for the import to finish; returns its final status.</summary>
-    public async Task<JsonElement> ImportAsync(Guid listId, string content, string? mode = null, object? spec = null, string? idempotencyKey = null, Encoding? encoding = null)
+    public async Task<JsonElement> ImportAsync(Guid listId, string content, string? mode = null, object? spec = null, string? idempotencyKey = null, Encoding? encoding = null) =>
+        await WaitAsync(listId, await QueueImportAsync(listId, content, mode, spec, idempotencyKey, encoding));
+
+    /// <summary>Uploads (202) and returns the import's id without waiting for it.</summary>
+    public async Task<Guid> QueueImportAsync(Guid listId, string content, string? mode = null, object? spec = null, string? idempotencyKey = null,
+        Encoding? encoding = null)
     {
         var accepted = await HttpAssert.Json(await UploadAsync(listId, content, mode, spec, idempotencyKey, encoding), HttpStatusCode.Accepted);
-        return await WaitAsync(listId, accepted.GetProperty("id").GetGuid());
+        return accepted.GetProperty("id").GetGuid();
     }
 
     public async Task<JsonElement> WaitAsync(Guid listId, Guid importId)

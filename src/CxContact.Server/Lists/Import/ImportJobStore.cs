@@ -8,7 +8,11 @@ namespace CxContact.Server.Lists.Import;
 /// </summary>
 public sealed class ImportJobStore(NpgsqlDataSource db) : ImportQueue<ImportJob>(db, "list_imports", ImportJob.Columns, ImportJob.Read)
 {
-    protected override string ResetOnClaim => "phase = 'starting', rows_read = 0, accepted = 0, rejected = 0, excluded = 0, merged = 0, bytes_read = 0";
+    // A job applied before it was cut off keeps its counters: running again only closes it.
+    protected override string ResetOnClaim => "phase = CASE WHEN j.applied_at IS NULL THEN 'starting' ELSE 'finishing' END, " +
+        string.Join(", ", new[] { "rows_read", "accepted", "rejected", "excluded", "merged", "bytes_read" }
+            .Select(c => $"{c} = CASE WHEN j.applied_at IS NULL THEN 0 ELSE j.{c} END"));
+    protected override string ResetOnRelease => "phase = 'queued'";
 
     /// <summary>A running job without a heartbeat for this long is taken to be orphaned.</summary>
     public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(30);
@@ -33,30 +37,54 @@ public sealed class ImportJobStore(NpgsqlDataSource db) : ImportQueue<ImportJob>
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task<ImportJob> FinishAsync(Guid importId, ImportProgress p, string? error, IReadOnlyList<string> warnings, CancellationToken ct)
+    /// <summary>
+    /// Marks the job applied inside the transaction that changes the list (with its final counters and warnings), so a
+    /// job cut off after that commit is closed when it runs again instead of applied twice.
+    /// </summary>
+    public static async Task MarkAppliedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid importId, ImportProgress p, IReadOnlyList<string> warnings,
+        CancellationToken ct)
     {
-        await using var cmd = Db.CreateCommand($"""
-            UPDATE list_imports SET state = @state, phase = @state, finished_at = now(), heartbeat_at = now(), error = @err,
-                rows_read = @read, accepted = @acc, rejected = @rej, excluded = @exc, merged = @mer, bytes_read = @bytes, warnings = @warn
-            WHERE import_id = @i
-            RETURNING {ImportJob.Columns}
-            """);
+        await using var cmd = new NpgsqlCommand($"UPDATE list_imports SET applied_at = now(), {CounterColumns} WHERE import_id = @i", conn, tx);
         cmd.Parameters.AddWithValue("i", importId);
-        cmd.Parameters.AddWithValue("state", error is null ? "succeeded" : "failed");
-        cmd.Parameters.AddWithValue("err", NpgsqlDbType.Text, (object?)error ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("read", p.RowsRead);
-        cmd.Parameters.AddWithValue("acc", error is null ? p.Accepted : 0L);
-        cmd.Parameters.AddWithValue("rej", p.Rejected);
-        cmd.Parameters.AddWithValue("exc", p.Excluded);
-        cmd.Parameters.AddWithValue("mer", error is null ? p.Merged : 0L);
-        cmd.Parameters.AddWithValue("bytes", p.BytesRead);
-        cmd.Parameters.AddWithValue("warn", warnings.ToArray());
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        return ImportJob.Read(r);
+        AddCounters(cmd, p.RowsRead, p.Accepted, p.Rejected, p.Excluded, p.Merged, p.BytesRead, warnings);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Fails a job that may not run again (too many attempts), keeping what it had counted.</summary>
-    public async Task<ImportJob> GiveUpAsync(ImportJob job, string reason, CancellationToken ct) =>
-        await FinishAsync(job.ImportId, new ImportProgress(), reason, job.Warnings, ct);
+    /// <summary>Closes the job as <paramref name="finished"/> says (see <see cref="ImportJob.Finished"/>).</summary>
+    public async Task FinishAsync(ImportJob finished, CancellationToken ct)
+    {
+        await using var cmd = Db.CreateCommand($"""
+            UPDATE list_imports SET state = @state, phase = @state, finished_at = @at, heartbeat_at = now(), error = @err, {CounterColumns}
+            WHERE import_id = @i
+            """);
+        cmd.Parameters.AddWithValue("i", finished.ImportId);
+        cmd.Parameters.AddWithValue("state", finished.State);
+        cmd.Parameters.AddWithValue("at", finished.FinishedAt!.Value);
+        cmd.Parameters.AddWithValue("err", NpgsqlDbType.Text, (object?)finished.Error ?? DBNull.Value);
+        AddCounters(cmd, finished.RowsRead, finished.Accepted, finished.Rejected, finished.Excluded, finished.Merged, finished.BytesRead, finished.Warnings);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private const string CounterColumns =
+        "rows_read = @read, accepted = @acc, rejected = @rej, excluded = @exc, merged = @mer, bytes_read = @bytes, warnings = @warn";
+
+    private static void AddCounters(NpgsqlCommand cmd, long read, long accepted, long rejected, long excluded, long merged, long bytes,
+        IReadOnlyList<string> warnings)
+    {
+        cmd.Parameters.AddWithValue("read", read);
+        cmd.Parameters.AddWithValue("acc", accepted);
+        cmd.Parameters.AddWithValue("rej", rejected);
+        cmd.Parameters.AddWithValue("exc", excluded);
+        cmd.Parameters.AddWithValue("mer", merged);
+        cmd.Parameters.AddWithValue("bytes", bytes);
+        cmd.Parameters.AddWithValue("warn", warnings.ToArray());
+    }
+
+    /// <summary>Fails a job that may not run again (too many attempts).</summary>
+    public async Task<ImportJob> GiveUpAsync(ImportJob job, string reason, CancellationToken ct)
+    {
+        var finished = job.Finished(new ImportProgress(), reason, job.Warnings, DateTimeOffset.UtcNow);
+        await FinishAsync(finished, ct);
+        return finished;
+    }
 }

@@ -10,4 +10,11 @@ public sealed class ImportProgress
     public long Excluded;
     public long Merged;
     public long BytesRead;
+
+    /// <summary>The counters an applied job saved with its records, for closing it when it runs again.</summary>
+    public static ImportProgress Of(ImportJob job) => new()
+    {
+        Phase = "finishing", RowsRead = job.RowsRead, Accepted = job.Accepted, Rejected = job.Rejected, Excluded = job.Excluded,
+        Merged = job.Merged, BytesRead = job.BytesRead,
+    };
 }

@@ -75,6 +75,29 @@ public abstract class ImportQueue<TJob>(NpgsqlDataSource db, string table, strin
         return await r.ReadAsync(ct) ? read(r) : null;
     }
 
+    /// <summary>Extra SET assignments for a job put back in the queue ("phase = 'queued'"), if the table has such columns.</summary>
+    protected virtual string? ResetOnRelease => null;
+
+    /// <summary>
+    /// Puts a job that was cut off (PostgreSQL restarted under it, or its silo is stopping) back in the queue at once,
+    /// instead of leaving it "running" until its heartbeat is too old: it runs again from the start, here or on another
+    /// silo. Its error says why until then. A stop does not count as one of its attempts; a failure does, so that an
+    /// import that keeps failing the same way is given up. False when the job was not this worker's to release.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(Guid importId, string worker, string reason, bool countAttempt, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"""
+            UPDATE {table} SET state = 'queued', heartbeat_at = NULL, error = @why,
+                attempts = attempts - CASE WHEN @count THEN 0 ELSE 1 END{(ResetOnRelease is { } r ? ", " + r : "")}
+            WHERE import_id = @i AND state = 'running' AND worker = @w
+            """);
+        cmd.Parameters.AddWithValue("i", importId);
+        cmd.Parameters.AddWithValue("w", worker);
+        cmd.Parameters.AddWithValue("why", reason);
+        cmd.Parameters.AddWithValue("count", countAttempt);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
     /// <summary>Records what a pull brought in, so the status shows the file's name and size like an upload's.</summary>
     private async Task SetFileAsync(Guid importId, string fileName, long bytes, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Hosting;
 using CxContact.Server.Platform.Storage;
 using System.Diagnostics;
 using System.Text;
@@ -13,7 +14,8 @@ namespace CxContact.Server.Lists.Import;
 /// <summary>
 /// Runs one import: stream-parse the file, map and normalise each row, binary COPY the records, then apply them
 /// to the list in one transaction by mode. Nothing reaches the list before that commit, so a failed or
-/// interrupted import leaves the list exactly as it was.
+/// interrupted import leaves the list exactly as it was; and the commit marks the job applied, so one interrupted
+/// after it is only closed when it runs again, never applied twice.
 /// </summary>
 public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, ImportJobStore jobs, IGrainFactory grains, ILogger<ImportRunner> log,
     Platform.Hosting.PlatformSettings settings, Sftp.SftpFetcher sftp)
@@ -35,10 +37,14 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
     /// <summary>One for the process: its per-prefix cache is a pure function of the library's data, so every import shares it.</summary>
     private static readonly PhoneNormalizer Phones = new();
 
+    /// <summary>How long the closing waits for the list's grain when its silo has just died (the cluster moves it within seconds).</summary>
+    public static readonly TimeSpan GrainOutageWait = TimeSpan.FromMinutes(1);
+
     public async Task RunAsync(ImportJob job, CancellationToken ct)
     {
-        var progress = new ImportProgress();
-        var warnings = new List<string>();
+        var applied = job.AppliedAt is not null;
+        var progress = applied ? ImportProgress.Of(job) : new ImportProgress();
+        var warnings = applied ? [.. job.Warnings] : new List<string>();
         var errors = new List<RowError>();
         var list = grains.GetGrain<IContactListGrain>(job.ListId, job.TenantId.ToString());
         string? failure;
@@ -48,8 +54,9 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
         var beating = BeatAsync(job.ImportId, progress, heartbeat.Token);
         try
         {
-            var info = await list.GetAsync();
-            if (info is null) failure = "the list was deleted before the import ran";
+            var info = applied ? null : await list.GetAsync();
+            if (applied) failure = null; // its records went in before it was cut off: only the closing is left
+            else if (info is null) failure = "the list was deleted before the import ran";
             else if (job.Source == "sftp" && await PullAsync(job, progress, ct) is { } pullFailure) failure = pullFailure;
             else (failure, exact) = await ImportAsync(job, info, progress, warnings, errors, ct);
         }
@@ -68,14 +75,32 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
         }
 
         await StoreErrorsAsync(job, errors, CancellationToken.None);
-        var finished = await jobs.FinishAsync(job.ImportId, progress, failure, warnings, CancellationToken.None);
+        // The list's grain learns the outcome before the job is closed: an import cut off in between runs again, and
+        // being applied already, only closes. The row read again has the file name an SFTP pull recorded.
+        var finished = ((await jobs.GetAsync(job.TenantId, job.ListId, job.ImportId, CancellationToken.None)) ?? job)
+            .Finished(progress, failure, warnings, DateTimeOffset.UtcNow);
         var counts = failure is null ? exact ?? await store.CountAsync(job.ListId, CancellationToken.None) : null;
-        var current = (await list.GetAsync())?.Counts;
-        await list.ImportFinishedAsync(finished.ToSummary(), counts ?? current ?? ListCounts.Empty);
+        var current = (await UntilGrainAnswersAsync(list.GetAsync))?.Counts;
+        await UntilGrainAnswersAsync(async () => { await list.ImportFinishedAsync(finished.ToSummary(), counts ?? current ?? ListCounts.Empty); return true; });
+        await jobs.FinishAsync(finished, CancellationToken.None);
         TryDelete(job.FilePath);
         log.LogInformation("Import {ImportId} of list {ListId} {State} in {Seconds:0.0}s: {Read} read, {Accepted} accepted, {Rejected} rejected, {Excluded} excluded, {Merged} merged{Error}",
             job.ImportId, job.ListId, finished.State, clock.Elapsed.TotalSeconds, progress.RowsRead, progress.Accepted, progress.Rejected,
             progress.Excluded, progress.Merged, failure is null ? "" : "; " + failure);
+    }
+
+    /// <summary>
+    /// A grain call of the closing, made again while the grain's silo or its storage is away for a while (the cluster
+    /// moves a grain off a dead silo within seconds): after the import's work, failing here would make it run again.
+    /// </summary>
+    private static async Task<T> UntilGrainAnswersAsync<T>(Func<Task<T>> call)
+    {
+        var deadline = DateTime.UtcNow + GrainOutageWait;
+        while (true)
+        {
+            try { return await call(); }
+            catch (Exception e) when (Outage.Of(e) is not null && DateTime.UtcNow < deadline) { await Task.Delay(TimeSpan.FromSeconds(1)); }
+        }
     }
 
     private Task<string?> PullAsync(ImportJob job, ImportProgress p, CancellationToken ct)
@@ -87,10 +112,11 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
     /// <summary>Fails a job that was started too often (its silo kept dying), and tells the list.</summary>
     public async Task AbandonAsync(ImportJob job, CancellationToken ct)
     {
-        var reason = $"the import was interrupted {job.Attempts - 1} times (the silo running it stopped); it was not retried again";
+        var reason = $"the import was interrupted {job.Attempts - 1} times (last: {job.Error ?? "the silo running it stopped"}); it was not retried again";
         var finished = await jobs.GiveUpAsync(job, reason, ct);
         var list = grains.GetGrain<IContactListGrain>(job.ListId, job.TenantId.ToString());
-        await list.ImportFinishedAsync(finished.ToSummary(), (await list.GetAsync())?.Counts ?? ListCounts.Empty);
+        var counts = (await UntilGrainAnswersAsync(list.GetAsync))?.Counts ?? ListCounts.Empty;
+        await UntilGrainAnswersAsync(async () => { await list.ImportFinishedAsync(finished.ToSummary(), counts); return true; });
         TryDelete(job.FilePath);
         log.LogWarning("Import {ImportId} abandoned: {Reason}", job.ImportId, reason);
     }
@@ -151,6 +177,9 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
                 p.Phase = "writing";
                 await copy.CompleteAsync(ct);
             }
+            // Before the apply: an import cut off after its commit is only closed when it runs again, with no rows to report.
+            await StoreErrorsAsync(job, errors, ct);
+            errors.Clear();
 
             if (p.RowsRead == 0) return (sawRows && spec.Format.HasHeader ? "the file has a header but no data rows" : "the file is empty", null);
             if (p.Rejected * 100.0 > spec.RejectThresholdPercent * p.RowsRead)
@@ -160,6 +189,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
 
             p.Phase = "applying";
             var applying = Stopwatch.StartNew();
+            Task Applied(NpgsqlTransaction t) => ImportJobStore.MarkAppliedAsync(conn, t, job.ImportId, p, warnings, ct);
             switch (path)
             {
                 case Path.Fresh:
@@ -167,15 +197,16 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
                     var deduped = applying.Elapsed;
                     await store.IndexPartitionAsync(fresh, ct);
                     var indexed = applying.Elapsed;
-                    await SwapAsync(conn, job.ListId, partition, fresh, ct);
+                    await SwapAsync(conn, job.ListId, partition, fresh, Applied, ct);
                     log.LogInformation("Import {ImportId}: read and copied in {Read:0.00}s; dedupe {Dedupe:0.00}s, indexes {Index:0.00}s, swap {Swap:0.00}s",
                         job.ImportId, reading.Elapsed.TotalSeconds - applying.Elapsed.TotalSeconds, deduped.TotalSeconds, (indexed - deduped).TotalSeconds,
                         (applying.Elapsed - indexed).TotalSeconds);
                     break;
                 case Path.Merge:
-                    await MergeAsync(conn, partition, staging, key!, p, ct);
+                    await MergeAsync(conn, partition, staging, key!, p, Applied, ct);
                     break;
                 default:
+                    await Applied(tx!);
                     await tx!.CommitAsync(ct);
                     tx = null;
                     break;
@@ -184,8 +215,13 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
         }
         finally
         {
-            if (tx is not null) await tx.RollbackAsync(CancellationToken.None);
-            await SqlCommands.ExecAsync(conn, null, $"DROP TABLE IF EXISTS {fresh}; DROP TABLE IF EXISTS {staging}", CancellationToken.None);
+            // A connection PostgreSQL ended (a restart) has nothing to roll back, and failing here would hide why; the
+            // tables left over are dropped when the job runs again.
+            if (conn.State == System.Data.ConnectionState.Open)
+            {
+                if (tx is not null) await tx.RollbackAsync(CancellationToken.None);
+                await SqlCommands.ExecAsync(conn, null, $"DROP TABLE IF EXISTS {fresh}; DROP TABLE IF EXISTS {staging}", CancellationToken.None);
+            }
         }
     }
 
@@ -226,7 +262,8 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
             """, ct);
 
     /// <summary>The replace: the list's partition is swapped for the new table in one transaction.</summary>
-    private static async Task SwapAsync(NpgsqlConnection conn, Guid listId, string partition, string fresh, CancellationToken ct)
+    private static async Task SwapAsync(NpgsqlConnection conn, Guid listId, string partition, string fresh, Func<NpgsqlTransaction, Task> applied,
+        CancellationToken ct)
     {
         // A matching CHECK lets ATTACH skip scanning the new table to prove every row belongs to the list.
         await SqlCommands.ExecAsync(conn, null, $"ALTER TABLE {fresh} ADD CONSTRAINT {fresh}_list CHECK (list_id = '{listId}')", ct);
@@ -235,11 +272,13 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
         await SqlCommands.ExecAsync(conn, tx, $"DROP TABLE {partition}", ct);
         await SqlCommands.ExecAsync(conn, tx, $"ALTER TABLE {fresh} RENAME TO {partition}", ct);
         await SqlCommands.ExecAsync(conn, tx, $"ALTER TABLE contact_records ATTACH PARTITION {partition} FOR VALUES IN ('{listId}')", ct);
+        await applied(tx);
         await tx.CommitAsync(ct);
     }
 
     /// <summary>Update by key, or append with dedupe: matching records are updated (keeping attempts), the rest added.</summary>
-    private static async Task MergeAsync(NpgsqlConnection conn, string partition, string staging, string key, ImportProgress p, CancellationToken ct)
+    private static async Task MergeAsync(NpgsqlConnection conn, string partition, string staging, string key, ImportProgress p,
+        Func<NpgsqlTransaction, Task> applied, CancellationToken ct)
     {
         await using var tx = await conn.BeginTransactionAsync(ct);
         p.Merged += await DedupeAsync(conn, tx, staging, key, ct);
@@ -255,6 +294,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
             INSERT INTO {partition} SELECT s.* FROM {staging} s
             WHERE s.{Qualify(key)} IS NULL OR NOT EXISTS (SELECT 1 FROM {partition} r WHERE r.{Qualify(key)} = s.{Qualify(key)})
             """, ct);
+        await applied(tx);
         await tx.CommitAsync(ct);
     }
 
@@ -284,7 +324,12 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
         try
         {
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-            while (await timer.WaitForNextTickAsync(ct)) await jobs.HeartbeatAsync(importId, p, ct);
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                // A missed beat is harmless (the job is taken back only after many); if PostgreSQL is really gone, the import fails on its own.
+                try { await jobs.HeartbeatAsync(importId, p, ct); }
+                catch (Exception e) when (Outage.IsDatabase(e) && !ct.IsCancellationRequested) { }
+            }
         }
         catch (OperationCanceledException) { /* the import finished */ }
     }

@@ -10,4 +10,6 @@ public sealed class ImportWorker(ImportJobStore jobs, ImportRunner runner, ILogg
     protected override int Attempts(ImportJob job) => job.Attempts;
     protected override Task RunAsync(ImportJob job, CancellationToken ct) => runner.RunAsync(job, ct);
     protected override Task AbandonAsync(ImportJob job, CancellationToken ct) => runner.AbandonAsync(job, ct);
+    protected override Task<bool> ReleaseAsync(ImportJob job, string worker, string reason, bool countAttempt, CancellationToken ct) =>
+        jobs.ReleaseAsync(job.ImportId, worker, reason, countAttempt, ct);
 }

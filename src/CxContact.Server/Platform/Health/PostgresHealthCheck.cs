@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using CxContact.Server.Platform.Storage;
 using Npgsql;
 
 namespace CxContact.Server.Platform.Health;
 
-/// <summary>Ready only while PostgreSQL answers a trivial query.</summary>
-public sealed class PostgresHealthCheck(NpgsqlDataSource db) : IHealthCheck
+/// <summary>Ready only while PostgreSQL answers a trivial query; when it does not, the pools' dead connections go (<see cref="DeadConnections"/>).</summary>
+public sealed class PostgresHealthCheck(NpgsqlDataSource db, DeadConnections dead) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
@@ -16,6 +17,7 @@ public sealed class PostgresHealthCheck(NpgsqlDataSource db) : IHealthCheck
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
         {
+            dead.Drop();
             return HealthCheckResult.Unhealthy($"PostgreSQL: {e.Message}");
         }
     }

@@ -30,6 +30,9 @@ public static class OrleansHosting
             // Role-bound grains ([SiloRolePlacement]) go only to silos whose metadata lists their role.
             silo.UseSiloMetadata(new Dictionary<string, string> { [SiloRolePlacementFilterDirector.MetadataKey] = SiloRolesParser.Each(s.Roles) });
             silo.Services.AddPlacementFilter<SiloRolePlacementFilterStrategy, SiloRolePlacementFilterDirector>(ServiceLifetime.Singleton);
+            // A grain that failed because PostgreSQL is away says so to a caller on another silo (which answers 503, see
+            // Outage), rather than as an exception of unknown type.
+            silo.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         });
     }
 

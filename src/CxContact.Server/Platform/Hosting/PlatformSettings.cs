@@ -24,6 +24,11 @@ public sealed record PlatformSettings
     public string? BootstrapAdminKey { get; init; }
     public string? DemoApiKey { get; init; }
     public required TimeSpan StartupTimeout { get; init; }
+    /// <summary>
+    /// How long a stop (SIGTERM) may take in all, whatever is unreachable (<see cref="ShutdownDeadline"/>). Below Kubernetes'
+    /// default terminationGracePeriodSeconds (30), so the process exits by itself before it is killed.
+    /// </summary>
+    public required TimeSpan ShutdownTimeout { get; init; }
     /// <summary>Where uploaded and pulled files wait for their import (shared by all silos in a deployment).</summary>
     public required string LandingDirectory { get; init; }
     /// <summary>The largest file an upload may send.</summary>
@@ -65,6 +70,7 @@ public sealed record PlatformSettings
             BootstrapAdminKey = Key(config, "CXC_BOOTSTRAP_ADMIN_KEY"),
             DemoApiKey = Key(config, "CXC_DEMO_API_KEY"),
             StartupTimeout = TimeSpan.FromSeconds(Port(config, "CXC_STARTUP_TIMEOUT_SECONDS", 30, min: 0)),
+            ShutdownTimeout = TimeSpan.FromSeconds(Port(config, "CXC_SHUTDOWN_TIMEOUT_SECONDS", 25, min: ShutdownDeadline.MinimumSeconds)),
             LandingDirectory = config["CXC_LANDING_DIR"] is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), "cxcontact-landing"),
             MaxUploadBytes = config["CXC_MAX_UPLOAD_MB"] is { Length: > 0 } mb
                 ? long.TryParse(mb, out var m) && m > 0 ? m * 1024 * 1024 : throw new InvalidSettingException("CXC_MAX_UPLOAD_MB", $"\"{mb}\" is not a positive number of megabytes")

@@ -47,7 +47,12 @@ public static class SchedulerHosting
         if (s.Has(SiloRoles.Scheduler))
         {
             // A service too (AddHangfireServer() reads it from the container), so tests can poll for due jobs sooner.
-            services.AddSingleton(_ => new BackgroundJobServerOptions { ServerName = $"{Environment.MachineName}:{s.SiloPort}" });
+            // The server is told to stop as the host starts stopping, and its stop waits within the host's timeout;
+            // its disposal, after that, gets only the margin left before ShutdownDeadline ends the process.
+            services.AddSingleton(_ => new BackgroundJobServerOptions
+            {
+                ServerName = $"{Environment.MachineName}:{s.SiloPort}", ShutdownTimeout = ShutdownDeadline.ExitMargin,
+            });
             services.AddHangfireServer();
         }
     }
