@@ -17,9 +17,16 @@ public sealed record AttemptLimitRule
     [Id(6)] public IReadOnlyList<Channel> Channels { get; init; } = new[] { Channel.Voice, Channel.Sms };
     [Id(7)] public required int Max { get; init; }
     [Id(8)] public required TimeSpan Window { get; init; }
-    [Id(9)] public AttemptCountPer Per { get; init; } = AttemptCountPer.Phone;
+    /// <summary>What is counted, each on its own: a limit "per person and per number" denies when either is reached.</summary>
+    [Id(9)] public IReadOnlyList<AttemptCountPer> Per { get; init; } = [AttemptCountPer.Phone];
     [Id(10)] public AttemptScope Scope { get; init; } = AttemptScope.Tenant;
 
     /// <summary>Results that count, compared case-insensitively; null counts every attempt.</summary>
     [Id(11)] public IReadOnlyList<string>? CountedResults { get; init; }
+    /// <summary>Which calls the rule covers; every call when not given.</summary>
+    [Id(12)] public RuleCoverage Covers { get; init; } = RuleCoverage.All;
+    /// <summary>The primary text of the provision cited.</summary>
+    [Id(13)] public string? Url { get; init; }
+    /// <summary>When the provision was last checked against that text.</summary>
+    [Id(14)] public DateOnly? Checked { get; init; }
 }

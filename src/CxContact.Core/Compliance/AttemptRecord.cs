@@ -8,4 +8,5 @@ namespace CxContact.Core.Compliance;
 public sealed record AttemptRecord(
     [property: Id(0)] DateTimeOffset At,
     [property: Id(1)] string? Result,
-    [property: Id(2)] string? Campaign = null);
+    [property: Id(2)] string? Campaign = null,
+    [property: Id(3)] string? Id = null);

@@ -39,4 +39,12 @@ public sealed record CallingWindowRule
     /// Set: read it in this fixed IANA zone instead, e.g. a campaign limited to its call centre's opening hours.
     /// </summary>
     [Id(11)] public string? TimeZone { get; init; }
+    /// <summary>Which calls the rule covers; every call when not given.</summary>
+    [Id(12)] public RuleCoverage Covers { get; init; } = RuleCoverage.All;
+    /// <summary>The primary text of the provision cited.</summary>
+    [Id(13)] public string? Url { get; init; }
+    /// <summary>When the provision was last checked against that text.</summary>
+    [Id(14)] public DateOnly? Checked { get; init; }
+    /// <summary>Shipped but off rules are switched on by an override.</summary>
+    [Id(15)] public bool Enabled { get; init; } = true;
 }

@@ -22,15 +22,21 @@ public sealed class ComplianceEvaluator
     private static readonly TimeSpan MaxLookAhead = TimeSpan.FromDays(400);
 
     private readonly RuleSet _rules;
-    private readonly Dictionary<string, HashSet<DateOnly>> _calendars;
+    private readonly Dictionary<string, HolidayCalendar> _calendars;
+    // A calendar's days are computed once per year and kept: evaluation runs on many threads at once.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Calendar, int Year), HashSet<DateOnly>> _holidays = new();
 
     public ComplianceEvaluator(RuleSet rules)
     {
         _rules = rules;
-        _calendars = new Dictionary<string, HashSet<DateOnly>>(StringComparer.Ordinal);
+        _calendars = new Dictionary<string, HolidayCalendar>(StringComparer.Ordinal);
         foreach (var c in rules.Holidays)
-            _calendars[c.Id] = [.. c.Dates];
+            _calendars[c.Id] = c;
     }
+
+    /// <summary>Whether <paramref name="date"/> is a day of the calendar (its holidays, their observed days, and the calendars it includes).</summary>
+    public bool IsHoliday(string calendarId, DateOnly date) =>
+        _holidays.GetOrAdd((calendarId, date.Year), k => HolidayDates.DaysIn(k.Calendar, k.Year, _calendars)).Contains(date);
 
     public RuleSet Rules => _rules;
 
@@ -71,12 +77,12 @@ public sealed class ComplianceEvaluator
                 null, zoneIds, version);
         }
 
-        var ctx = new Context(input, country, ComplianceRegions.Normalize(country, input.Region), zones);
+        var ctx = Context.For(input, country, zones);
         var reasons = new List<DecisionReason>();
         var permanent = Check(ctx, input.At, reasons);
         if (reasons.Count == 0)
-            return new Decision(true, Array.Empty<DecisionReason>(), input.At, zoneIds, version);
-        return new Decision(false, reasons, permanent ? null : FindNextAllowed(ctx), zoneIds, version);
+            return new Decision(true, Array.Empty<DecisionReason>(), input.At, zoneIds, version) { Jurisdictions = ctx.Jurisdictions() };
+        return new Decision(false, reasons, permanent ? null : FindNextAllowed(ctx), zoneIds, version) { Jurisdictions = ctx.Jurisdictions() };
     }
 
     /// <summary>
@@ -97,7 +103,7 @@ public sealed class ComplianceEvaluator
             zones.Add(new Zone(id, tz));
         }
         var input = new ComplianceInput { At = from, Country = country, Region = region, TimeZones = zoneIds, Channel = channel };
-        var ctx = new Context(input, country, ComplianceRegions.Normalize(country, region), zones);
+        var ctx = Context.For(input, country, zones);
         var first = zones[0].Info;
         var start = ZoneClock.LocalDate(from, first);
         int? lo = null, hi = null;
@@ -109,7 +115,7 @@ public sealed class ComplianceEvaluator
             var points = new SortedSet<DateTimeOffset> { dayStart, dayEnd };
             foreach (var rule in _rules.CallingWindows)
             {
-                if (!Matches(ctx, rule.Country, rule.Region, rule.Channels)) continue;
+                if (!rule.Enabled || !Matches(ctx, rule.Country, rule.Region, rule.Channels, rule.Covers)) continue;
                 var ruleZones = rule.TimeZone is null ? zones : ZoneClock.Find(rule.TimeZone) is { } fixedZone ? [new Zone(rule.TimeZone, fixedZone)] : [];
                 foreach (var z in ruleZones)
                     for (var d = date.AddDays(-1); d <= date.AddDays(1); d = d.AddDays(1))
@@ -136,20 +142,65 @@ public sealed class ComplianceEvaluator
 
     private sealed record Zone(string Id, TimeZoneInfo Info);
 
-    private sealed record Context(ComplianceInput Input, string Country, string? Region, IReadOnlyList<Zone> Zones)
+    /// <summary>
+    /// One attempt as the rules see it: the country, every region that can apply (the address's and the one the area
+    /// code gives; the strictest combination wins, because each applies its own rules), and the call's purpose and mode
+    /// (unknown ones are covered by every rule).
+    /// </summary>
+    private sealed record Context(ComplianceInput Input, string Country, IReadOnlyList<(string Region, string Why)> Regions, IReadOnlyList<Zone> Zones,
+        CallMode? Mode)
     {
+        public static Context For(ComplianceInput input, string country, IReadOnlyList<Zone> zones)
+        {
+            var regions = new List<(string Region, string Why)>(2);
+            if (ComplianceRegions.Normalize(country, input.Region) is { } address) regions.Add((address, "address"));
+            if (ComplianceRegions.Normalize(country, input.PhoneRegion) is { } phone)
+            {
+                var why = input.AreaCode is { } code ? $"area code {code}" : "phone number";
+                var at = regions.FindIndex(r => r.Region == phone);
+                if (at >= 0) regions[at] = (phone, $"address and {why}");
+                else regions.Add((phone, why));
+            }
+            return new Context(input, country, regions, zones, RuleCoverage.ModeOf(input.DialingMode));
+        }
+
         public IReadOnlyList<AttemptRecord> Attempts(AttemptCountPer per) => per switch
         {
             AttemptCountPer.Contact => Input.ContactAttempts,
             AttemptCountPer.ClientId => Input.ClientIdAttempts,
+            AttemptCountPer.Person => Person(),
             _ => Input.PhoneAttempts,
         };
+
+        // The person by contact id and by client id: an attempt known under both counts once.
+        private IReadOnlyList<AttemptRecord> Person()
+        {
+            if (Input.ClientIdAttempts.Count == 0) return Input.ContactAttempts;
+            if (Input.ContactAttempts.Count == 0) return Input.ClientIdAttempts;
+            var seen = new HashSet<object>();
+            var all = new List<AttemptRecord>(Input.ContactAttempts.Count + Input.ClientIdAttempts.Count);
+            foreach (var a in Input.ContactAttempts.Concat(Input.ClientIdAttempts))
+                if (seen.Add(a.Id is { } id ? id : (a.At, a.Result, a.Campaign))) all.Add(a);
+            return all;
+        }
+
+        /// <summary>The region a rule was matched by, with why it applies ("FL (area code 305)").</summary>
+        public string Where(string? country, string? region)
+        {
+            if (region is null) return country ?? "the rule set";
+            foreach (var (r, why) in Regions)
+                if (string.Equals(r, region, StringComparison.OrdinalIgnoreCase)) return $"{country}-{r} ({why})";
+            return $"{country}-{region}";
+        }
+
+        public IReadOnlyList<string> Jurisdictions() => [Country, .. Regions.Select(r => $"{Country}-{r.Region} ({r.Why})")];
     }
 
-    private bool Matches(Context ctx, string? country, string? region, IReadOnlyList<Channel> channels) =>
+    private bool Matches(Context ctx, string? country, string? region, IReadOnlyList<Channel> channels, RuleCoverage covers) =>
         (country is null || string.Equals(country, ctx.Country, StringComparison.OrdinalIgnoreCase))
-        && (region is null || string.Equals(region, ctx.Region, StringComparison.OrdinalIgnoreCase))
-        && channels.Contains(ctx.Input.Channel);
+        && (region is null || ctx.Regions.Any(r => string.Equals(r.Region, region, StringComparison.OrdinalIgnoreCase)))
+        && channels.Contains(ctx.Input.Channel)
+        && covers.Covers(ctx.Input.Purpose, ctx.Mode);
 
     // Rules that are not per zone are in force when the latest local date among the candidates has reached
     // their start: when in doubt, the rule applies.
@@ -183,7 +234,7 @@ public sealed class ComplianceEvaluator
         var unzoned = new List<string>();
         foreach (var rule in _rules.CallingWindows)
         {
-            if (!Matches(ctx, rule.Country, rule.Region, rule.Channels))
+            if (!rule.Enabled || !Matches(ctx, rule.Country, rule.Region, rule.Channels, rule.Covers))
                 continue;
             if (rule.TimeZone is null && ctx.Zones.Count == 0)
             {
@@ -212,7 +263,7 @@ public sealed class ComplianceEvaluator
                     continue;
                 if (reasons is null)
                     return true;
-                (outside ??= []).Add(DescribeOutside(rule, z.Id, local, date, windows, holiday));
+                (outside ??= []).Add(DescribeOutside(rule, z.Id, local, date, windows, holiday, ctx.Where(rule.Country, rule.Region)));
             }
             if (outside is not null)
                 Deny(rule.Id, () => string.Join("; ", outside));
@@ -224,26 +275,30 @@ public sealed class ComplianceEvaluator
 
         foreach (var rule in _rules.AttemptLimits)
         {
-            if (!rule.Enabled || !Matches(ctx, rule.Country, rule.Region, rule.Channels) || !InForce(ctx, t, rule.EffectiveFrom))
+            if (!rule.Enabled || !Matches(ctx, rule.Country, rule.Region, rule.Channels, rule.Covers) || !InForce(ctx, t, rule.EffectiveFrom))
                 continue;
             var campaign = rule.Scope == AttemptScope.Campaign ? ctx.Input.CampaignId : null;
-            var counted = CountedInWindow(rule, ctx.Attempts(rule.Per), campaign, t);
-            if (counted.Count < rule.Max)
-                continue;
-            if (Deny(rule.Id, () =>
-                {
-                    var frees = counted[counted.Count - rule.Max].At + rule.Window;
-                    var what = rule.CountedResults is null ? "attempts" : $"counted attempts ({string.Join(", ", rule.CountedResults)})";
-                    return $"{counted.Count} {what} to this {PerName(rule.Per)}{(campaign is null ? "" : " in this campaign")} in the {IsoDuration.Describe(rule.Window)} up to {Utc(t)}; "
-                        + $"{Scope(rule.Country, rule.Region)} allows at most {rule.Max} per {IsoDuration.Describe(rule.Window)}; another is allowed from {Utc(frees)}";
-                }))
-                return true;
+            foreach (var per in rule.Per)
+            {
+                var counted = CountedInWindow(rule, ctx.Attempts(per), campaign, t);
+                if (counted.Count < rule.Max)
+                    continue;
+                if (Deny(rule.Id, () =>
+                    {
+                        var frees = counted[counted.Count - rule.Max].At + rule.Window;
+                        var what = rule.CountedResults is null ? "attempts" : $"counted attempts ({string.Join(", ", rule.CountedResults)})";
+                        return $"{counted.Count} {what} to this {PerName(per)}{(campaign is null ? "" : " in this campaign")} in the {IsoDuration.Describe(rule.Window)} up to {Utc(t)}; "
+                            + $"{ctx.Where(rule.Country, rule.Region)} allows at most {rule.Max} per {IsoDuration.Describe(rule.Window)}; another is allowed from {Utc(frees)}";
+                    }))
+                    return true;
+                break; // one reason per rule
+            }
         }
 
         var mode = ctx.Input.DialingMode;
         foreach (var rule in _rules.MinimumGaps)
         {
-            if (!Matches(ctx, rule.Country, rule.Region, rule.Channels) || !InForce(ctx, t, rule.EffectiveFrom))
+            if (!rule.Enabled || !Matches(ctx, rule.Country, rule.Region, rule.Channels, rule.Covers) || !InForce(ctx, t, rule.EffectiveFrom))
                 continue;
             if (rule.DialingModes is not null && mode is { } m && !rule.DialingModes.Contains(m))
                 continue;
@@ -255,7 +310,7 @@ public sealed class ComplianceEvaluator
             if (last is null)
                 continue;
             if (Deny(rule.Id, () =>
-                    $"the {PerName(rule.Per)} had a \"{last.Result}\" attempt at {Utc(last.At)}; {Scope(rule.Country, rule.Region)} allows no re-call "
+                    $"the {PerName(rule.Per)} had a \"{last.Result}\" attempt at {Utc(last.At)}; {ctx.Where(rule.Country, rule.Region)} allows no re-call "
                     + $"within {IsoDuration.Describe(rule.Gap)} of it{(rule.DialingModes is null ? "" : $" in {string.Join("/", rule.DialingModes.Select(x => x.ToWire()))} mode")}, "
                     + $"so not before {Utc(last.At + rule.Gap)}"))
                 return true;
@@ -263,16 +318,22 @@ public sealed class ComplianceEvaluator
 
         foreach (var rule in _rules.DeviceRules)
         {
-            if (!Matches(ctx, rule.Country, rule.Region, rule.Channels) || !InForce(ctx, t, rule.EffectiveFrom))
+            if (!rule.Enabled || !Matches(ctx, rule.Country, rule.Region, rule.Channels, rule.Covers) || !InForce(ctx, t, rule.EffectiveFrom))
                 continue;
-            if (rule.DeviceType != ctx.Input.DeviceType || (mode is { } m && !rule.DialingModes.Contains(m)))
+            if ((rule.DeviceType is { } device && device != ctx.Input.DeviceType) || (mode is { } m && !rule.DialingModes.Contains(m)))
                 continue;
-            var consent = rule.RequiresConsent == RuleSets.AutodialMobileConsent ? ctx.Input.AutodialMobileConsent : null;
+            var consent = rule.RequiresConsent switch
+            {
+                RuleSets.AutodialMobileConsent => ctx.Input.AutodialMobileConsent,
+                RuleSets.WrittenSalesConsent => ctx.Input.WrittenSalesConsent,
+                _ => null,
+            };
             if (consent == true)
                 continue;
             if (Deny(rule.Id, () =>
                     $"{(mode is null ? "an attempt with no dialing mode given (treated as autodialed)" : $"a {mode.Value.ToWire()} attempt")} "
-                    + $"by {ctx.Input.Channel.ToWire()} to a {rule.DeviceType.ToWire()} needs \"{rule.RequiresConsent}\" consent, "
+                    + $"by {ctx.Input.Channel.ToWire()} to {(rule.DeviceType is { } d ? $"a {d.ToWire()}" : "any device")} "
+                    + $"{(rule.Covers.IsAll ? "" : $"({rule.Covers}) ")}in {ctx.Where(rule.Country, rule.Region)} needs \"{rule.RequiresConsent}\" consent, "
                     + $"and the contact's consent is {(consent is null ? "not recorded" : "false")}",
                     forever: true))
                 return true;
@@ -283,8 +344,7 @@ public sealed class ComplianceEvaluator
 
     private (IReadOnlyList<TimeWindow> Windows, string? Holiday) WindowsFor(CallingWindowRule rule, DateOnly date)
     {
-        if (rule.Holiday is not null && rule.HolidayCalendar is not null
-            && _calendars.TryGetValue(rule.HolidayCalendar, out var days) && days.Contains(date))
+        if (rule.Holiday is not null && rule.HolidayCalendar is not null && IsHoliday(rule.HolidayCalendar, date))
             return (rule.Holiday, rule.HolidayCalendar);
         return date.DayOfWeek switch
         {
@@ -294,14 +354,15 @@ public sealed class ComplianceEvaluator
         };
     }
 
-    private static string DescribeOutside(CallingWindowRule rule, string zone, DateTimeOffset local, DateOnly date, IReadOnlyList<TimeWindow> windows, string? holiday)
+    private static string DescribeOutside(CallingWindowRule rule, string zone, DateTimeOffset local, DateOnly date, IReadOnlyList<TimeWindow> windows, string? holiday,
+        string where)
     {
         var day = holiday is null
             ? $"on {date.DayOfWeek}s"
             : $"on holidays ({date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} is in {holiday})";
         var allowed = windows.Count == 0 ? "no calls" : $"calls {string.Join(", ", windows)}";
         return $"it is {local.ToString("HH:mm", CultureInfo.InvariantCulture)} on {date.DayOfWeek} {date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} in {zone}; "
-            + $"{(rule.TimeZone is null ? Scope(rule.Country, rule.Region) : $"rule {rule.Id}")} allows {allowed} {day}";
+            + $"{(rule.TimeZone is null ? where : $"rule {rule.Id}")} allows {allowed} {day}{(rule.Covers.IsAll ? "" : $" for {rule.Covers}")}";
     }
 
     // Attempts stamped after t still count: a dialer's clock running ahead must not free an extra attempt.
@@ -336,18 +397,19 @@ public sealed class ComplianceEvaluator
         }
 
         foreach (var rule in _rules.AttemptLimits)
-            if (rule.Enabled && Matches(ctx, rule.Country, rule.Region, rule.Channels))
-                foreach (var a in ctx.Attempts(rule.Per))
-                    AddTimed(a.At + rule.Window);
+            if (rule.Enabled && Matches(ctx, rule.Country, rule.Region, rule.Channels, rule.Covers))
+                foreach (var per in rule.Per)
+                    foreach (var a in ctx.Attempts(per))
+                        AddTimed(a.At + rule.Window);
         foreach (var rule in _rules.MinimumGaps)
-            if (Matches(ctx, rule.Country, rule.Region, rule.Channels))
+            if (rule.Enabled && Matches(ctx, rule.Country, rule.Region, rule.Channels, rule.Covers))
                 foreach (var a in ctx.Attempts(rule.Per))
                     AddTimed(a.At + rule.Gap);
 
         var until = latest + Horizon;
         foreach (var rule in _rules.CallingWindows)
         {
-            if (!Matches(ctx, rule.Country, rule.Region, rule.Channels))
+            if (!rule.Enabled || !Matches(ctx, rule.Country, rule.Region, rule.Channels, rule.Covers))
                 continue;
             var zones = rule.TimeZone is null ? ctx.Zones : ZoneClock.Find(rule.TimeZone) is { } tz ? [new Zone(rule.TimeZone, tz)] : [];
             foreach (var z in zones)
@@ -371,10 +433,9 @@ public sealed class ComplianceEvaluator
     {
         AttemptCountPer.Contact => "contact",
         AttemptCountPer.ClientId => "client id",
+        AttemptCountPer.Person => "person (across their numbers)",
         _ => "phone",
     };
-
-    private static string Scope(string? country, string? region) => region ?? country ?? "the rule set";
 
     private static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 }

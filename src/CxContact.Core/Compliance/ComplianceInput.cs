@@ -31,4 +31,16 @@ public sealed record ComplianceInput
 
     /// <summary>The campaign the attempt is for; without one, a campaign-scoped limit counts every attempt (the stricter reading).</summary>
     [Id(11)] public string? CampaignId { get; init; }
+
+    /// <summary>What the call is for; null when not known, and then every rule's coverage includes it.</summary>
+    [Id(12)] public CallPurpose? Purpose { get; init; }
+
+    /// <summary>The region the number's area code places it in (a second jurisdiction when the address says another).</summary>
+    [Id(13)] public string? PhoneRegion { get; init; }
+
+    /// <summary>The number's area code (or national destination code), for the explanation.</summary>
+    [Id(14)] public string? AreaCode { get; init; }
+
+    /// <summary>Prior express written consent to automated sales calls (<see cref="RuleSets.WrittenSalesConsent"/>).</summary>
+    [Id(15)] public bool? WrittenSalesConsent { get; init; }
 }

@@ -11,4 +11,8 @@ public sealed record Decision(
     [property: Id(1)] IReadOnlyList<DecisionReason> Reasons,
     [property: Id(2)] DateTimeOffset? NextAllowedAt,
     [property: Id(3)] IReadOnlyList<string> TimeZones,
-    [property: Id(4)] string RuleSetVersion);
+    [property: Id(4)] string RuleSetVersion)
+{
+    /// <summary>Every jurisdiction whose rules were applied, and why it applied ("US-FL (area code 305)").</summary>
+    [Id(5)] public IReadOnlyList<string> Jurisdictions { get; init; } = [];
+}

@@ -14,11 +14,19 @@ public sealed record DeviceRule
     [Id(3)] public string? Country { get; init; }
     [Id(4)] public string? Region { get; init; }
     [Id(5)] public IReadOnlyList<Channel> Channels { get; init; } = new[] { Channel.Voice, Channel.Sms };
-    [Id(6)] public required Phones.DeviceType DeviceType { get; init; }
+    /// <summary>Null: every device ("any").</summary>
+    [Id(6)] public required Phones.DeviceType? DeviceType { get; init; }
 
     /// <summary>An attempt whose mode is not given is treated as autodialed: a missing field must not open the door.</summary>
     [Id(7)] public required IReadOnlyList<DialingMode> DialingModes { get; init; }
 
-    /// <summary>The consent flag that must be true; only <see cref="RuleSets.AutodialMobileConsent"/> exists today.</summary>
+    /// <summary>The consent flag that must be true: <see cref="RuleSets.AutodialMobileConsent"/> or <see cref="RuleSets.WrittenSalesConsent"/>.</summary>
     [Id(8)] public required string RequiresConsent { get; init; }
+    /// <summary>Which calls the rule covers; every call when not given.</summary>
+    [Id(9)] public RuleCoverage Covers { get; init; } = RuleCoverage.All;
+    /// <summary>The primary text of the provision cited.</summary>
+    [Id(10)] public string? Url { get; init; }
+    /// <summary>When the provision was last checked against that text.</summary>
+    [Id(11)] public DateOnly? Checked { get; init; }
+    [Id(12)] public bool Enabled { get; init; } = true;
 }

@@ -21,4 +21,12 @@ public sealed record MinimumGapRule
     /// agent is guaranteed, i.e. preview or progressive). An attempt whose mode is not given is held back.
     /// </summary>
     [Id(9)] public IReadOnlyList<DialingMode>? DialingModes { get; init; }
+    /// <summary>Which calls the rule covers; every call when not given.</summary>
+    [Id(10)] public RuleCoverage Covers { get; init; } = RuleCoverage.All;
+    /// <summary>The primary text of the provision cited.</summary>
+    [Id(11)] public string? Url { get; init; }
+    /// <summary>When the provision was last checked against that text.</summary>
+    [Id(12)] public DateOnly? Checked { get; init; }
+    /// <summary>Shipped but off rules (Reg F's gap after a conversation) are switched on by an override.</summary>
+    [Id(13)] public bool Enabled { get; init; } = true;
 }

@@ -44,17 +44,38 @@ internal static class RuleSetJson
         }
     }
 
+    // Every rule may say where it applies as "jurisdiction" ("US", "US-FL") or as "country" and "region"; which calls it
+    // covers ("covers"); and where its text is ("url") and when that was last read ("checked").
+    private static readonly string[] Meta = ["id", "citation", "effectiveFrom", "enabled", "jurisdiction", "country", "region", "channels", "covers", "url", "checked"];
+
+    private static string[] With(params string[] names) => [.. Meta, .. names];
+
+    private static (string? Country, string? Region) Where(Node n)
+    {
+        if (n.Child("jurisdiction") is not { } j) return (n.OptionalString("country"), n.OptionalString("region"));
+        if (n.Child("country") is not null || n.Child("region") is not null)
+            throw j.Bad("give either jurisdiction or country and region, not both");
+        var code = j.AsString().Trim();
+        var dash = code.IndexOf('-');
+        return dash < 0 ? (code, null) : (code[..dash], code[(dash + 1)..]);
+    }
+
     private static CallingWindowRule ReadWindowRule(Node n)
     {
-        n.Only("id", "citation", "effectiveFrom", "country", "region", "channels", "weekdays", "saturday", "sunday", "holiday", "holidayCalendar", "timeZone");
+        n.Only(With("weekdays", "saturday", "sunday", "holiday", "holidayCalendar", "timeZone"));
+        var (country, region) = Where(n);
         return new CallingWindowRule
         {
             Id = n.RequiredString("id"),
             Citation = n.RequiredString("citation"),
             EffectiveFrom = n.RequiredDate("effectiveFrom"),
-            Country = n.RequiredString("country"),
-            Region = n.OptionalString("region"),
+            Enabled = n.OptionalBool("enabled") ?? true,
+            Country = country ?? throw n.Missing("country"),
+            Region = region,
             Channels = n.ChannelsOrDefault(),
+            Covers = n.Coverage(),
+            Url = n.OptionalString("url"),
+            Checked = n.OptionalDate("checked"),
             Weekdays = n.Windows("weekdays") ?? throw n.Missing("weekdays"),
             Saturday = n.Windows("saturday"),
             Sunday = n.Windows("sunday"),
@@ -66,30 +87,61 @@ internal static class RuleSetJson
 
     private static HolidayCalendar ReadCalendar(Node n)
     {
-        n.Only("id", "citation", "dates");
-        return new HolidayCalendar
+        n.Only("id", "citation", "url", "checked", "dates", "holidays", "observed", "includes");
+        var calendar = new HolidayCalendar
         {
             Id = n.RequiredString("id"),
             Citation = n.RequiredString("citation"),
-            Dates = n.List("dates", d => d.AsDate(), required: true),
+            Url = n.OptionalString("url"),
+            Checked = n.OptionalDate("checked"),
+            Dates = n.List("dates", d => d.AsDate()),
+            Holidays = n.List("holidays", ReadHoliday),
+            Observed = n.Child("observed") is { } o ? o.AsObserved() : ObservedPolicy.None,
+            Includes = n.List("includes", x => x.AsString()),
         };
+        return calendar.Dates.Count + calendar.Holidays.Count + calendar.Includes.Count > 0
+            ? calendar : throw n.Bad("needs dates, holidays or includes: a calendar without days would close nothing");
+    }
+
+    private static HolidayRule ReadHoliday(Node n)
+    {
+        n.Only("name", "month", "day", "weekday", "nth", "onOrAfter", "easter", "observed", "firstYear", "lastYear", "years", "notes");
+        var holiday = new HolidayRule
+        {
+            Name = n.RequiredString("name"),
+            Month = n.OptionalInt("month"),
+            Day = n.OptionalInt("day"),
+            Weekday = n.Child("weekday") is { } w ? w.AsWeekday() : null,
+            Nth = n.OptionalInt("nth"),
+            OnOrAfter = n.OptionalInt("onOrAfter"),
+            Easter = n.OptionalInt("easter"),
+            Observed = n.Child("observed") is { } o ? o.AsObserved() : null,
+            FirstYear = n.OptionalInt("firstYear"),
+            LastYear = n.OptionalInt("lastYear"),
+            Years = n.OptionalString("years"),
+        };
+        return HolidayDates.Problem(holiday) is { } problem ? throw n.Bad(problem) : holiday;
     }
 
     private static AttemptLimitRule ReadAttemptLimit(Node n)
     {
-        n.Only("id", "citation", "effectiveFrom", "enabled", "country", "region", "channels", "max", "window", "per", "scope", "countedResults");
+        n.Only(With("max", "window", "per", "scope", "countedResults"));
+        var (country, region) = Where(n);
         return new AttemptLimitRule
         {
             Id = n.RequiredString("id"),
             Citation = n.RequiredString("citation"),
             EffectiveFrom = n.RequiredDate("effectiveFrom"),
             Enabled = n.OptionalBool("enabled") ?? true,
-            Country = n.OptionalString("country"),
-            Region = n.OptionalString("region"),
+            Country = country,
+            Region = region,
             Channels = n.ChannelsOrDefault(),
+            Covers = n.Coverage(),
+            Url = n.OptionalString("url"),
+            Checked = n.OptionalDate("checked"),
             Max = n.RequiredInt("max"),
             Window = n.RequiredDuration("window"),
-            Per = n.OptionalPer("per"),
+            Per = n.PerList("per"),
             Scope = n.Child("scope") is { } s ? s.AsEnum("scope", ("tenant", AttemptScope.Tenant), ("campaign", AttemptScope.Campaign)) : AttemptScope.Tenant,
             CountedResults = n.Child("countedResults") is { } c ? c.AsList(x => x.AsString()) : null,
         };
@@ -97,35 +149,48 @@ internal static class RuleSetJson
 
     private static MinimumGapRule ReadGap(Node n)
     {
-        n.Only("id", "citation", "effectiveFrom", "country", "region", "channels", "afterResults", "gap", "per", "dialingModes");
+        n.Only(With("afterResults", "gap", "per", "dialingModes"));
+        var (country, region) = Where(n);
+        var per = n.PerList("per");
         return new MinimumGapRule
         {
             Id = n.RequiredString("id"),
             Citation = n.RequiredString("citation"),
             EffectiveFrom = n.RequiredDate("effectiveFrom"),
-            Country = n.OptionalString("country"),
-            Region = n.OptionalString("region"),
+            Enabled = n.OptionalBool("enabled") ?? true,
+            Country = country,
+            Region = region,
             Channels = n.ChannelsOrDefault(),
+            Covers = n.Coverage(),
+            Url = n.OptionalString("url"),
+            Checked = n.OptionalDate("checked"),
             AfterResults = n.List("afterResults", x => x.AsString(), required: true),
             Gap = n.RequiredDuration("gap"),
-            Per = n.OptionalPer("per"),
+            Per = per.Count == 1 ? per[0] : throw n.Child("per")!.Bad("a gap follows one kind of subject: phone, contact, clientId or person"),
             DialingModes = n.Child("dialingModes") is { } m ? m.AsList(x => x.AsDialingMode()) : null,
         };
     }
 
     private static DeviceRule ReadDeviceRule(Node n)
     {
-        n.Only("id", "citation", "effectiveFrom", "country", "region", "channels", "deviceType", "dialingModes", "requiresConsent");
+        n.Only(With("deviceType", "dialingModes", "requiresConsent"));
+        var (country, region) = Where(n);
         var deviceNode = n.Child("deviceType") ?? throw n.Missing("deviceType");
+        var device = deviceNode.AsString();
         return new DeviceRule
         {
             Id = n.RequiredString("id"),
             Citation = n.RequiredString("citation"),
             EffectiveFrom = n.RequiredDate("effectiveFrom"),
-            Country = n.OptionalString("country"),
-            Region = n.OptionalString("region"),
+            Enabled = n.OptionalBool("enabled") ?? true,
+            Country = country,
+            Region = region,
             Channels = n.ChannelsOrDefault(),
-            DeviceType = DeviceTypes.TryParse(deviceNode.AsString(), out var t) ? t : throw deviceNode.Bad("is not a device type (mobile, landline, voip, toll-free, unknown)"),
+            Covers = n.Coverage(),
+            Url = n.OptionalString("url"),
+            Checked = n.OptionalDate("checked"),
+            DeviceType = device == "any" ? null
+                : DeviceTypes.TryParse(device, out var t) ? t : throw deviceNode.Bad("is not a device type (any, mobile, landline, voip, toll-free, unknown)"),
             DialingModes = n.List("dialingModes", x => x.AsDialingMode(), required: true),
             RequiresConsent = n.RequiredString("requiresConsent"),
         };
@@ -195,6 +260,33 @@ internal static class RuleSetJson
         public string RequiredString(string name) => (Child(name) ?? throw Missing(name)).AsString();
         public string? OptionalString(string name) => Child(name)?.AsString();
         public DateOnly RequiredDate(string name) => (Child(name) ?? throw Missing(name)).AsDate();
+        public DateOnly? OptionalDate(string name) => Child(name)?.AsDate();
+
+        public int? OptionalInt(string name)
+        {
+            if (Child(name) is not { } c) return null;
+            return c.Element.ValueKind == JsonValueKind.Number && c.Element.TryGetInt32(out var v) ? v : throw c.Bad("must be a whole number");
+        }
+
+        public DayOfWeek AsWeekday() => AsEnum("weekday", ("monday", DayOfWeek.Monday), ("tuesday", DayOfWeek.Tuesday), ("wednesday", DayOfWeek.Wednesday),
+            ("thursday", DayOfWeek.Thursday), ("friday", DayOfWeek.Friday), ("saturday", DayOfWeek.Saturday), ("sunday", DayOfWeek.Sunday));
+
+        public ObservedPolicy AsObserved() => AsEnum("observed-day policy", ("none", ObservedPolicy.None), ("sunday-to-monday", ObservedPolicy.SundayToMonday),
+            ("weekend-to-nearest-weekday", ObservedPolicy.WeekendToNearestWeekday), ("weekend-to-monday", ObservedPolicy.WeekendToMonday));
+
+        /// <summary>{"purposes": [...], "modes": [...]}; either left out means all of them.</summary>
+        public RuleCoverage Coverage()
+        {
+            if (Child("covers") is not { } c) return RuleCoverage.All;
+            c.Only("purposes", "modes");
+            var purposes = c.Child("purposes") is { } p
+                ? p.AsList(x => CallPurposes.TryParse(x.AsString(), out var v) ? v : throw x.Bad("is not a call purpose (sales, debt-collection, informational)"))
+                : RuleCoverage.AllPurposes;
+            var modes = c.Child("modes") is { } m
+                ? m.AsList(x => CallPurposes.TryParseMode(x.AsString(), out var v) ? v : throw x.Bad("is not a call mode (live, automated)"))
+                : RuleCoverage.AllModes;
+            return new RuleCoverage(purposes, modes);
+        }
 
         public int RequiredInt(string name)
         {
@@ -213,9 +305,14 @@ internal static class RuleSetJson
                 ? d : throw c.Bad("must be an ISO-8601 duration in weeks, days, hours, minutes or seconds (e.g. \"PT24H\", \"P7D\")");
         }
 
-        public AttemptCountPer OptionalPer(string name) => Child(name) is { } c
-            ? c.AsEnum("count key", ("phone", AttemptCountPer.Phone), ("contact", AttemptCountPer.Contact), ("clientId", AttemptCountPer.ClientId))
-            : AttemptCountPer.Phone;
+        /// <summary>"phone", or a list such as ["person", "phone"]; phone when not given.</summary>
+        public IReadOnlyList<AttemptCountPer> PerList(string name)
+        {
+            if (Child(name) is not { } c) return [AttemptCountPer.Phone];
+            static AttemptCountPer One(Node x) => x.AsEnum("count key", ("phone", AttemptCountPer.Phone), ("contact", AttemptCountPer.Contact),
+                ("clientId", AttemptCountPer.ClientId), ("person", AttemptCountPer.Person));
+            return c.Element.ValueKind == JsonValueKind.Array ? c.AsList(One).Distinct().ToList() : [One(c)];
+        }
 
         public IReadOnlyList<Channel> ChannelsOrDefault() => Child("channels") is { } c
             ? c.AsList(x => Channels.TryParse(x.AsString(), out var ch) ? ch : throw x.Bad("is not a channel (voice, sms, email)"))
@@ -276,13 +373,16 @@ internal static class RuleSetJson
             {
                 w.WriteString("id", c.Id);
                 w.WriteString("citation", c.Citation);
-                w.WriteStartArray("dates");
-                foreach (var d in c.Dates) w.WriteStringValue(Date(d));
-                w.WriteEndArray();
+                if (c.Url is not null) w.WriteString("url", c.Url);
+                if (c.Checked is { } ch) w.WriteString("checked", Date(ch));
+                if (c.Observed != ObservedPolicy.None) w.WriteString("observed", Observed(c.Observed));
+                if (c.Includes.Count > 0) Strings(w, "includes", c.Includes);
+                if (c.Dates.Count > 0) Strings(w, "dates", c.Dates.Select(Date));
+                if (c.Holidays.Count > 0) WriteArray(w, "holidays", c.Holidays, WriteHoliday);
             });
             WriteArray(w, "callingWindows", set.CallingWindows, (w, r) =>
             {
-                Common(w, r.Id, r.Citation, r.EffectiveFrom, r.Country, r.Region, r.Channels);
+                Common(w, r.Id, r.Citation, r.EffectiveFrom, r.Country, r.Region, r.Channels, r.Covers, r.Url, r.Checked, r.Enabled);
                 WriteWindows(w, "weekdays", r.Weekdays);
                 WriteWindows(w, "saturday", r.Saturday);
                 WriteWindows(w, "sunday", r.Sunday);
@@ -292,17 +392,17 @@ internal static class RuleSetJson
             });
             WriteArray(w, "attemptLimits", set.AttemptLimits, (w, r) =>
             {
-                Common(w, r.Id, r.Citation, r.EffectiveFrom, r.Country, r.Region, r.Channels);
-                w.WriteBoolean("enabled", r.Enabled);
+                Common(w, r.Id, r.Citation, r.EffectiveFrom, r.Country, r.Region, r.Channels, r.Covers, r.Url, r.Checked, r.Enabled, alwaysEnabled: true);
                 w.WriteNumber("max", r.Max);
                 w.WriteString("window", IsoDuration.Format(r.Window));
-                w.WriteString("per", Per(r.Per));
+                if (r.Per.Count == 1) w.WriteString("per", Per(r.Per[0]));
+                else Strings(w, "per", r.Per.Select(Per));
                 w.WriteString("scope", r.Scope == AttemptScope.Campaign ? "campaign" : "tenant");
                 if (r.CountedResults is not null) Strings(w, "countedResults", r.CountedResults);
             });
             WriteArray(w, "minimumGaps", set.MinimumGaps, (w, r) =>
             {
-                Common(w, r.Id, r.Citation, r.EffectiveFrom, r.Country, r.Region, r.Channels);
+                Common(w, r.Id, r.Citation, r.EffectiveFrom, r.Country, r.Region, r.Channels, r.Covers, r.Url, r.Checked, r.Enabled);
                 Strings(w, "afterResults", r.AfterResults);
                 w.WriteString("gap", IsoDuration.Format(r.Gap));
                 w.WriteString("per", Per(r.Per));
@@ -310,8 +410,8 @@ internal static class RuleSetJson
             });
             WriteArray(w, "deviceRules", set.DeviceRules, (w, r) =>
             {
-                Common(w, r.Id, r.Citation, r.EffectiveFrom, r.Country, r.Region, r.Channels);
-                w.WriteString("deviceType", r.DeviceType.ToWire());
+                Common(w, r.Id, r.Citation, r.EffectiveFrom, r.Country, r.Region, r.Channels, r.Covers, r.Url, r.Checked, r.Enabled);
+                w.WriteString("deviceType", r.DeviceType is { } t ? t.ToWire() : "any");
                 Strings(w, "dialingModes", r.DialingModes.Select(m => m.ToWire()));
                 w.WriteString("requiresConsent", r.RequiresConsent);
             });
@@ -320,23 +420,58 @@ internal static class RuleSetJson
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    private static void WriteHoliday(Utf8JsonWriter w, HolidayRule h)
+    {
+        w.WriteString("name", h.Name);
+        if (h.Month is { } m) w.WriteNumber("month", m);
+        if (h.Day is { } d) w.WriteNumber("day", d);
+        if (h.Weekday is { } wd) w.WriteString("weekday", wd.ToString().ToLowerInvariant());
+        if (h.Nth is { } n) w.WriteNumber("nth", n);
+        if (h.OnOrAfter is { } o) w.WriteNumber("onOrAfter", o);
+        if (h.Easter is { } e) w.WriteNumber("easter", e);
+        if (h.Observed is { } p) w.WriteString("observed", Observed(p));
+        if (h.FirstYear is { } f) w.WriteNumber("firstYear", f);
+        if (h.LastYear is { } l) w.WriteNumber("lastYear", l);
+        if (h.Years is not null) w.WriteString("years", h.Years);
+    }
+
+    private static string Observed(ObservedPolicy p) => p switch
+    {
+        ObservedPolicy.SundayToMonday => "sunday-to-monday",
+        ObservedPolicy.WeekendToNearestWeekday => "weekend-to-nearest-weekday",
+        ObservedPolicy.WeekendToMonday => "weekend-to-monday",
+        _ => "none",
+    };
+
     private static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string Per(AttemptCountPer p) => p switch
     {
         AttemptCountPer.Contact => "contact",
         AttemptCountPer.ClientId => "clientId",
+        AttemptCountPer.Person => "person",
         _ => "phone",
     };
 
-    private static void Common(Utf8JsonWriter w, string id, string citation, DateOnly effectiveFrom, string? country, string? region, IReadOnlyList<Channel> channels)
+    private static void Common(Utf8JsonWriter w, string id, string citation, DateOnly effectiveFrom, string? country, string? region, IReadOnlyList<Channel> channels,
+        RuleCoverage covers, string? url, DateOnly? @checked, bool enabled, bool alwaysEnabled = false)
     {
         w.WriteString("id", id);
         w.WriteString("citation", citation);
+        if (url is not null) w.WriteString("url", url);
         w.WriteString("effectiveFrom", Date(effectiveFrom));
+        if (@checked is { } c) w.WriteString("checked", Date(c));
+        if (alwaysEnabled || !enabled) w.WriteBoolean("enabled", enabled);
         if (country is not null) w.WriteString("country", country);
         if (region is not null) w.WriteString("region", region);
         Strings(w, "channels", channels.Select(c => c.ToWire()));
+        if (!covers.IsAll)
+        {
+            w.WriteStartObject("covers");
+            Strings(w, "purposes", covers.Purposes.Select(CallPurposes.ToWire));
+            Strings(w, "modes", covers.Modes.Select(CallPurposes.ToWire));
+            w.WriteEndObject();
+        }
     }
 
     private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)

@@ -5,8 +5,13 @@ namespace CxContact.Core.Compliance;
 /// <summary>The shipped defaults, and parsing, validation and layering of rule sets.</summary>
 public static class RuleSets
 {
-    /// <summary>The only consent flag a <see cref="DeviceRule"/> can ask for today (input: <see cref="ComplianceInput.AutodialMobileConsent"/>).</summary>
+    /// <summary>Consent to autodialed calls to a mobile (input: <see cref="ComplianceInput.AutodialMobileConsent"/>).</summary>
     public const string AutodialMobileConsent = "autodialMobile";
+
+    /// <summary>Prior express written consent to automated sales calls (input: <see cref="ComplianceInput.WrittenSalesConsent"/>).</summary>
+    public const string WrittenSalesConsent = "writtenSales";
+
+    private static readonly string[] ConsentFlags = [AutodialMobileConsent, WrittenSalesConsent];
 
     private const string DefaultResource = "CxContact.Core.Compliance.default-rules.json";
 
@@ -106,6 +111,19 @@ public static class RuleSets
             if (string.IsNullOrWhiteSpace(c.Id)) Add($"{p}.id", "is required");
             else if (!calendars.TryAdd(c.Id, i)) Add($"{p}.id", $"\"{c.Id}\" is already the id of holidays[{calendars[c.Id]}]");
             if (string.IsNullOrWhiteSpace(c.Citation)) Add($"{p}.citation", "is required: say where the dates come from");
+            for (var h = 0; h < c.Holidays.Count; h++)
+            {
+                if (string.IsNullOrWhiteSpace(c.Holidays[h].Name)) Add($"{p}.holidays[{h}].name", "is required");
+                if (HolidayDates.Problem(c.Holidays[h]) is { } problem) Add($"{p}.holidays[{h}]", problem);
+            }
+        }
+        // Includes name calendars of this set, and never themselves through others.
+        for (var i = 0; i < set.Holidays.Count; i++)
+        {
+            var c = set.Holidays[i];
+            for (var k = 0; k < c.Includes.Count; k++)
+                if (!calendars.ContainsKey(c.Includes[k])) Add($"holidays[{i}].includes[{k}]", $"\"{c.Includes[k]}\" is not the id of a calendar in holidays");
+            if (IncludesItself(c.Id, set.Holidays)) Add($"holidays[{i}].includes", $"\"{c.Id}\" includes itself through other calendars");
         }
 
         var ruleIds = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -129,12 +147,18 @@ public static class RuleSets
             }
             if (channels.Count == 0) Add($"{p}.channels", "is empty, so the rule would never apply");
         }
+        void Covers(string p, RuleCoverage covers)
+        {
+            if (covers.Purposes.Count == 0) Add($"{p}.covers.purposes", "is empty, so the rule would never apply");
+            if (covers.Modes.Count == 0) Add($"{p}.covers.modes", "is empty, so the rule would never apply");
+        }
 
         for (var i = 0; i < set.CallingWindows.Count; i++)
         {
             var r = set.CallingWindows[i];
             var p = $"callingWindows[{i}]";
             Common(p, r.Id, r.Citation, r.Country, r.Region, r.Channels, countryRequired: true);
+            Covers(p, r.Covers);
             CheckWindows($"{p}.weekdays", r.Weekdays, Add);
             CheckWindows($"{p}.saturday", r.Saturday, Add);
             CheckWindows($"{p}.sunday", r.Sunday, Add);
@@ -152,6 +176,8 @@ public static class RuleSets
             var r = set.AttemptLimits[i];
             var p = $"attemptLimits[{i}]";
             Common(p, r.Id, r.Citation, r.Country, r.Region, r.Channels, countryRequired: false);
+            Covers(p, r.Covers);
+            if (r.Per.Count == 0) Add($"{p}.per", "is empty: say what is counted (phone, contact, clientId, person)");
             if (r.Max < 1) Add($"{p}.max", "must be 1 or more");
             if (r.Window <= TimeSpan.Zero) Add($"{p}.window", "must be a positive duration (e.g. \"PT24H\")");
             else if (r.Window > LongestCounted) Add($"{p}.window", $"may be at most {LongestCounted.TotalDays:0} days (\"P{LongestCounted.TotalDays:0}D\"): attempts are counted from the last {LongestCounted.TotalDays:0} days at most");
@@ -163,6 +189,7 @@ public static class RuleSets
             var r = set.MinimumGaps[i];
             var p = $"minimumGaps[{i}]";
             Common(p, r.Id, r.Citation, r.Country, r.Region, r.Channels, countryRequired: false);
+            Covers(p, r.Covers);
             if (r.Gap <= TimeSpan.Zero) Add($"{p}.gap", "must be a positive duration (e.g. \"PT72H\")");
             else if (r.Gap > LongestCounted) Add($"{p}.gap", $"may be at most {LongestCounted.TotalDays:0} days (\"P{LongestCounted.TotalDays:0}D\"): attempts are counted from the last {LongestCounted.TotalDays:0} days at most");
             if (r.AfterResults.Count == 0) Add($"{p}.afterResults", "is empty, so the rule would never apply");
@@ -174,12 +201,27 @@ public static class RuleSets
             var r = set.DeviceRules[i];
             var p = $"deviceRules[{i}]";
             Common(p, r.Id, r.Citation, r.Country, r.Region, r.Channels, countryRequired: false);
+            Covers(p, r.Covers);
             if (r.DialingModes.Count == 0) Add($"{p}.dialingModes", "is empty, so the rule would never apply");
-            if (r.RequiresConsent != AutodialMobileConsent)
-                Add($"{p}.requiresConsent", $"\"{r.RequiresConsent}\" is not a known consent flag (known: \"{AutodialMobileConsent}\")");
+            if (!ConsentFlags.Contains(r.RequiresConsent))
+                Add($"{p}.requiresConsent", $"\"{r.RequiresConsent}\" is not a known consent flag (known: {string.Join(", ", ConsentFlags.Select(f => $"\"{f}\""))})");
         }
 
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+    }
+
+    private static bool IncludesItself(string id, IReadOnlyList<HolidayCalendar> all)
+    {
+        var byId = new Dictionary<string, HolidayCalendar>(StringComparer.Ordinal);
+        foreach (var c in all) byId.TryAdd(c.Id, c);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(byId.TryGetValue(id, out var start) ? start.Includes : []);
+        while (pending.TryPop(out var next))
+        {
+            if (next == id) return true;
+            if (seen.Add(next) && byId.TryGetValue(next, out var c)) foreach (var i in c.Includes) pending.Push(i);
+        }
+        return false;
     }
 
     private static void CheckWindows(string path, IReadOnlyList<TimeWindow>? windows, Action<string, string> add)

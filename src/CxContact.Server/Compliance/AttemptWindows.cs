@@ -155,6 +155,6 @@ public sealed class AttemptWindows(IConnectionMultiplexer redis, PlatformSetting
         var result = sep >= 0 ? rest[..sep] : rest;
         var campaign = sep >= 0 ? rest[(sep + 1)..] : [];
         return new AttemptRecord(DateTimeOffset.FromUnixTimeMilliseconds((long)e.Score), result.IsEmpty ? null : result.ToString(),
-            campaign.IsEmpty ? null : campaign.ToString());
+            campaign.IsEmpty ? null : campaign.ToString(), bar > 0 ? member[..bar] : null);
     }
 }

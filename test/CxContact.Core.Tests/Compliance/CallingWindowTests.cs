@@ -49,7 +49,7 @@ public sealed class CallingWindowTests
 
         Assert.False(d.Allowed);
         Assert.Equal("us-fl-hours", d.Rules());
-        Assert.Contains("FL allows calls 08:00–20:00", d.Reasons[0].Detail);
+        Assert.Contains("US-FL (address) allows calls 08:00–20:00", d.Reasons[0].Detail);
         Assert.Equal(At("2026-06-10T08:00:00-04:00"), d.NextAllowedAt);
 
         Assert.True(Defaults.Evaluate(Voice("2026-06-09T20:30:00-04:00", region: "GA")).Allowed);

@@ -16,7 +16,7 @@ public sealed class WeekendAndHolidayTests
         Assert.False(la.Allowed);
         Assert.Equal("us-la-sunday-holiday", la.Rules());
         Assert.Contains("2026-12-25 is in us-federal-holidays", la.Reasons[0].Detail);
-        Assert.Contains("LA allows no calls on holidays", la.Reasons[0].Detail);
+        Assert.Contains("US-LA (address) allows no calls on holidays", la.Reasons[0].Detail);
         // Saturday 26th is an ordinary day in LA, so the federal 08:00 start decides.
         Assert.Equal(At("2026-12-26T08:00:00-06:00"), la.NextAllowedAt);
 
@@ -30,7 +30,7 @@ public sealed class WeekendAndHolidayTests
         var d = Defaults.Evaluate(Voice("2026-12-27T10:00:00-06:00", "US", "AL", Central));
 
         Assert.Equal("us-al-sunday-holiday", d.Rules());
-        Assert.Contains("AL allows no calls on Sundays", d.Reasons[0].Detail);
+        Assert.Contains("US-AL (address) allows no calls on Sundays", d.Reasons[0].Detail);
         Assert.Equal(At("2026-12-28T08:00:00-06:00"), d.NextAllowedAt);
     }
 
