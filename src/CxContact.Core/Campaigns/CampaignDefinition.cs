@@ -31,4 +31,10 @@ public sealed record CampaignDefinition
     [Id(15)] public Guid? DncList { get; init; }
     [Id(16)] public int LeaseSeconds { get; init; } = 300;
     [Id(17)] public double AbandonTarget { get; init; } = 0.03;
+
+    /// <summary>
+    /// What the campaign's calls are for (sales, debt collection, informational): a rule applies only to the calls it
+    /// covers. Null (campaigns made before purposes existed): every rule applies.
+    /// </summary>
+    [Id(18)] public CallPurpose? Purpose { get; init; }
 }

@@ -20,7 +20,8 @@ public sealed record CampaignRequest(
     int? MaxAttempts,
     Guid? DncList,
     int? LeaseSeconds,
-    double? AbandonTarget)
+    double? AbandonTarget,
+    string? Purpose = null)
 {
     public sealed record ListRef(Guid? Id, int? Weight);
     public sealed record Sort(string? Field, string? Direction);

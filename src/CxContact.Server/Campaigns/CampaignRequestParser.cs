@@ -127,13 +127,20 @@ public sealed partial class CampaignRequestParser(IGrainFactory grains, RuleSetS
         var abandon = b.AbandonTarget ?? 0.03;
         if (abandon is < 0 or > 0.5 || double.IsNaN(abandon)) errors.Add("abandonTarget", "is a fraction between 0 and 0.5 (0.03 is 3 %)");
 
+        CallPurpose? purpose = null;
+        if (b.Purpose is { } pu)
+        {
+            if (CallPurposes.TryParse(pu, out var parsedPurpose)) purpose = parsedPurpose;
+            else errors.Add("purpose", $"\"{pu}\" is not a call purpose; use sales, debt-collection or informational (leave it out and every rule applies)");
+        }
+
         if (errors.Any) return null;
         return new CampaignDefinition
         {
             Name = name, Description = b.Description, ContactLists = lists, SuppressionLists = suppression, RuleSetId = b.RuleSetId,
             DialingMode = mode, SortFields = sorts, Priority = priority, Filter = b.Filter, ContactStrategy = strategy!,
             DeviceOrder = order, DeviceTypes = types, CallingHours = hours, CallerId = b.CallerId, MaxAttempts = maxAttempts,
-            DncList = b.DncList, LeaseSeconds = lease, AbandonTarget = abandon,
+            DncList = b.DncList, LeaseSeconds = lease, AbandonTarget = abandon, Purpose = purpose,
         };
     }
 

@@ -21,14 +21,23 @@ public sealed class AttemptHistory(NpgsqlDataSource db, AttemptWindows windows, 
     public sealed record Attempt(Guid TenantId, DateTimeOffset At, string? Phone, string? ContactId, string? ClientId, string? CampaignId, string? Result, string Source,
         Guid? AttemptId = null);
 
+    /// <summary>How far in the past an attempt may be reported and still count at its own time.</summary>
+    public static readonly TimeSpan LateReport = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The time an attempt counts at: its own, unless it is reported more than <see cref="LateReport"/> after it: then
+    /// its arrival. A window that slid past a backdated attempt would otherwise count one call fewer than were made.
+    /// </summary>
+    public static DateTimeOffset CountedAt(DateTimeOffset reported, DateTimeOffset now) => reported < now - LateReport ? now : reported;
+
     /// <summary>Records an attempt (a dial); a later result for the same attempt id replaces its result, keeping its time.</summary>
     public async Task RecordAsync(Attempt a, CancellationToken ct)
     {
         var id = a.AttemptId ?? Guid.CreateVersion7();
         DateTimeOffset at;
         await using (var cmd = db.CreateCommand("""
-            INSERT INTO call_attempts (tenant_id, attempt_id, at, phone, contact_id, client_id, campaign_id, result, source)
-            VALUES (@t, @i, @at, @p, @c, @k, @camp, @r, @s)
+            INSERT INTO call_attempts (tenant_id, attempt_id, at, reported_at, phone, contact_id, client_id, campaign_id, result, source)
+            VALUES (@t, @i, @at, @reported, @p, @c, @k, @camp, @r, @s)
             ON CONFLICT (attempt_id) DO UPDATE SET result = coalesce(excluded.result, call_attempts.result)
             WHERE call_attempts.tenant_id = excluded.tenant_id
             RETURNING at, result
@@ -36,7 +45,8 @@ public sealed class AttemptHistory(NpgsqlDataSource db, AttemptWindows windows, 
         {
             cmd.Parameters.AddWithValue("t", a.TenantId);
             cmd.Parameters.AddWithValue("i", id);
-            cmd.Parameters.AddWithValue("at", a.At);
+            cmd.Parameters.AddWithValue("at", CountedAt(a.At, clock.GetUtcNow()));
+            cmd.Parameters.AddWithValue("reported", a.At);
             cmd.Parameters.AddWithValue("p", NpgsqlTypes.NpgsqlDbType.Text, (object?)a.Phone ?? DBNull.Value);
             cmd.Parameters.AddWithValue("c", NpgsqlTypes.NpgsqlDbType.Text, (object?)a.ContactId ?? DBNull.Value);
             cmd.Parameters.AddWithValue("k", NpgsqlTypes.NpgsqlDbType.Text, (object?)a.ClientId ?? DBNull.Value);
@@ -65,14 +75,18 @@ public sealed class AttemptHistory(NpgsqlDataSource db, AttemptWindows windows, 
         var entries = new List<AttemptWindows.Entry>(list.Count * 3);
         if (list.Count == 0) return entries;
         var ids = list.Select(_ => Guid.CreateVersion7()).ToArray();
+        var now = clock.GetUtcNow();
+        var counted = list.Select(a => CountedAt(a.At, now)).ToArray();
         await using (var cmd = new NpgsqlCommand("""
-            INSERT INTO call_attempts (tenant_id, attempt_id, at, phone, contact_id, client_id, campaign_id, result, source)
-            SELECT * FROM unnest(@t::uuid[], @i::uuid[], @at::timestamptz[], @p::text[], @c::text[], @k::text[], @camp::text[], @r::text[], @s::text[])
+            INSERT INTO call_attempts (tenant_id, attempt_id, at, reported_at, phone, contact_id, client_id, campaign_id, result, source)
+            SELECT * FROM unnest(@t::uuid[], @i::uuid[], @at::timestamptz[], @reported::timestamptz[], @p::text[], @c::text[], @k::text[], @camp::text[],
+                                 @r::text[], @s::text[])
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue("t", list.Select(a => a.TenantId).ToArray());
             cmd.Parameters.AddWithValue("i", ids);
-            cmd.Parameters.AddWithValue("at", list.Select(a => a.At).ToArray());
+            cmd.Parameters.AddWithValue("at", counted);
+            cmd.Parameters.AddWithValue("reported", list.Select(a => a.At).ToArray());
             cmd.Parameters.AddWithValue("p", list.Select(a => a.Phone).ToArray());
             cmd.Parameters.AddWithValue("c", list.Select(a => a.ContactId).ToArray());
             cmd.Parameters.AddWithValue("k", list.Select(a => a.ClientId).ToArray());
@@ -84,7 +98,7 @@ public sealed class AttemptHistory(NpgsqlDataSource db, AttemptWindows windows, 
         for (var i = 0; i < list.Count; i++)
         {
             var a = list[i];
-            windows.Add(entries, a.TenantId, ids[i], a.At, a.Phone, a.ContactId, a.ClientId, a.CampaignId, a.Result);
+            windows.Add(entries, a.TenantId, ids[i], counted[i], a.Phone, a.ContactId, a.ClientId, a.CampaignId, a.Result);
         }
         return entries;
     }

@@ -30,6 +30,12 @@ public sealed class AttemptPreparer(PlatformClock clock)
             if (DialingModes.TryParse(r.DialingMode, out var m)) mode = m;
             else Bad("dialingMode", $"\"{r.DialingMode}\" is not a dialing mode; use preview, progressive, predictive, power or agentless");
         }
+        CallPurpose? purpose = null;
+        if (r.Purpose is not null)
+        {
+            if (CallPurposes.TryParse(r.Purpose, out var p)) purpose = p;
+            else Bad("purpose", $"\"{r.Purpose}\" is not a call purpose; use sales, debt-collection or informational");
+        }
         var c = r.Contact;
         if (c?.Country is { } country && !TenantSettingsRules.IsIsoCountry(country.ToUpperInvariant())) Bad("contact.country", $"\"{country}\" is not an ISO 3166-1 alpha-2 country code");
         if (c?.Tz is { } tz && !TenantSettingsRules.IsIanaZone(tz)) Bad("contact.tz", $"\"{tz}\" is not a known IANA time zone");
@@ -68,6 +74,12 @@ public sealed class AttemptPreparer(PlatformClock clock)
             DeviceType: phone is null ? DeviceType.Unknown : phone.DeviceType,
             AutodialMobileConsent: c?.Consent?.AutodialMobile,
             At: r.At ?? now ?? clock.GetUtcNow(),
-            RuleSetId: r.RuleSetId);
+            RuleSetId: r.RuleSetId)
+        {
+            Purpose = purpose,
+            PhoneRegion = phone?.Region,
+            AreaCode = phone?.AreaCode?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            WrittenSalesConsent = c?.Consent?.WrittenSales,
+        };
     }
 }
