@@ -21,4 +21,6 @@ public enum CallResult
     Silence = 15,
     GeneralError = 16,
     SystemError = 17,
+    /// <summary>A person answered and ended the call (some states forbid calling them again with an autodialer).</summary>
+    HungUp = 18,
 }

@@ -32,6 +32,8 @@ public static class CallResults
         (CallResult.Silence, "silence", 32),
         (CallResult.GeneralError, "general-error", 3),
         (CallResult.SystemError, "system-error", 4),
+        // A person answered, then hung up: Genesys records an answer (33); who ended the call is ours to keep.
+        (CallResult.HungUp, "hung-up", 33),
     ];
 
     private static readonly FrozenDictionary<string, CallResult> ByWire =
@@ -47,5 +49,5 @@ public static class CallResults
 
     /// <summary>A live person was on the line: what connect and abandonment rates count.</summary>
     public static bool IsConnected(this CallResult r) =>
-        r is CallResult.Answered or CallResult.WrongParty or CallResult.DncRequest or CallResult.CallbackRequested;
+        r is CallResult.Answered or CallResult.WrongParty or CallResult.DncRequest or CallResult.CallbackRequested or CallResult.HungUp;
 }

@@ -27,6 +27,7 @@ public static class ContactStrategies
         new() { Result = CallResult.Answered, Action = StrategyAction.Done },
         new() { Result = CallResult.DncRequest, Action = StrategyAction.Suppress },
         new() { Result = CallResult.CallbackRequested, Action = StrategyAction.Retry, MaxRetries = int.MaxValue },
+        new() { Result = CallResult.HungUp, Action = StrategyAction.Retry, DelayMinutes = 240, MaxRetries = 1 },
     ];
 
     /// <summary>

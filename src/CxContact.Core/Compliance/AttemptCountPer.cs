@@ -2,7 +2,8 @@ namespace CxContact.Core.Compliance;
 
 /// <summary>
 /// What an attempt limit counts against. Wire names: "phone", "contact", "clientId", and "person": the person across
-/// all of their numbers, known by contact id and by client id (an attempt counted by either counts once).
+/// all of their numbers, known by contact id, by client id and by the number called (an attempt known under several
+/// counts once; with no contact or client id, the number stands in for the person).
 /// </summary>
 public enum AttemptCountPer
 {

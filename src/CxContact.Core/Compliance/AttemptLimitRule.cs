@@ -29,4 +29,8 @@ public sealed record AttemptLimitRule
     [Id(13)] public string? Url { get; init; }
     /// <summary>When the provision was last checked against that text.</summary>
     [Id(14)] public DateOnly? Checked { get; init; }
+    /// <summary>False when the provision could not be read in its primary text (the citation says what was read instead).</summary>
+    [Id(15)] public bool Verified { get; init; } = true;
+    /// <summary>What a reader of the rule should know: how the law was read, what the rule cannot say.</summary>
+    [Id(16)] public string? Notes { get; init; }
 }

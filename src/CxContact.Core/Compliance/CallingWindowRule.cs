@@ -47,4 +47,8 @@ public sealed record CallingWindowRule
     [Id(14)] public DateOnly? Checked { get; init; }
     /// <summary>Shipped but off rules are switched on by an override.</summary>
     [Id(15)] public bool Enabled { get; init; } = true;
+    /// <summary>False when the provision could not be read in its primary text (the citation says what was read instead).</summary>
+    [Id(16)] public bool Verified { get; init; } = true;
+    /// <summary>What a reader of the rule should know: how the law was read, what the rule cannot say.</summary>
+    [Id(17)] public string? Notes { get; init; }
 }

@@ -172,14 +172,13 @@ public sealed class ComplianceEvaluator
             _ => Input.PhoneAttempts,
         };
 
-        // The person by contact id and by client id: an attempt known under both counts once.
+        // The person by every key known: contact id, client id, and the number itself (when nothing else names the
+        // person, the number is the best stand-in). An attempt known under several keys counts once.
         private IReadOnlyList<AttemptRecord> Person()
         {
-            if (Input.ClientIdAttempts.Count == 0) return Input.ContactAttempts;
-            if (Input.ContactAttempts.Count == 0) return Input.ClientIdAttempts;
             var seen = new HashSet<object>();
-            var all = new List<AttemptRecord>(Input.ContactAttempts.Count + Input.ClientIdAttempts.Count);
-            foreach (var a in Input.ContactAttempts.Concat(Input.ClientIdAttempts))
+            var all = new List<AttemptRecord>(Input.ContactAttempts.Count + Input.ClientIdAttempts.Count + Input.PhoneAttempts.Count);
+            foreach (var a in Input.ContactAttempts.Concat(Input.ClientIdAttempts).Concat(Input.PhoneAttempts))
                 if (seen.Add(a.Id is { } id ? id : (a.At, a.Result, a.Campaign))) all.Add(a);
             return all;
         }
@@ -326,6 +325,8 @@ public sealed class ComplianceEvaluator
             {
                 RuleSets.AutodialMobileConsent => ctx.Input.AutodialMobileConsent,
                 RuleSets.WrittenSalesConsent => ctx.Input.WrittenSalesConsent,
+                // Written consent to automated sales calls is also consent to automated calls.
+                RuleSets.AutomatedConsent => ctx.Input.AutomatedConsent == true || ctx.Input.WrittenSalesConsent == true ? true : ctx.Input.AutomatedConsent,
                 _ => null,
             };
             if (consent == true)

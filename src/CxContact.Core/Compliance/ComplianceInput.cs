@@ -43,4 +43,7 @@ public sealed record ComplianceInput
 
     /// <summary>Prior express written consent to automated sales calls (<see cref="RuleSets.WrittenSalesConsent"/>).</summary>
     [Id(15)] public bool? WrittenSalesConsent { get; init; }
+
+    /// <summary>Consent to automated calls of any purpose (<see cref="RuleSets.AutomatedConsent"/>).</summary>
+    [Id(16)] public bool? AutomatedConsent { get; init; }
 }

@@ -13,5 +13,8 @@ public sealed record RuleSet
     [Id(6)] public IReadOnlyList<MinimumGapRule> MinimumGaps { get; init; } = [];
     [Id(7)] public IReadOnlyList<DeviceRule> DeviceRules { get; init; } = [];
 
+    /// <summary>The jurisdictions the set was checked for, with rules or without (see <see cref="Jurisdiction"/>).</summary>
+    [Id(8)] public IReadOnlyList<Jurisdiction> Jurisdictions { get; init; } = [];
+
     public string VersionTag => $"{Id}@{Version}";
 }

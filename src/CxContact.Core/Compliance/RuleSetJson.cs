@@ -13,6 +13,7 @@ namespace CxContact.Core.Compliance;
 internal static class RuleSetJson
 {
     public const string Closed = "closed";
+    public const string Unknown = "unknown";
 
     public static RuleSet Read(string json)
     {
@@ -29,7 +30,7 @@ internal static class RuleSetJson
         using (doc)
         {
             var root = new Node(doc.RootElement, "");
-            root.Only("id", "version", "name", "description", "callingWindows", "holidays", "attemptLimits", "minimumGaps", "deviceRules");
+            root.Only("id", "version", "name", "description", "jurisdictions", "callingWindows", "holidays", "attemptLimits", "minimumGaps", "deviceRules");
             return new RuleSet
             {
                 Id = root.RequiredString("id"),
@@ -40,13 +41,15 @@ internal static class RuleSetJson
                 AttemptLimits = root.List("attemptLimits", ReadAttemptLimit),
                 MinimumGaps = root.List("minimumGaps", ReadGap),
                 DeviceRules = root.List("deviceRules", ReadDeviceRule),
+                Jurisdictions = root.List("jurisdictions", ReadJurisdiction),
             };
         }
     }
 
     // Every rule may say where it applies as "jurisdiction" ("US", "US-FL") or as "country" and "region"; which calls it
     // covers ("covers"); and where its text is ("url") and when that was last read ("checked").
-    private static readonly string[] Meta = ["id", "citation", "effectiveFrom", "enabled", "jurisdiction", "country", "region", "channels", "covers", "url", "checked"];
+    private static readonly string[] Meta = ["id", "citation", "effectiveFrom", "enabled", "jurisdiction", "country", "region", "channels", "covers", "url", "checked",
+        "verified", "notes"];
 
     private static string[] With(params string[] names) => [.. Meta, .. names];
 
@@ -68,7 +71,7 @@ internal static class RuleSetJson
         {
             Id = n.RequiredString("id"),
             Citation = n.RequiredString("citation"),
-            EffectiveFrom = n.RequiredDate("effectiveFrom"),
+            EffectiveFrom = n.EffectiveFrom(),
             Enabled = n.OptionalBool("enabled") ?? true,
             Country = country ?? throw n.Missing("country"),
             Region = region,
@@ -76,12 +79,33 @@ internal static class RuleSetJson
             Covers = n.Coverage(),
             Url = n.OptionalString("url"),
             Checked = n.OptionalDate("checked"),
+            Verified = n.OptionalBool("verified") ?? true,
+            Notes = n.OptionalString("notes"),
             Weekdays = n.Windows("weekdays") ?? throw n.Missing("weekdays"),
             Saturday = n.Windows("saturday"),
             Sunday = n.Windows("sunday"),
             Holiday = n.Windows("holiday"),
             HolidayCalendar = n.OptionalString("holidayCalendar"),
             TimeZone = n.OptionalString("timeZone"),
+        };
+    }
+
+    private static Jurisdiction ReadJurisdiction(Node n)
+    {
+        n.Only("code", "name", "summary", "addsNothing", "checked", "sources", "notModelled");
+        return new Jurisdiction
+        {
+            Code = n.RequiredString("code"),
+            Name = n.RequiredString("name"),
+            Summary = n.RequiredString("summary"),
+            AddsNothing = n.OptionalBool("addsNothing") ?? false,
+            Checked = n.RequiredDate("checked"),
+            Sources = n.List("sources", x =>
+            {
+                x.Only("citation", "url", "primary");
+                return new LegalSource(x.RequiredString("citation"), x.OptionalString("url"), x.OptionalBool("primary") ?? false);
+            }),
+            NotModelled = n.List("notModelled", x => x.AsString()),
         };
     }
 
@@ -131,7 +155,7 @@ internal static class RuleSetJson
         {
             Id = n.RequiredString("id"),
             Citation = n.RequiredString("citation"),
-            EffectiveFrom = n.RequiredDate("effectiveFrom"),
+            EffectiveFrom = n.EffectiveFrom(),
             Enabled = n.OptionalBool("enabled") ?? true,
             Country = country,
             Region = region,
@@ -139,6 +163,8 @@ internal static class RuleSetJson
             Covers = n.Coverage(),
             Url = n.OptionalString("url"),
             Checked = n.OptionalDate("checked"),
+            Verified = n.OptionalBool("verified") ?? true,
+            Notes = n.OptionalString("notes"),
             Max = n.RequiredInt("max"),
             Window = n.RequiredDuration("window"),
             Per = n.PerList("per"),
@@ -156,7 +182,7 @@ internal static class RuleSetJson
         {
             Id = n.RequiredString("id"),
             Citation = n.RequiredString("citation"),
-            EffectiveFrom = n.RequiredDate("effectiveFrom"),
+            EffectiveFrom = n.EffectiveFrom(),
             Enabled = n.OptionalBool("enabled") ?? true,
             Country = country,
             Region = region,
@@ -164,6 +190,8 @@ internal static class RuleSetJson
             Covers = n.Coverage(),
             Url = n.OptionalString("url"),
             Checked = n.OptionalDate("checked"),
+            Verified = n.OptionalBool("verified") ?? true,
+            Notes = n.OptionalString("notes"),
             AfterResults = n.List("afterResults", x => x.AsString(), required: true),
             Gap = n.RequiredDuration("gap"),
             Per = per.Count == 1 ? per[0] : throw n.Child("per")!.Bad("a gap follows one kind of subject: phone, contact, clientId or person"),
@@ -181,7 +209,7 @@ internal static class RuleSetJson
         {
             Id = n.RequiredString("id"),
             Citation = n.RequiredString("citation"),
-            EffectiveFrom = n.RequiredDate("effectiveFrom"),
+            EffectiveFrom = n.EffectiveFrom(),
             Enabled = n.OptionalBool("enabled") ?? true,
             Country = country,
             Region = region,
@@ -189,6 +217,8 @@ internal static class RuleSetJson
             Covers = n.Coverage(),
             Url = n.OptionalString("url"),
             Checked = n.OptionalDate("checked"),
+            Verified = n.OptionalBool("verified") ?? true,
+            Notes = n.OptionalString("notes"),
             DeviceType = device == "any" ? null
                 : DeviceTypes.TryParse(device, out var t) ? t : throw deviceNode.Bad("is not a device type (any, mobile, landline, voip, toll-free, unknown)"),
             DialingModes = n.List("dialingModes", x => x.AsDialingMode(), required: true),
@@ -261,6 +291,10 @@ internal static class RuleSetJson
         public string? OptionalString(string name) => Child(name)?.AsString();
         public DateOnly RequiredDate(string name) => (Child(name) ?? throw Missing(name)).AsDate();
         public DateOnly? OptionalDate(string name) => Child(name)?.AsDate();
+
+        /// <summary>"yyyy-MM-dd", or "unknown" where the research found no date: the rule then applies to every date.</summary>
+        public DateOnly EffectiveFrom() =>
+            (Child("effectiveFrom") ?? throw Missing("effectiveFrom")) is var c && c.AsString() == Unknown ? DateOnly.MinValue : c.AsDate();
 
         public int? OptionalInt(string name)
         {
@@ -369,6 +403,22 @@ internal static class RuleSetJson
             w.WriteString("id", set.Id);
             w.WriteNumber("version", set.Version);
             w.WriteString("name", set.Name);
+            if (set.Jurisdictions.Count > 0)
+                WriteArray(w, "jurisdictions", set.Jurisdictions, (w, j) =>
+                {
+                    w.WriteString("code", j.Code);
+                    w.WriteString("name", j.Name);
+                    w.WriteString("summary", j.Summary);
+                    if (j.AddsNothing) w.WriteBoolean("addsNothing", true);
+                    w.WriteString("checked", Date(j.Checked));
+                    WriteArray(w, "sources", j.Sources, (w, src) =>
+                    {
+                        w.WriteString("citation", src.Citation);
+                        if (src.Url is not null) w.WriteString("url", src.Url);
+                        w.WriteBoolean("primary", src.Primary);
+                    });
+                    if (j.NotModelled.Count > 0) Strings(w, "notModelled", j.NotModelled);
+                });
             WriteArray(w, "holidays", set.Holidays, (w, c) =>
             {
                 w.WriteString("id", c.Id);
@@ -382,7 +432,7 @@ internal static class RuleSetJson
             });
             WriteArray(w, "callingWindows", set.CallingWindows, (w, r) =>
             {
-                Common(w, r.Id, r.Citation, r.EffectiveFrom, r.Country, r.Region, r.Channels, r.Covers, r.Url, r.Checked, r.Enabled);
+                Common(w, r.Id, r.Citation, r.EffectiveFrom, r.Country, r.Region, r.Channels, r.Covers, r.Url, r.Checked, r.Enabled, r.Verified, r.Notes);
                 WriteWindows(w, "weekdays", r.Weekdays);
                 WriteWindows(w, "saturday", r.Saturday);
                 WriteWindows(w, "sunday", r.Sunday);
@@ -392,7 +442,7 @@ internal static class RuleSetJson
             });
             WriteArray(w, "attemptLimits", set.AttemptLimits, (w, r) =>
             {
-                Common(w, r.Id, r.Citation, r.EffectiveFrom, r.Country, r.Region, r.Channels, r.Covers, r.Url, r.Checked, r.Enabled, alwaysEnabled: true);
+                Common(w, r.Id, r.Citation, r.EffectiveFrom, r.Country, r.Region, r.Channels, r.Covers, r.Url, r.Checked, r.Enabled, r.Verified, r.Notes, alwaysEnabled: true);
                 w.WriteNumber("max", r.Max);
                 w.WriteString("window", IsoDuration.Format(r.Window));
                 if (r.Per.Count == 1) w.WriteString("per", Per(r.Per[0]));
@@ -402,7 +452,7 @@ internal static class RuleSetJson
             });
             WriteArray(w, "minimumGaps", set.MinimumGaps, (w, r) =>
             {
-                Common(w, r.Id, r.Citation, r.EffectiveFrom, r.Country, r.Region, r.Channels, r.Covers, r.Url, r.Checked, r.Enabled);
+                Common(w, r.Id, r.Citation, r.EffectiveFrom, r.Country, r.Region, r.Channels, r.Covers, r.Url, r.Checked, r.Enabled, r.Verified, r.Notes);
                 Strings(w, "afterResults", r.AfterResults);
                 w.WriteString("gap", IsoDuration.Format(r.Gap));
                 w.WriteString("per", Per(r.Per));
@@ -410,7 +460,7 @@ internal static class RuleSetJson
             });
             WriteArray(w, "deviceRules", set.DeviceRules, (w, r) =>
             {
-                Common(w, r.Id, r.Citation, r.EffectiveFrom, r.Country, r.Region, r.Channels, r.Covers, r.Url, r.Checked, r.Enabled);
+                Common(w, r.Id, r.Citation, r.EffectiveFrom, r.Country, r.Region, r.Channels, r.Covers, r.Url, r.Checked, r.Enabled, r.Verified, r.Notes);
                 w.WriteString("deviceType", r.DeviceType is { } t ? t.ToWire() : "any");
                 Strings(w, "dialingModes", r.DialingModes.Select(m => m.ToWire()));
                 w.WriteString("requiresConsent", r.RequiresConsent);
@@ -454,13 +504,15 @@ internal static class RuleSetJson
     };
 
     private static void Common(Utf8JsonWriter w, string id, string citation, DateOnly effectiveFrom, string? country, string? region, IReadOnlyList<Channel> channels,
-        RuleCoverage covers, string? url, DateOnly? @checked, bool enabled, bool alwaysEnabled = false)
+        RuleCoverage covers, string? url, DateOnly? @checked, bool enabled, bool verified, string? notes, bool alwaysEnabled = false)
     {
         w.WriteString("id", id);
         w.WriteString("citation", citation);
         if (url is not null) w.WriteString("url", url);
-        w.WriteString("effectiveFrom", Date(effectiveFrom));
+        w.WriteString("effectiveFrom", effectiveFrom == DateOnly.MinValue ? Unknown : Date(effectiveFrom));
         if (@checked is { } c) w.WriteString("checked", Date(c));
+        if (!verified) w.WriteBoolean("verified", false);
+        if (notes is not null) w.WriteString("notes", notes);
         if (alwaysEnabled || !enabled) w.WriteBoolean("enabled", enabled);
         if (country is not null) w.WriteString("country", country);
         if (region is not null) w.WriteString("region", region);

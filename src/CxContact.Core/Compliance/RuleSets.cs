@@ -11,7 +11,13 @@ public static class RuleSets
     /// <summary>Prior express written consent to automated sales calls (input: <see cref="ComplianceInput.WrittenSalesConsent"/>).</summary>
     public const string WrittenSalesConsent = "writtenSales";
 
-    private static readonly string[] ConsentFlags = [AutodialMobileConsent, WrittenSalesConsent];
+    /// <summary>
+    /// Consent to automated calls (autodialed, prerecorded or artificial voice) of any purpose, or a relationship the law
+    /// accepts instead (input: <see cref="ComplianceInput.AutomatedConsent"/>).
+    /// </summary>
+    public const string AutomatedConsent = "automated";
+
+    private static readonly string[] ConsentFlags = [AutodialMobileConsent, WrittenSalesConsent, AutomatedConsent];
 
     private const string DefaultResource = "CxContact.Core.Compliance.default-rules.json";
 
@@ -56,6 +62,7 @@ public static class RuleSets
             MinimumGaps = Merge(baseSet.MinimumGaps, overrides.MinimumGaps, r => r.Id, overridden),
             DeviceRules = Merge(baseSet.DeviceRules, overrides.DeviceRules, r => r.Id, overridden),
             Holidays = Merge(baseSet.Holidays, overrides.Holidays, c => c.Id, overrides.Holidays.Select(c => c.Id).ToHashSet(StringComparer.Ordinal)),
+            Jurisdictions = Merge(baseSet.Jurisdictions, overrides.Jurisdictions, j => j.Code, overrides.Jurisdictions.Select(j => j.Code).ToHashSet(StringComparer.Ordinal)),
         };
     }
 
@@ -124,6 +131,15 @@ public static class RuleSets
             for (var k = 0; k < c.Includes.Count; k++)
                 if (!calendars.ContainsKey(c.Includes[k])) Add($"holidays[{i}].includes[{k}]", $"\"{c.Includes[k]}\" is not the id of a calendar in holidays");
             if (IncludesItself(c.Id, set.Holidays)) Add($"holidays[{i}].includes", $"\"{c.Id}\" includes itself through other calendars");
+        }
+
+        for (var i = 0; i < set.Jurisdictions.Count; i++)
+        {
+            var code = set.Jurisdictions[i].Code;
+            var dash = code.IndexOf('-');
+            var country = dash < 0 ? code : code[..dash];
+            if (!TenantSettingsRules.IsIsoCountry(country)) Add($"jurisdictions[{i}].code", $"\"{code}\" does not start with an ISO 3166-1 alpha-2 country code");
+            else if (dash > 0 && ComplianceRegions.Check(country, code[(dash + 1)..]) is { } problem) Add($"jurisdictions[{i}].code", problem);
         }
 
         var ruleIds = new Dictionary<string, string>(StringComparer.Ordinal);

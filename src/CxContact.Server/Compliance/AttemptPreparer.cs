@@ -80,6 +80,7 @@ public sealed class AttemptPreparer(PlatformClock clock)
             PhoneRegion = phone?.Region,
             AreaCode = phone?.AreaCode?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             WrittenSalesConsent = c?.Consent?.WrittenSales,
+            AutomatedConsent = c?.Consent?.Automated,
         };
     }
 }

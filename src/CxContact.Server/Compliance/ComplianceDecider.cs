@@ -125,7 +125,7 @@ public sealed class ComplianceDecider(
 
     /// <summary>Everything <see cref="ComplianceEvaluator.Evaluate"/> reads from an attempt without attempt history.</summary>
     private readonly record struct EvaluationKey(DateTimeOffset At, Channel Channel, DialingMode? Mode, string Country, string? Region, string? Zone0,
-        string? Zone1, DeviceType Device, bool? Consent, CallPurpose? Purpose, string? PhoneRegion, string? AreaCode, bool? WrittenSales);
+        string? Zone1, DeviceType Device, bool? Consent, CallPurpose? Purpose, string? PhoneRegion, string? AreaCode, bool? WrittenSales, bool? Automated);
 
     private static Decision Decide(ComplianceEvaluator evaluator, PreparedAttempt a, in DecisionLookup.Facts facts,
         System.Collections.Concurrent.ConcurrentDictionary<EvaluationKey, Decision>? memo)
@@ -134,7 +134,7 @@ public sealed class ComplianceDecider(
         if (memo is not null && facts.Phone.Count == 0 && facts.Contact.Count == 0 && facts.ClientId.Count == 0 && a.TimeZones.Count <= 2)
         {
             var key = new EvaluationKey(a.At, a.Channel, a.DialingMode, a.Country, a.Region, a.TimeZones.Count > 0 ? a.TimeZones[0] : null,
-                a.TimeZones.Count > 1 ? a.TimeZones[1] : null, a.DeviceType, a.AutodialMobileConsent, a.Purpose, a.PhoneRegion, a.AreaCode, a.WrittenSalesConsent);
+                a.TimeZones.Count > 1 ? a.TimeZones[1] : null, a.DeviceType, a.AutodialMobileConsent, a.Purpose, a.PhoneRegion, a.AreaCode, a.WrittenSalesConsent, a.AutomatedConsent);
             if (!memo.TryGetValue(key, out decision!)) decision = memo.GetOrAdd(key, Evaluate(evaluator, a, facts));
         }
         else decision = Evaluate(evaluator, a, facts);
@@ -149,6 +149,7 @@ public sealed class ComplianceDecider(
             At = a.At, Channel = a.Channel, DialingMode = a.DialingMode, Country = a.Country, Region = a.Region, TimeZones = a.TimeZones,
             DeviceType = a.DeviceType, AutodialMobileConsent = a.AutodialMobileConsent, CampaignId = a.CampaignId,
             Purpose = a.Purpose, PhoneRegion = a.PhoneRegion, AreaCode = a.AreaCode, WrittenSalesConsent = a.WrittenSalesConsent,
+            AutomatedConsent = a.AutomatedConsent,
             PhoneAttempts = facts.Phone, ContactAttempts = facts.Contact, ClientIdAttempts = facts.ClientId,
         });
 

@@ -26,6 +26,8 @@ public sealed record PreparedAttempt(
 
     [Id(18)] public bool? WrittenSalesConsent { get; init; }
 
+    [Id(19)] public bool? AutomatedConsent { get; init; }
+
     /// <summary>
     /// A voice attempt at a calling-list record, as the lease path and the campaign "why" page both ask for it: the
     /// record's own location (country, region, the zones as the preload stored them: space-separated), device and

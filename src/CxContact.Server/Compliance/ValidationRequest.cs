@@ -10,7 +10,7 @@ public sealed record ValidationContact(string? ClientId, string? ContactId, stri
     string? DeviceType, ValidationConsent? Consent);
 
 /// <summary>
-/// Consent flags that consent rules ask about: to autodialed calls to a mobile, and prior express written consent to
-/// automated sales calls.
+/// Consent flags that consent rules ask about: to autodialed calls to a mobile, prior express written consent to
+/// automated sales calls, and consent to automated calls of any purpose.
 /// </summary>
-public sealed record ValidationConsent(bool? AutodialMobile, bool? WrittenSales = null);
+public sealed record ValidationConsent(bool? AutodialMobile, bool? WrittenSales = null, bool? Automated = null);

@@ -6,7 +6,7 @@ namespace CxContact.Core.Tests.Compliance;
 
 public sealed class AttemptAndDeviceRuleTests
 {
-    private static readonly ComplianceEvaluator Defaults = new(RuleSets.Default);
+    private static readonly ComplianceEvaluator Defaults = EngineRules.Evaluator;
 
     private static readonly AttemptRecord[] ThreeFloridaAttempts =
         Attempts("2026-06-09T09:00:00-04:00", "2026-06-09T10:00:00-04:00", "2026-06-09T11:00:00-04:00");
@@ -48,9 +48,9 @@ public sealed class AttemptAndDeviceRuleTests
     [Fact]
     public void A_campaign_scoped_limit_counts_only_that_campaigns_attempts_and_every_attempt_without_a_campaign()
     {
-        var rules = RuleSets.Default with
+        var rules = EngineRules.Set with
         {
-            AttemptLimits = [.. RuleSets.Default.AttemptLimits.Select(r => r.Id == "us-fl-3-per-24h" ? r with { Scope = AttemptScope.Campaign } : r)],
+            AttemptLimits = [.. EngineRules.Set.AttemptLimits.Select(r => r.Id == "us-fl-3-per-24h" ? r with { Scope = AttemptScope.Campaign } : r)],
         };
         var evaluator = new ComplianceEvaluator(rules);
         AttemptRecord[] attempts =
@@ -123,7 +123,7 @@ public sealed class AttemptAndDeviceRuleTests
     [Fact]
     public void Reg_F_enabled_by_an_override_denies_the_eighth_call_in_seven_days()
     {
-        var evaluator = new ComplianceEvaluator(RuleSets.Override(RuleSets.Default, RuleSets.Parse(RegFOn)));
+        var evaluator = new ComplianceEvaluator(RuleSets.Override(EngineRules.Set, RuleSets.Parse(RegFOn)));
         var d = evaluator.Evaluate(Voice("2026-06-08T15:00:00-04:00") with { ContactAttempts = SevenInAWeek });
 
         Assert.False(d.Allowed);
@@ -140,7 +140,7 @@ public sealed class AttemptAndDeviceRuleTests
     [Fact]
     public void Counted_results_filter_which_attempts_count()
     {
-        var set = RuleSets.Override(RuleSets.Default, RuleSets.Parse("""
+        var set = RuleSets.Override(EngineRules.Set, RuleSets.Parse("""
             { "id": "t", "version": 1, "name": "t",
               "attemptLimits": [ { "id": "two-answered", "citation": "tenant policy", "effectiveFrom": "2020-01-01",
                                    "max": 2, "window": "P1D", "countedResults": ["answered"] } ] }

@@ -5,7 +5,7 @@ namespace CxContact.Core.Tests.Compliance;
 
 public sealed class CallingWindowTests
 {
-    private static readonly ComplianceEvaluator Defaults = new(RuleSets.Default);
+    private static readonly ComplianceEvaluator Defaults = EngineRules.Evaluator;
 
     [Fact]
     public void Exactly_08_00_is_allowed_and_reports_the_rule_set_version()
@@ -16,7 +16,7 @@ public sealed class CallingWindowTests
         Assert.Empty(d.Reasons);
         Assert.Equal(At("2026-06-09T08:00:00-04:00"), d.NextAllowedAt);
         Assert.Equal(["America/New_York"], d.TimeZones);
-        Assert.Equal("cxc-defaults@1", d.RuleSetVersion);
+        Assert.Equal("engine-tests@1", d.RuleSetVersion);
     }
 
     [Fact]

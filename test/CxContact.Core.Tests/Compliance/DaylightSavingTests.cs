@@ -6,10 +6,10 @@ namespace CxContact.Core.Tests.Compliance;
 /// <summary>US changes on 2026-03-08 and 2026-11-01, the UK on 2026-03-29 and 2026-10-25 (all Sundays).</summary>
 public sealed class DaylightSavingTests
 {
-    private static readonly ComplianceEvaluator Defaults = new(RuleSets.Default);
+    private static readonly ComplianceEvaluator Defaults = EngineRules.Evaluator;
 
     // The shipped set has no UK hours (the research gives none), so the UK clock tests use a tenant window.
-    private static readonly ComplianceEvaluator UkHours = new(RuleSets.Override(RuleSets.Default, RuleSets.Parse("""
+    private static readonly ComplianceEvaluator UkHours = new(RuleSets.Override(EngineRules.Set, RuleSets.Parse("""
         { "id": "tenant-uk", "version": 1, "name": "UK hours for a tenant",
           "callingWindows": [ { "id": "gb-tenant-hours", "citation": "tenant policy", "effectiveFrom": "2020-01-01",
                                 "country": "GB", "weekdays": ["08:00-21:00"] } ] }

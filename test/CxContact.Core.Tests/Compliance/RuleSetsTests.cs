@@ -18,17 +18,19 @@ public sealed class RuleSetsTests
         var set = RuleSets.Default;
 
         Assert.Empty(RuleSets.Validate(set));
-        Assert.Equal("cxc-defaults@1", set.VersionTag);
+        Assert.Equal("cxc-defaults@2", set.VersionTag);
         Assert.Contains(set.CallingWindows, r => r.Id == "us-federal-hours" && r.Region is null);
         Assert.Contains(set.CallingWindows, r => r.Region == "FL");
         Assert.Contains(set.CallingWindows, r => r.Country == "CA");
         Assert.Contains(set.MinimumGaps, r => r.Country == "GB");
         Assert.All(set.CallingWindows.Concat<object>(set.AttemptLimits).Concat(set.MinimumGaps).Concat(set.DeviceRules), r =>
             Assert.False(string.IsNullOrWhiteSpace((string)r.GetType().GetProperty("Citation")!.GetValue(r)!)));
-        var holidays = set.Holidays.Single(c => c.Id == "us-federal-holidays");
-        Assert.Contains(new DateOnly(2026, 12, 25), holidays.Dates);
-        Assert.Contains(new DateOnly(2028, 11, 23), holidays.Dates); // Thanksgiving 2028
-        Assert.Equal(holidays.Dates.Count, holidays.Dates.Distinct().Count());
+        // Calendars are rules now: any year has its days, and nothing runs out (5 U.S.C. 6103(a)).
+        var evaluator = new ComplianceEvaluator(set);
+        Assert.True(evaluator.IsHoliday("us-federal-holidays", new DateOnly(2026, 12, 25)));
+        Assert.True(evaluator.IsHoliday("us-federal-holidays", new DateOnly(2028, 11, 23))); // Thanksgiving 2028
+        Assert.True(evaluator.IsHoliday("us-federal-holidays", new DateOnly(2040, 11, 22))); // Thanksgiving 2040
+        Assert.False(evaluator.IsHoliday("us-federal-holidays", new DateOnly(2040, 11, 21)));
     }
 
     [Fact]
@@ -40,7 +42,8 @@ public sealed class RuleSetsTests
         Assert.Equal(json, RuleSets.ToJson(again));
         Assert.Equal(RuleSets.Default.CallingWindows.Count, again.CallingWindows.Count);
         Assert.Equal(TimeSpan.FromHours(24), again.AttemptLimits.Single(r => r.Id == "us-fl-3-per-24h").Window);
-        Assert.Empty(again.CallingWindows.Single(r => r.Id == "us-al-sunday-holiday").Sunday!);
+        Assert.Empty(again.CallingWindows.Single(r => r.Id == "us-ri-hours").Sunday!);
+        Assert.Equal(RuleSets.Default.Jurisdictions, again.Jurisdictions, new JurisdictionComparer());
     }
 
     [Theory]
@@ -188,5 +191,13 @@ public sealed class RuleSetsTests
         var d = evaluator.Evaluate(Inputs.Voice("2026-06-30T23:59:00-04:00"));
         Assert.True(d.Allowed);
         Assert.False(evaluator.Evaluate(Inputs.Voice("2026-07-01T00:00:00-04:00")).Allowed);
+    }
+
+    private sealed class JurisdictionComparer : IEqualityComparer<Jurisdiction>
+    {
+        public bool Equals(Jurisdiction? x, Jurisdiction? y) =>
+            x!.Code == y!.Code && x.Summary == y.Summary && x.Checked == y.Checked && x.Sources.SequenceEqual(y.Sources) && x.NotModelled.SequenceEqual(y.NotModelled);
+
+        public int GetHashCode(Jurisdiction j) => j.Code.GetHashCode();
     }
 }

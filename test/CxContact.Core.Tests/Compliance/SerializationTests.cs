@@ -27,7 +27,7 @@ public sealed class SerializationTests
             PhoneAttempts = Inputs.Attempts("2026-06-09T09:00:00-04:00"),
             AutodialMobileConsent = true,
         };
-        var evaluator = new ComplianceEvaluator(RuleSets.Default);
+        var evaluator = EngineRules.Evaluator;
         var decision = evaluator.Evaluate(RoundTrip(input));
         var copy = RoundTrip(decision);
 
