@@ -30,6 +30,11 @@ KEEP_ID = {
     "ca-crtc-telemarketing-hours": "ca-crtc-hours",
 }
 
+# Rules for one trade only (claims management, telecommunications companies, securities dealers): the engine cannot tell
+# a call's trade, and applying them to every call would hold back calls the law allows everyone else to make. Listed in
+# the jurisdiction's notModelled lines instead, for a tenant in that trade to add as an override.
+ONE_TRADE = {"gb-pecr-reg21a-claims-management-consent", "us-ga-hours-telecom-companies", "us-il-hours-securities-solicitors"}
+
 # Shipped but off, as the issue asks: switched on per tenant or campaign.
 OFF = {"us-cfpb-regf-7-days-after-conversation", "us-reg-f-7-in-7"}
 
@@ -41,6 +46,30 @@ FIXED_ZONE = {
 }
 
 AUTOMATED_ONLY_DIAL_MODES = ["progressive", "predictive", "power", "agentless"]
+ALL_DIAL_MODES = ["preview"] + AUTOMATED_ONLY_DIAL_MODES
+
+# Which machine calls a statute on "automated" calls reaches. Statutes on automatic dialing-announcing devices, recorded
+# or prerecorded messages reach calls that play a recording ("prerecorded": the agentless mode). Statutes on automatic
+# telephone dialing systems, or on "automated systems for the selection or dialing of numbers", reach autodialed calls
+# that a person takes as well ("autodialed": progressive, predictive, power). Named here, rule by rule, from the text.
+AUTODIALER_STATUTES = {
+    "us-fcc-pewc-autodialed-prerecorded-telemarketing-wireless",   # 47 CFR 64.1200(a)(2): ATDS or prerecorded voice
+    "us-fcc-prior-express-consent-autodialed-wireless-any-purpose",  # 47 CFR 64.1200(a)(1)(iii): ATDS or prerecorded voice
+    "us-fl-automated-sales-consent",     # Fla. Stat. 501.059(8)(a): "automated system for the selection or dialing"
+    "us-ok-automated-consent",           # 15 O.S. 775C.4: the same words as Florida's
+    "us-md-automated-consent",           # Md. Com. Law 14-4503: an automated system for the selection or dialing
+    "us-ut-atds-consent",                # Utah Code 13-25a-103: automated telephone dialing system
+    "us-ct-sales-call-consent",          # Conn. Gen. Stat. 42-288a: "automatically dialed" sales calls
+    "us-sd-atds-hours",                  # SDCL 49-31-1 automatic telephone dialing system
+    "us-il-hours-autodialer",            # 815 ILCS 305: autodialer
+    "us-ky-automated-hours",             # KRS 367.46955(15): automated calling equipment
+    "us-ky-automated-consent",
+}
+
+
+def machine_modes(r):
+    """The engine modes a research rule's "automated" means, from the statute it cites."""
+    return ["autodialed", "prerecorded"] if r["id"] in AUTODIALER_STATUTES else ["prerecorded"]
 # Ofcom lets a re-call through when an agent is guaranteed: preview and progressive guarantee one.
 NO_AGENT_GUARANTEED = ["predictive", "power", "agentless"]
 
@@ -55,15 +84,40 @@ def where(code):
     return country, (region or None)
 
 
+def modes_of(r):
+    c = r.get("covers") or {}
+    if "live" in c.get("modes", []) and "automated" in c.get("modes", []):
+        return ["live", "autodialed", "prerecorded"]  # every call, however placed
+    modes = set()
+    for m in c.get("modes", []):
+        if m == "live":
+            modes.add("live")
+        elif m == "automated":
+            modes.update(machine_modes(r))
+    return [m for m in ("live", "autodialed", "prerecorded") if m in modes] or ["live", "autodialed", "prerecorded"]
+
+
+def dial_modes(r):
+    modes = modes_of(r)
+    out = []
+    if "live" in modes:
+        out.append("preview")
+    if "autodialed" in modes:
+        out += ["progressive", "predictive", "power"]
+    if "prerecorded" in modes:
+        out.append("agentless")
+    return out
+
+
 def covers(r):
     c = r.get("covers") or {}
     out = {}
     purposes = [p for p in c.get("purposes", []) if p in ("sales", "debt-collection", "informational")]
-    modes = [m for m in c.get("modes", []) if m in ("live", "automated")]
     if purposes and len(set(purposes)) < 3:
         out["purposes"] = sorted(set(purposes), key=["sales", "debt-collection", "informational"].index)
-    if modes and len(set(modes)) < 2:
-        out["modes"] = sorted(set(modes), key=["live", "automated"].index)
+    modes = modes_of(r)
+    if len(modes) < 3:
+        out["modes"] = modes
     return out
 
 
@@ -99,7 +153,7 @@ def meta(r, code, checked, new_id=None, extra_note=None):
         m["region"] = region
     # Texts are calls to the FCC and to most state statutes that name them; where a statute is silent the rule still
     # covers texts, the stricter reading.
-    m["channels"] = ["voice", "sms"]
+    m["channels"] = ["sms"] if (r.get("covers") or {}).get("channels") == ["sms"] else ["voice", "sms"]
     cov = covers(r)
     if cov:
         m["covers"] = cov
@@ -149,6 +203,10 @@ def build():
         not_modelled = []
         for r in j["rules"]:
             kind = r["kind"]
+            if r["id"] in ONE_TRADE:
+                not_modelled.append(f"{r['id']} ({r['citation']}): applies to one trade only, so not applied to every call; a tenant in that trade "
+                                    f"adds it as an override. {(r.get('notes') or r.get('quote') or '')[:300]}")
+                continue
             if kind == "holiday-calendar":
                 cal = {"id": r["id"], "citation": r["citation"]}
                 if r.get("url"):
@@ -245,7 +303,7 @@ def build():
                 for device in devices:
                     suffix = "" if len(devices) == 1 else "-" + device
                     m = meta(r, code, checked, new_id=KEEP_ID.get(r["id"], r["id"]) + suffix, extra_note=extra)
-                    m.update({"deviceType": device, "dialingModes": AUTOMATED_ONLY_DIAL_MODES, "requiresConsent": flag})
+                    m.update({"deviceType": device, "dialingModes": dial_modes(r), "requiresConsent": flag})
                     rules["deviceRules"].append(m)
             elif kind == "area-code-presumption":
                 not_modelled.append(f"{r['id']} ({r['citation']}): the area code presumes residence. Applied everywhere: the engine applies the "

@@ -1,12 +1,15 @@
 namespace CxContact.Core.Compliance;
 
 /// <summary>
-/// Whether a person places the call or a machine does (an autodialer, or a prerecorded or artificial voice), as the
-/// laws on automated calls sort them. It follows from the dialing mode: only preview is dialed by a person. Wire
-/// names: "live", "automated".
+/// How a call is placed, as the laws on automated calls sort them: a person dials (live), a machine dials and a person
+/// takes the answered call (autodialed: the autodialer statutes), or a machine dials and plays a recording (prerecorded:
+/// the "automatic dialing-announcing device" and recorded-message statutes). It follows from the dialing mode: preview is
+/// live; progressive, predictive and power are autodialed; agentless is prerecorded. Wire names: "live", "autodialed",
+/// "prerecorded"; rules may say "automated" for the last two.
 /// </summary>
 public enum CallMode
 {
     Live = 0,
-    Automated = 1,
+    Autodialed = 1,
+    Prerecorded = 2,
 }

@@ -14,7 +14,8 @@ public static class CallPurposes
     public static string ToWire(this CallMode m) => m switch
     {
         CallMode.Live => "live",
-        CallMode.Automated => "automated",
+        CallMode.Autodialed => "autodialed",
+        CallMode.Prerecorded => "prerecorded",
         _ => throw new ArgumentOutOfRangeException(nameof(m), m, "Not a call mode."),
     };
 
@@ -30,14 +31,17 @@ public static class CallPurposes
         }
     }
 
-    public static bool TryParseMode(string? s, out CallMode mode)
+    /// <summary>"live", "autodialed", "prerecorded", or "automated" for both machine modes.</summary>
+    public static bool TryParseModes(string? s, out IReadOnlyList<CallMode> modes)
     {
-        mode = CallMode.Live;
-        switch (s?.Trim().ToLowerInvariant())
+        modes = s?.Trim().ToLowerInvariant() switch
         {
-            case "live": mode = CallMode.Live; return true;
-            case "automated": mode = CallMode.Automated; return true;
-            default: return false;
-        }
+            "live" => [CallMode.Live],
+            "autodialed" => [CallMode.Autodialed],
+            "prerecorded" => [CallMode.Prerecorded],
+            "automated" => [CallMode.Autodialed, CallMode.Prerecorded],
+            _ => [],
+        };
+        return modes.Count > 0;
     }
 }

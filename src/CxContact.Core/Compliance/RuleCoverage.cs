@@ -10,7 +10,7 @@ public sealed record RuleCoverage(
     [property: Id(1)] IReadOnlyList<CallMode> Modes)
 {
     public static readonly IReadOnlyList<CallPurpose> AllPurposes = [CallPurpose.Sales, CallPurpose.DebtCollection, CallPurpose.Informational];
-    public static readonly IReadOnlyList<CallMode> AllModes = [CallMode.Live, CallMode.Automated];
+    public static readonly IReadOnlyList<CallMode> AllModes = [CallMode.Live, CallMode.Autodialed, CallMode.Prerecorded];
 
     /// <summary>Every call.</summary>
     public static RuleCoverage All { get; } = new(AllPurposes, AllModes);
@@ -20,12 +20,13 @@ public sealed record RuleCoverage(
 
     public bool IsAll => Purposes.Count == AllPurposes.Count && Modes.Count == AllModes.Count;
 
-    /// <summary>The mode of a call in a dialing mode: a person dials only in preview. Unknown stays unknown.</summary>
+    /// <summary>The mode of a call in a dialing mode (see <see cref="CallMode"/>). Unknown stays unknown.</summary>
     public static CallMode? ModeOf(DialingMode? dialing) => dialing switch
     {
         null => null,
         DialingMode.Preview => CallMode.Live,
-        _ => CallMode.Automated,
+        DialingMode.Agentless => CallMode.Prerecorded,
+        _ => CallMode.Autodialed,
     };
 
     public override string ToString() =>

@@ -317,7 +317,8 @@ internal static class RuleSetJson
                 ? p.AsList(x => CallPurposes.TryParse(x.AsString(), out var v) ? v : throw x.Bad("is not a call purpose (sales, debt-collection, informational)"))
                 : RuleCoverage.AllPurposes;
             var modes = c.Child("modes") is { } m
-                ? m.AsList(x => CallPurposes.TryParseMode(x.AsString(), out var v) ? v : throw x.Bad("is not a call mode (live, automated)"))
+                ? m.AsList(x => CallPurposes.TryParseModes(x.AsString(), out var v) ? v : throw x.Bad("is not a call mode (live, autodialed, prerecorded, or automated for both)"))
+                    .SelectMany(x => x).Distinct().ToList()
                 : RuleCoverage.AllModes;
             return new RuleCoverage(purposes, modes);
         }

@@ -42,29 +42,29 @@ public sealed class BatchValidationTests(ApiFactory api) : IClassFixture<ApiFact
 
         object[] items =
         [
-            new { phone = "4155550001", at = Noon },
-            new { phone = "(415) 555-0001", at = Noon },
-            new { phone = "2125550001", at = Noon },
-            new { phone = "+44 20 7946 0001", at = "2026-12-02T12:00:00Z" },
-            new { phone = "+44 20 7946 0009", at = "2026-12-02T12:00:00Z" },
-            new { phone = "4155550002", at = Noon },
-            new { phone = "4155550002", at = "2026-11-30T20:00:00Z" },
-            new { phone = "4155550003", at = Noon },
-            new { phone = "4155550003", at = "2026-12-11T20:00:00Z" },
-            new { phone = "4155550004", at = Noon },
-            new { phone = "4155550005", at = Noon },
-            new { phone = "4155550005", at = "2026-12-02T14:00:00Z" }, // 06:00 Pacific: outside the window, with nextAllowedAt
+            new { dialingMode = "preview", phone = "4155550001", at = Noon },
+            new { dialingMode = "preview", phone = "(415) 555-0001", at = Noon },
+            new { dialingMode = "preview", phone = "2125550001", at = Noon },
+            new { dialingMode = "preview", phone = "+44 20 7946 0001", at = "2026-12-02T12:00:00Z" },
+            new { dialingMode = "preview", phone = "+44 20 7946 0009", at = "2026-12-02T12:00:00Z" },
+            new { dialingMode = "preview", phone = "4155550002", at = Noon },
+            new { dialingMode = "preview", phone = "4155550002", at = "2026-11-30T20:00:00Z" },
+            new { dialingMode = "preview", phone = "4155550003", at = Noon },
+            new { dialingMode = "preview", phone = "4155550003", at = "2026-12-11T20:00:00Z" },
+            new { dialingMode = "preview", phone = "4155550004", at = Noon },
+            new { dialingMode = "preview", phone = "4155550005", at = Noon },
+            new { dialingMode = "preview", phone = "4155550005", at = "2026-12-02T14:00:00Z" }, // 06:00 Pacific: outside the window, with nextAllowedAt
             new { email = "gone@example.com", channel = "email", at = Noon },
             new { email = "still@example.com", channel = "email", at = Noon },
             new { phone = "4155550006", contact = new { clientId = "C-SUPPRESSED" }, at = Noon },
             new { phone = "4155550006", contact = new { clientId = "C-SECOND" }, at = Noon },
             new { phone = "4155550001", contact = new { clientId = "C-SECOND" }, at = Noon },
-            new { phone = "+13055550123", at = start.AddHours(3) },
-            new { phone = "+13055550123", at = start.AddHours(24) },
-            new { phone = "+13055550124", at = start.AddHours(3) },
+            new { dialingMode = "preview", phone = "+13055550123", at = start.AddHours(3) },
+            new { dialingMode = "preview", phone = "+13055550123", at = start.AddHours(24) },
+            new { dialingMode = "preview", phone = "+13055550124", at = start.AddHours(3) },
             new { phone = "+13055550125", contact = new { clientId = "C-FL" }, at = start.AddHours(3) },
-            new { phone = "+44 20 7946 0002", at = "2026-12-03T12:00:00Z" },
-            new { phone = "+44 20 7946 0002", at = "2026-12-06T12:00:00Z" },
+            new { dialingMode = "predictive", phone = "+44 20 7946 0002", at = "2026-12-03T12:00:00Z" }, // no agent guaranteed: Ofcom's 72 h apply
+            new { dialingMode = "predictive", phone = "+44 20 7946 0002", at = "2026-12-06T12:00:00Z" },
             new { phone = "3055550126", dialingMode = "predictive", contact = new { deviceType = "mobile" }, at = start.AddHours(3) },
         ];
         var singles = new List<string>();
@@ -82,7 +82,8 @@ public sealed class BatchValidationTests(ApiFactory api) : IClassFixture<ApiFact
         Assert.Equal("suppressed", Rule(decisions[8]));
         Assert.Equal("suppressed", Rule(decisions[9]));
         Assert.Equal("allow", Decision(decisions[10]));
-        Assert.Equal("us-federal-hours", Rule(decisions[11]));
+        // Without a purpose every rule covers the call: California's debt-collection hours deny too.
+        Assert.Contains(decisions[11].GetProperty("reasons").EnumerateArray(), r => r.GetProperty("rule").GetString() == "us-federal-hours");
         Assert.Equal("suppressed", Rule(decisions[12]));
         Assert.Contains(second.ToString(), decisions[15].GetProperty("reasons")[0].GetProperty("detail").GetString());
         Assert.Equal("us-fl-3-per-24h", Rule(decisions[17]));

@@ -22,12 +22,12 @@ public sealed class ComplianceApiTests(ApiFactory api) : IClassFixture<ApiFactor
     {
         var c = await TenantAsync();
         // 415 is San Francisco: 2026-12-02 20:00Z is noon Pacific time.
-        var noon = await Validate(c, new { phone = "+1 415 555 2671", channel = "voice", at = "2026-12-02T20:00:00Z" });
+        var noon = await Validate(c, new { dialingMode = "preview", phone = "+1 415 555 2671", channel = "voice", at = "2026-12-02T20:00:00Z" });
         Assert.Equal("allow", noon.GetProperty("decision").GetString());
         Assert.Equal("America/Los_Angeles", noon.GetProperty("timeZones")[0].GetString());
 
         // 14:00Z is 06:00 Pacific: denied until 08:00 Pacific = 16:00Z.
-        var early = await Validate(c, new { phone = "4155552671", at = "2026-12-02T14:00:00Z" });
+        var early = await Validate(c, new { dialingMode = "preview", phone = "4155552671", at = "2026-12-02T14:00:00Z" });
         Assert.Equal("deny", early.GetProperty("decision").GetString());
         Assert.Contains(early.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("rule").GetString() == "us-federal-hours");
         Assert.Equal(DateTimeOffset.Parse("2026-12-02T16:00:00Z"), early.GetProperty("nextAllowedAt").GetDateTimeOffset());
@@ -43,12 +43,12 @@ public sealed class ComplianceApiTests(ApiFactory api) : IClassFixture<ApiFactor
         for (var i = 0; i < 3; i++)
             Assert.Equal(HttpStatusCode.NoContent, (await c.PostJson("/api/v1/compliance/attempts", new { phone, at = first.AddHours(i), result = "no-answer" })).StatusCode);
 
-        var fourth = await Validate(c, new { phone, at = first.AddHours(3) });
+        var fourth = await Validate(c, new { dialingMode = "preview", phone, at = first.AddHours(3) });
         Assert.Equal("deny", fourth.GetProperty("decision").GetString());
         Assert.Contains(fourth.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("rule").GetString() == "us-fl-3-per-24h");
         Assert.Equal(first.AddHours(24), fourth.GetProperty("nextAllowedAt").GetDateTimeOffset());
 
-        var later = await Validate(c, new { phone, at = first.AddHours(24) });
+        var later = await Validate(c, new { dialingMode = "preview", phone, at = first.AddHours(24) });
         Assert.Equal("allow", later.GetProperty("decision").GetString());
     }
 
@@ -70,14 +70,14 @@ public sealed class ComplianceApiTests(ApiFactory api) : IClassFixture<ApiFactor
             Assert.Equal(HttpStatusCode.NoContent, (await c.PostJson("/api/v1/compliance/attempts", new { phone, campaignId = campaign, at = first.AddHours(hour), result = "no-answer" })).StatusCode);
         var at = first.AddHours(3);
 
-        Assert.Equal("allow", (await Validate(c, new { phone, at, campaignId = renewals, ruleSetId = "per-campaign" })).GetProperty("decision").GetString());
+        Assert.Equal("allow", (await Validate(c, new { dialingMode = "preview", phone, at, campaignId = renewals, ruleSetId = "per-campaign" })).GetProperty("decision").GetString());
         Assert.Equal(HttpStatusCode.NoContent, (await c.PostJson("/api/v1/compliance/attempts", new { phone, campaignId = renewals, at, result = "busy" })).StatusCode);
-        var fourth = await Validate(c, new { phone, at = at.AddMinutes(5), campaignId = renewals, ruleSetId = "per-campaign" });
+        var fourth = await Validate(c, new { dialingMode = "preview", phone, at = at.AddMinutes(5), campaignId = renewals, ruleSetId = "per-campaign" });
         Assert.Equal("deny", fourth.GetProperty("decision").GetString());
         Assert.Contains("in this campaign", fourth.GetProperty("reasons")[0].GetProperty("detail").GetString());
-        Assert.Equal("allow", (await Validate(c, new { phone, at = at.AddMinutes(5), campaignId = winback, ruleSetId = "per-campaign" })).GetProperty("decision").GetString());
+        Assert.Equal("allow", (await Validate(c, new { dialingMode = "preview", phone, at = at.AddMinutes(5), campaignId = winback, ruleSetId = "per-campaign" })).GetProperty("decision").GetString());
         // The shipped rule counts the tenant's attempts, whichever campaign made them.
-        Assert.Equal("deny", (await Validate(c, new { phone, at = at.AddMinutes(5), campaignId = winback })).GetProperty("decision").GetString());
+        Assert.Equal("deny", (await Validate(c, new { dialingMode = "preview", phone, at = at.AddMinutes(5), campaignId = winback })).GetProperty("decision").GetString());
     }
 
     [Fact]
@@ -91,28 +91,28 @@ public sealed class ComplianceApiTests(ApiFactory api) : IClassFixture<ApiFactor
 
         foreach (var phone in new[] { "+1 (415) 555-2671", "415.555.2671", "1-415-555-2671", "4155552671", "+14155552671" })
         {
-            var d = await Validate(c, new { phone, at = "2026-12-02T20:00:00Z" });
+            var d = await Validate(c, new { dialingMode = "preview", phone, at = "2026-12-02T20:00:00Z" });
             Assert.Equal("deny", d.GetProperty("decision").GetString());
             Assert.Equal("suppressed", d.GetProperty("reasons")[0].GetProperty("rule").GetString());
         }
         // Expired entries do not suppress; entries not yet started do not either.
-        Assert.Equal("allow", (await Validate(c, new { phone = "4155552671", at = "2027-01-05T20:00:00Z" })).GetProperty("decision").GetString());
-        Assert.Equal("allow", (await Validate(c, new { phone = "2125550147", at = "2026-12-02T17:00:00Z" })).GetProperty("decision").GetString());
-        Assert.Equal("deny", (await Validate(c, new { phone = "2125550147", at = "2026-12-11T17:00:00Z" })).GetProperty("decision").GetString());
+        Assert.Equal("allow", (await Validate(c, new { dialingMode = "preview", phone = "4155552671", at = "2027-01-05T20:00:00Z" })).GetProperty("decision").GetString());
+        Assert.Equal("allow", (await Validate(c, new { dialingMode = "preview", phone = "2125550147", at = "2026-12-02T17:00:00Z" })).GetProperty("decision").GetString());
+        Assert.Equal("deny", (await Validate(c, new { dialingMode = "preview", phone = "2125550147", at = "2026-12-11T17:00:00Z" })).GetProperty("decision").GetString());
     }
 
     [Fact]
     public async Task Bad_input_is_refused_by_field()
     {
         var c = await TenantAsync();
-        await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate", new { phone = "12" }), "phone");
+        await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate", new { dialingMode = "preview", phone = "12" }), "phone");
         await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate", new { email = "nope", channel = "email" }), "email");
         await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate", new { phone = "4155552671", contact = new { tz = "Mars/Base" } }), "contact.tz");
-        await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate", new { phone = "4155552671", channel = "fax" }), "channel");
+        await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate", new { dialingMode = "preview", phone = "4155552671", channel = "fax" }), "channel");
         await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate", new { }), "phone");
-        var tooMany = Enumerable.Range(0, 10_001).Select(_ => new { phone = "4155552671" }).ToArray();
+        var tooMany = Enumerable.Range(0, 10_001).Select(_ => new { dialingMode = "preview", phone = "4155552671" }).ToArray();
         await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate-batch", new { items = tooMany }), "items");
-        await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate-batch", new { items = new object[] { new { phone = "4155552671" }, new { phone = "x" } } }), "items[1].phone");
+        await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate-batch", new { items = new object[] { new { dialingMode = "preview", phone = "4155552671" }, new { dialingMode = "preview", phone = "x" } } }), "items[1].phone");
     }
 
     [Fact]
@@ -123,9 +123,9 @@ public sealed class ComplianceApiTests(ApiFactory api) : IClassFixture<ApiFactor
         {
             items = new object[]
             {
-                new { phone = "4155552671", at = "2026-12-02T20:00:00Z" },
-                new { phone = "4155552671", at = "2026-12-02T14:00:00Z" },
-                new { phone = "2125550147", at = "2026-12-02T20:00:00Z" },
+                new { dialingMode = "preview", phone = "4155552671", at = "2026-12-02T20:00:00Z" },
+                new { dialingMode = "preview", phone = "4155552671", at = "2026-12-02T14:00:00Z" },
+                new { dialingMode = "preview", phone = "2125550147", at = "2026-12-02T20:00:00Z" },
             },
         }), HttpStatusCode.OK);
         Assert.Equal(["allow", "deny", "allow"], batch.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("decision").GetString()!).ToArray());
@@ -160,8 +160,8 @@ public sealed class ComplianceApiTests(ApiFactory api) : IClassFixture<ApiFactor
     {
         var c = await TenantAsync();
         const string phone = "+14155550177";
-        await Validate(c, new { phone, at = "2026-12-02T20:00:00Z" });
-        await Validate(c, new { phone, at = "2026-12-02T14:00:00Z" });
+        await Validate(c, new { dialingMode = "preview", phone, at = "2026-12-02T20:00:00Z" });
+        await Validate(c, new { dialingMode = "preview", phone, at = "2026-12-02T14:00:00Z" });
         await using var db = NpgsqlDataSource.Create(api.Postgres);
         var deadline = DateTime.UtcNow.AddSeconds(10);
         long n = 0;

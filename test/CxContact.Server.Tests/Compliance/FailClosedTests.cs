@@ -16,7 +16,7 @@ public sealed class FailClosedTests : ServerOnPrivateRedis
     {
         var tenant = await HttpAssert.Json(await Api.Admin().PostJson("/api/v1/tenants", new { name = "Fail closed" }), HttpStatusCode.Created);
         var c = Api.Client(tenant.GetProperty("adminKey").GetProperty("key").GetString()!);
-        var request = new { phone = "4155552671", at = "2026-12-02T20:00:00Z" };
+        var request = new { dialingMode = "preview", phone = "4155552671", at = "2026-12-02T20:00:00Z" };
         Assert.Equal("allow", (await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", request), HttpStatusCode.OK)).GetProperty("decision").GetString());
 
         // SAVE on the way down keeps the suppression index, as a production Redis with persistence would (a Redis that
@@ -76,7 +76,7 @@ public sealed class FailClosedTests : ServerOnPrivateRedis
 
         Redis.Stop(save: true);
         // With a list to look in, a number no attempt rule concerns is still denied while Redis is down.
-        var down = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", new { phone = "4155550003", at = "2026-12-02T20:00:00Z" }), HttpStatusCode.OK);
+        var down = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", new { dialingMode = "preview", phone = "4155550003", at = "2026-12-02T20:00:00Z" }), HttpStatusCode.OK);
         Assert.Equal("compliance-unavailable", down.GetProperty("reasons")[0].GetProperty("rule").GetString());
         // Saved in PostgreSQL, but the index could not be written: the API says so.
         var failed = await lists.PostEntriesAsync(list, [new { type = "phone", value = "4155550002" }]);
@@ -88,14 +88,14 @@ public sealed class FailClosedTests : ServerOnPrivateRedis
         string? rule = null;
         while (DateTime.UtcNow < deadline)
         {
-            var d = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", new { phone = "4155550002", at = "2026-12-02T20:00:00Z" }), HttpStatusCode.OK);
+            var d = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", new { dialingMode = "preview", phone = "4155550002", at = "2026-12-02T20:00:00Z" }), HttpStatusCode.OK);
             Assert.Equal("deny", d.GetProperty("decision").GetString());
             rule = d.GetProperty("reasons")[0].GetProperty("rule").GetString();
             if (rule == "suppressed") break;
             await Task.Delay(200);
         }
         Assert.Equal("suppressed", rule);
-        var other = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", new { phone = "4155550003", at = "2026-12-02T20:00:00Z" }), HttpStatusCode.OK);
+        var other = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", new { dialingMode = "preview", phone = "4155550003", at = "2026-12-02T20:00:00Z" }), HttpStatusCode.OK);
         Assert.Equal("allow", other.GetProperty("decision").GetString());
     }
 
@@ -119,7 +119,7 @@ public sealed class FailClosedTests : ServerOnPrivateRedis
             0 => (object)new { phone = $"+1{areaCodes[i % areaCodes.Length]}555{i:0000}", at = "2026-12-02T20:00:00Z" },
             1 => new { email = $"x{i}@example.com", channel = "email", at = "2026-12-02T20:00:00Z" },
             2 => new { phone = $"+1305555{i:0000}", contact = new { clientId = $"C{i}" }, at = "2026-12-02T20:00:00Z" },
-            _ => new { phone = "4155550001", at = "2026-12-02T20:00:00Z" },
+            _ => new { dialingMode = "preview", phone = "4155550001", at = "2026-12-02T20:00:00Z" },
         }).ToArray();
         foreach (var c in clients)
         {

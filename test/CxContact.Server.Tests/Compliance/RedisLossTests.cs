@@ -125,7 +125,7 @@ public sealed class RedisLossTests : ServerOnPrivateRedis
         var tenant = await TenantAsync("Long window");
         const string phone = "+12125550155";
         await AttemptAsync(tenant.Http, phone, now.AddDays(-20)); // older than anything the defaults count
-        Assert.Equal("allow", (await ValidateAsync(tenant.Http, new { phone })).GetProperty("decision").GetString());
+        Assert.Equal("allow", (await ValidateAsync(tenant.Http, new { dialingMode = "preview", phone })).GetProperty("decision").GetString());
 
         await HttpAssert.Json(await tenant.Http.PutAsync("/api/v1/rule-sets/monthly", new StringContent(JsonSerializer.Serialize(new
         {
@@ -140,7 +140,7 @@ public sealed class RedisLossTests : ServerOnPrivateRedis
         string? rule = null;
         while (DateTime.UtcNow < deadline && rule != "one-a-month")
         {
-            var d = await ValidateAsync(tenant.Http, new { phone, ruleSetId = "monthly" });
+            var d = await ValidateAsync(tenant.Http, new { dialingMode = "preview", phone, ruleSetId = "monthly" });
             Assert.Equal("deny", d.GetProperty("decision").GetString());
             rule = d.GetProperty("reasons")[0].GetProperty("rule").GetString();
             Assert.True(rule is "one-a-month" or "compliance-rebuilding", $"unexpected {d}");
@@ -261,7 +261,7 @@ public sealed class RedisLossTests : ServerOnPrivateRedis
             foreach (var t in tenants)
             {
                 var asked = DateTimeOffset.UtcNow;
-                var response = await t.Http.PostJson("/api/v1/compliance/validate-batch", new { items = numbers.Select(n => new { phone = n }).ToArray() });
+                var response = await t.Http.PostJson("/api/v1/compliance/validate-batch", new { items = numbers.Select(n => new { dialingMode = "preview", phone = n }).ToArray() });
                 var results = (await HttpAssert.Json(response, HttpStatusCode.OK)).GetProperty("results");
                 for (var i = 0; i < numbers.Count; i++)
                 {

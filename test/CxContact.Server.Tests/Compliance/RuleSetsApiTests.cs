@@ -30,10 +30,10 @@ public sealed class RuleSetsApiTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(2, (await HttpAssert.Json(await Put(c, "strict", NineToNine), HttpStatusCode.OK)).GetProperty("version").GetInt32());
 
         // 16:30Z is 08:30 Pacific: allowed by the federal default, not by the tenant's 09:00 start.
-        var byDefault = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", new { phone = "4155552671", at = "2026-12-02T16:30:00Z" }), HttpStatusCode.OK);
+        var byDefault = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate", new { dialingMode = "preview", phone = "4155552671", at = "2026-12-02T16:30:00Z" }), HttpStatusCode.OK);
         Assert.Equal("allow", byDefault.GetProperty("decision").GetString());
         var strict = await HttpAssert.Json(await c.PostJson("/api/v1/compliance/validate",
-            new { phone = "4155552671", at = "2026-12-02T16:30:00Z", ruleSetId = "strict" }), HttpStatusCode.OK);
+            new { dialingMode = "preview", phone = "4155552671", at = "2026-12-02T16:30:00Z", ruleSetId = "strict" }), HttpStatusCode.OK);
         Assert.Equal("deny", strict.GetProperty("decision").GetString());
         Assert.Equal("strict@2", strict.GetProperty("ruleSetVersion").GetString());
         Assert.Equal(DateTimeOffset.Parse("2026-12-02T17:00:00Z"), strict.GetProperty("nextAllowedAt").GetDateTimeOffset());
@@ -63,6 +63,6 @@ public sealed class RuleSetsApiTests(ApiFactory api) : IClassFixture<ApiFactory>
         await HttpAssert.Problem(await Put(c, "default", NineToNine), HttpStatusCode.Conflict);
         await HttpAssert.FieldError(await Put(c, "Not Valid", NineToNine), "id");
         await HttpAssert.Problem(await c.GetAsync("/api/v1/rule-sets/nope"), HttpStatusCode.NotFound);
-        await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate", new { phone = "4155552671", ruleSetId = "nope" }), "ruleSetId");
+        await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate", new { dialingMode = "preview", phone = "4155552671", ruleSetId = "nope" }), "ruleSetId");
     }
 }

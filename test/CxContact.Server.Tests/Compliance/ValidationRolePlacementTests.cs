@@ -32,8 +32,8 @@ public sealed class ValidationRolePlacementTests
             var admin = api.Client(tenant.GetProperty("adminKey").GetProperty("key").GetString()!);
             foreach (var refused in new[]
             {
-                await admin.PostJson("/api/v1/compliance/validate", new { phone = "+14155552671", at = At }),
-                await admin.PostJson("/api/v1/compliance/validate-batch", new { items = new[] { new { phone = "+14155552671", at = At } } }),
+                await admin.PostJson("/api/v1/compliance/validate", new { dialingMode = "preview", phone = "+14155552671", at = At }),
+                await admin.PostJson("/api/v1/compliance/validate-batch", new { items = new[] { new { dialingMode = "preview", phone = "+14155552671", at = At } } }),
                 await admin.GetAsync("/api/v1/compliance/when?phone=%2B14155552671"),
                 await admin.PostJson("/ocs/validate", new Dictionary<string, string> { ["GSW_PHONE"] = "14155552671" }),
             })
@@ -62,13 +62,13 @@ public sealed class ValidationRolePlacementTests
             await new CxContact.Server.Tests.Suppression.SuppressionClient(admin).AddAsync(list, new { type = "phone", value = "+14155550100" });
 
             // Decided on the compliance silo against the shared index: a suppressed number is denied, alone, in a batch and over OCS.
-            var allowed = await HttpAssert.Json(await admin.PostJson("/api/v1/compliance/validate", new { phone = "+14155552671", at = At }), HttpStatusCode.OK);
+            var allowed = await HttpAssert.Json(await admin.PostJson("/api/v1/compliance/validate", new { dialingMode = "preview", phone = "+14155552671", at = At }), HttpStatusCode.OK);
             Assert.Equal("allow", allowed.GetProperty("decision").GetString());
-            var suppressed = await HttpAssert.Json(await admin.PostJson("/api/v1/compliance/validate", new { phone = "415-555-0100", at = At }), HttpStatusCode.OK);
+            var suppressed = await HttpAssert.Json(await admin.PostJson("/api/v1/compliance/validate", new { dialingMode = "preview", phone = "415-555-0100", at = At }), HttpStatusCode.OK);
             Assert.Equal("deny", suppressed.GetProperty("decision").GetString());
             Assert.Equal("suppressed", suppressed.GetProperty("reasons")[0].GetProperty("rule").GetString());
             var batch = await HttpAssert.Json(await admin.PostJson("/api/v1/compliance/validate-batch",
-                new { items = new[] { new { phone = "+14155552671", at = At }, new { phone = "+14155550100", at = At } } }), HttpStatusCode.OK);
+                new { items = new[] { new { dialingMode = "preview", phone = "+14155552671", at = At }, new { dialingMode = "preview", phone = "+14155550100", at = At } } }), HttpStatusCode.OK);
             Assert.Equal(["allow", "deny"], batch.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("decision").GetString()));
             var ocs = await admin.PostJson("/ocs/validate", new Dictionary<string, string> { ["GSW_PHONE"] = "14155550100" });
             Assert.Equal(HttpStatusCode.Conflict, ocs.StatusCode);

@@ -108,7 +108,7 @@ public sealed class ClusterRedisLossTests
     /// </summary>
     private static async Task AllowedAsync(HttpClient tenant, ServerProcess a)
     {
-        var request = new { phone = "4155552671", at = "2026-12-02T20:00:00Z" };
+        var request = new { dialingMode = "preview", phone = "4155552671", at = "2026-12-02T20:00:00Z" };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         var last = "";
         while (DateTime.UtcNow < deadline)
