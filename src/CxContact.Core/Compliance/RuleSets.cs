@@ -226,6 +226,40 @@ public static class RuleSets
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// Validates a tenant's overrides as they will be used (merged with <paramref name="baseSet"/>), and names each problem
+    /// by its path in the overrides document the tenant sent: "callingWindows[0].region", not its place in the merged set.
+    /// </summary>
+    public static Dictionary<string, string[]> ValidateOverrides(RuleSet baseSet, RuleSet overrides)
+    {
+        var merged = Override(baseSet, overrides);
+        var sections = new Dictionary<string, (IReadOnlyList<string> Merged, IReadOnlyList<string> Sent)>(StringComparer.Ordinal)
+        {
+            ["callingWindows"] = (merged.CallingWindows.Select(r => r.Id).ToList(), overrides.CallingWindows.Select(r => r.Id).ToList()),
+            ["attemptLimits"] = (merged.AttemptLimits.Select(r => r.Id).ToList(), overrides.AttemptLimits.Select(r => r.Id).ToList()),
+            ["minimumGaps"] = (merged.MinimumGaps.Select(r => r.Id).ToList(), overrides.MinimumGaps.Select(r => r.Id).ToList()),
+            ["deviceRules"] = (merged.DeviceRules.Select(r => r.Id).ToList(), overrides.DeviceRules.Select(r => r.Id).ToList()),
+            ["holidays"] = (merged.Holidays.Select(c => c.Id).ToList(), overrides.Holidays.Select(c => c.Id).ToList()),
+            ["jurisdictions"] = (merged.Jurisdictions.Select(j => j.Code).ToList(), overrides.Jurisdictions.Select(j => j.Code).ToList()),
+        };
+        var result = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var (path, problems) in Validate(merged))
+        {
+            var renamed = path;
+            var bracket = path.IndexOf('[');
+            if (bracket > 0 && sections.TryGetValue(path[..bracket], out var ids))
+            {
+                var close = path.IndexOf(']', bracket);
+                var index = int.Parse(path.AsSpan(bracket + 1, close - bracket - 1), System.Globalization.CultureInfo.InvariantCulture);
+                var sent = index < ids.Merged.Count ? ids.Sent.ToList().IndexOf(ids.Merged[index]) : -1;
+                // A shipped rule the overrides broke (a calendar it names was replaced, say) keeps its merged path, which says so.
+                renamed = sent >= 0 ? $"{path[..bracket]}[{sent}]{path[(close + 1)..]}" : $"{path} (a shipped rule)";
+            }
+            result[renamed] = result.TryGetValue(renamed, out var earlier) ? [.. earlier, .. problems] : problems;
+        }
+        return result;
+    }
+
     private static bool IncludesItself(string id, IReadOnlyList<HolidayCalendar> all)
     {
         var byId = new Dictionary<string, HolidayCalendar>(StringComparer.Ordinal);

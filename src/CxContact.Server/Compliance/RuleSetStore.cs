@@ -59,6 +59,32 @@ public sealed class RuleSetStore(NpgsqlDataSource db, IMemoryCache cache)
         return new Saved(id, version, r.GetFieldValue<DateTimeOffset>(1), Effective(RuleSets.Parse(r.GetString(2)), id, version));
     }
 
+    /// <summary>One saved version of a tenant's set, as it was then (the defaults as they are now, with that version's overrides).</summary>
+    public async Task<Saved?> VersionAsync(Guid tenantId, string id, int version, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            SELECT version, created_at, overrides::text FROM rule_sets WHERE tenant_id = @t AND rule_set_id = @id AND version = @v
+            """);
+        cmd.Parameters.AddWithValue("t", tenantId);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("v", version);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        return new Saved(id, version, r.GetFieldValue<DateTimeOffset>(1), Effective(RuleSets.Parse(r.GetString(2)), id, version));
+    }
+
+    /// <summary>Every saved version of a tenant's set, oldest first.</summary>
+    public async Task<IReadOnlyList<(int Version, DateTimeOffset CreatedAt, Guid? CreatedBy)>> VersionsAsync(Guid tenantId, string id, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT version, created_at, created_by FROM rule_sets WHERE tenant_id = @t AND rule_set_id = @id ORDER BY version");
+        cmd.Parameters.AddWithValue("t", tenantId);
+        cmd.Parameters.AddWithValue("id", id);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<(int, DateTimeOffset, Guid?)>();
+        while (await r.ReadAsync(ct)) list.Add((r.GetInt32(0), r.GetFieldValue<DateTimeOffset>(1), r.IsDBNull(2) ? null : r.GetGuid(2)));
+        return list;
+    }
+
     public async Task<IReadOnlyList<(string Id, int Version, DateTimeOffset CreatedAt)>> ListAsync(Guid tenantId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""

@@ -15,6 +15,9 @@ namespace CxContact.Server.Compliance;
 public static class RuleSetsApi
 {
     public sealed record RuleSetItem(string Id, int Version, DateTimeOffset? CreatedAt);
+    public sealed record JurisdictionsAnswer(string RuleSet, IReadOnlyList<JurisdictionTable.Row> Rows);
+    public sealed record VersionItem(int Version, DateTimeOffset? CreatedAt, Guid? CreatedByKey);
+    public sealed record DiffAnswer(string RuleSet, int From, int To, IReadOnlyList<RuleSetDiff.Change> Changes);
 
     public static void MapRuleSetsApi(this RouteGroupBuilder v1)
     {
@@ -32,6 +35,34 @@ public static class RuleSetsApi
             var set = id == RuleSetStore.DefaultId ? RuleSets.Default : (await store.LatestAsync(Caller.From(http.User).TenantId, id, ct))?.Effective;
             return set is null ? NoSuchRuleSet(id) : TypedResults.Content(RuleSets.ToJson(set), "application/json", Encoding.UTF8);
         }).RequireAuthorization(Policies.TenantReader).WithSummary("The effective rules of a set (defaults with the tenant's overrides)");
+
+        g.MapGet("/{id}/jurisdictions", async Task<Results<Ok<JurisdictionsAnswer>, ProblemHttpResult>> (string id, HttpContext http, RuleSetStore store,
+            CancellationToken ct) =>
+        {
+            var set = id == RuleSetStore.DefaultId ? RuleSets.Default : (await store.LatestAsync(Caller.From(http.User).TenantId, id, ct))?.Effective;
+            return set is null ? NoSuchRuleSet(id) : TypedResults.Ok(new JurisdictionsAnswer(set.VersionTag, JurisdictionTable.Rows(set)));
+        }).RequireAuthorization(Policies.TenantReader)
+          .WithSummary("Every jurisdiction the set covers, one row per rule: what it does, which calls it covers, its source and when it was checked");
+
+        g.MapGet("/{id}/versions", async Task<Results<Ok<List<VersionItem>>, ProblemHttpResult>> (string id, HttpContext http, RuleSetStore store,
+            CancellationToken ct) =>
+        {
+            if (id == RuleSetStore.DefaultId) return TypedResults.Ok(new List<VersionItem> { new(RuleSets.Default.Version, null, null) });
+            var versions = await store.VersionsAsync(Caller.From(http.User).TenantId, id, ct);
+            return versions.Count == 0 ? NoSuchRuleSet(id) : TypedResults.Ok(versions.Select(v => new VersionItem(v.Version, v.CreatedAt, v.CreatedBy)).ToList());
+        }).RequireAuthorization(Policies.TenantReader).WithSummary("The saved versions of a tenant's rule set, oldest first");
+
+        g.MapGet("/{id}/versions/{a:int}/diff/{b:int}", async Task<Results<Ok<DiffAnswer>, ProblemHttpResult>> (string id, int a, int b, HttpContext http,
+            RuleSetStore store, CancellationToken ct) =>
+        {
+            if (id == RuleSetStore.DefaultId) return NoSuchVersion(id, a == RuleSets.Default.Version ? b : a);
+            var tenant = Caller.From(http.User).TenantId;
+            var before = await store.VersionAsync(tenant, id, a, ct);
+            if (before is null) return NoSuchVersion(id, a);
+            var after = await store.VersionAsync(tenant, id, b, ct);
+            if (after is null) return NoSuchVersion(id, b);
+            return TypedResults.Ok(new DiffAnswer(id, a, b, RuleSetDiff.Between(before.Effective, after.Effective)));
+        }).RequireAuthorization(Policies.TenantReader).WithSummary("What changed between two versions of a tenant's rule set, rule by rule and field by field");
 
         g.MapPut("/{id}", async Task<Results<Ok<RuleSetItem>, ValidationProblem, ProblemHttpResult>> (string id, HttpContext http, RuleSetStore store,
             RebuildRequests rebuilds, CancellationToken ct) =>
@@ -57,7 +88,7 @@ public static class RuleSetsApi
             catch (RuleSetException e) { errors.Merge(e.ToErrors()); return errors.ToProblem(); }
             catch (JsonException e) { return errors.Add("body", $"is not valid JSON: {e.Message.Split(" Path:")[0]}").ToProblem(); }
             var caller = Caller.From(http.User);
-            errors.Merge(RuleSets.Validate(RuleSetStore.Effective(overrides, id, 1)));
+            errors.Merge(RuleSets.ValidateOverrides(RuleSets.Default, overrides with { Id = id, Version = 1 }));
             if (errors.Any) return errors.ToProblem();
             // Redis keeps attempts only as far back as the rules needed so far: a rule that counts further back needs the
             // older attempts reloaded from PostgreSQL before any decision uses it, so the rebuild is asked for (and
@@ -69,6 +100,9 @@ public static class RuleSetsApi
             return TypedResults.Ok(new RuleSetItem(saved.Id, saved.Version, saved.CreatedAt));
         }).RequireAuthorization(Policies.TenantAdmin).WithSummary("Save a new version of a tenant rule set (overrides of the defaults)");
     }
+
+    private static ProblemHttpResult NoSuchVersion(string id, int version) =>
+        TypedResults.Problem(statusCode: 404, title: "No such version", detail: $"Rule set \"{id}\" has no saved version {version}; GET .../versions lists them.");
 
     public static ProblemHttpResult NoSuchRuleSet(string id) =>
         TypedResults.Problem(statusCode: 404, title: "No such rule set", detail: $"This tenant has no rule set \"{id}\"; \"default\" is the shipped one.");
