@@ -35,6 +35,13 @@ KEEP_ID = {
 # the jurisdiction's notModelled lines instead, for a tenant in that trade to add as an override.
 ONE_TRADE = {"gb-pecr-reg21a-claims-management-consent", "us-ga-hours-telecom-companies", "us-il-hours-securities-solicitors"}
 
+# Where the text read is narrower than the provision's own title or scope, the rule takes the wider reading.
+WIDER = {
+    # Ala. Admin. Code r. 770-X-5-.17: its title covers every telephone solicitation; the part read speaks of automated
+    # calls. Applied to every sales call until the whole text is read.
+    "us-al-hours-automated-solicitation": {"modes": ["live", "automated"]},
+}
+
 # Shipped but off, as the issue asks: switched on per tenant or campaign.
 OFF = {"us-cfpb-regf-7-days-after-conversation", "us-reg-f-7-in-7"}
 
@@ -203,6 +210,9 @@ def build():
         not_modelled = []
         for r in j["rules"]:
             kind = r["kind"]
+            if r["id"] in WIDER:
+                r = {**r, "covers": {**(r.get("covers") or {}), **WIDER[r["id"]]},
+                     "notes": (r.get("notes") or "") + " Applied to every call it could cover: the provision's title is wider than the text read."}
             if r["id"] in ONE_TRADE:
                 not_modelled.append(f"{r['id']} ({r['citation']}): applies to one trade only, so not applied to every call; a tenant in that trade "
                                     f"adds it as an override. {(r.get('notes') or r.get('quote') or '')[:300]}")
