@@ -1,4 +1,5 @@
 using CxContact.Core.Compliance;
+using CxContact.Core.Tests.Compliance.Law;
 
 namespace CxContact.Core.Tests.Compliance;
 
@@ -98,5 +99,31 @@ public sealed class HolidayDatesTests
     {
         var rule = new HolidayRule { Name = "x", Month = month, Day = day, Weekday = weekday, Nth = nth, Easter = easter };
         Assert.Contains(problem, HolidayDates.Problem(rule));
+    }
+
+    public static TheoryData<int> Years() => new(Enumerable.Range(2026, 15));
+
+    [Theory]
+    [MemberData(nameof(Years))]
+    public void The_shipped_federal_calendar_holds_every_5_USC_6103_holiday_every_year_to_2040(int year)
+    {
+        // 5 U.S.C. 6103(a): the dates and weekday rules themselves, checked for the year.
+        var e = Statute.Shipped;
+        bool Holiday(DateOnly d) => e.IsHoliday("us-federal-holidays", d);
+        DateOnly Nth(int month, DayOfWeek day, int n) =>
+            Enumerable.Range(1, DateTime.DaysInMonth(year, month)).Select(d => new DateOnly(year, month, d)).Where(d => d.DayOfWeek == day).ElementAt(n);
+        DateOnly Last(int month, DayOfWeek day) =>
+            Enumerable.Range(1, DateTime.DaysInMonth(year, month)).Select(d => new DateOnly(year, month, d)).Last(d => d.DayOfWeek == day);
+        DateOnly[] days =
+        [
+            new(year, 1, 1), Nth(1, DayOfWeek.Monday, 2), Nth(2, DayOfWeek.Monday, 2), Last(5, DayOfWeek.Monday), new(year, 6, 19), new(year, 7, 4),
+            Nth(9, DayOfWeek.Monday, 0), Nth(10, DayOfWeek.Monday, 1), new(year, 11, 11), Nth(11, DayOfWeek.Thursday, 3), new(year, 12, 25),
+        ];
+        Assert.All(days, d => Assert.True(Holiday(d), $"{d:yyyy-MM-dd} ({d.DayOfWeek})"));
+        // A holiday on a Saturday is also held the Friday before; on a Sunday, the Monday after (Executive Order 11582).
+        foreach (var d in days.Where(d => d.DayOfWeek == DayOfWeek.Saturday)) Assert.True(Holiday(d.AddDays(-1)), $"observed {d.AddDays(-1):yyyy-MM-dd}");
+        foreach (var d in days.Where(d => d.DayOfWeek == DayOfWeek.Sunday)) Assert.True(Holiday(d.AddDays(1)), $"observed {d.AddDays(1):yyyy-MM-dd}");
+        // And an ordinary day is not one.
+        Assert.False(Holiday(new DateOnly(year, 3, 10)));
     }
 }

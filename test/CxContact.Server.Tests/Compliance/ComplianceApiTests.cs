@@ -184,4 +184,46 @@ public sealed class ComplianceApiTests(ApiFactory api) : IClassFixture<ApiFactor
     }
 
     private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task An_attempt_reported_late_counts_at_its_arrival_so_it_cannot_lower_a_count()
+    {
+        // Three Florida attempts reported two days after they were made: at their own times they would be outside
+        // Florida's 24 hours and free a fourth call; counted at their arrival, they hold it back.
+        var c = await TenantAsync();
+        const string phone = "+13055550177";
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.NoContent, (await c.PostJson("/api/v1/compliance/attempts",
+                new { phone, at = now.AddDays(-2).AddMinutes(i), result = "no-answer" })).StatusCode);
+        var d = await Validate(c, new { dialingMode = "preview", purpose = "sales", phone });
+        Assert.Equal("deny", d.GetProperty("decision").GetString());
+        Assert.Equal("us-fl-3-per-24h", d.GetProperty("reasons")[0].GetProperty("rule").GetString());
+
+        // Reported on time (within 5 minutes), an attempt keeps its own time.
+        const string other = "+13055550178";
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.NoContent, (await c.PostJson("/api/v1/compliance/attempts",
+                new { phone = other, at = now.AddMinutes(-4).AddSeconds(i), result = "no-answer" })).StatusCode);
+        var held = await Validate(c, new { dialingMode = "preview", purpose = "sales", phone = other, at = now.AddHours(23) });
+        Assert.Equal("deny", held.GetProperty("decision").GetString());
+        Assert.Equal("allow", (await Validate(c, new { dialingMode = "preview", purpose = "sales", phone = other, at = now.AddHours(24) })).GetProperty("decision").GetString());
+
+        await using var db = Npgsql.NpgsqlDataSource.Create(api.Postgres);
+        await using var cmd = db.CreateCommand("SELECT count(*) FROM call_attempts WHERE phone = @p AND at > reported_at + interval '1 day'");
+        cmd.Parameters.AddWithValue("p", phone);
+        Assert.Equal(3L, await cmd.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_purpose_the_rules_do_not_know_is_refused_naming_the_field()
+    {
+        var c = await TenantAsync();
+        await HttpAssert.FieldError(await c.PostJson("/api/v1/compliance/validate", new { dialingMode = "preview", purpose = "fundraising", phone = "+12125550100" }), "purpose");
+        // Without a purpose every rule covers the call: Florida's sales hours apply to it too.
+        var late = new { dialingMode = "preview", phone = "+13055550100", at = "2026-12-02T01:30:00Z" }; // 20:30 Eastern
+        Assert.Equal("deny", (await Validate(c, late)).GetProperty("decision").GetString());
+        Assert.Equal("allow", (await Validate(c, new { dialingMode = "preview", purpose = "informational", phone = "+13055550100", at = "2026-12-02T01:30:00Z" }))
+            .GetProperty("decision").GetString());
+    }
 }
