@@ -19,7 +19,10 @@ public sealed class SuppressionStartupCheck(IGrainFactory grains, SuppressionLis
         var started = new TaskCompletionSource();
         await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
         await using (ct.Register(() => started.TrySetCanceled(ct)))
-            await started.Task;
+        {
+            try { await started.Task; }
+            catch (OperationCanceledException) { return; } // stopped before it ever started
+        }
         try
         {
             while (epoch.Current is null) await Task.Delay(RedisEpochWatch.Tick, ct);

@@ -39,12 +39,32 @@ internal static class LocalProcess
 
     public static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
 
+    /// <summary>
+    /// A port nobody listens on, below the kernel's ephemeral range (32768-60999 on Linux): a port the kernel picks for
+    /// "any free port" may be handed to an outgoing connection before the server binds it, and with hundreds of test
+    /// connections that happened. Never the same port twice in one run.
+    /// </summary>
     public static int FreePort()
     {
-        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        lock (Handed)
+        {
+            for (var tries = 0; tries < 1000; tries++)
+            {
+                var port = Random.Shared.Next(20000, 32000);
+                if (!Handed.Add(port)) continue;
+                try
+                {
+                    using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                    l.Start();
+                    return port;
+                }
+                catch (System.Net.Sockets.SocketException) { /* taken: try another */ }
+            }
+        }
+        throw new InvalidOperationException("no free TCP port between 20000 and 32000");
     }
+
+    private static readonly HashSet<int> Handed = [];
 
     /// <summary>A fresh directory under /tmp that the postgres user may enter.</summary>
     public static string TempDir(string prefix)
