@@ -28,7 +28,8 @@ public sealed class AttemptHistory(NpgsqlDataSource db, AttemptWindows windows, 
     /// The time an attempt counts at: its own, unless it is reported more than <see cref="LateReport"/> after it: then
     /// its arrival. A window that slid past a backdated attempt would otherwise count one call fewer than were made.
     /// </summary>
-    public static DateTimeOffset CountedAt(DateTimeOffset reported, DateTimeOffset now) => reported < now - LateReport ? now : reported;
+    /// In UTC: timestamptz takes nothing else, and a caller may give any offset.
+    public static DateTimeOffset CountedAt(DateTimeOffset reported, DateTimeOffset now) => (reported < now - LateReport ? now : reported).ToUniversalTime();
 
     /// <summary>Records an attempt (a dial); a later result for the same attempt id replaces its result, keeping its time.</summary>
     public async Task RecordAsync(Attempt a, CancellationToken ct)
@@ -46,7 +47,7 @@ public sealed class AttemptHistory(NpgsqlDataSource db, AttemptWindows windows, 
             cmd.Parameters.AddWithValue("t", a.TenantId);
             cmd.Parameters.AddWithValue("i", id);
             cmd.Parameters.AddWithValue("at", CountedAt(a.At, clock.GetUtcNow()));
-            cmd.Parameters.AddWithValue("reported", a.At);
+            cmd.Parameters.AddWithValue("reported", a.At.ToUniversalTime());
             cmd.Parameters.AddWithValue("p", NpgsqlTypes.NpgsqlDbType.Text, (object?)a.Phone ?? DBNull.Value);
             cmd.Parameters.AddWithValue("c", NpgsqlTypes.NpgsqlDbType.Text, (object?)a.ContactId ?? DBNull.Value);
             cmd.Parameters.AddWithValue("k", NpgsqlTypes.NpgsqlDbType.Text, (object?)a.ClientId ?? DBNull.Value);
@@ -86,7 +87,7 @@ public sealed class AttemptHistory(NpgsqlDataSource db, AttemptWindows windows, 
             cmd.Parameters.AddWithValue("t", list.Select(a => a.TenantId).ToArray());
             cmd.Parameters.AddWithValue("i", ids);
             cmd.Parameters.AddWithValue("at", counted);
-            cmd.Parameters.AddWithValue("reported", list.Select(a => a.At).ToArray());
+            cmd.Parameters.AddWithValue("reported", list.Select(a => a.At.ToUniversalTime()).ToArray());
             cmd.Parameters.AddWithValue("p", list.Select(a => a.Phone).ToArray());
             cmd.Parameters.AddWithValue("c", list.Select(a => a.ContactId).ToArray());
             cmd.Parameters.AddWithValue("k", list.Select(a => a.ClientId).ToArray());

@@ -22,7 +22,7 @@ public sealed class RedisLossTests : ServerOnPrivateRedis
     [Fact]
     public async Task A_flushall_and_an_empty_restart_under_traffic_never_allow_what_postgres_denies_and_recover_exactly()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = CallingHours.NextEasternNoon();
         // A tenant without suppression lists (only the attempt windows are in Redis) and one with a list.
         var bare = await TenantAsync("Bare");
         var listed = await TenantAsync("Listed");
@@ -35,8 +35,8 @@ public sealed class RedisLossTests : ServerOnPrivateRedis
             await AttemptAsync(t.Http, Florida + "222", now.AddMinutes(-2));                                 // one: allowed
         }
         string[] numbers = [Florida + "111", Florida + "222", "+14155550101", "+12125550102", "+12125550199", "+13125550123"];
-        var traffic = new Traffic([bare, listed], numbers);
-        var oracle = await OracleAsync([bare, listed], numbers);
+        var traffic = new Traffic([bare, listed], numbers, now);
+        var oracle = await OracleAsync([bare, listed], numbers, now);
         Assert.Contains(oracle.Values, o => o.Allowed);
         Assert.Contains(oracle.Values, o => o.Rule == Florida24h);
         Assert.Contains(oracle.Values, o => o.Rule == "suppressed");
@@ -66,18 +66,18 @@ public sealed class RedisLossTests : ServerOnPrivateRedis
     [Fact]
     public async Task A_redis_restarted_from_an_older_snapshot_is_rebuilt_before_it_answers()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = CallingHours.NextEasternNoon();
         var tenant = await TenantAsync("Snapshot");
         string[] numbers = [Florida + "333", "+12125550177"];
         await AttemptAsync(tenant.Http, Florida + "333", now.AddMinutes(-5));
-        var traffic = new Traffic([tenant], numbers);
+        var traffic = new Traffic([tenant], numbers, now);
         Assert.Equal("allow", (await traffic.OnceAsync()).Values.First().Decision);
 
         // The snapshot has one attempt; two more land after it, so the snapshot alone would still allow the number.
         Redis.Save();
         await AttemptAsync(tenant.Http, Florida + "333", now.AddMinutes(-4));
         await AttemptAsync(tenant.Http, Florida + "333", now.AddMinutes(-3));
-        var oracle = await OracleAsync([tenant], numbers);
+        var oracle = await OracleAsync([tenant], numbers, now);
         Assert.Equal(Florida24h, oracle[(tenant.Id, Florida + "333")].Rule);
         Assert.Equal(oracle, await traffic.OnceAsync());
 
@@ -95,12 +95,12 @@ public sealed class RedisLossTests : ServerOnPrivateRedis
     [Fact]
     public async Task An_attempt_that_reached_postgres_but_not_redis_is_counted_before_anything_is_allowed_again()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = CallingHours.NextEasternNoon();
         var tenant = await TenantAsync("Stalled");
         string[] numbers = [Florida + "444", "+12125550166"];
         await AttemptAsync(tenant.Http, Florida + "444", now.AddMinutes(-5));
         await AttemptAsync(tenant.Http, Florida + "444", now.AddMinutes(-4));
-        var traffic = new Traffic([tenant], numbers);
+        var traffic = new Traffic([tenant], numbers, now);
         Assert.All((await traffic.OnceAsync()).Values, a => Assert.Equal("allow", a.Decision));
 
         await using (traffic.Run())
@@ -110,7 +110,7 @@ public sealed class RedisLossTests : ServerOnPrivateRedis
             Redis.PauseWrites(TimeSpan.FromSeconds(3));
             await AttemptAsync(tenant.Http, Florida + "444", now.AddMinutes(-3));
             var recorded = DateTimeOffset.UtcNow;
-            var oracle = await OracleAsync([tenant], numbers);
+            var oracle = await OracleAsync([tenant], numbers, now);
             Assert.Equal(Florida24h, oracle[(tenant.Id, Florida + "444")].Rule);
             await RecoveredAsync(traffic, oracle);
             // Asked after the third attempt was recorded: never allowed, although Redis never lost its data.
@@ -121,11 +121,11 @@ public sealed class RedisLossTests : ServerOnPrivateRedis
     [Fact]
     public async Task A_rule_set_that_counts_further_back_reloads_older_attempts_before_it_decides()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = CallingHours.NextEasternNoon();
         var tenant = await TenantAsync("Long window");
         const string phone = "+12125550155";
         await AttemptAsync(tenant.Http, phone, now.AddDays(-20)); // older than anything the defaults count
-        Assert.Equal("allow", (await ValidateAsync(tenant.Http, new { dialingMode = "preview", phone })).GetProperty("decision").GetString());
+        Assert.Equal("allow", (await ValidateAsync(tenant.Http, new { dialingMode = "preview", phone, at = now })).GetProperty("decision").GetString());
 
         await HttpAssert.Json(await tenant.Http.PutAsync("/api/v1/rule-sets/monthly", new StringContent(JsonSerializer.Serialize(new
         {
@@ -140,7 +140,7 @@ public sealed class RedisLossTests : ServerOnPrivateRedis
         string? rule = null;
         while (DateTime.UtcNow < deadline && rule != "one-a-month")
         {
-            var d = await ValidateAsync(tenant.Http, new { dialingMode = "preview", phone, ruleSetId = "monthly" });
+            var d = await ValidateAsync(tenant.Http, new { dialingMode = "preview", phone, ruleSetId = "monthly", at = now });
             Assert.Equal("deny", d.GetProperty("decision").GetString());
             rule = d.GetProperty("reasons")[0].GetProperty("rule").GetString();
             Assert.True(rule is "one-a-month" or "compliance-rebuilding", $"unexpected {d}");
@@ -161,12 +161,12 @@ public sealed class RedisLossTests : ServerOnPrivateRedis
     [Fact]
     public async Task A_redis_that_evicts_keys_is_not_trusted_until_it_holds_everything_again()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = CallingHours.NextEasternNoon();
         var tenant = await TenantAsync("Evicted");
         string[] numbers = [Florida + "555", "+12125550144"];
         for (var i = 3; i >= 1; i--) await AttemptAsync(tenant.Http, Florida + "555", now.AddMinutes(-i));
-        var oracle = await OracleAsync([tenant], numbers);
-        var traffic = new Traffic([tenant], numbers);
+        var oracle = await OracleAsync([tenant], numbers, now);
+        var traffic = new Traffic([tenant], numbers, now);
         Assert.Equal(oracle, await traffic.OnceAsync());
 
         var since = DateTimeOffset.UtcNow;
@@ -200,7 +200,7 @@ public sealed class RedisLossTests : ServerOnPrivateRedis
     }
 
     /// <summary>What each number's answer must be, from PostgreSQL: on a live suppression list of the tenant, or a Florida number with 3 attempts in the last 24 hours.</summary>
-    private async Task<Dictionary<(Guid, string), Answer>> OracleAsync(IReadOnlyList<Tenant> tenants, IReadOnlyList<string> numbers)
+    private async Task<Dictionary<(Guid, string), Answer>> OracleAsync(IReadOnlyList<Tenant> tenants, IReadOnlyList<string> numbers, DateTimeOffset at)
     {
         await using var db = NpgsqlDataSource.Create(Api.Postgres);
         var oracle = new Dictionary<(Guid, string), Answer>();
@@ -210,10 +210,11 @@ public sealed class RedisLossTests : ServerOnPrivateRedis
                 await using var cmd = db.CreateCommand("""
                     SELECT EXISTS (SELECT 1 FROM suppression_entries e JOIN suppression_lists l USING (list_id)
                                    WHERE e.tenant_id = @t AND l.deleted_at IS NULL AND e.type = 'phone' AND e.value = @n),
-                           (SELECT count(*) FROM call_attempts WHERE tenant_id = @t AND phone = @n AND at > now() - interval '24 hours')
+                           (SELECT count(*) FROM call_attempts WHERE tenant_id = @t AND phone = @n AND at > @at - interval '24 hours' AND at <= @at)
                     """);
                 cmd.Parameters.AddWithValue("t", t.Id);
                 cmd.Parameters.AddWithValue("n", n);
+                cmd.Parameters.AddWithValue("at", at.ToUniversalTime());
                 await using var r = await cmd.ExecuteReaderAsync();
                 await r.ReadAsync();
                 var (suppressed, attempts) = (r.GetBoolean(0), r.GetInt64(1));
@@ -247,7 +248,7 @@ public sealed class RedisLossTests : ServerOnPrivateRedis
     }
 
     /// <summary>Batch validations of every number for every tenant, at "now", in a loop; every answer is kept with when it was asked.</summary>
-    private sealed class Traffic(IReadOnlyList<Tenant> tenants, IReadOnlyList<string> numbers)
+    private sealed class Traffic(IReadOnlyList<Tenant> tenants, IReadOnlyList<string> numbers, DateTimeOffset at)
     {
         private readonly ConcurrentQueue<(DateTimeOffset Asked, Guid Tenant, string Number, Answer Answer)> _log = new();
         private readonly CancellationTokenSource _stop = new();
@@ -261,7 +262,7 @@ public sealed class RedisLossTests : ServerOnPrivateRedis
             foreach (var t in tenants)
             {
                 var asked = DateTimeOffset.UtcNow;
-                var response = await t.Http.PostJson("/api/v1/compliance/validate-batch", new { items = numbers.Select(n => new { dialingMode = "preview", phone = n }).ToArray() });
+                var response = await t.Http.PostJson("/api/v1/compliance/validate-batch", new { items = numbers.Select(n => new { dialingMode = "preview", phone = n, at }).ToArray() });
                 var results = (await HttpAssert.Json(response, HttpStatusCode.OK)).GetProperty("results");
                 for (var i = 0; i < numbers.Count; i++)
                 {
