@@ -13,6 +13,7 @@ public static class ScenarioRegistry
         new PreloadScenario(),
         new DialScenario(),
         new RecoveryScenario(),
+        new FeedScenario(),
     ];
 
     public static IScenario? Find(string name) =>

@@ -11,4 +11,11 @@ public sealed record SuppressionImportColumns
     public string? StartsAt { get; init; }
     public string? ExpiresAt { get; init; }
     public string? Source { get; init; }
+    /// <summary>A change list's add/delete column (feed modes).</summary>
+    public string? Action { get; init; }
+    /// <summary>
+    /// The area code, when the number is split in two columns (NPA and the 7-digit number, as the Canadian list and
+    /// some FTC downloads are): the phone column then holds the rest of the number.
+    /// </summary>
+    public string? AreaCode { get; init; }
 }

@@ -18,8 +18,8 @@ public sealed class DncWriter(IGrainFactory grains, SuppressionListStore store, 
         var listId = def.DncList ?? def.SuppressionLists.FirstOrDefault();
         if (listId == Guid.Empty) listId = await InternalListAsync(tenantId, ct);
         var entry = new SuppressionEntry(SuppressionEntryType.Phone, phone, clock.GetUtcNow(), null, $"dnc-request in campaign {campaignId}");
-        var added = await store.UpsertAsync(tenantId, listId, [entry], ct);
-        try { await index.AddAsync(tenantId, listId, [entry], clock.GetUtcNow()); }
+        var (added, feedHeld) = await store.UpsertAsync(tenantId, listId, [entry], ct);
+        try { await index.AddAsync(tenantId, listId, SuppressionEntry.AsUpserted([entry], feedHeld), clock.GetUtcNow()); }
         catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
         {
             log.LogError(e, "DNC request for campaign {Campaign}: saved, but the index write failed; marking list {List} stale", campaignId, listId);

@@ -31,7 +31,7 @@ public sealed class ScheduleActions(IGrainFactory grains, ImportJobStore imports
         ScheduleActionTypes.StopCampaign => await CampaignAsync(tenantId, action.CampaignId!.Value, CampaignAction.Stop),
         ScheduleActionTypes.ForceStopCampaign => await CampaignAsync(tenantId, action.CampaignId!.Value, CampaignAction.ForceStop),
         ScheduleActionTypes.ImportContactList => await ImportAsync(tenantId, run, action, ct),
-        ScheduleActionTypes.ImportSuppressionList => await ImportSuppressionAsync(tenantId, run, action, ct),
+        ScheduleActionTypes.ImportSuppressionList => await ImportSuppressionAsync(tenantId, run, action, timeZone, ct),
         ScheduleActionTypes.ExportContactList => await ExportAsync(tenantId, run, action, timeZone, ct),
         ScheduleActionTypes.PurgeExpiredSuppression => await PurgeAsync(tenantId, action.ListId!.Value, ct),
         ScheduleActionTypes.RebuildSuppressionIndex => await RebuildAsync(tenantId, action.ListId!.Value, ct),
@@ -97,16 +97,21 @@ public sealed class ScheduleActions(IGrainFactory grains, ImportJobStore imports
     /// <summary>One key per occurrence: a retried or resumed run finds the import or export it made before instead of doing it twice.</summary>
     private static string IdempotencyKey(ScheduleRun run) => $"schedule:{run.ScheduleId:N}:{run.OccurrenceKey}";
 
-    private async Task<string> ImportSuppressionAsync(Guid tenantId, ScheduleRun run, ScheduleAction a, CancellationToken ct)
+    private async Task<string> ImportSuppressionAsync(Guid tenantId, ScheduleRun run, ScheduleAction a, string timeZone, CancellationToken ct)
     {
         var listId = a.ListId!.Value;
         if (await grains.GetGrain<ISuppressionListGrain>(listId, tenantId.ToString()).GetAsync() is null)
             throw new ScheduleRunFailedException($"Suppression list {listId} does not exist (it was deleted).");
+        // A registry's daily change list has the day in its name: the placeholders take the occurrence's time, as exports' do.
+        var remote = RemotePathTemplate.Expand(a.RemotePath!, run.ScheduledFor ?? run.CreatedAt, ScheduleTimes.Zone(timeZone) ?? TimeZoneInfo.Utc);
         var (job, created) = await suppressionImports.EnqueueAsync(tenantId, listId, a.Mode ?? "append", a.Spec ?? "{}",
-            landing.NewFile(tenantId, ".sftp"), Path.GetFileName(a.RemotePath), 0, IdempotencyKey(run), ct, a.SftpConnectionId, a.RemotePath);
+            landing.NewFile(tenantId, ".sftp"), Path.GetFileName(remote), 0, IdempotencyKey(run), ct, a.SftpConnectionId, remote);
         await LinkAsync(run, listId, job.ImportId, created, ct);
         job = await FollowAsync(job, job.ImportId, "Suppression import", j => (j.State, j.Error),
             () => suppressionImports.GetAsync(tenantId, listId, job.ImportId, ct), ct);
+        if (job.Feed is { } feed)
+            return $"suppression import {job.ImportId} ({job.Mode}, feed {feed}) accepted {job.Accepted} of {job.RowsRead} rows: {job.Added} added, " +
+                $"{job.Removed} removed, {job.Kept} kept (another source holds them), {job.NotOnList} deletions not on the list";
         return $"suppression import {job.ImportId} ({job.Mode}) accepted {job.Accepted} of {job.RowsRead} rows; the list holds {job.Entries} of them";
     }
 

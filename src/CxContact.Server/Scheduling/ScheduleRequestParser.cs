@@ -77,9 +77,10 @@ public sealed class ScheduleRequestParser(IGrainFactory grains, SftpConnectionSt
             errors.Add("action.listId", $"this tenant has no {(suppression ? "suppression" : "contact")} list {list} (or it was deleted)");
         var remote = a.RemotePath?.Trim();
         await ImportPull.CheckSourceAsync(tenantId, a.SftpConnectionId, remote, connections, errors, "action.", ct);
+        if ((type == ScheduleActionTypes.ExportContactList || suppression) && remote is { Length: > 0 } && RemotePathTemplate.Problem(remote) is { } problem)
+            errors.Add("action.remotePath", problem);
         if (type == ScheduleActionTypes.ExportContactList)
         {
-            if (remote is { Length: > 0 } && RemotePathTemplate.Problem(remote) is { } problem) errors.Add("action.remotePath", problem);
             foreach (var (field, given) in new (string, object?)[] { ("mode", a.Mode), ("then", a.Then), ("campaignId", a.CampaignId), ("spec", a.Spec) })
                 if (given is not null) errors.Add("action." + field, "is not used by export-contact-list; leave it out");
             return errors.Count > before ? null : new ScheduleAction { Type = type, ListId = a.ListId, SftpConnectionId = a.SftpConnectionId, RemotePath = remote };
@@ -89,7 +90,8 @@ public sealed class ScheduleRequestParser(IGrainFactory grains, SftpConnectionSt
         var mode = a.Mode ?? "append";
         if (!modes.Contains(mode)) errors.Add("action.mode", $"\"{mode}\" is not a mode; use {ImportPull.Or(modes)}");
         var spec = a.Spec is { ValueKind: not JsonValueKind.Null } s ? s.GetRawText() : null;
-        if (spec is not null) CheckSpec(spec, suppression, mode, errors);
+        // A suppression import's mode decides which spec fields it needs (a feed mode needs spec.feed), so it is checked even when absent.
+        if (spec is not null || suppression) CheckSpec(spec ?? "{}", suppression, mode, errors);
         if (suppression)
         {
             if (a.Then is not null) errors.Add("action.then", "is not used by import-suppression-list; leave it out");
@@ -113,7 +115,7 @@ public sealed class ScheduleRequestParser(IGrainFactory grains, SftpConnectionSt
     private static void CheckSpec(string spec, bool suppression, string mode, FieldErrors errors)
     {
         var own = new FieldErrors();
-        if (suppression) SuppressionImportsApi.Validate(spec, own);
+        if (suppression) SuppressionImportsApi.Validate(spec, mode, own);
         else if (SpecParser.Parse(spec, own) is { } parsed && mode == "update") ImportsApi.CheckUpdateKey(parsed, own);
         errors.AddUnder("action.", own);
     }

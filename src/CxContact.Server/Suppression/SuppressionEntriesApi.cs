@@ -25,7 +25,9 @@ public static class SuppressionEntriesApi
     public sealed record EntryRequest(string? Type, string? Value, DateTimeOffset? StartsAt, DateTimeOffset? ExpiresAt, string? Source);
     public sealed record EntriesRequest(List<EntryRequest?>? Entries);
     public sealed record AddResult(int Received, long Added, long Updated, long EntryCount);
-    public sealed record EntryView(string Type, string Value, DateTimeOffset? StartsAt, DateTimeOffset? ExpiresAt, string? Source, DateTimeOffset? CreatedAt);
+    /// <summary>Feeds: the feeds that hold the entry (null: none); Direct: it was added directly (a feed's deletion does not remove it).</summary>
+    public sealed record EntryView(string Type, string Value, DateTimeOffset? StartsAt, DateTimeOffset? ExpiresAt, string? Source, DateTimeOffset? CreatedAt,
+        IReadOnlyList<string>? Feeds, bool Direct);
     public sealed record EntryPage(IReadOnlyList<EntryView> Entries, string? Next);
     public sealed record CountView(long Total, IReadOnlyDictionary<string, long> ByType, long Expired);
     public sealed record PurgeResult(long Purged, long EntryCount);
@@ -72,8 +74,9 @@ public static class SuppressionEntriesApi
             // index, and Redis meets each area code's bitmap in one run.
             var list = entries.Values.ToList();
             list.Sort(static (x, y) => string.CompareOrdinal(x.Type, y.Type) is var t and not 0 ? t : string.CompareOrdinal(x.Value, y.Value));
-            var added = await store.UpsertAsync(caller.TenantId, listId, list, ct);
-            if (await IndexAsync(() => index.AddAsync(caller.TenantId, listId, list, clock.GetUtcNow()), index, caller.TenantId, listId, logs, store) is { } failed)
+            var (added, feedHeld) = await store.UpsertAsync(caller.TenantId, listId, list, ct);
+            var stored = SuppressionEntry.AsUpserted(list, feedHeld);
+            if (await IndexAsync(() => index.AddAsync(caller.TenantId, listId, stored, clock.GetUtcNow()), index, caller.TenantId, listId, logs, store) is { } failed)
                 return failed;
             await grain.EntriesChangedAsync(added);
             var count = (await grain.GetAsync())?.EntryCount ?? 0;
@@ -89,7 +92,13 @@ public static class SuppressionEntriesApi
             if (await grain.GetAsync() is null) return SuppressionListsApi.NoSuchList(listId);
             var (t, v, errors) = await TypedValueAsync(type, value, required: true, grains, caller, normalizer);
             if (errors.Any) return errors.ToProblem();
-            if (!await store.RemoveAsync(caller.TenantId, listId, t!, v!, ct))
+            var (removed, feeds) = await store.RemoveAsync(caller.TenantId, listId, t!, v!, ct);
+            if (feeds is not null)
+                return TypedResults.Problem(statusCode: 409, title: "The entry is held by a feed",
+                    detail: $"{v} is on list {listId} because the feed{(feeds.Length > 1 ? "s" : "")} {string.Join(", ", feeds)} " +
+                            $"hold{(feeds.Length > 1 ? "" : "s")} it; it leaves the list when {(feeds.Length > 1 ? "they delete" : "that feed deletes")} it " +
+                            "(a change list's delete row, or a full list without it).");
+            if (!removed)
                 return TypedResults.Problem(statusCode: 404, title: "No such entry", detail: $"List {listId} has no {t} entry \"{v}\".");
             if (await IndexAsync(() => index.RemoveAsync(caller.TenantId, listId, [(t!, v!)]), index, caller.TenantId, listId, logs, store) is { } failed)
                 return failed;
@@ -130,10 +139,11 @@ public static class SuppressionEntriesApi
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"suppression-list-{listId}.csv\"";
             var sb = new StringBuilder();
-            CsvCell.Row(sb, "type", "value", "startsAt", "expiresAt", "source", "createdAt");
+            CsvCell.Row(sb, "type", "value", "startsAt", "expiresAt", "source", "createdAt", "feeds", "direct");
             await foreach (var e in store.StreamAsync(caller.TenantId, listId, ct))
             {
-                CsvCell.Row(sb, e.Type, e.Value, Iso(e.StartsAt), Iso(e.ExpiresAt), e.Source, Iso(e.CreatedAt));
+                CsvCell.Row(sb, e.Type, e.Value, Iso(e.StartsAt), Iso(e.ExpiresAt), e.Source, Iso(e.CreatedAt),
+                    e.Feeds is null ? "" : string.Join(' ', e.Feeds), e.Direct ? "true" : "false");
                 if (sb.Length > 256 * 1024) { await http.Response.WriteAsync(sb.ToString(), ct); sb.Clear(); }
             }
             await http.Response.WriteAsync(sb.ToString(), ct);
@@ -247,7 +257,7 @@ public static class SuppressionEntriesApi
     private static async Task<string> DefaultCountryAsync(IGrainFactory grains, Caller caller) =>
         (await grains.GetGrain<ITenantGrain>(caller.TenantId).GetSettingsAsync()).DefaultCountry;
 
-    private static EntryView View(SuppressionEntry e) => new(e.Type, e.Value, e.StartsAt, e.ExpiresAt, e.Source, e.CreatedAt);
+    private static EntryView View(SuppressionEntry e) => new(e.Type, e.Value, e.StartsAt, e.ExpiresAt, e.Source, e.CreatedAt, e.Feeds, e.Direct);
 
     private static string? Iso(DateTimeOffset? t) => t?.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 

@@ -16,6 +16,7 @@ public static class SuppressionHosting
         services.AddSingleton<SuppressionRebuilder>();
         services.AddSingleton<SuppressionImportStore>();
         services.AddSingleton<SuppressionImportRunner>();
+        services.AddSingleton<SuppressionFeedWriter>();
         // The campaign role owns list work (as for contact-list imports); the compliance role keeps the index current.
         if (settings.Has(SiloRoles.Campaign)) services.AddHostedService<SuppressionImportWorker>();
         if (settings.Has(SiloRoles.Compliance)) services.AddHostedService<SuppressionStartupCheck>();

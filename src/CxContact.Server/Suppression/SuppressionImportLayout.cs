@@ -12,14 +12,21 @@ public sealed class SuppressionImportLayout
     public int StartsAt { get; private init; } = -1;
     public int ExpiresAt { get; private init; } = -1;
     public int Source { get; private init; } = -1;
+    /// <summary>A change list's add/delete column.</summary>
+    public int Action { get; private init; } = -1;
+    /// <summary>The area code when a number is split in two columns; <see cref="Phone"/> then holds the other 7 digits.</summary>
+    public int AreaCode { get; private init; } = -1;
     public List<string> Warnings { get; } = [];
     private IReadOnlyList<string>? _header;
 
     /// <summary>The column as the error report names it: its header, or its number when the file has no header row.</summary>
     public string Name(int index) => _header is not null && index < _header.Count && _header[index].Length > 0 ? _header[index] : $"column {index + 1}";
 
-    /// <summary>Reads the layout from the spec and the header row (null without one); throws <see cref="ImportFailedException"/>.</summary>
-    public static SuppressionImportLayout Build(SuppressionImportSpec spec, IReadOnlyList<string>? header, int columnCount)
+    /// <summary>
+    /// Reads the layout from the spec and the header row (null without one); throws <see cref="ImportFailedException"/>.
+    /// <paramref name="changes"/>: a change list, whose header's action column is read (elsewhere it is left, with a warning).
+    /// </summary>
+    public static SuppressionImportLayout Build(SuppressionImportSpec spec, IReadOnlyList<string>? header, int columnCount, bool changes = false)
     {
         SuppressionImportLayout layout;
         if (spec.Columns is { } c)
@@ -40,12 +47,13 @@ public sealed class SuppressionImportLayout
             {
                 Phone = Find("phone", c.Phone), Email = Find("email", c.Email), ClientId = Find("clientId", c.ClientId),
                 StartsAt = Find("startsAt", c.StartsAt), ExpiresAt = Find("expiresAt", c.ExpiresAt), Source = Find("source", c.Source),
+                Action = Find("action", c.Action), AreaCode = Find("areaCode", c.AreaCode),
             };
         }
         else
         {
             if (header is null) throw new ImportFailedException("the file has no header row, so spec.columns must say which column holds what");
-            int phone = -1, email = -1, client = -1, starts = -1, expires = -1, source = -1;
+            int phone = -1, email = -1, client = -1, starts = -1, expires = -1, source = -1, action = -1, areaCode = -1;
             var unused = new List<string>();
             for (var i = 0; i < header.Count; i++)
             {
@@ -58,15 +66,22 @@ public sealed class SuppressionImportLayout
                     case "startsat" when starts < 0: starts = i; break;
                     case "expiresat" when expires < 0: expires = i; break;
                     case "source" when source < 0: source = i; break;
+                    case "action" or "change" or "changetype" when changes && action < 0: action = i; break;
+                    case "areacode" or "npa" when areaCode < 0: areaCode = i; break;
                     default: unused.Add(header[i]); break;
                 }
             }
-            layout = new SuppressionImportLayout { Phone = phone, Email = email, ClientId = client, StartsAt = starts, ExpiresAt = expires, Source = source };
+            layout = new SuppressionImportLayout
+            {
+                Phone = phone, Email = email, ClientId = client, StartsAt = starts, ExpiresAt = expires, Source = source, Action = action, AreaCode = areaCode,
+            };
             if (unused.Count > 0)
                 layout.Warnings.Add($"these columns were not imported: {string.Join(", ", unused)} (the names read are phone, email, " +
-                    "client_id, starts_at, expires_at and source; spec.columns maps others)");
+                    "client_id, starts_at, expires_at, source and area_code" + (changes ? ", action" : "") + "; spec.columns maps others)");
         }
         layout._header = header;
+        if (layout.AreaCode >= 0 && layout.Phone < 0)
+            throw new ImportFailedException($"{layout.Name(layout.AreaCode)} holds area codes, but no column holds the rest of the number; name it phone, or map spec.columns.phone");
         if (layout.Phone < 0 && layout.Email < 0 && layout.ClientId < 0)
             throw new ImportFailedException(columnCount == 1 && header is { Count: 1 } h && h[0].AsSpan().IndexOfAny(",;\t|") >= 0
                 ? $"the header row is one column, \"{h[0]}\"; is spec.format.delimiter right?"

@@ -22,7 +22,7 @@ namespace CxContact.Server.Suppression;
 /// </summary>
 public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImportStore jobs, IGrainFactory grains, SuppressionIndex index,
     SuppressionRebuilder rebuilder, SuppressionListStore store, SuppressionValueNormalizer normalizer, PlatformClock clock,
-    Sftp.SftpFetcher sftp, ILogger<SuppressionImportRunner> log)
+    Sftp.SftpFetcher sftp, SuppressionFeedWriter feeds, ILogger<SuppressionImportRunner> log)
 {
     /// <summary>Rejected rows kept for the error report; the count goes on beyond it.</summary>
     public const int MaxStoredErrors = 100_000;
@@ -52,6 +52,7 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
                 "set spec.format.encoding to windows-1252 or iso-8859-1 if that is what it is";
         }
         catch (FileNotFoundException) { failure = "the uploaded file is no longer in the landing directory"; }
+        catch (InvalidDataException e) { failure = $"the compressed file is damaged ({e.Message}); nothing was imported"; }
         // A constraint the entries break fails the same way every time: say so rather than retry it as if the silo had died.
         catch (PostgresException e) when (e.SqlState.StartsWith("23", StringComparison.Ordinal))
         {
@@ -92,32 +93,51 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         // Not a TEMP table: the index writer reads it on a connection of its own while this one writes the list.
         // Unlogged, and dropped at the end (an earlier attempt that died may have left it).
         var stage = "sst_" + job.ImportId.ToString("N");
-        await Exec(conn, null, $"DROP TABLE IF EXISTS {stage}; " +
-            $"CREATE UNLOGGED TABLE {stage} (row_no integer, type text, value text, starts_at timestamptz, expires_at timestamptz, source text)", ct);
+        await Exec(conn, null, $"DROP TABLE IF EXISTS {stage}; CREATE UNLOGGED TABLE {stage} " +
+            "(row_no integer, type text, value text, starts_at timestamptz, expires_at timestamptz, source text, action text)", ct);
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var locked = false;
         try
         {
             var plain = new NanpNumbers();
             var notPlain = new HashSet<long>();
-            Stage(conn, stage, job.FilePath, spec, country, p, warnings, errors, plain, notPlain, ct);
+            var areaCodes = new SortedSet<string>(StringComparer.Ordinal);
+            Stage(conn, stage, job.FilePath, spec, job.Mode, country, p, warnings, errors, plain, notPlain, areaCodes, ct);
             // A number that also has a dated row is the staged rows' business (the file's last row for it wins there).
             plain.Seal(notPlain);
             var staged = clock.Elapsed;
-            if (p.RowsRead == 0) return "the file has no data rows; nothing was imported";
-            var percent = 100.0 * p.Rejected / p.RowsRead;
+            var feed = SuppressionImportsApi.FeedModes.Contains(job.Mode);
+            // An area code's full list may be empty (its last number left the registry) when spec.areaCodes names it.
+            if (p.RowsRead == 0 && !(job.Mode == "area-codes" && spec.AreaCodes is { Count: > 0 })) return "the file has no data rows; nothing was imported";
+            var percent = p.RowsRead == 0 ? 0 : 100.0 * p.Rejected / p.RowsRead;
             if (percent > spec.RejectThresholdPercent)
                 return $"{p.Rejected} of {p.RowsRead} rows ({percent.ToString("0.#", CultureInfo.InvariantCulture)} %) were rejected, more than " +
                     $"spec.rejectThresholdPercent ({spec.RejectThresholdPercent.ToString(CultureInfo.InvariantCulture)} %); the list was not changed. " +
                     "GET .../errors lists the rejected rows";
 
-            // The index and the list are written at the same time, and the list's transaction commits only once the
-            // index holds every entry: if the process dies in between, the index holds entries the list does not yet
-            // (it over-suppresses until the job runs again), never the other way round.
+            // One import of a list at a time: a feed's deletions decide on who else holds a number, and a direct
+            // import's dates on whether a feed does, so neither may change under the other. Single adds go on.
+            await Exec(conn, null, $"SELECT pg_advisory_lock({ImportLockKey(job.ListId)})", ct);
+            locked = true;
             var rebuildBefore = await RebuildStateAsync(job);
-            var indexing = AddToIndexAsync(stage, job, plain, ct);
-            var (delta, failure) = await WriteAsync(conn, stage, job, p, plain, async () => await indexing, ct);
+            long delta;
+            if (feed)
+            {
+                if (spec.AreaCodes is { } named) areaCodes.UnionWith(named);
+                var outcome = await feeds.WriteAsync(conn, stage, job, spec, areaCodes, p, warnings, ct);
+                if (outcome.Failure is not null) return outcome.Failure;
+                delta = outcome.Delta;
+            }
+            else
+            {
+                // The index and the list are written at the same time, and the list's transaction commits only once the
+                // index holds every entry: if the process dies in between, the index holds entries the list does not yet
+                // (it over-suppresses until the job runs again), never the other way round.
+                var indexing = AddToIndexAsync(stage, job, plain, ct);
+                (delta, var failure) = await WriteAsync(conn, stage, job, p, plain, async () => await indexing, ct);
+                if (failure is not null) return failure;
+            }
             var written = clock.Elapsed;
-            if (failure is not null) return failure;
             await grain.EntriesChangedAsync(delta);
             // A rebuild that began after the index writes above and before the commit read a snapshot without these
             // entries, and its index would lack them; one more rebuild, begun now, reads them.
@@ -130,106 +150,169 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         finally
         {
             // A connection PostgreSQL ended (a restart) cannot drop it, and failing here would hide why; the next attempt does.
-            if (conn.State == System.Data.ConnectionState.Open) await Exec(conn, null, $"DROP TABLE IF EXISTS {stage}", CancellationToken.None);
+            // (Its session, and so its lock, ended with it.)
+            if (conn.State == System.Data.ConnectionState.Open)
+                await Exec(conn, null, (locked ? $"SELECT pg_advisory_unlock({ImportLockKey(job.ListId)}); " : "") + $"DROP TABLE IF EXISTS {stage}",
+                    CancellationToken.None);
         }
     }
 
+    /// <summary>The advisory lock one list's imports take in turn (SQL; derived from the id only).</summary>
+    private static string ImportLockKey(Guid listId) => $"hashtextextended('suppression-import:{listId:N}', 0)";
+
     /// <summary>
-    /// Reads the file and checks every row. Plain NANP numbers go to <paramref name="plain"/>; every other entry into
-    /// the staging table, and so does every later row of a NANP number once it has had a dated row
-    /// (<paramref name="notPlain"/>, which the caller takes out of <paramref name="plain"/>).
+    /// Reads the file (each file of a zip in turn) and checks every row. Plain NANP numbers go to <paramref name="plain"/>;
+    /// every other entry into the staging table, and so does every later row of a NANP number once it has had a dated
+    /// row (<paramref name="notPlain"/>, which the caller takes out of <paramref name="plain"/>). A feed import stages
+    /// every row, with its action ('a' add, 'd' delete), and collects the area codes of its rows in <paramref name="areaCodes"/>.
     /// </summary>
-    private void Stage(NpgsqlConnection conn, string stage, string path, SuppressionImportSpec spec, string country, SuppressionImportProgress p,
-        List<string> warnings, List<(int, string, string)> errors, NanpNumbers plain, HashSet<long> notPlain, CancellationToken ct)
+    private void Stage(NpgsqlConnection conn, string stage, string path, SuppressionImportSpec spec, string mode, string country, SuppressionImportProgress p,
+        List<string> warnings, List<(int, string, string)> errors, NanpNumbers plain, HashSet<long> notPlain, SortedSet<string> areaCodes, CancellationToken ct)
     {
         var format = spec.Format;
         var quote = format.QuoteChar;
-        using var file = File.OpenRead(path);
-        TextReader text = new StreamReader(file, ImportEncoding.For(format.Encoding), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        if (quote != '"') text = new QuoteSwappingReader(text, quote);
-        using var reader = Sep.New(format.DelimiterChar).Reader(o => o with { HasHeader = false, DisableColCountCheck = true, Unescape = false }).From(text);
-        using var copy = conn.BeginBinaryImport($"COPY {stage} (row_no, type, value, starts_at, expires_at, source) FROM STDIN (FORMAT BINARY)");
+        var feed = SuppressionImportsApi.FeedModes.Contains(mode);
+        var actions = FeedActions.From(spec);
+        using var archive = new ImportArchive(path);
+        using var copy = conn.BeginBinaryImport($"COPY {stage} (row_no, type, value, starts_at, expires_at, source, action) FROM STDIN (FORMAT BINARY)");
         SuppressionImportLayout? layout = null;
+        List<string>? firstHeader = null;
         var values = new List<(string Type, string Value)>(3);
-        foreach (var row in reader)
+        var rowBase = 0; // rows of the archive's earlier files: rows are numbered across the whole archive
+        var read = new List<string>();
+        foreach (var (name, stream) in archive.Parts())
         {
-            ct.ThrowIfCancellationRequested();
-            var rowNumber = row.RowIndex + 1;
-            if (row.ColCount == 1 && row[0].Span.Trim().IsEmpty) continue; // blank line
-            var cells = new string?[row.ColCount];
-            var open = -1;
-            for (var i = 0; i < row.ColCount; i++)
+            using var part = stream;
+            TextReader text = new StreamReader(part, ImportEncoding.For(format.Encoding), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            if (quote != '"') text = new QuoteSwappingReader(text, quote);
+            using var reader = Sep.New(format.DelimiterChar).Reader(o => o with { HasHeader = false, DisableColCountCheck = true, Unescape = false }).From(text);
+            var headerDone = !format.HasHeader;
+            var lastRow = 0;
+            foreach (var row in reader)
             {
-                cells[i] = CsvValue.Unquote(row[i].Span, quote, out var unterminated);
-                if (unterminated && open < 0) open = i;
-            }
-            if (layout is null)
-            {
-                if (format.HasHeader && open >= 0)
-                    throw new ImportFailedException($"column {open + 1} of the header row opens a quote that is never closed; a quote inside a value " +
-                        "must be written twice (\"\") and the value quoted");
-                layout = SuppressionImportLayout.Build(spec, format.HasHeader ? cells.Select(c => c ?? "").ToList() : null, row.ColCount);
-                warnings.AddRange(layout.Warnings);
-                if (format.HasHeader) continue;
-            }
-
-            p.RowsRead++;
-            var rejected = false;
-            void Reject(string column, string reason)
-            {
-                rejected = true;
-                if (errors.Count < MaxStoredErrors) errors.Add((rowNumber, column, reason));
-            }
-            if (open >= 0)
-            {
-                Reject(layout.Name(open), "has a quote that is never closed; everything after it up to the end of the file was read as this one value");
-                p.Rejected++;
-                continue;
-            }
-            string? Cell(int i) => i >= 0 && i < cells.Length && cells[i]?.Trim() is { Length: > 0 } v ? v : null;
-
-            values.Clear();
-            foreach (var (type, col) in new[] { (SuppressionEntryType.Phone, layout.Phone), (SuppressionEntryType.Email, layout.Email), (SuppressionEntryType.ClientId, layout.ClientId) })
-            {
-                if (Cell(col) is not { } raw) continue;
-                if (normalizer.Normalize(type, raw, country, out var error) is { } value) values.Add((type, value));
-                else Reject(layout.Name(col), error!);
-            }
-            if (values.Count == 0 && !rejected) Reject("(row)", "has no phone, email or client id");
-            DateTimeOffset? Date(int col)
-            {
-                if (Cell(col) is not { } raw) return null;
-                if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d)) return d.ToUniversalTime();
-                Reject(layout.Name(col), $"\"{raw}\" is not a date; write it as ISO 8601 (2025-01-31 or 2025-01-31T09:00:00Z)");
-                return null;
-            }
-            var starts = Date(layout.StartsAt);
-            var expires = Date(layout.ExpiresAt);
-            if (starts is { } s && expires is { } x && x <= s) Reject(layout.Name(layout.ExpiresAt), "must be after starts_at");
-            var source = Cell(layout.Source);
-            if (source is { Length: > SuppressionEntriesApi.MaxSourceLength })
-                Reject(layout.Name(layout.Source), $"is {source.Length} characters long; at most {SuppressionEntriesApi.MaxSourceLength} are allowed");
-            if (rejected) { p.Rejected++; continue; }
-
-            p.Accepted++;
-            foreach (var (type, value) in values)
-            {
-                if (type == SuppressionEntryType.Phone && SuppressionIndex.IsNanp(value))
+                ct.ThrowIfCancellationRequested();
+                var rowNumber = rowBase + row.RowIndex + 1;
+                lastRow = row.RowIndex + 1;
+                if (row.ColCount == 1 && row[0].Span.Trim().IsEmpty) continue; // blank line
+                var cells = new string?[row.ColCount];
+                var open = -1;
+                for (var i = 0; i < row.ColCount; i++)
                 {
-                    var national = NanpNumbers.National(value);
-                    if (starts is null && expires is null && source is null && !notPlain.Contains(national)) { plain.Add(value); continue; }
-                    notPlain.Add(national);
+                    cells[i] = CsvValue.Unquote(row[i].Span, quote, out var unterminated);
+                    if (unterminated && open < 0) open = i;
                 }
-                copy.StartRow();
-                copy.Write(rowNumber, NpgsqlDbType.Integer);
-                copy.Write(type, NpgsqlDbType.Text);
-                copy.Write(value, NpgsqlDbType.Text);
-                if (starts is { } st) copy.Write(st, NpgsqlDbType.TimestampTz); else copy.WriteNull();
-                if (expires is { } ex) copy.Write(ex, NpgsqlDbType.TimestampTz); else copy.WriteNull();
-                if (source is not null) copy.Write(source, NpgsqlDbType.Text); else copy.WriteNull();
+                if (!headerDone || layout is null)
+                {
+                    if (format.HasHeader && open >= 0)
+                        throw new ImportFailedException($"column {open + 1} of the header row{Of(name)} opens a quote that is never closed; a quote inside a value " +
+                            "must be written twice (\"\") and the value quoted");
+                    var header = format.HasHeader ? cells.Select(c => c ?? "").ToList() : null;
+                    if (layout is null)
+                    {
+                        layout = SuppressionImportLayout.Build(spec, header, row.ColCount, changes: mode == "changes");
+                        warnings.AddRange(layout.Warnings);
+                        firstHeader = header;
+                        if (mode == "changes" && layout.Action < 0 && actions.Fixed is null)
+                            throw new ImportFailedException("a change list needs each row's action: name a column action (or map spec.columns.action), " +
+                                "or set spec.action to add or delete when every row of the file does the same");
+                    }
+                    else if (header is not null && !header.SequenceEqual(firstHeader!, StringComparer.OrdinalIgnoreCase))
+                        throw new ImportFailedException($"the header row{Of(name)} ({string.Join(", ", header)}) is not the first file's ({string.Join(", ", firstHeader!)}); " +
+                            "every file of an archive must have the same columns");
+                    headerDone = true;
+                    if (format.HasHeader) continue;
+                }
+
+                p.RowsRead++;
+                var rejected = false;
+                void Reject(string column, string reason)
+                {
+                    rejected = true;
+                    if (errors.Count < MaxStoredErrors) errors.Add((rowNumber, column, reason));
+                }
+                if (open >= 0)
+                {
+                    Reject(layout.Name(open), "has a quote that is never closed; everything after it up to the end of the file was read as this one value");
+                    p.Rejected++;
+                    continue;
+                }
+                string? Cell(int i) => i >= 0 && i < cells.Length && cells[i]?.Trim() is { Length: > 0 } v ? v : null;
+
+                var action = 'a';
+                if (mode == "changes")
+                {
+                    if (actions.Fixed is { } f) action = f;
+                    else if (Cell(layout.Action) is not { } said) Reject(layout.Name(layout.Action), "is empty; each row of a change list says add or delete");
+                    else if (actions.Read(said) is { } a) action = a;
+                    else Reject(layout.Name(layout.Action), $"\"{said}\" is not an action; {actions.Describe()}");
+                }
+
+                values.Clear();
+                foreach (var (type, col) in new[] { (SuppressionEntryType.Phone, layout.Phone), (SuppressionEntryType.Email, layout.Email), (SuppressionEntryType.ClientId, layout.ClientId) })
+                {
+                    if (Cell(col) is not { } raw) continue;
+                    if (type == SuppressionEntryType.Phone && layout.AreaCode >= 0)
+                    {
+                        // NPA in one column, the 7 digits in the other (the Canadian list's "416,1234567").
+                        var npa = Cell(layout.AreaCode);
+                        if (!SuppressionImportsApi.IsAreaCode(npa)) { Reject(layout.Name(layout.AreaCode), $"\"{npa}\" is not an area code (3 digits, the first 2 to 9)"); continue; }
+                        if (raw.Length != 7 || !raw.All(char.IsAsciiDigit)) { Reject(layout.Name(col), $"\"{raw}\" is not the 7 digits after an area code"); continue; }
+                        raw = "+1" + npa + raw;
+                    }
+                    if (normalizer.Normalize(type, raw, country, out var error) is { } value) values.Add((type, value));
+                    else Reject(layout.Name(col), error!);
+                }
+                if (values.Count == 0 && !rejected) Reject("(row)", "has no phone, email or client id");
+                if (mode == "area-codes")
+                    foreach (var (type, value) in values)
+                        if (type == SuppressionEntryType.Phone && !SuppressionIndex.IsNanp(value))
+                            Reject(layout.Name(layout.Phone), $"{value} is not a North American number; mode area-codes applies full lists per NANP area code (mode full takes others)");
+                DateTimeOffset? Date(int col)
+                {
+                    if (Cell(col) is not { } raw) return null;
+                    if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d)) return d.ToUniversalTime();
+                    Reject(layout.Name(col), $"\"{raw}\" is not a date; write it as ISO 8601 (2025-01-31 or 2025-01-31T09:00:00Z)");
+                    return null;
+                }
+                // A feed's entries have no dates and the feed is their source (the spec cannot map those columns; a header can name them).
+                var starts = feed ? null : Date(layout.StartsAt);
+                var expires = feed ? null : Date(layout.ExpiresAt);
+                if (starts is { } s && expires is { } x && x <= s) Reject(layout.Name(layout.ExpiresAt), "must be after starts_at");
+                var source = feed ? spec.Feed : Cell(layout.Source);
+                if (source is { Length: > SuppressionEntriesApi.MaxSourceLength })
+                    Reject(layout.Name(layout.Source), $"is {source.Length} characters long; at most {SuppressionEntriesApi.MaxSourceLength} are allowed");
+                if (rejected) { p.Rejected++; continue; }
+
+                p.Accepted++;
+                foreach (var (type, value) in values)
+                {
+                    if (feed)
+                    {
+                        if (mode == "area-codes") areaCodes.Add(value.Substring(2, 3));
+                    }
+                    else if (type == SuppressionEntryType.Phone && SuppressionIndex.IsNanp(value))
+                    {
+                        var national = NanpNumbers.National(value);
+                        if (starts is null && expires is null && source is null && !notPlain.Contains(national)) { plain.Add(value); continue; }
+                        notPlain.Add(national);
+                    }
+                    copy.StartRow();
+                    copy.Write(rowNumber, NpgsqlDbType.Integer);
+                    copy.Write(type, NpgsqlDbType.Text);
+                    copy.Write(value, NpgsqlDbType.Text);
+                    if (starts is { } st) copy.Write(st, NpgsqlDbType.TimestampTz); else copy.WriteNull();
+                    if (expires is { } ex) copy.Write(ex, NpgsqlDbType.TimestampTz); else copy.WriteNull();
+                    if (source is not null) copy.Write(source, NpgsqlDbType.Text); else copy.WriteNull();
+                    if (feed) copy.Write(action.ToString(), NpgsqlDbType.Text); else copy.WriteNull();
+                }
             }
+            if (name is not null) read.Add($"{name} (rows {rowBase + 1}-{rowBase + lastRow})");
+            rowBase += lastRow;
         }
         copy.Complete();
+        if (archive.IsZip) warnings.Add($"the zip archive's {read.Count} files were read in this order, rows numbered across them: {string.Join(", ", read)}");
+
+        static string Of(string? name) => name is null ? "" : $" of {name}";
     }
 
     // A value given on several rows is one entry; the last row wins, as it would over several single adds.
@@ -290,10 +373,11 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
                 // Into the partition itself: xmax (new row or updated one) cannot be read through the partitioned parent.
                 await using var cmd = new NpgsqlCommand($"""
                     WITH ins AS (
-                        INSERT INTO {partition} (tenant_id, list_id, type, value, starts_at, expires_at, source)
+                        INSERT INTO {partition} AS p (tenant_id, list_id, type, value, starts_at, expires_at, source)
                         SELECT @t, @l, s.type, s.value, s.starts_at, s.expires_at, s.source FROM ({Distinct(stage)}) s
                         ON CONFLICT (list_id, type, value) DO UPDATE
-                            SET starts_at = excluded.starts_at, expires_at = excluded.expires_at, source = excluded.source
+                            SET starts_at = {SuppressionListStore.DirectDate("starts_at")}, expires_at = {SuppressionListStore.DirectDate("expires_at")},
+                                source = excluded.source, direct = NULL
                         RETURNING (xmax = 0) AS fresh)
                     SELECT count(*) FILTER (WHERE fresh), count(*) FROM ins
                     """, conn, tx) { CommandTimeout = 0 };
@@ -314,6 +398,8 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         // Fresh statistics for what reads the list set-based next (a campaign preload's anti-join).
         if (total > 10_000) await Exec(conn, null, $"ANALYZE {partition}", ct);
         p.Entries = total;
+        p.Added = inserted;
+        p.Removed = deleted;
         return (inserted - deleted, null);
     }
 
@@ -357,7 +443,8 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
             await index.AddNanpAsync(job.TenantId, job.ListId, plain, ct);
             await using var conn = await db.OpenConnectionAsync(ct);
             var batch = new List<SuppressionEntry>(IndexBatch);
-            await foreach (var e in StagedAsync(conn, stage, ct))
+            // A replace empties the list, feeds and all (and locks it, so it must not be read here).
+            await foreach (var e in StagedAsync(conn, stage, job.Mode == "replace" ? null : job.ListId, ct))
             {
                 batch.Add(e);
                 if (batch.Count < IndexBatch) continue;
@@ -403,9 +490,18 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException) { return null; }
     }
 
-    private static async IAsyncEnumerable<SuppressionEntry> StagedAsync(NpgsqlConnection conn, string stage, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>
+    /// The staged entries as the upsert will leave them: a number a feed holds (in list <paramref name="listId"/>, when
+    /// given) takes no dates. Feeds change only under the import lock this import holds, so what is read here is what
+    /// the upsert meets.
+    /// </summary>
+    private static async IAsyncEnumerable<SuppressionEntry> StagedAsync(NpgsqlConnection conn, string stage, Guid? listId,
+        [EnumeratorCancellation] CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(Distinct(stage), conn) { CommandTimeout = 0 };
+        await using var cmd = new NpgsqlCommand(listId is not { } l ? Distinct(stage) : $"""
+            SELECT s.type, s.value, CASE WHEN p.feeds IS NULL THEN s.starts_at END, CASE WHEN p.feeds IS NULL THEN s.expires_at END, s.source
+            FROM ({Distinct(stage)}) s LEFT JOIN {SuppressionListStore.PartitionName(l)} p ON p.list_id = '{l}' AND p.type = s.type AND p.value = s.value
+            """, conn) { CommandTimeout = 0 };
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             yield return new SuppressionEntry(r.GetString(0), r.GetString(1),

@@ -11,7 +11,7 @@ namespace CxContact.Server.Suppression;
 public sealed class SuppressionImportStore(NpgsqlDataSource db)
     : ImportQueue<SuppressionImportJob>(db, "suppression_imports", SuppressionImportJob.Columns, SuppressionImportJob.Read)
 {
-    protected override string ResetOnClaim => "rows_read = 0, accepted = 0, rejected = 0, entries = 0";
+    protected override string ResetOnClaim => "rows_read = 0, accepted = 0, rejected = 0, entries = 0, added = 0, removed = 0, kept = 0, not_on_list = 0";
 
     public async Task HeartbeatAsync(Guid importId, SuppressionImportProgress p, CancellationToken ct)
     {
@@ -54,7 +54,8 @@ public sealed class SuppressionImportStore(NpgsqlDataSource db)
         }
         await using (var cmd = new NpgsqlCommand("""
             UPDATE suppression_imports SET state = @state, finished_at = now(), heartbeat_at = now(), error = @err,
-                rows_read = @read, accepted = @acc, rejected = @rej, entries = @entries, warnings = @warn
+                rows_read = @read, accepted = @acc, rejected = @rej, entries = @entries, warnings = @warn,
+                added = @added, removed = @removed, kept = @kept, not_on_list = @absent
             WHERE import_id = @i
             """, conn, tx))
         {
@@ -66,6 +67,11 @@ public sealed class SuppressionImportStore(NpgsqlDataSource db)
             cmd.Parameters.AddWithValue("rej", p.Rejected);
             cmd.Parameters.AddWithValue("entries", error is null ? p.Entries : 0L);
             cmd.Parameters.AddWithValue("warn", warnings.ToArray());
+            // A failed import changed nothing.
+            cmd.Parameters.AddWithValue("added", error is null ? p.Added : 0L);
+            cmd.Parameters.AddWithValue("removed", error is null ? p.Removed : 0L);
+            cmd.Parameters.AddWithValue("kept", error is null ? p.Kept : 0L);
+            cmd.Parameters.AddWithValue("absent", error is null ? p.NotOnList : 0L);
             await cmd.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);

@@ -126,25 +126,31 @@ public sealed class SuppressionListStore(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Inserts or updates entries (a value already on the list takes the new dates and source) in one statement.
-    /// Returns how many were new. The caller has removed duplicates within the batch.
+    /// Inserts or updates entries directly (a value already on the list takes the new dates and source) in one
+    /// statement. Returns how many were new, and those a feed holds: they take no dates (a registry's number
+    /// suppresses for as long as the registry holds it), so the caller indexes them without. The caller has removed
+    /// duplicates within the batch.
     /// </summary>
-    public async Task<long> UpsertAsync(Guid tenantId, Guid listId, IReadOnlyList<SuppressionEntry> entries, CancellationToken ct)
+    public async Task<(long Added, HashSet<(string Type, string Value)> FeedHeld)> UpsertAsync(Guid tenantId, Guid listId,
+        IReadOnlyList<SuppressionEntry> entries, CancellationToken ct)
     {
-        if (entries.Count == 0) return 0;
+        var held = new HashSet<(string, string)>();
+        if (entries.Count == 0) return (0, held);
         // Into the partition itself: xmax (new row or updated one) cannot be read through the partitioned parent.
         // Counted inside PostgreSQL: one row comes back instead of one per entry (measured +25-40% rows/s at 10,000
         // per call). A COPY into a staging table merged with the same upsert measured no faster, and an UPDATE plus
         // an anti-joined INSERT slower: the primary-key probes are the cost either way.
         await using var cmd = db.CreateCommand($"""
             WITH upserted AS (
-                INSERT INTO {PartitionName(listId)} (tenant_id, list_id, type, value, starts_at, expires_at, source)
+                INSERT INTO {PartitionName(listId)} AS p (tenant_id, list_id, type, value, starts_at, expires_at, source)
                 SELECT @t, @l, e.type, e.value, e.starts_at, e.expires_at, e.source
                 FROM unnest(@types, @values, @starts, @expires, @sources) AS e (type, value, starts_at, expires_at, source)
                 ON CONFLICT (list_id, type, value) DO UPDATE
-                    SET starts_at = excluded.starts_at, expires_at = excluded.expires_at, source = excluded.source
-                RETURNING (xmax = 0) AS inserted)
-            SELECT count(*) FILTER (WHERE inserted) FROM upserted
+                    SET starts_at = {DirectDate("starts_at")}, expires_at = {DirectDate("expires_at")}, source = excluded.source, direct = NULL
+                RETURNING (xmax = 0) AS inserted, feeds IS NOT NULL AS held, type, value)
+            SELECT count(*) FILTER (WHERE inserted), coalesce(array_agg(type) FILTER (WHERE held), ARRAY[]::text[]),
+                   coalesce(array_agg(value) FILTER (WHERE held), ARRAY[]::text[])
+            FROM upserted
             """);
         cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("l", listId);
@@ -156,17 +162,37 @@ public sealed class SuppressionListStore(NpgsqlDataSource db)
             { Value = entries.Select(e => e.ExpiresAt?.UtcDateTime).ToArray() });
         cmd.Parameters.Add(new NpgsqlParameter("sources", NpgsqlDbType.Array | NpgsqlDbType.Text)
             { Value = entries.Select(e => e.Source).ToArray() });
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        var (types, values) = (r.GetFieldValue<string[]>(1), r.GetFieldValue<string[]>(2));
+        for (var i = 0; i < types.Length; i++) held.Add((types[i], values[i]));
+        return (r.GetInt64(0), held);
     }
 
-    public async Task<bool> RemoveAsync(Guid tenantId, Guid listId, string type, string value, CancellationToken ct)
+    /// <summary>
+    /// The SET expression a direct upsert gives a date column (the target aliased p): the new date, unless a feed
+    /// holds the entry, which then keeps none.
+    /// </summary>
+    public static string DirectDate(string column) => $"CASE WHEN p.feeds IS NULL THEN excluded.{column} END";
+
+    /// <summary>
+    /// Removes an entry directly. An entry a feed holds is not removed (the feed's next change list removes it, or
+    /// keeps it); its feeds come back instead. Removed = false and Feeds = null: there was no such entry.
+    /// </summary>
+    public async Task<(bool Removed, string[]? Feeds)> RemoveAsync(Guid tenantId, Guid listId, string type, string value, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("DELETE FROM suppression_entries WHERE tenant_id = @t AND list_id = @l AND type = @ty AND value = @v");
+        await using var cmd = db.CreateCommand("""
+            WITH gone AS (DELETE FROM suppression_entries WHERE tenant_id = @t AND list_id = @l AND type = @ty AND value = @v AND feeds IS NULL RETURNING 1)
+            SELECT (SELECT count(*) FROM gone) > 0,
+                   (SELECT feeds FROM suppression_entries WHERE tenant_id = @t AND list_id = @l AND type = @ty AND value = @v)
+            """);
         cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("l", listId);
         cmd.Parameters.AddWithValue("ty", type);
         cmd.Parameters.AddWithValue("v", value);
-        return await cmd.ExecuteNonQueryAsync(ct) > 0;
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return (r.GetBoolean(0), r.IsDBNull(1) ? null : r.GetFieldValue<string[]>(1));
     }
 
     /// <summary>Entries in (type, value) order, keyset-paged; optionally one type, optionally one exact value.</summary>
@@ -174,7 +200,7 @@ public sealed class SuppressionListStore(NpgsqlDataSource db)
         (string Type, string Value)? after, int limit, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT type, value, starts_at, expires_at, source, created_at FROM suppression_entries
+            SELECT type, value, starts_at, expires_at, source, created_at, feeds, direct FROM suppression_entries
             WHERE tenant_id = @t AND list_id = @l
               AND (@type::text IS NULL OR type = @type)
               AND (@value::text IS NULL OR value = @value)
@@ -223,7 +249,7 @@ public sealed class SuppressionListStore(NpgsqlDataSource db)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand("""
-            SELECT type, value, starts_at, expires_at, source, created_at FROM suppression_entries
+            SELECT type, value, starts_at, expires_at, source, created_at, feeds, direct FROM suppression_entries
             WHERE tenant_id = @t AND list_id = @l ORDER BY type, value
             """, conn) { CommandTimeout = 0 };
         cmd.Parameters.AddWithValue("t", tenantId);
@@ -241,7 +267,7 @@ public sealed class SuppressionListStore(NpgsqlDataSource db)
         await using var cmd = db.CreateCommand($"""
             DELETE FROM {PartitionName(listId)} WHERE ctid = ANY (ARRAY(
                 SELECT ctid FROM {PartitionName(listId)} WHERE tenant_id = @t AND expires_at <= @now LIMIT @n))
-            RETURNING type, value, starts_at, expires_at, source, created_at
+            RETURNING type, value, starts_at, expires_at, source, created_at, feeds, direct
             """);
         cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("now", now);
@@ -257,5 +283,7 @@ public sealed class SuppressionListStore(NpgsqlDataSource db)
         r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2),
         r.IsDBNull(3) ? null : r.GetFieldValue<DateTimeOffset>(3),
         r.IsDBNull(4) ? null : r.GetString(4),
-        r.GetFieldValue<DateTimeOffset>(5));
+        r.GetFieldValue<DateTimeOffset>(5),
+        r.IsDBNull(6) ? null : r.GetFieldValue<string[]>(6),
+        r.IsDBNull(7) || r.GetBoolean(7));
 }

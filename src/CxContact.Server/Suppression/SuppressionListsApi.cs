@@ -65,6 +65,7 @@ public static class SuppressionListsApi
 
         g.MapSuppressionEntriesApi();
         g.MapSuppressionImportsApi();
+        g.MapSuppressionFeedsApi();
     }
 
     private static SuppressionListDefinition Definition(ListRequest body, FieldErrors errors, bool creating)

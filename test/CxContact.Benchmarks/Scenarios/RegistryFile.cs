@@ -23,13 +23,19 @@ public static class RegistryFile
     /// The load figure: how a registry usually arrives, as one file, through POST …/imports (multipart upload, then
     /// the import job); timed from upload to "succeeded".
     /// </summary>
-    public static async Task<double> LoadAsync(BenchmarkServer server, Guid list, string file, string mode, CancellationToken ct)
+    public static async Task<double> LoadAsync(BenchmarkServer server, Guid list, string file, string mode, CancellationToken ct, string? spec = null) =>
+        (await ImportAsync(server, list, file, mode, ct, spec)).Seconds;
+
+    /// <summary><see cref="LoadAsync"/>, also answering the finished import's status.</summary>
+    public static async Task<(double Seconds, System.Text.Json.JsonElement Status)> ImportAsync(BenchmarkServer server, Guid list, string file, string mode,
+        CancellationToken ct, string? spec = null)
     {
         var clock = Stopwatch.StartNew();
         string status;
         await using (var stream = File.OpenRead(file))
-        using (var form = new MultipartFormDataContent { { new StreamContent(stream, 1 << 16), "file", "registry.csv" }, { new StringContent(mode), "mode" } })
+        using (var form = new MultipartFormDataContent { { new StreamContent(stream, 1 << 16), "file", Path.GetFileName(file) }, { new StringContent(mode), "mode" } })
         {
+            if (spec is not null) form.Add(new StringContent(spec), "spec");
             var response = await server.Http.PostAsync($"/api/v1/suppression-lists/{list}/imports", form, ct);
             var text = await response.Content.ReadAsStringAsync(ct);
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"the import answered {(int)response.StatusCode}: {text}");
@@ -40,7 +46,7 @@ public static class RegistryFile
             await Task.Delay(100, ct);
             var job = System.Text.Json.JsonDocument.Parse(await server.Http.GetStringAsync(status, ct)).RootElement;
             var state = job.GetProperty("state").GetString();
-            if (state == "succeeded") return clock.Elapsed.TotalSeconds;
+            if (state == "succeeded") return (clock.Elapsed.TotalSeconds, job.Clone());
             if (state == "failed") throw new InvalidOperationException($"the file import failed: {job}");
         }
     }

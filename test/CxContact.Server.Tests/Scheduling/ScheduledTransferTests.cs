@@ -60,6 +60,58 @@ public sealed class ScheduledTransferTests(CampaignFixture fx)
     }
 
     [Fact]
+    public async Task A_scheduled_registry_change_list_under_a_dated_name_is_pulled_unzipped_and_applied_and_the_run_says_what_it_added_and_removed()
+    {
+        var (c, s, connection) = await TenantAsync();
+        var list = await c.Suppression.CreateListAsync();
+        var before = await HttpAssert.Json(await c.Suppression.UploadAsync(list, "phone,action\n2125550801,A\n2125550802,A\n", "changes", new { feed = "ftc-dnc" }),
+            HttpStatusCode.Accepted);
+        Assert.Equal("succeeded", (await c.Suppression.FinishedAsync(before.GetProperty("statusUrl").GetString()!)).GetProperty("state").GetString());
+        var prefix = $"ftc-{Guid.NewGuid():N}-";
+        // The run names the file by its own date in the schedule's zone; both sides of a midnight are written.
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        foreach (var day in new[] { DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(2) }.Select(t => TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-dd")).Distinct())
+        {
+            await using var zip = File.Create(Path.Combine(Sftp.Root, $"{prefix}{day}.zip"));
+            using var archive = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Create);
+            await using var w = new StreamWriter(archive.CreateEntry("changes.txt").Open());
+            await w.WriteAsync("212,5550802,D\n212,5550803,A\n212,5550899,D\n");
+        }
+        var schedule = (await s.CreateAsync(new
+        {
+            name = "FTC changes", cron = "0 3 * * *", timeZone = "America/New_York",
+            action = new
+            {
+                type = "import-suppression-list", listId = list, sftpConnectionId = connection, remotePath = prefix + "{date}.zip", mode = "changes",
+                spec = new { feed = "ftc-dnc", format = new { hasHeader = false }, columns = new { areaCode = "1", phone = "2", action = "3" } },
+            },
+        })).GetProperty("id").GetGuid();
+
+        await s.RunNowAsync(schedule);
+
+        var run = Assert.Single(await s.FinishedRunsAsync(schedule));
+        Assert.True(run.GetProperty("state").GetString() == "succeeded", run.ToString());
+        Assert.Contains("feed ftc-dnc) accepted 3 of 3 rows: 1 added, 1 removed, 0 kept (another source holds them), 1 deletions not on the list",
+            run.GetProperty("detail").GetString());
+        Assert.True(await c.Suppression.PhoneSuppressedAsync(list, "2125550801"));
+        Assert.False(await c.Suppression.PhoneSuppressedAsync(list, "2125550802"));
+        Assert.True(await c.Suppression.PhoneSuppressedAsync(list, "2125550803"));
+        var import = await HttpAssert.Json(await c.Http.GetAsync(run.GetProperty("import").GetString()!), HttpStatusCode.OK);
+        Assert.StartsWith(prefix, import.GetProperty("remotePath").GetString());
+        Assert.Equal(1, import.GetProperty("changes").GetProperty("removed").GetInt64());
+
+        // A daily file name that is not a placeholder is refused when the schedule is saved.
+        var bad = await s.Http.PostJson("/api/v1/schedules", new
+        {
+            name = "Bad", cron = "0 3 * * *", timeZone = "America/New_York",
+            action = new { type = "import-suppression-list", listId = list, sftpConnectionId = connection, remotePath = "ftc-{day}.zip", mode = "changes" },
+        });
+        var fields = (await HttpAssert.Problem(bad, HttpStatusCode.BadRequest)).GetProperty("errors").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("action.remotePath", fields);
+        Assert.Contains("action.spec.feed", fields);
+    }
+
+    [Fact]
     public async Task A_suppression_import_can_be_pulled_from_sftp_over_the_api_and_bad_sources_are_named()
     {
         var (c, _, connection) = await TenantAsync();

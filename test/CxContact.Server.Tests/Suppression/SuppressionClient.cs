@@ -36,12 +36,16 @@ public sealed class SuppressionClient(HttpClient http)
     public async Task<JsonElement> CountAsync(Guid listId) =>
         await HttpAssert.Json(await http.GetAsync($"/api/v1/suppression-lists/{listId}/entries/count"), HttpStatusCode.OK);
 
-    public async Task<HttpResponseMessage> UploadAsync(Guid listId, string csv, string? mode = null, object? spec = null, string? idempotencyKey = null)
+    public Task<HttpResponseMessage> UploadAsync(Guid listId, string csv, string? mode = null, object? spec = null, string? idempotencyKey = null) =>
+        UploadAsync(listId, new UTF8Encoding(false).GetBytes(csv), "suppression.csv", mode, spec, idempotencyKey);
+
+    public async Task<HttpResponseMessage> UploadAsync(Guid listId, byte[] content, string fileName, string? mode = null, object? spec = null,
+        string? idempotencyKey = null)
     {
         using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(new UTF8Encoding(false).GetBytes(csv));
-        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        form.Add(file, "file", "suppression.csv");
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new MediaTypeHeaderValue(fileName.EndsWith(".zip", StringComparison.Ordinal) ? "application/zip" : "text/csv");
+        form.Add(file, "file", fileName);
         if (mode is not null) form.Add(new StringContent(mode), "mode");
         if (spec is not null) form.Add(new StringContent(spec as string ?? JsonSerializer.Serialize(spec, JsonSerializerOptions.Web)), "spec");
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/suppression-lists/{listId}/imports") { Content = form };
@@ -53,6 +57,13 @@ public sealed class SuppressionClient(HttpClient http)
     public async Task<JsonElement> ImportAsync(Guid listId, string csv, string? mode = null, object? spec = null)
     {
         var accepted = await HttpAssert.Json(await UploadAsync(listId, csv, mode, spec), HttpStatusCode.Accepted);
+        return await FinishedAsync(accepted.GetProperty("statusUrl").GetString()!);
+    }
+
+    /// <summary>Uploads a file of any content (a zip, say), and waits for the import to finish.</summary>
+    public async Task<JsonElement> ImportAsync(Guid listId, byte[] content, string fileName, string? mode = null, object? spec = null)
+    {
+        var accepted = await HttpAssert.Json(await UploadAsync(listId, content, fileName, mode, spec), HttpStatusCode.Accepted);
         return await FinishedAsync(accepted.GetProperty("statusUrl").GetString()!);
     }
 

@@ -172,7 +172,7 @@ public sealed class SuppressionListsApiTests(ApiFactory api) : IClassFixture<Api
         var csv = await c.Http.GetAsync($"/api/v1/suppression-lists/{list}/export");
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("type,value,startsAt,expiresAt,source,createdAt", lines[0]);
+        Assert.Equal("type,value,startsAt,expiresAt,source,createdAt,feeds,direct", lines[0]);
         Assert.Equal(5, lines.Length);
         var formula = ListClient.SplitCsv(lines.Single(l => l.Contains("HYPERLINK")));
         Assert.Equal("'=HYPERLINK(\"x\")", formula[1]);
