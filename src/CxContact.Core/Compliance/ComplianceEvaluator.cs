@@ -91,8 +91,14 @@ public sealed class ComplianceEvaluator
     /// what a preload writes as daily_from / daily_till: a superset, so it never hides a callable record, while the
     /// exact day's rules (and attempts and devices) are checked when the record is leased. Null when no moment of
     /// the week is callable, or the country or a zone is unknown.
+    /// Only calling windows count here: attempts, gaps and consent are the lease's to decide per record (with no
+    /// dialing mode or consent known here, a consent rule would otherwise close every hour of the week).
     /// </summary>
-    public (int From, int Till)? WeeklyEnvelope(string country, string? region, IReadOnlyList<string> zoneIds, Channel channel, DateTimeOffset from)
+    /// <param name="phoneRegion">The region of the number's area code, applied beside the address region as a lease applies it.</param>
+    /// <param name="purpose">The campaign's purpose, so that windows for other kinds of call do not narrow it.</param>
+    /// <param name="mode">The campaign's dialing mode, likewise.</param>
+    public (int From, int Till)? WeeklyEnvelope(string country, string? region, IReadOnlyList<string> zoneIds, Channel channel, DateTimeOffset from,
+        string? phoneRegion = null, CallPurpose? purpose = null, DialingMode? mode = null)
     {
         country = country.Trim().ToUpperInvariant();
         if (!TenantSettingsRules.IsIsoCountry(country) || zoneIds.Count == 0) return null;
@@ -102,7 +108,10 @@ public sealed class ComplianceEvaluator
             if (ZoneClock.Find(id) is not { } tz) return null;
             zones.Add(new Zone(id, tz));
         }
-        var input = new ComplianceInput { At = from, Country = country, Region = region, TimeZones = zoneIds, Channel = channel };
+        var input = new ComplianceInput
+        {
+            At = from, Country = country, Region = region, TimeZones = zoneIds, Channel = channel, PhoneRegion = phoneRegion, Purpose = purpose, DialingMode = mode,
+        };
         var ctx = Context.For(input, country, zones);
         var first = zones[0].Info;
         var start = ZoneClock.LocalDate(from, first);
@@ -127,7 +136,7 @@ public sealed class ComplianceEvaluator
             DateTimeOffset? previous = null;
             foreach (var p in points)
             {
-                if (previous is { } a && !Check(ctx, a + (p - a) / 2, null))
+                if (previous is { } a && !Check(ctx, a + (p - a) / 2, null, windowsOnly: true))
                 {
                     var fromSeconds = (int)TimeZoneInfo.ConvertTime(a, first).TimeOfDay.TotalSeconds; // wall clock, right on DST days
                     var tillSeconds = p == dayEnd ? 86_400 : (int)TimeZoneInfo.ConvertTime(p, first).TimeOfDay.TotalSeconds;
@@ -218,7 +227,7 @@ public sealed class ComplianceEvaluator
     /// With <paramref name="reasons"/>: appends one reason per denying rule and returns true when no wait can lift
     /// a denial. Without (the nextAllowedAt search): stops at the first denial and returns whether there was one.
     /// </summary>
-    private bool Check(Context ctx, DateTimeOffset t, List<DecisionReason>? reasons)
+    private bool Check(Context ctx, DateTimeOffset t, List<DecisionReason>? reasons, bool windowsOnly = false)
     {
         var permanent = false;
         var denied = false;
@@ -271,6 +280,8 @@ public sealed class ComplianceEvaluator
                 $"no time zone is known for this contact, so local calling hours ({string.Join(", ", unzoned)}) cannot be checked; give a tz, a postal code or a phone number that locates it",
                 forever: true))
             return true;
+        if (windowsOnly)
+            return permanent || (reasons is null && denied);
 
         foreach (var rule in _rules.AttemptLimits)
         {

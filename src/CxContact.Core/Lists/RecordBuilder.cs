@@ -6,17 +6,12 @@ namespace CxContact.Core.Lists;
 
 /// <summary>
 /// Turns one row's cells into a normalised record, or into the reasons it cannot be one. Time zone per device,
-/// by precedence: the record's explicit tz, then its postal code, then the phone number, then the list default.
+/// by the one precedence (<see cref="LocationPrecedence"/>): explicit tz, postal code, phone number, list default.
 /// </summary>
 public sealed class RecordBuilder(ImportPlan plan, ImportSpec spec, string defaultCountry, string? defaultTimeZone, PhoneNormalizer phones)
 {
     public const int MaxFieldLength = 1000;
     public const int MaxCustomTextLength = 4000;
-    /// <summary>
-    /// More candidate zones than this (toll-free and other non-geographic numbers get every zone of +1) says nothing
-    /// about where the contact is, and would make the number never callable; the list default is used instead.
-    /// </summary>
-    public const int MaxPhoneZones = 4;
     private readonly IReadOnlyList<string> _defaultZones = defaultTimeZone is null ? [] : [defaultTimeZone];
     private readonly Dictionary<string, bool> _zoneCache = new(StringComparer.Ordinal);
 
@@ -48,9 +43,11 @@ public sealed class RecordBuilder(ImportPlan plan, ImportSpec spec, string defau
             else SetText(r, t, text, errors);
         }
 
+        // The address: what the row says, else what its postal code says. The numbers' own places are kept per
+        // device, so a contact without an address is placed by each of its numbers, not by the first one.
         var location = r.PostalCode is { } pc ? PostalCodes.Lookup(pc, r.Country) : null;
-        if (r.Region is null && location is not null) r.Region = location.Region;
-        var country = r.Country ?? location?.Country ?? defaultCountry;
+        if (location is not null) { r.Region ??= location.Region; r.Country ??= location.Country; }
+        var country = r.Country ?? defaultCountry;
 
         if (phoneCells is not null)
             foreach (var (t, text) in phoneCells)
@@ -59,11 +56,9 @@ public sealed class RecordBuilder(ImportPlan plan, ImportSpec spec, string defau
                 if (!result.Ok) { errors.Add(new(row, t.Header, $"\"{CustomValues.Clip(text)}\" {result.Error}")); continue; }
                 var p = result.Phone!;
                 if (r.Devices.Any(d => d.E164 == p.E164)) continue; // the same number twice is one device
-                var zones = r.TimeZone is { } tz ? [tz] : location is not null ? location.TimeZones
-                    : p.TimeZones.Count is > 0 and <= MaxPhoneZones ? p.TimeZones : _defaultZones;
-                r.Devices.Add(new ContactDevice(t.PhoneSlot, p.E164, p.DeviceType, zones, p.AreaCode, p.Region));
+                var at = LocationPrecedence.Resolve(r.Country, r.Region, r.TimeZone, location, p, defaultCountry, _defaultZones);
+                r.Devices.Add(new ContactDevice(t.PhoneSlot, p.E164, p.DeviceType, at.Zones, p.AreaCode, p.Region, p.Country));
             }
-        if (r.Region is null && r.Devices.Count > 0) r.Region = r.Devices[0].Region;
 
         foreach (var field in spec.Required)
             if (string.IsNullOrEmpty(r.Get(field)) && !errors.Skip(before).Any(e => e.Column == field))

@@ -71,9 +71,12 @@ public static class SelectionRules
             case StandardFields.TimeZone:
                 var zones = r.Devices.SelectMany(d => d.Zones).Append(r.TimeZone).Where(z => z is not null).Select(z => (string?)z).Distinct().ToList();
                 return zones.Count == 0 ? NoValue : zones;
+            // No address: each number places the contact (LocationPrecedence), as the preload's filters do.
             case StandardFields.Region when r.Region is null:
                 var regions = r.Devices.Select(d => d.Region).Where(x => x is not null).Distinct().ToList();
                 return regions.Count == 0 ? NoValue : regions;
+            case StandardFields.Country when r.Country is null:
+                return r.Devices.Count == 0 ? NoValue : r.Devices.Select(d => (string?)d.Country).Distinct();
             default:
                 return [r.Get(field)];
         }

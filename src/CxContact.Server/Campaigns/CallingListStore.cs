@@ -11,7 +11,7 @@ public sealed class CallingListStore(NpgsqlDataSource db)
 {
     public sealed record ContactRow(
         long RecordId, string Phone, int ChainN, int RecordStatus, string? Reason, int Attempt, string? Result, DateTimeOffset? NextDialAt,
-        int? DailyFrom, int? DailyTill, string? TimeZone, string? Zones, string? Country, string? Region, short DeviceType, bool? Consent,
+        int? DailyFrom, int? DailyTill, string? TimeZone, Compliance.RecordLocation Location, short DeviceType, bool? Consent,
         Guid ListId, string? ClientId, DateTimeOffset? LeasedUntil, int Retries);
 
     /// <summary>Rows by reason (excluded), and by status for the rest: what the preload report shows.</summary>
@@ -38,7 +38,7 @@ public sealed class CallingListStore(NpgsqlDataSource db)
     {
         await using var cmd = db.CreateCommand($"""
             SELECT record_id, contact_info, chain_n, record_status, reason, attempt, result, dial_sched_time, daily_from, daily_till,
-                   tz_dbid, zones, country, region, device_type, autodial_consent, list_id, client_id, leased_until, retries
+                   tz_dbid, zones, country, region, device_type, autodial_consent, list_id, client_id, leased_until, retries, phone_region, area_code
             FROM {CampaignStore.PartitionName(campaignId)} WHERE campaign_id = @c AND contact_id = @k ORDER BY chain_n
             """);
         cmd.Parameters.AddWithValue("c", campaignId);
@@ -53,7 +53,8 @@ public sealed class CallingListStore(NpgsqlDataSource db)
                 r.GetInt32(5), r.IsDBNull(6) ? null : r.GetString(6),
                 r.IsDBNull(7) || r.GetInt64(7) == 0 ? null : DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(7)),
                 r.IsDBNull(8) ? null : r.GetInt32(8), r.IsDBNull(9) ? null : r.GetInt32(9), r.IsDBNull(10) ? null : r.GetString(10),
-                r.IsDBNull(11) ? null : r.GetString(11), r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : r.GetString(13),
+                new Compliance.RecordLocation(r.IsDBNull(12) ? null : r.GetString(12), r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(11) ? null : r.GetString(11),
+                    r.IsDBNull(20) ? null : r.GetString(20), r.IsDBNull(21) ? null : r.GetInt16(21)),
                 r.GetInt16(14), r.IsDBNull(15) ? null : r.GetBoolean(15), r.GetGuid(16), r.IsDBNull(17) ? null : r.GetString(17),
                 r.IsDBNull(18) ? null : r.GetFieldValue<DateTimeOffset>(18), r.GetInt32(19)));
         return list;

@@ -52,7 +52,7 @@ public static class CampaignWhy
             if (r.RecordStatus == RecordStatuses.Ready && !blocked)
             {
                 var d = await compliance.DecideAsync(caller.TenantId, PreparedAttempt.ForRecord(r.Phone, id, info.Definition, r.ClientId, contactId,
-                    r.Country, r.Region, r.Zones, r.DeviceType, r.Consent, now), ct);
+                    r.Location, r.DeviceType, r.Consent, now), ct);
                 decision = ValidationResult.From(d);
             }
             var callable = info.State == CampaignState.Running && r.RecordStatus == RecordStatuses.Ready && !blocked && due && inWindow && decision?.Decision == "allow";

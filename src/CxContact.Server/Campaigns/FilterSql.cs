@@ -67,10 +67,11 @@ public sealed class FilterSql(List<NpgsqlParameter> parameters)
         StandardFields.LastName => "c.last_name",
         StandardFields.Company => "c.company",
         StandardFields.PostalCode => "c.postal_code",
-        StandardFields.Region => "c.region",
-        StandardFields.Country => "c.country",
+        // Per device, as LocationPrecedence places it: the address, else the number's own place stored at import.
+        StandardFields.Region => "coalesce(c.region, d.region)",
+        StandardFields.Country => "coalesce(c.country, d.country)",
         StandardFields.TimeZone => "coalesce(c.tz, split_part(d.zones, ' ', 1))",
-        StandardFields.AreaCode => "(CASE WHEN d.phone LIKE '+1%' THEN substr(d.phone, 3, 3) END)",
+        StandardFields.AreaCode => "d.area_code::text",
         StandardFields.DeviceType => "(CASE d.ptype WHEN 1 THEN 'mobile' WHEN 2 THEN 'landline' WHEN 3 THEN 'voip' WHEN 4 THEN 'toll-free' ELSE 'unknown' END)",
         "attempts" => "c.attempts::text",
         "last_result" => "c.last_result",
@@ -93,6 +94,9 @@ public sealed class FilterSql(List<NpgsqlParameter> parameters)
         "imported_at" => "c.imported_at",
         "last_attempt_at" => "c.last_attempt_at",
         "source_row" => "c.source_row",
+        // Sorting orders contacts, before their devices are unnested: only the contact's own columns.
+        StandardFields.Region => "c.region",
+        StandardFields.Country => "c.country",
         _ when StandardFields.Text.Contains(field) => Field(field).Replace("split_part(d.zones, ' ', 1)", "NULL", StringComparison.Ordinal),
         _ => $"(c.custom ->> {Param(field)})",
     };

@@ -22,8 +22,6 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
         "device-type-disabled", "device-not-in-order", "location-unknown", "no-calling-window", "removed-from-list", "compliance-denied",
     ];
 
-    private static readonly string[] CanadianProvinces = ["AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"];
-
     public sealed record Plan(
         Guid TenantId, Guid CampaignId, CampaignDefinition Definition, IReadOnlyList<string?> ListCountries,
         IReadOnlyList<Guid> SuppressionLists, ComplianceEvaluator Rules, DateTimeOffset Now);
@@ -43,7 +41,6 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
             new("order", d.DeviceOrder.Select(Core.Lists.StandardFields.PhoneSlot).ToArray()),
             new("types", d.DeviceTypes.Select(t => (short)t).ToArray()),
             new("maxAttempts", d.MaxAttempts),
-            new("ca", CanadianProvinces),
             new("refreshable", Reasons),
         };
         var filter = new FilterSql(parameters);
@@ -54,6 +51,8 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
         void Phase(string name) { phases.Add($"{name} {phase.Elapsed.TotalSeconds:0.00}s"); phase.Restart(); }
 
         await using var conn = await db.OpenConnectionAsync(ct);
+        var filled = await Lists.DeviceLocationBackfill.FillAsync(conn, d.ContactLists.Select(l => l.Id).ToArray(), ct);
+        if (filled > 0) log.LogInformation("Preload of campaign {Campaign}: stored the device locations of {Records} records imported before they were kept", plan.CampaignId, filled);
         await AnalyzeStaleAsync(conn, plan, ct);
         var windows = await WindowsAsync(plan, ct);
         Phase("windows");
@@ -181,7 +180,8 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
         var rows = await Exec(conn, tx, $"""
             UPDATE {part} t SET reason = f.reason, record_status = CASE WHEN f.reason IS NULL THEN 1 ELSE 5 END,
                 daily_from = f.daily_from, daily_till = f.daily_till, tz_dbid = nullif(split_part(f.zones, ' ', 1), ''),
-                zones = f.zones, country = f.country, region = f.region, client_id = f.client_id, device_type = f.ptype,
+                zones = f.zones, country = f.country, region = f.region, phone_region = f.phone_region, area_code = f.area_code,
+                client_id = f.client_id, device_type = f.ptype,
                 autodial_consent = f.consent, dial_order = f.dial_order, chain_n = f.chain_n
             FROM preload_fresh f
             WHERE t.contact_id = f.contact_id AND t.contact_info = f.phone
@@ -214,15 +214,16 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
         // can tempt the planner into) would run for hours. Only the per-contact unnest, which must loop, still does.
         await SqlCommands.ExecAsync(conn, tx, "SET LOCAL enable_nestloop = off", ct);
         await SqlCommands.ExecAsync(conn, tx, """
-            CREATE TEMP TABLE preload_windows (zones text, country text, region text, daily_from integer, daily_till integer) ON COMMIT DROP
+            CREATE TEMP TABLE preload_windows (zones text, country text, region text, phone_region text, daily_from integer, daily_till integer) ON COMMIT DROP
             """, ct);
         await using (var cmd = new NpgsqlCommand("""
-            INSERT INTO preload_windows SELECT * FROM unnest(@z::text[], @c::text[], @r::text[], @f::int[], @t::int[])
+            INSERT INTO preload_windows SELECT * FROM unnest(@z::text[], @c::text[], @r::text[], @pr::text[], @f::int[], @t::int[])
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue("z", windows.Select(w => w.Zones).ToArray());
             cmd.Parameters.AddWithValue("c", windows.Select(w => w.Country).ToArray());
             cmd.Parameters.AddWithValue("r", windows.Select(w => w.Region).ToArray());
+            cmd.Parameters.AddWithValue("pr", windows.Select(w => w.PhoneRegion).ToArray());
             cmd.Parameters.Add(new NpgsqlParameter("f", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = windows.Select(w => w.From).ToArray() });
             cmd.Parameters.Add(new NpgsqlParameter("t", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = windows.Select(w => w.Till).ToArray() });
             await cmd.ExecuteNonQueryAsync(ct);
@@ -232,20 +233,22 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
 
     private const string Columns = """
         tenant_id, campaign_id, record_id, contact_info, contact_info_type, record_status, daily_from, daily_till, tz_dbid,
-        chain_n, contact_id, list_id, client_id, country, region, zones, device_type, autodial_consent, dial_order, reason, chain_id
+        chain_n, contact_id, list_id, client_id, country, region, zones, device_type, autodial_consent, dial_order, reason,
+        phone_region, area_code, chain_id
         """;
 
     // Genesys contact_info_type: 1 home phone, 2 direct business phone, 4 mobile, 0 none.
     private const string Values = """
         s.phone, CASE s.ptype WHEN 1 THEN 4 WHEN 2 THEN 1 WHEN 3 THEN 1 WHEN 4 THEN 2 ELSE 0 END,
         CASE WHEN s.reason IS NULL THEN 1 ELSE 5 END, s.daily_from, s.daily_till, nullif(split_part(s.zones, ' ', 1), ''),
-        s.chain_n, s.contact_id, s.list_id, s.client_id, s.country, s.region, s.zones, s.ptype, s.consent, s.dial_order, s.reason
+        s.chain_n, s.contact_id, s.list_id, s.client_id, s.country, s.region, s.zones, s.ptype, s.consent, s.dial_order, s.reason,
+        s.phone_region, s.area_code
         """;
 
     private const string Fresh = """
-        c.contact_id, c.list_id, c.client_id, c.region, coalesce(d.phone, '') AS phone, coalesce(d.ptype, 0)::smallint AS ptype,
+        c.contact_id, c.list_id, c.client_id, {REGION} AS region, coalesce(d.phone, '') AS phone, coalesce(d.ptype, 0)::smallint AS ptype,
         coalesce(d.zones, '') AS zones, c.dial_order, c.consent, w.daily_from, w.daily_till,
-        {COUNTRY} AS country, {REASON} AS reason, {CHAIN_N} AS chain_n, c.chain_id
+        {COUNTRY} AS country, {REASON} AS reason, {CHAIN_N} AS chain_n, d.region AS phone_region, d.area_code, c.chain_id
         """;
 
     /// <summary>The suppression CTEs, and one row per device (or per phoneless contact) in the "fresh" shape.</summary>
@@ -287,15 +290,17 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
             : "";
         var contacts = $"""
             SELECT c.contact_id, c.list_id, c.client_id, c.region, c.country, c.tz, c.emails, c.attempts, c.phones, c.phone_slots,
-                   c.phone_types, c.phone_zones, c.first_name, c.last_name, c.company, c.postal_code, c.custom, c.last_result,
+                   c.phone_types, c.phone_zones, c.phone_countries, c.phone_regions, c.phone_area_codes, c.first_name, c.last_name, c.company, c.postal_code, c.custom, c.last_result,
                    c.imported_at, c.last_attempt_at, c.source_row,
                    {dialOrder} AS dial_order, CHAIN_ID_EXPR AS chain_id, {emailColumn}
                    CASE WHEN c.custom ? 'consent_autodial_mobile' THEN lower(c.custom ->> 'consent_autodial_mobile') IN ('1', 'true', 'yes', 'y') END AS consent
             FROM contact_records c WHERE c.list_id = ANY(@lists) SLICE_CONDITION
             """;
 
-        var country = "coalesce(c.country, CASE WHEN d.phone LIKE '+1%' THEN CASE WHEN c.region = ANY(@ca) THEN 'CA' ELSE 'US' END "
-            + "WHEN d.phone LIKE '+44%' THEN 'GB' END, nullif((@countries)[array_position(@lists, c.list_id)], ''))";
+        // LocationPrecedence, over the facts the import stored: the address (or its postal code), else the number's own
+        // place, else the list's default country.
+        var country = $"coalesce(c.country, d.country, {ListCountry})";
+        var region = "coalesce(c.region, d.region)";
         var filterSql = d.Filter is null ? "true" : filter.Build(d.Filter);
         var reason = $"""
             CASE WHEN d.phone IS NULL THEN 'no-phone'
@@ -312,11 +317,13 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
             """;
         var chainN = "coalesce(array_position(@order, d.slot::int), 100 + coalesce(d.slot, 0))::smallint";
         var devices = $"""
-            LEFT JOIN LATERAL unnest(c.phones, c.phone_slots, c.phone_types, c.phone_zones) AS d(phone, slot, ptype, zones) ON true
-            LEFT JOIN preload_windows w ON w.zones = coalesce(d.zones, '') AND w.country = coalesce({country}, '') AND w.region = coalesce(c.region, '')
+            LEFT JOIN LATERAL unnest(c.phones, c.phone_slots, c.phone_types, c.phone_zones, c.phone_countries, c.phone_regions, c.phone_area_codes)
+                AS d(phone, slot, ptype, zones, country, region, area_code) ON true
+            LEFT JOIN preload_windows w ON w.zones = coalesce(d.zones, '') AND w.country = coalesce({country}, '') AND w.region = coalesce({region}, '')
+                AND w.phone_region = coalesce(d.region, '')
             {(hasSupp ? "LEFT JOIN sup_phone sp ON sp.value = d.phone LEFT JOIN sup_client sc ON sc.value = c.client_id" : "")}
             """;
-        var fresh = Fresh.Replace("{COUNTRY}", country).Replace("{REASON}", reason).Replace("{CHAIN_N}", chainN);
+        var fresh = Fresh.Replace("{COUNTRY}", country).Replace("{REGION}", region).Replace("{REASON}", reason).Replace("{CHAIN_N}", chainN);
         // Slicing by source row is only sound when the dial order needs no window over the whole list.
         var sliceable = !dialOrder.Contains("OVER", StringComparison.Ordinal);
         return new SelectParts(with, (chained, sliced) =>
@@ -331,45 +338,44 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private sealed record Window(string Zones, string Country, string Region, int? From, int? Till);
+    private sealed record Window(string Zones, string Country, string Region, string PhoneRegion, int? From, int? Till);
+
+    private const string ListCountry = "nullif((@countries)[array_position(@lists, c.list_id)], '')";
 
     /// <summary>
-    /// Each distinct (zones, country, region) among the lists' devices gets its weekly callable envelope from the rule
-    /// set, narrowed by the campaign's own hours. Unknown locations get no row, so the join says "location-unknown".
+    /// Each distinct (zones, country, region, the number's region) among the lists' devices gets its weekly callable
+    /// envelope from the rule set, narrowed by the campaign's own hours. Unknown locations get no row, so the join says "location-unknown".
     /// </summary>
     private async Task<List<Window>> WindowsAsync(Plan plan, CancellationToken ct)
     {
         // The distinct locations need a pass over every device: two sessions, each over half the contacts.
         var halves = await Task.WhenAll(Enumerable.Range(0, LoadSessions).Select(async slice =>
         {
-            var found = new List<(string Zones, string Country, string Region)>();
+            var found = new List<(string Zones, string Country, string Region, string PhoneRegion)>();
             await using var conn = await db.OpenConnectionAsync(ct);
-            await using var cmd = new NpgsqlCommand("""
-                SELECT DISTINCT coalesce(d.zones, ''),
-                       coalesce(c.country, CASE WHEN d.phone LIKE '+1%' THEN CASE WHEN c.region = ANY(@ca) THEN 'CA' ELSE 'US' END
-                                                WHEN d.phone LIKE '+44%' THEN 'GB' END,
-                                nullif((@countries)[array_position(@lists, c.list_id)], ''), ''),
-                       coalesce(c.region, '')
-                FROM contact_records c CROSS JOIN LATERAL unnest(c.phones, c.phone_zones) AS d(phone, zones)
+            await using var cmd = new NpgsqlCommand($"""
+                SELECT DISTINCT coalesce(d.zones, ''), coalesce(c.country, d.country, {ListCountry}, ''), coalesce(c.region, d.region, ''),
+                       coalesce(d.region, '')
+                FROM contact_records c CROSS JOIN LATERAL unnest(c.phones, c.phone_zones, c.phone_countries, c.phone_regions) AS d(phone, zones, country, region)
                 WHERE c.list_id = ANY(@lists) AND c.source_row % @slices = @slice
                 """, conn) { CommandTimeout = 0 };
-            cmd.Parameters.AddWithValue("ca", CanadianProvinces);
             cmd.Parameters.AddWithValue("countries", plan.ListCountries.Select(c => c ?? "").ToArray());
             cmd.Parameters.AddWithValue("lists", plan.Definition.ContactLists.Select(l => l.Id).ToArray());
             cmd.Parameters.AddWithValue("slices", LoadSessions);
             cmd.Parameters.AddWithValue("slice", slice);
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) found.Add((r.GetString(0), r.GetString(1), r.GetString(2)));
+            while (await r.ReadAsync(ct)) found.Add((r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)));
             return found;
         }));
         var combos = halves.SelectMany(h => h).Distinct().ToList();
         var hours = plan.Definition.CallingHours;
         var list = new List<Window>(combos.Count);
-        foreach (var (zones, country, region) in combos)
+        foreach (var (zones, country, region, phoneRegion) in combos)
         {
-            var ids = zones.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var ids = Core.Geography.ZoneList.Split(zones);
             if (!TenantSettingsRules.IsIsoCountry(country) || ids.Length == 0 || !ids.All(TenantSettingsRules.IsIanaZone)) continue;
-            var envelope = plan.Rules.WeeklyEnvelope(country, region.Length == 0 ? null : region, ids, Channel.Voice, plan.Now);
+            var envelope = plan.Rules.WeeklyEnvelope(country, region.Length == 0 ? null : region, ids, Channel.Voice, plan.Now,
+                phoneRegion.Length == 0 ? null : phoneRegion, plan.Definition.Purpose, plan.Definition.DialingMode);
             int? from = envelope?.From, till = envelope?.Till;
             if (hours is not null && from is not null)
             {
@@ -377,7 +383,7 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
                 till = Math.Min(till!.Value, (int)hours.Till.TotalSeconds);
                 if (from >= till) from = till = null;
             }
-            list.Add(new Window(zones, country, region, from, till));
+            list.Add(new Window(zones, country, region, phoneRegion, from, till));
         }
         return list;
     }

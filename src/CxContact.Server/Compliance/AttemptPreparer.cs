@@ -9,8 +9,8 @@ using CxContact.Server.Api;
 namespace CxContact.Server.Compliance;
 
 /// <summary>
-/// Validates one attempt at the edge and resolves what the rules need, the way imports do: zones from tz, else the
-/// postal code, else the number; region likewise. Problems are added to the caller's errors under its path.
+/// Validates one attempt at the edge and resolves what the rules need with the imports' precedence
+/// (<see cref="LocationPrecedence"/>). Problems are added to the caller's errors under its path.
 /// </summary>
 public sealed class AttemptPreparer(PlatformClock clock)
 {
@@ -61,16 +61,14 @@ public sealed class AttemptPreparer(PlatformClock clock)
         if (errorCount > 0) return null;
 
         var location = c?.PostalCode is { Length: > 0 } pc ? PostalCodes.Lookup(pc, c.Country?.ToUpperInvariant() ?? phone?.Country) : null;
-        IReadOnlyList<string> zones = c?.Tz is { } zone ? [zone]
-            : location is not null ? location.TimeZones
-            : phone is not null && phone.TimeZones.Count is > 0 and <= RecordBuilder.MaxPhoneZones ? phone.TimeZones : [];
+        var at = LocationPrecedence.Resolve(c?.Country?.ToUpperInvariant(), c?.Region?.ToUpperInvariant(), c?.Tz, location, phone, defaultCountry, []);
         return new PreparedAttempt(
             Subject: phone?.E164 ?? email!,
             E164: phone?.E164, Email: email, Channel: channel, DialingMode: mode, CampaignId: r.CampaignId, ClientId: c?.ClientId?.Trim(),
             ContactId: c?.ContactId?.Trim(),
-            Country: c?.Country?.ToUpperInvariant() ?? location?.Country ?? phone?.Country ?? defaultCountry,
-            Region: c?.Region?.ToUpperInvariant() ?? location?.Region ?? phone?.Region,
-            TimeZones: zones,
+            Country: at.Country,
+            Region: at.Region,
+            TimeZones: at.Zones,
             DeviceType: phone is null ? DeviceType.Unknown : phone.DeviceType,
             AutodialMobileConsent: c?.Consent?.AutodialMobile,
             At: r.At ?? now ?? clock.GetUtcNow(),

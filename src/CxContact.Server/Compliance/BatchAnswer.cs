@@ -88,7 +88,7 @@ public sealed class BatchAnswer(IReadOnlyList<Decision> decisions) : IResult, IE
 
     /// <summary>
     /// Decisions that serialise alike but for the first reason's detail: every other field equal (reasons after the
-    /// first, and the time zones, by value).
+    /// first, the time zones and the jurisdictions, by value).
     /// </summary>
     private sealed class SameButFirstDetail : IEqualityComparer<Decision>
     {
@@ -100,7 +100,8 @@ public sealed class BatchAnswer(IReadOnlyList<Decision> decisions) : IResult, IE
             if (x is null || y is null) return false;
             if (x.Allowed != y.Allowed || x.NextAllowedAt != y.NextAllowedAt
                 || !string.Equals(x.RuleSetVersion, y.RuleSetVersion, StringComparison.Ordinal)
-                || x.Reasons.Count != y.Reasons.Count || x.TimeZones.Count != y.TimeZones.Count) return false;
+                || x.Reasons.Count != y.Reasons.Count || x.TimeZones.Count != y.TimeZones.Count
+                || !x.Jurisdictions.SequenceEqual(y.Jurisdictions, StringComparer.Ordinal)) return false;
             if (x.Reasons.Count > 0 && !string.Equals(x.Reasons[0].Rule, y.Reasons[0].Rule, StringComparison.Ordinal)) return false;
             for (var i = 1; i < x.Reasons.Count; i++)
                 if (!ReferenceEquals(x.Reasons[i], y.Reasons[i]) && !Equal(x.Reasons[i], y.Reasons[i])) return false;

@@ -30,26 +30,31 @@ public sealed record PreparedAttempt(
 
     /// <summary>
     /// A voice attempt at a calling-list record, as the lease path and the campaign "why" page both ask for it: the
-    /// record's own location (country, region, the zones as the preload stored them: space-separated), device and
-    /// consent, under the campaign's dialing mode and rule set.
+    /// record's own location (country and region as the preload resolved them, the zones, the number's area code and
+    /// its region as the import stored them), device and consent, under the campaign's dialing mode and rule set.
     /// </summary>
     public static PreparedAttempt ForRecord(string phone, Guid campaignId, Core.Campaigns.CampaignDefinition campaign, string? clientId,
-        Guid contactId, string? country, string? region, string? zones, short deviceType, bool? consent, DateTimeOffset at)
+        Guid contactId, RecordLocation at, short deviceType, bool? consent, DateTimeOffset now)
     {
-        // The area code's region and code, from the number itself with the normalizer /compliance/validate uses
-        // (cached per NPA-NXX), so a lease and a validation of one number see the same jurisdictions.
-        var number = Numbers.Normalize(phone, country ?? "US").Phone;
+        var (phoneRegion, areaCode) = (at.PhoneRegion, at.AreaCode);
+        // Rows preloaded before the calling list kept them (migration 0043): the number's facts, from the normalizer
+        // the import uses, until the next preload stores them.
+        if (phoneRegion is null && areaCode is null && phone.StartsWith("+1", StringComparison.Ordinal) && Numbers.Normalize(phone, "US").Phone is { } number)
+            (phoneRegion, areaCode) = (number.Region, (short?)number.AreaCode);
         return new(
             Subject: phone, E164: phone, Email: null, Channel: Channel.Voice, DialingMode: campaign.DialingMode, CampaignId: campaignId.ToString(),
-            ClientId: clientId, ContactId: contactId.ToString(), Country: country ?? "", Region: region,
-            TimeZones: zones?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [], DeviceType: (DeviceType)deviceType,
-            AutodialMobileConsent: consent, At: at, RuleSetId: campaign.RuleSetId)
+            ClientId: clientId, ContactId: contactId.ToString(), Country: at.Country ?? "", Region: at.Region,
+            TimeZones: Core.Geography.ZoneList.Split(at.Zones), DeviceType: (DeviceType)deviceType,
+            AutodialMobileConsent: consent, At: now, RuleSetId: campaign.RuleSetId)
         {
             Purpose = campaign.Purpose,
-            PhoneRegion = number?.Region,
-            AreaCode = number?.AreaCode?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            PhoneRegion = phoneRegion,
+            AreaCode = areaCode?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 
     private static readonly PhoneNormalizer Numbers = new();
 }
+
+/// <summary>Where a calling-list record is reached, as the preload wrote it: the columns country, region, zones, phone_region, area_code.</summary>
+public sealed record RecordLocation(string? Country, string? Region, string? Zones, string? PhoneRegion, short? AreaCode);

@@ -67,7 +67,7 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
         return new Lease(leaseId, until, granted, deferred);
     }
 
-    private sealed record Picked(LeasedRecord Record, bool Locked, string? Country, string? Region, string? Zones, short DeviceType, bool? Consent, string? ClientId);
+    private sealed record Picked(LeasedRecord Record, bool Locked, RecordLocation Location, short DeviceType, bool? Consent, string? ClientId);
 
     private static async Task<List<Picked>> PickAsync(NpgsqlConnection conn, string part, Guid tenantId, Guid campaignId, Guid leaseId,
         DateTimeOffset now, DateTimeOffset until, int n, CancellationToken ct)
@@ -91,7 +91,7 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
                 FROM cand WHERE t.campaign_id = @campaign AND t.record_id = cand.record_id
                 RETURNING t.record_id, t.contact_id, t.list_id, t.contact_info, t.contact_info_type, t.chain_id, t.chain_n, t.attempt,
                           t.tz_dbid, t.daily_from, t.daily_till, t.client_id, t.device_type, t.country, t.region, t.zones, t.autodial_consent,
-                          coalesce(t.dial_sched_time, 0) AS due, t.dial_order),
+                          coalesce(t.dial_sched_time, 0) AS due, t.dial_order, t.phone_region, t.area_code),
             -- In contact order, so two campaigns sharing contacts take their locks in one order and never deadlock.
             locked AS (
                 INSERT INTO contact_dial_locks (tenant_id, contact_id, campaign_id, lease_id, until)
@@ -99,7 +99,7 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
                 ON CONFLICT (contact_id) DO UPDATE SET campaign_id = excluded.campaign_id, lease_id = excluded.lease_id, until = excluded.until
                     WHERE contact_dial_locks.until <= @now
                 RETURNING contact_id)
-            SELECT l.*, k.contact_id IS NOT NULL FROM leased l LEFT JOIN locked k ON k.contact_id = l.contact_id
+            SELECT l.*, k.contact_id IS NOT NULL AS locked FROM leased l LEFT JOIN locked k ON k.contact_id = l.contact_id
             ORDER BY l.due, l.dial_order, l.chain_n
             """, conn);
         cmd.Parameters.AddWithValue("now", now);
@@ -117,14 +117,15 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
             var record = new LeasedRecord(r.GetInt64(0), r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetInt16(4), r.GetInt64(5), r.GetInt16(6),
                 r.GetInt32(7), r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetInt32(9), r.IsDBNull(10) ? null : r.GetInt32(10),
                 r.IsDBNull(11) ? null : r.GetString(11), ((DeviceType)type).ToWire(), null);
-            list.Add(new Picked(record, r.GetBoolean(19), r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(14) ? null : r.GetString(14),
-                r.IsDBNull(15) ? null : r.GetString(15), type, r.IsDBNull(16) ? null : r.GetBoolean(16), record.ClientId));
+            var location = new RecordLocation(r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(14) ? null : r.GetString(14),
+                r.IsDBNull(15) ? null : r.GetString(15), r.IsDBNull(19) ? null : r.GetString(19), r.IsDBNull(20) ? null : r.GetInt16(20));
+            list.Add(new Picked(record, r.GetBoolean(21), location, type, r.IsDBNull(16) ? null : r.GetBoolean(16), record.ClientId));
         }
         return list;
     }
 
     private static PreparedAttempt Attempt(Picked p, Guid campaignId, CampaignDefinition def, DateTimeOffset now) =>
-        PreparedAttempt.ForRecord(p.Record.Phone, campaignId, def, p.ClientId, p.Record.ContactId, p.Country, p.Region, p.Zones, p.DeviceType, p.Consent, now);
+        PreparedAttempt.ForRecord(p.Record.Phone, campaignId, def, p.ClientId, p.Record.ContactId, p.Location, p.DeviceType, p.Consent, now);
 
     /// <summary>Puts back what was picked but not granted, and frees those contacts' dial locks, in one transaction.</summary>
     private static async Task ReturnAsync(NpgsqlConnection conn, string part, Guid campaignId, Guid leaseId, long[] unlocked, List<(long Id, long? At)> later,

@@ -23,7 +23,7 @@ public sealed record ContactRow(
         var zones = r.GetFieldValue<string[]>(14);
         var devices = new Device[phones.Length];
         for (var i = 0; i < phones.Length; i++)
-            devices[i] = new Device(slots[i], phones[i], ((DeviceType)types[i]).ToWire(), zones[i].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            devices[i] = new Device(slots[i], phones[i], ((DeviceType)types[i]).ToWire(), Core.Geography.ZoneList.Split(zones[i]));
         return new ContactRow(r.GetGuid(0), r.GetInt32(1), Text(r, 2), Text(r, 3), Text(r, 4), Text(r, 5), Text(r, 6), Text(r, 7), Text(r, 8), Text(r, 9),
             r.GetFieldValue<string[]>(10), devices, r.IsDBNull(15) ? null : JsonDocument.Parse(r.GetString(15)).RootElement.Clone(),
             r.GetInt32(16), Text(r, 17), r.IsDBNull(18) ? null : r.GetFieldValue<DateTimeOffset>(18));

@@ -148,4 +148,20 @@ public sealed class CallingWindowTests
         Assert.Null(d.NextAllowedAt);
         Assert.Equal("cxc-defaults@1", d.RuleSetVersion);
     }
+
+    [Fact]
+    public void The_weekly_envelope_counts_calling_windows_only_and_the_campaigns_kind_of_call()
+    {
+        // The shipped rules: Canada asks consent for automated sales calls, which no preload knows; it used to close
+        // every hour of the week, so every Canadian number was left out as "no-calling-window".
+        var shipped = new ComplianceEvaluator(RuleSets.Default);
+        var at = At("2026-12-09T12:00:00-05:00");
+        // CRTC: 09:00-21:30 weekdays, 10:00-18:00 weekends (the widest, weekdays).
+        Assert.Equal((9 * 3600, 21 * 3600 + 1800), shipped.WeeklyEnvelope("CA", "ON", ["America/Toronto"], Channel.Voice, at, purpose: CallPurpose.Sales, mode: DialingMode.Predictive));
+        Assert.NotNull(shipped.WeeklyEnvelope("CA", "YT", ["America/Vancouver"], Channel.Voice, at, "YT"));
+        // The number's region narrows it as it narrows a lease: Florida ends at 20:00 (Fla. Stat. 501.059(8)(a)).
+        var florida = shipped.WeeklyEnvelope("US", "NY", ["America/New_York"], Channel.Voice, at, "FL", CallPurpose.Sales);
+        Assert.Equal(20 * 3600, florida!.Value.Till);
+        Assert.Equal(21 * 3600, shipped.WeeklyEnvelope("US", "NY", ["America/New_York"], Channel.Voice, at, purpose: CallPurpose.Sales)!.Value.Till);
+    }
 }

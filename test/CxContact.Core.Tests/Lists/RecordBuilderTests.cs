@@ -28,11 +28,28 @@ public sealed class RecordBuilderTests
     }
 
     [Fact]
-    public void Region_comes_from_the_postal_code_or_else_the_phone()
+    public void The_address_region_comes_from_the_row_or_its_postal_code_and_each_number_keeps_its_own()
     {
-        Assert.Equal("NY", Build(["phone1", "postal_code"], ["4155550100", "10001"]).Record!.Region);
-        Assert.Equal("CA", Build(["phone1"], ["4155550100"]).Record!.Region);
+        var withPostal = Build(["phone1", "postal_code"], ["4155550100", "10001"]).Record!;
+        Assert.Equal(("NY", "US"), (withPostal.Region, withPostal.Country));
         Assert.Equal("TX", Build(["phone1", "region"], ["4155550100", "tx"]).Record!.Region);
+        // No address: the record has none, and each number is placed by its own area code, not by the first number's.
+        var phonesOnly = Build(["phone1", "phone2"], ["4155550100", "3055550100"]).Record!;
+        Assert.Null(phonesOnly.Region);
+        Assert.Equal([("CA", "US", (int?)415), ("FL", "US", 305)], phonesOnly.Devices.Select(d => (d.Region, d.Country, d.AreaCode)));
+    }
+
+    [Theory]
+    [InlineData("+17875550100", "PR", 787, "America/Puerto_Rico")]
+    [InlineData("+18765550100", "JM", 876, "America/Jamaica")]
+    [InlineData("+18673935555", "CA", 867, null)]
+    [InlineData("+442079460000", "GB", null, "Europe/London")]
+    public void Each_device_stores_the_country_and_area_code_of_its_number(string phone, string country, int? areaCode, string? zone)
+    {
+        var d = Build(["phone1"], [phone]).Record!.Devices.Single();
+        Assert.Equal((country, areaCode), (d.Country, d.AreaCode));
+        if (zone is not null) Assert.Equal([zone], d.Zones);
+        if (areaCode == 867) Assert.Contains(d.Region, new[] { "YT", "NT", "NU" });
     }
 
     [Fact]

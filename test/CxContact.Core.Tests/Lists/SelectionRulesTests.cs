@@ -10,7 +10,7 @@ public sealed class SelectionRulesTests
         var r = new ContactRecord { Row = 2, ClientId = "C1", Region = region, Custom = new() { ["balance"] = 250m, ["due"] = new DateOnly(2026, 12, 1) } };
         var slot = 1;
         foreach (var (area, type, zone) in devices)
-            r.Devices.Add(new ContactDevice(slot++, $"+1{area}5550100", type, [zone], area, region));
+            r.Devices.Add(new ContactDevice(slot++, $"+1{area}5550100", type, [zone], area, region, "US"));
         return r;
     }
 

@@ -14,7 +14,7 @@ namespace CxContact.Server.Lists.Import;
 public sealed class ContactRecordCopy : IAsyncDisposable
 {
     public const string Columns = "tenant_id, list_id, contact_id, source_row, client_id, first_name, last_name, company, postal_code, " +
-        "region, country, tz, emails, phones, phone_slots, phone_types, phone_zones, custom, import_id";
+        "region, country, tz, emails, phones, phone_slots, phone_types, phone_zones, phone_countries, phone_regions, phone_area_codes, custom, import_id";
 
     private readonly TextWriter _copy;
     private readonly string _prefix, _suffix;
@@ -51,8 +51,17 @@ public sealed class ContactRecordCopy : IAsyncDisposable
         for (var i = 0; i < r.Devices.Count; i++)
         {
             if (i > 0) b.Append(',');
-            var zones = r.Devices[i].Zones;
-            Element(zones.Count == 1 ? zones[0] : string.Join(' ', zones));
+            Element(Core.Geography.ZoneList.Join(r.Devices[i].Zones));
+        }
+        b.Append("}\t{");
+        for (var i = 0; i < r.Devices.Count; i++) { if (i > 0) b.Append(','); Element(r.Devices[i].Country); }
+        b.Append("}\t{");
+        for (var i = 0; i < r.Devices.Count; i++) { if (i > 0) b.Append(','); if (r.Devices[i].Region is { } region) Element(region); else b.Append("NULL"); }
+        b.Append("}\t{");
+        for (var i = 0; i < r.Devices.Count; i++)
+        {
+            if (i > 0) b.Append(',');
+            if (r.Devices[i].AreaCode is { } npa) b.Append(npa.ToString(CultureInfo.InvariantCulture)); else b.Append("NULL");
         }
         b.Append('}');
         if (r.Custom is null) b.Append("\t\\N"); else Field(Json(r.Custom));

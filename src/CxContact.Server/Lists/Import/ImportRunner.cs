@@ -286,7 +286,8 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
         p.Merged += await Execute(conn, tx, $"""
             UPDATE {partition} r SET client_id = s.client_id, first_name = s.first_name, last_name = s.last_name, company = s.company,
                 postal_code = s.postal_code, region = s.region, country = s.country, tz = s.tz, emails = s.emails, phones = s.phones,
-                phone_slots = s.phone_slots, phone_types = s.phone_types, phone_zones = s.phone_zones, custom = s.custom,
+                phone_slots = s.phone_slots, phone_types = s.phone_types, phone_zones = s.phone_zones,
+                phone_countries = s.phone_countries, phone_regions = s.phone_regions, phone_area_codes = s.phone_area_codes, custom = s.custom,
                 source_row = s.source_row, imported_at = s.imported_at, import_id = s.import_id
             FROM {staging} s WHERE r.{Qualify(key)} = s.{Qualify(key)}
             """, ct);
