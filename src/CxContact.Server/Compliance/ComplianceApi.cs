@@ -1,3 +1,4 @@
+using CxContact.Core.Campaigns;
 using CxContact.Server.Platform.Hosting;
 using System.Text.Json;
 using CxContact.Core.Tenancy;
@@ -30,9 +31,9 @@ public static class ComplianceApi
             var errors = new FieldErrors();
             var prepared = preparer.Prepare(body, await DefaultCountryAsync(grains, caller), errors);
             if (!await validator.RuleSetExistsAsync(caller.TenantId, body.RuleSetId, ct)) errors.Add("ruleSetId", $"this tenant has no rule set \"{body.RuleSetId}\"");
-            await CheckCampaignAsync(grains, caller, body.CampaignId, "campaignId", errors);
+            var campaign = await CampaignAsync(grains, caller, body.CampaignId, "campaignId", errors);
             if (prepared is null || errors.Any) return errors.ToProblem();
-            return TypedResults.Ok(ValidationResult.From(await validator.DecideAsync(caller.TenantId, prepared, ct)));
+            return TypedResults.Ok(ValidationResult.From(await validator.DecideAsync(caller.TenantId, AsCampaignDials(prepared, campaign), ct)));
         }).WithSummary("Decide one attempt: allow or deny, every rule that denied, and nextAllowedAt");
 
         g.MapPost("/validate-batch", async Task<Results<BatchAnswer, ValidationProblem>> (BatchRequest body, HttpContext http,
@@ -50,9 +51,12 @@ public static class ComplianceApi
                 prepared[i] = preparer.Prepare(body.Items[i] ?? new ValidationRequest(null, null, null, null, null, null, null), country, errors, $"items[{i}].", now)!;
             foreach (var (id, i) in body.Items.Select((item, i) => (item?.RuleSetId, i)).DistinctBy(x => x.RuleSetId))
                 if (!await validator.RuleSetExistsAsync(caller.TenantId, id, ct)) errors.Add($"items[{i}].ruleSetId", $"this tenant has no rule set \"{id}\"");
+            var campaigns = new Dictionary<string, CampaignDefinition?>(StringComparer.Ordinal);
             foreach (var (id, i) in body.Items.Select((item, i) => (item?.CampaignId, i)).DistinctBy(x => x.CampaignId))
-                await CheckCampaignAsync(grains, caller, id, $"items[{i}].campaignId", errors);
+                if (id is not null) campaigns[id] = await CampaignAsync(grains, caller, id, $"items[{i}].campaignId", errors);
             if (errors.Any) return errors.ToProblem();
+            for (var i = 0; i < prepared.Length; i++)
+                if (prepared[i].CampaignId is { } id) prepared[i] = AsCampaignDials(prepared[i], campaigns[id]);
             return new BatchAnswer(await validator.DecideBatchAsync(caller.TenantId, prepared, ct));
         }).WithSummary("Decide up to 10,000 attempts; results come back in the same order");
 
@@ -65,9 +69,9 @@ public static class ComplianceApi
             var request = new ValidationRequest(phone, null, channel, dialingMode, campaignId,
                 new ValidationContact(null, null, postalCode, null, null, tz, null, null), at);
             var prepared = preparer.Prepare(request, await DefaultCountryAsync(grains, caller), errors);
-            await CheckCampaignAsync(grains, caller, campaignId, "campaignId", errors);
+            var campaign = await CampaignAsync(grains, caller, campaignId, "campaignId", errors);
             if (prepared is null || errors.Any) return errors.ToProblem();
-            return TypedResults.Ok(ValidationResult.From(await validator.DecideAsync(caller.TenantId, prepared, ct)));
+            return TypedResults.Ok(ValidationResult.From(await validator.DecideAsync(caller.TenantId, AsCampaignDials(prepared, campaign), ct)));
         }).WithSummary("When can this number next be called, and why not now");
 
         g.MapPost("/attempts", async Task<Results<NoContent, ValidationProblem>> (AttemptRequest body, HttpContext http, AttemptHistory history,
@@ -116,11 +120,25 @@ public static class ComplianceApi
     /// A campaign named in an attempt must be one of the tenant's: its campaign-scoped suppression lists and limits
     /// apply only to it, so a mistyped id would silently drop them.
     /// </summary>
-    private static async Task CheckCampaignAsync(IGrainFactory grains, Caller caller, string? campaignId, string field, FieldErrors errors)
+    /// <summary>The named campaign's definition; an error under <paramref name="field"/> when the tenant has no such campaign.</summary>
+    private static async Task<CampaignDefinition?> CampaignAsync(IGrainFactory grains, Caller caller, string? campaignId, string field, FieldErrors errors)
     {
-        if (campaignId is null) return;
-        if (!Guid.TryParse(campaignId, out var id)) errors.Add(field, $"\"{CxContact.Core.Lists.CustomValues.Clip(campaignId)}\" is not a campaign id");
-        else if (await grains.GetGrain<CxContact.Core.Campaigns.ICampaignGrain>(id, caller.TenantId.ToString()).GetAsync() is null)
-            errors.Add(field, $"this tenant has no campaign {id}");
+        if (campaignId is null) return null;
+        if (!Guid.TryParse(campaignId, out var id)) { errors.Add(field, $"\"{CxContact.Core.Lists.CustomValues.Clip(campaignId)}\" is not a campaign id"); return null; }
+        var info = await grains.GetGrain<CxContact.Core.Campaigns.ICampaignGrain>(id, caller.TenantId.ToString()).GetAsync();
+        if (info is null) errors.Add(field, $"this tenant has no campaign {id}");
+        return info?.Definition;
     }
+
+    /// <summary>
+    /// An attempt that names a campaign is the campaign's call: its purpose, dialing mode and rule set apply where the
+    /// request does not say otherwise, so validate answers what a lease of the same number would.
+    /// </summary>
+    private static PreparedAttempt AsCampaignDials(PreparedAttempt p, CampaignDefinition? campaign) =>
+        campaign is null ? p : p with
+        {
+            Purpose = p.Purpose ?? campaign.Purpose,
+            DialingMode = p.DialingMode ?? campaign.DialingMode,
+            RuleSetId = p.RuleSetId ?? campaign.RuleSetId,
+        };
 }
