@@ -1,3 +1,4 @@
+using CxContact.Server.Messaging;
 using CxContact.Server.Api;
 using CxContact.Server.Campaigns;
 using CxContact.Server.Lists;
@@ -72,6 +73,7 @@ services.AddCxSftp(settings);
 services.AddCxCompliance(settings);
 services.AddCxSuppression(settings);
 services.AddCxCampaigns();
+services.AddCxMessaging(settings);
 services.AddCxHealthChecks();
 services.AddCxTelemetry(settings);
 services.AddCxHangfire(settings);

@@ -23,4 +23,8 @@ public enum CallResult
     SystemError = 17,
     /// <summary>A person answered and ended the call (some states forbid calling them again with an autodialer).</summary>
     HungUp = 18,
+    /// <summary>A message (SMS or email) was accepted by its gateway: the record is done.</summary>
+    MessageSent = 19,
+    /// <summary>A message was refused for good (a 5xx from the mail server, a number the SMS gateway rejects).</summary>
+    MessageFailed = 20,
 }

@@ -34,6 +34,9 @@ public static class CallResults
         (CallResult.SystemError, "system-error", 4),
         // A person answered, then hung up: Genesys records an answer (33); who ended the call is ours to keep.
         (CallResult.HungUp, "hung-up", 33),
+        // Messaging campaigns: Genesys records a sent message as "OK" (Answer, 33) and a refused one as General Error.
+        (CallResult.MessageSent, "message-sent", 33),
+        (CallResult.MessageFailed, "message-failed", 3),
     ];
 
     private static readonly FrozenDictionary<string, CallResult> ByWire =

@@ -37,4 +37,16 @@ public sealed record CampaignDefinition
     /// covers. Null (campaigns made before purposes existed): every rule applies.
     /// </summary>
     [Id(18)] public CallPurpose? Purpose { get; init; }
+
+    /// <summary>voice (dialers lease records), sms or email (the Dial Manager sends one message per record).</summary>
+    [Id(19)] public Channel Channel { get; init; } = Channel.Voice;
+
+    /// <summary>Messaging: the template each message is rendered from (its channel is the campaign's).</summary>
+    [Id(20)] public Guid? TemplateId { get; init; }
+
+    /// <summary>Messaging: the tenant's gateway the messages go through.</summary>
+    [Id(21)] public Guid? GatewayId { get; init; }
+
+    /// <summary>Messaging: the most messages per second this campaign sends, across every messaging silo.</summary>
+    [Id(22)] public int MessagesPerSecond { get; init; } = 20;
 }

@@ -1,3 +1,4 @@
+using CxContact.Server.Messaging;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CxContact.Server.Lists;
@@ -87,5 +88,9 @@ public static class ApiComposition
         v1.MapDialingApi();
         v1.MapSchedulesApi();
         v1.MapJobsApi();
+        v1.MapMessageTemplatesApi();
+        v1.MapMessagingGatewaysApi();
+        v1.MapKannelCallbacksApi();
+        v1.MapMessagesApi();
     }
 }

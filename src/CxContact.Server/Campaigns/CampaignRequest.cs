@@ -21,7 +21,11 @@ public sealed record CampaignRequest(
     Guid? DncList,
     int? LeaseSeconds,
     double? AbandonTarget,
-    string? Purpose = null)
+    string? Purpose = null,
+    string? Channel = null,
+    Guid? TemplateId = null,
+    Guid? GatewayId = null,
+    int? MessagesPerSecond = null)
 {
     public sealed record ListRef(Guid? Id, int? Weight);
     public sealed record Sort(string? Field, string? Direction);

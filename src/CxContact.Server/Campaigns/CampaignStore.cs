@@ -84,6 +84,16 @@ public sealed class CampaignStore(NpgsqlDataSource db)
     }
 
     /// <summary>Campaigns left running or preloading, for waking their grains after a restart.</summary>
+    /// <summary>Every running campaign of every tenant: what the Dial Manager's senders look at.</summary>
+    public async Task<IReadOnlyList<(Guid TenantId, Guid CampaignId)>> RunningAsync(CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT tenant_id, campaign_id FROM campaigns WHERE deleted_at IS NULL AND state = 'running'");
+        var list = new List<(Guid, Guid)>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add((r.GetGuid(0), r.GetGuid(1)));
+        return list;
+    }
+
     public async Task<IReadOnlyList<(Guid TenantId, Guid CampaignId)>> ActiveAsync(CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(

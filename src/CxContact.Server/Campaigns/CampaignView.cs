@@ -11,7 +11,8 @@ public sealed record CampaignView(
     CampaignView.PreloadView? LastPreload, string? Description, IReadOnlyList<CampaignRequest.ListRef> ContactLists,
     IReadOnlyList<Guid> SuppressionLists, string? RuleSetId, string DialingMode, IReadOnlyList<CampaignRequest.Sort> SortFields, int Priority,
     SelectionRule? Filter, CampaignRequest.Strategy ContactStrategy, CampaignRequest.DeviceSettings Devices, CampaignRequest.Hours? CallingHours,
-    string? CallerId, int MaxAttempts, Guid? DncList, int LeaseSeconds, double AbandonTarget, string? Purpose)
+    string? CallerId, int MaxAttempts, Guid? DncList, int LeaseSeconds, double AbandonTarget, string? Purpose,
+    string Channel, Guid? TemplateId, Guid? GatewayId, int MessagesPerSecond)
 {
     public sealed record PreloadView(DateTimeOffset StartedAt, DateTimeOffset FinishedAt, double Seconds, long Rows, long Callable,
         IReadOnlyDictionary<string, long> Reasons, bool Incremental, string? Error);
@@ -31,6 +32,7 @@ public sealed record CampaignView(
                 ContactStrategies.Wire(r.Action), r.DelayMinutes, r.IncrementMinutes, r.MaxRetries, ContactStrategies.Wire(r.Then), r.SameAs?.ToWire()))]),
             new CampaignRequest.DeviceSettings(d.DeviceOrder, [.. d.DeviceTypes.Select(t => t.ToWire())]),
             d.CallingHours is { } h ? new CampaignRequest.Hours(TimeWindow.Format(h.From), TimeWindow.Format(h.Till)) : null,
-            d.CallerId, d.MaxAttempts, d.DncList, d.LeaseSeconds, d.AbandonTarget, d.Purpose?.ToWire());
+            d.CallerId, d.MaxAttempts, d.DncList, d.LeaseSeconds, d.AbandonTarget, d.Purpose?.ToWire(),
+            d.Channel.ToWire(), d.TemplateId, d.GatewayId, d.MessagesPerSecond);
     }
 }

@@ -374,7 +374,7 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
         {
             var ids = Core.Geography.ZoneList.Split(zones);
             if (!TenantSettingsRules.IsIsoCountry(country) || ids.Length == 0 || !ids.All(TenantSettingsRules.IsIanaZone)) continue;
-            var envelope = plan.Rules.WeeklyEnvelope(country, region.Length == 0 ? null : region, ids, Channel.Voice, plan.Now,
+            var envelope = plan.Rules.WeeklyEnvelope(country, region.Length == 0 ? null : region, ids, plan.Definition.Channel, plan.Now,
                 phoneRegion.Length == 0 ? null : phoneRegion, plan.Definition.Purpose, plan.Definition.DialingMode);
             int? from = envelope?.From, till = envelope?.Till;
             if (hours is not null && from is not null)

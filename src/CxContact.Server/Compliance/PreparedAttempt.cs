@@ -42,7 +42,7 @@ public sealed record PreparedAttempt(
         if (phoneRegion is null && areaCode is null && phone.StartsWith("+1", StringComparison.Ordinal) && Numbers.Normalize(phone, "US").Phone is { } number)
             (phoneRegion, areaCode) = (number.Region, (short?)number.AreaCode);
         return new(
-            Subject: phone, E164: phone, Email: null, Channel: Channel.Voice, DialingMode: campaign.DialingMode, CampaignId: campaignId.ToString(),
+            Subject: phone, E164: phone, Email: null, Channel: campaign.Channel, DialingMode: campaign.DialingMode, CampaignId: campaignId.ToString(),
             ClientId: clientId, ContactId: contactId.ToString(), Country: at.Country ?? "", Region: at.Region,
             TimeZones: Core.Geography.ZoneList.Split(at.Zones), DeviceType: (DeviceType)deviceType,
             AutodialMobileConsent: consent, At: now, RuleSetId: campaign.RuleSetId)

@@ -38,6 +38,9 @@ public static class DialingApi
                 return TypedResults.Problem(statusCode: 409, title: "The campaign is not dialing",
                     detail: $"The campaign is {info.State.ToWire()}; records are leased only while it is running.",
                     extensions: new Dictionary<string, object?> { ["state"] = info.State.ToWire() });
+            if (info.Definition.Channel != Core.Compliance.Channel.Voice)
+                return TypedResults.Problem(statusCode: 409, title: "The campaign sends messages",
+                    detail: $"This is an {Core.Compliance.Channels.ToWire(info.Definition.Channel)} campaign: the Dial Manager sends its messages, and dialers lease nothing from it.");
             var lease = await leases.LeaseAsync(Caller.From(http.User).TenantId, id, info.Definition, count, ct);
             if (lease.Records.Count == 0 && lease.Deferred == 0) _ = grain.CheckCompletedAsync();
             return TypedResults.Ok(new LeaseView(lease.LeaseId, lease.ExpiresAt, lease.Records, lease.Deferred, LeaseService.MaxCount));

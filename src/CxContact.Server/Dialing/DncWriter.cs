@@ -13,11 +13,13 @@ public sealed class DncWriter(IGrainFactory grains, SuppressionListStore store, 
 {
     public const string InternalListName = "Internal DNC";
 
-    public async Task<Guid> AddAsync(Guid tenantId, Guid campaignId, Core.Campaigns.CampaignDefinition def, string phone, CancellationToken ct)
+    /// <param name="source">What the entry says it came from; a dialer's dnc-request when not given.</param>
+    public async Task<Guid> AddAsync(Guid tenantId, Guid campaignId, Core.Campaigns.CampaignDefinition def, string phone, CancellationToken ct,
+        string? source = null)
     {
         var listId = def.DncList ?? def.SuppressionLists.FirstOrDefault();
         if (listId == Guid.Empty) listId = await InternalListAsync(tenantId, ct);
-        var entry = new SuppressionEntry(SuppressionEntryType.Phone, phone, clock.GetUtcNow(), null, $"dnc-request in campaign {campaignId}");
+        var entry = new SuppressionEntry(SuppressionEntryType.Phone, phone, clock.GetUtcNow(), null, source ?? $"dnc-request in campaign {campaignId}");
         var (added, feedHeld) = await store.UpsertAsync(tenantId, listId, [entry], ct);
         try { await index.AddAsync(tenantId, listId, SuppressionEntry.AsUpserted([entry], feedHeld), clock.GetUtcNow()); }
         catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
@@ -27,6 +29,22 @@ public sealed class DncWriter(IGrainFactory grains, SuppressionListStore store, 
         }
         if (added > 0) await grains.GetGrain<ISuppressionListGrain>(listId, tenantId.ToString()).EntriesChangedAsync(added);
         return listId;
+    }
+
+    /// <summary>Takes a number off a list it was put on (an SMS START after a STOP); false when it was not there.</summary>
+    public async Task<bool> RemoveAsync(Guid tenantId, Guid listId, string phone, CancellationToken ct)
+    {
+        var (removed, _) = await store.RemoveAsync(tenantId, listId, "phone", phone, ct);
+        if (!removed) return false;
+        try { await index.RemoveAsync(tenantId, listId, [("phone", phone)]); }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // A stale index still suppresses the number: the lookup fails closed until the rebuild.
+            log.LogError(e, "Opt-in: removed from list {List}, but the index write failed; marking it stale", listId);
+            await store.MarkStaleAsync(listId, CancellationToken.None);
+        }
+        await grains.GetGrain<ISuppressionListGrain>(listId, tenantId.ToString()).EntriesChangedAsync(-1);
+        return true;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Secrets;
 using CxContact.Server.Platform.Hosting;
 using CxContact.Server.Platform.Audit;
 using Npgsql;
@@ -71,7 +72,7 @@ public sealed class SftpConnectionStore(NpgsqlDataSource db, SecretsKey secrets,
             connection = Read(r);
             blob = r.GetFieldValue<byte[]>(11);
         }
-        return (connection, CredentialsCipher.Open(await secrets.GetAsync(ct), tenantId, connectionId, blob));
+        return (connection, CredentialsCipher.Open<SftpCredentials>(await secrets.GetAsync(ct), tenantId, connectionId, blob));
     }
 
     /// <summary>

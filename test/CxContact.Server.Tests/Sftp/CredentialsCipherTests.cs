@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Secrets;
 using System.Security.Cryptography;
 using System.Text;
 using CxContact.Server.Sftp;
@@ -16,7 +17,7 @@ public sealed class CredentialsCipherTests
     {
         var blob = CredentialsCipher.Seal(Key, Tenant, Connection, Secret);
 
-        Assert.Equal(Secret, CredentialsCipher.Open(Key, Tenant, Connection, blob));
+        Assert.Equal(Secret, CredentialsCipher.Open<SftpCredentials>(Key, Tenant, Connection, blob));
         Assert.DoesNotContain("correct horse", Encoding.UTF8.GetString(blob));
         Assert.DoesNotContain("OPENSSH", Encoding.UTF8.GetString(blob));
         // A fresh nonce each time: sealing the same secret twice gives different bytes.
@@ -28,9 +29,9 @@ public sealed class CredentialsCipherTests
     {
         var blob = CredentialsCipher.Seal(Key, Tenant, Connection, Secret);
 
-        var moved = Assert.ThrowsAny<CryptographicException>(() => CredentialsCipher.Open(Key, Tenant, Guid.CreateVersion7(), blob));
+        var moved = Assert.ThrowsAny<CryptographicException>(() => CredentialsCipher.Open<SftpCredentials>(Key, Tenant, Guid.CreateVersion7(), blob));
         Assert.Contains("do not belong to this connection", moved.Message);
-        Assert.ThrowsAny<CryptographicException>(() => CredentialsCipher.Open(Key, Guid.CreateVersion7(), Connection, blob));
+        Assert.ThrowsAny<CryptographicException>(() => CredentialsCipher.Open<SftpCredentials>(Key, Guid.CreateVersion7(), Connection, blob));
     }
 
     [Fact]
@@ -38,10 +39,10 @@ public sealed class CredentialsCipherTests
     {
         var blob = CredentialsCipher.Seal(Key, Tenant, Connection, Secret);
         blob[^1] ^= 1;
-        Assert.ThrowsAny<CryptographicException>(() => CredentialsCipher.Open(Key, Tenant, Connection, blob));
+        Assert.ThrowsAny<CryptographicException>(() => CredentialsCipher.Open<SftpCredentials>(Key, Tenant, Connection, blob));
 
         var other = Assert.ThrowsAny<CryptographicException>(() =>
-            CredentialsCipher.Open(RandomNumberGenerator.GetBytes(32), Tenant, Connection, CredentialsCipher.Seal(Key, Tenant, Connection, Secret)));
+            CredentialsCipher.Open<SftpCredentials>(RandomNumberGenerator.GetBytes(32), Tenant, Connection, CredentialsCipher.Seal(Key, Tenant, Connection, Secret)));
         Assert.Contains("different secrets key", other.Message);
     }
 

@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Secrets;
 using System.Security.Cryptography;
 using CxContact.Server.Platform.Hosting;
 using CxContact.Server.Sftp;

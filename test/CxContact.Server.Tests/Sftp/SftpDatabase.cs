@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Secrets;
 using CxContact.Server.Platform.Hosting;
 using CxContact.Server.Platform.Migrations;
 using CxContact.Server.Sftp;

@@ -39,6 +39,9 @@ public sealed record PlatformSettings
     /// </summary>
     public byte[]? SecretsKey { get; init; }
 
+    /// <summary>CXC_MESSAGES_PER_SECOND_PER_TENANT: the most SMS and emails one tenant sends per second, all campaigns and silos together.</summary>
+    public int MessagesPerSecondPerTenant { get; init; } = 200;
+
     public bool Has(SiloRoles role) => (Roles & role) == role;
 
     public static PlatformSettings Load(IConfiguration config)
@@ -76,6 +79,7 @@ public sealed record PlatformSettings
                 ? long.TryParse(mb, out var m) && m > 0 ? m * 1024 * 1024 : throw new InvalidSettingException("CXC_MAX_UPLOAD_MB", $"\"{mb}\" is not a positive number of megabytes")
                 : 10L * 1024 * 1024 * 1024,
             SecretsKey = SecretsKeyFrom(config),
+            MessagesPerSecondPerTenant = Port(config, "CXC_MESSAGES_PER_SECOND_PER_TENANT", 200, min: 1),
         };
     }
 

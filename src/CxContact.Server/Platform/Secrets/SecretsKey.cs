@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using CxContact.Server.Platform.Tenancy;
 using Npgsql;
 
-namespace CxContact.Server.Sftp;
+namespace CxContact.Server.Platform.Secrets;
 
 /// <summary>
 /// The master key that seals stored credentials: CXC_SECRETS_KEY when set; otherwise one generated on first use and

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
+using CxContact.Core.Campaigns;
+using CxContact.Core.Compliance;
+using CxContact.Server.Campaigns;
+using CxContact.Server.Dialing;
+using CxContact.Server.Lists;
+using CxContact.Server.Platform.Hosting;
+using Npgsql;
+using RedisRateLimiting;
+using StackExchange.Redis;
+
+namespace CxContact.Server.Messaging;
+
+/// <summary>
+/// The Dial Manager's sender, on every messaging silo: for each running SMS or email campaign it leases records the
+/// way a dialer does (so filters, suppression, quiet hours, consent and attempt limits are the Compliance Manager's,
+/// per channel), renders each message, writes it to the outbox, hands it to the campaign's gateway and reports the
+/// record's result. Every silo leases from every campaign (SKIP LOCKED keeps them apart), so a silo more is more
+/// throughput; the campaign's and the tenant's caps are token buckets in Redis that all silos share.
+/// </summary>
+public sealed class MessageSender(
+    IGrainFactory grains, CampaignStore campaigns, LeaseService leases, ResultRecorder results, MessageOutbox outbox, MessageTemplateStore templates,
+    MessageGateways gateways, NpgsqlDataSource db, IConnectionMultiplexer redis, PlatformClock clock, PlatformSettings settings, ILogger<MessageSender> log)
+    : BackgroundService
+{
+    /// <summary>Messages one silo hands over at once per campaign.</summary>
+    private const int Parallel = 16;
+    private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(250);
+
+    private readonly ConcurrentDictionary<string, RateLimiter> _buckets = new();
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _backoff = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var sent = 0;
+            try
+            {
+                var running = await campaigns.RunningAsync(stop);
+                foreach (var (tenantId, campaignId) in running)
+                {
+                    if (_backoff.TryGetValue(campaignId, out var until) && until > clock.GetUtcNow()) continue;
+                    if (await grains.GetGrain<ICampaignGrain>(campaignId, tenantId.ToString()).GetAsync() is not { State: CampaignState.Running } info
+                        || info.Definition.Channel == Channel.Voice)
+                        continue;
+                    sent += await SendBatchAsync(tenantId, campaignId, info.Definition, stop);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
+            catch (Exception e) when (e is NpgsqlException or RedisException or TimeoutException or OrleansException)
+            {
+                log.LogWarning(e, "Message sender: a pass failed; trying again shortly");
+            }
+            if (sent == 0) await Task.Delay(Idle, stop).ContinueWith(_ => { }, CancellationToken.None);
+        }
+    }
+
+    /// <summary>One lease's worth for one campaign; the number of messages handed over.</summary>
+    public async Task<int> SendBatchAsync(Guid tenantId, Guid campaignId, CampaignDefinition def, CancellationToken ct)
+    {
+        if (def.TemplateId is not { } templateId || def.GatewayId is not { } gatewayId) return 0;
+        var permits = await TakeAsync(Bucket($"campaign:{campaignId}", def.MessagesPerSecond), Math.Min(def.MessagesPerSecond, LeaseService.MaxCount), ct);
+        permits = await TakeAsync(Bucket($"tenant:{tenantId}", settings.MessagesPerSecondPerTenant), permits, ct);
+        if (permits == 0) return 0;
+
+        var lease = await leases.LeaseAsync(tenantId, campaignId, def, permits, ct);
+        if (lease.Records.Count == 0)
+        {
+            if (lease.Deferred == 0) await grains.GetGrain<ICampaignGrain>(campaignId, tenantId.ToString()).CheckCompletedAsync();
+            return 0;
+        }
+        var template = await templates.GetAsync(tenantId, templateId, ct);
+        var gateway = await gateways.OpenAsync(tenantId, gatewayId, ct);
+        if (template is null || gateway is null)
+        {
+            log.LogWarning("Campaign {Campaign}: its template or gateway is gone; nothing sent", campaignId);
+            _backoff[campaignId] = clock.GetUtcNow().AddSeconds(30);
+            return 0;
+        }
+        var parsed = template.Parsed();
+        var contacts = await ContactsAsync(tenantId, def, lease.Records.Select(r => r.ContactId).Distinct().ToArray(), ct);
+
+        var reported = new ConcurrentBag<ResultRecorder.Request>();
+        var down = 0;
+        await System.Threading.Tasks.Parallel.ForEachAsync(lease.Records, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = ct },
+            async (record, token) =>
+            {
+                if (Volatile.Read(ref down) == 1 || !contacts.TryGetValue(record.ContactId, out var contact)) return;
+                var (subject, body, html) = await MessageTemplateText.RenderAsync(parsed, ContactFields.Of(contact, record.Phone));
+                var fresh = new MessageOutbox.Message(Guid.CreateVersion7(), tenantId, campaignId, record.RecordId, record.Attempt, record.ContactId,
+                    def.Channel.ToWire(), record.Phone, gatewayId, templateId, subject, body,
+                    def.Channel == Channel.Sms ? Core.Messaging.SmsSegments.Count(body).Segments : null, MessageOutbox.Queued, 0, null, null, default, null, null);
+                var m = await outbox.ClaimAsync(fresh, token);
+                if (m.State == MessageOutbox.Queued && m.Segments > Core.Messaging.SmsSegments.MaxSegments)
+                {
+                    // Kannel drops what is past the tenth part and still answers 202: never hand such a text over.
+                    await outbox.MoveAsync(m.Id, MessageOutbox.Failed, $"the text takes {m.Segments} SMS segments for this contact; at most {Core.Messaging.SmsSegments.MaxSegments}", token);
+                    reported.Add(new ResultRecorder.Request(lease.LeaseId, record.RecordId, CallResult.MessageFailed, null, null, null));
+                    return;
+                }
+                var result = await HandOverAsync(m, html, gateway.Value.Gateway, gateway.Value.Row, def, token);
+                if (result is null) { Interlocked.Exchange(ref down, 1); return; }
+                reported.Add(new ResultRecorder.Request(lease.LeaseId, record.RecordId, result.Value, null, null, null));
+            });
+        if (!reported.IsEmpty) await results.RecordManyAsync(tenantId, campaignId, def, [.. reported], ct);
+        if (down == 1)
+        {
+            // The gateway took nothing: wait before the next try (the unsent records' lease runs out meanwhile, and
+            // their messages stay in the outbox, queued, for the next lease of the same records).
+            _backoff[campaignId] = clock.GetUtcNow().AddSeconds(Math.Min(60, 2 << Math.Min(5, Failures(campaignId))));
+        }
+        else _failures.TryRemove(campaignId, out _);
+        return reported.Count;
+    }
+
+    private readonly ConcurrentDictionary<Guid, int> _failures = new();
+
+    private int Failures(Guid campaignId) => _failures.AddOrUpdate(campaignId, 1, (_, n) => n + 1);
+
+    /// <summary>
+    /// Hands one outbox message to the gateway unless it already went: the record's result, or null when the gateway
+    /// is unavailable (the message stays queued).
+    /// </summary>
+    private async Task<CallResult?> HandOverAsync(MessageOutbox.Message m, string? html, IMessageGateway gateway, MessagingGatewayStore.Row row,
+        CampaignDefinition def, CancellationToken ct)
+    {
+        switch (m.State)
+        {
+            case MessageOutbox.Sent or MessageOutbox.Delivered: return CallResult.MessageSent;
+            case MessageOutbox.Failed or MessageOutbox.Undeliverable: return CallResult.MessageFailed;
+            // Handed over under an earlier lease by a silo that died before it heard back: the lease has run out (or
+            // this record could not have been leased again), and no receipt came; it is sent again, same id.
+            case MessageOutbox.Sending: break;
+        }
+        await outbox.MoveAsync(m.Id, MessageOutbox.Sending, null, ct);
+        var unsubscribe = m.Channel == "email" ? $"<mailto:{row.Settings.FromAddress}?subject=unsubscribe%20{m.Id:N}>" : null;
+        try
+        {
+            var reference = await gateway.SendAsync(new OutboundMessage(m.Id, m.Recipient, m.Subject, m.Body, html, unsubscribe), ct);
+            await outbox.MoveAsync(m.Id, MessageOutbox.Sent, reference, ct, reference);
+            return CallResult.MessageSent;
+        }
+        catch (MessageRefusedException e)
+        {
+            await outbox.MoveAsync(m.Id, MessageOutbox.Failed, e.Message, ct);
+            log.LogInformation("Message {Message} to {To}: refused for good: {Reason}", m.Id, m.Recipient, e.Message);
+            return CallResult.MessageFailed;
+        }
+        catch (GatewayUnavailableException e)
+        {
+            await outbox.MoveAsync(m.Id, MessageOutbox.Queued, "gateway unavailable: " + e.Message, ct);
+            log.LogWarning("Campaign {Campaign}: gateway {Gateway} unavailable: {Reason}", m.CampaignId, row.Name, e.Message);
+            return null;
+        }
+    }
+
+    private async Task<Dictionary<Guid, ContactRow>> ContactsAsync(Guid tenantId, CampaignDefinition def, Guid[] ids, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"SELECT {ContactRow.Columns} FROM contact_records WHERE list_id = ANY(@l) AND contact_id = ANY(@k) AND tenant_id = @t");
+        cmd.Parameters.AddWithValue("l", def.ContactLists.Select(l => l.Id).ToArray());
+        cmd.Parameters.AddWithValue("k", ids);
+        cmd.Parameters.AddWithValue("t", tenantId);
+        var found = new Dictionary<Guid, ContactRow>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) { var c = ContactRow.Read(r); found[c.Id] = c; }
+        return found;
+    }
+
+    private RateLimiter Bucket(string key, int perSecond) =>
+        _buckets.GetOrAdd($"{key}:{perSecond}", _ => new RedisTokenBucketRateLimiter<string>($"{settings.RedisPrefix}msg-rate:{key}", new RedisTokenBucketRateLimiterOptions
+        {
+            ConnectionMultiplexerFactory = () => redis, TokenLimit = Math.Max(1, perSecond), TokensPerPeriod = Math.Max(1, perSecond),
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        }));
+
+    /// <summary>
+    /// Takes up to <paramref name="want"/> permits, fewer when the bucket holds fewer (halving until one fits). The
+    /// Redis bucket answers at once (it keeps no queue); its synchronous AttemptAcquire always says no.
+    /// </summary>
+    private static async Task<int> TakeAsync(RateLimiter bucket, int want, CancellationToken ct)
+    {
+        for (var n = want; n > 0; n /= 2)
+        {
+            using var lease = await bucket.AcquireAsync(n, ct);
+            if (lease.IsAcquired) return n;
+        }
+        return 0;
+    }
+}

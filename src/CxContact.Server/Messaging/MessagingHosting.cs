@@ -1,0 +1,17 @@
+using CxContact.Server.Platform.Hosting;
+
+namespace CxContact.Server.Messaging;
+
+/// <summary>The Dial Manager: templates and gateways everywhere (the API needs them); the sender on messaging silos only.</summary>
+public static class MessagingHosting
+{
+    public static void AddCxMessaging(this IServiceCollection services, PlatformSettings settings)
+    {
+        services.AddHttpClient("kannel", c => c.Timeout = TimeSpan.FromSeconds(15));
+        services.AddSingleton<MessageTemplateStore>();
+        services.AddSingleton<MessagingGatewayStore>();
+        services.AddSingleton<MessageGateways>();
+        services.AddSingleton<MessageOutbox>();
+        if (settings.Has(SiloRoles.Messaging)) services.AddHostedService<MessageSender>();
+    }
+}
