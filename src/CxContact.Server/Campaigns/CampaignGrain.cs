@@ -243,9 +243,12 @@ public sealed class CampaignGrain(
         {
             recorded = await history.BeginAsync(TenantId, CampaignId, CancellationToken.None);
             var d = s.Definition!;
+            // The list's default country, else the tenant's: what a device without a country of its own (an email
+            // address of a contact with no address and no phone) is placed in, as imports and validate place it.
+            var tenantCountry = (await GrainFactory.GetGrain<Core.Tenancy.ITenantGrain>(TenantId).GetSettingsAsync()).DefaultCountry;
             var countries = new List<string?>();
             foreach (var l in d.ContactLists)
-                countries.Add((await GrainFactory.GetGrain<IContactListGrain>(l.Id, TenantId.ToString()).GetAsync())?.DefaultCountry);
+                countries.Add((await GrainFactory.GetGrain<IContactListGrain>(l.Id, TenantId.ToString()).GetAsync())?.DefaultCountry ?? tenantCountry);
             var rules = await ruleSets.EvaluatorAsync(TenantId, d.RuleSetId, CancellationToken.None)
                 ?? throw new InvalidOperationException($"the rule set \"{d.RuleSetId}\" does not exist");
             var lists = await suppression.ListsForCampaignAsync(TenantId, CampaignId, CancellationToken.None);

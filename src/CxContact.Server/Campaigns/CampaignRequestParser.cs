@@ -165,7 +165,6 @@ public sealed partial class CampaignRequestParser(IGrainFactory grains, RuleSetS
             if (b.GatewayId is not null) errors.Add("gatewayId", "a voice campaign sends no messages; set channel to sms or email");
             return (channel, null, null, perSecond);
         }
-        if (channel == Channel.Email) errors.Add("channel", "email campaigns are not available yet (the calling list holds phone numbers only); use sms");
         if (perSecond is < 1 or > 1000) errors.Add("messagesPerSecond", "must be between 1 and 1000");
         if (b.TemplateId is not { } templateId) errors.Add("templateId", $"is required for an {channel.ToWire()} campaign: the message template");
         else if (await templates.GetAsync(tenantId, templateId, ct) is not { } t) errors.Add("templateId", $"this tenant has no message template {templateId}");

@@ -38,8 +38,9 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
             new("weights", d.ContactLists.Select(l => (double)l.Weight).ToArray()),
             new("countries", plan.ListCountries.Select(c => c ?? "").ToArray()),
             new("supp", plan.SuppressionLists.ToArray()),
-            new("order", d.DeviceOrder.Select(Core.Lists.StandardFields.PhoneSlot).ToArray()),
-            new("types", d.DeviceTypes.Select(t => (short)t).ToArray()),
+            // An email campaign's devices are the contact's addresses, email1 first; they have no device type.
+            new("order", d.Channel == Channel.Email ? [1, 2, 3] : d.DeviceOrder.Select(Core.Lists.StandardFields.PhoneSlot).ToArray()),
+            new("types", d.Channel == Channel.Email ? [(short)Core.Phones.DeviceType.Unknown] : d.DeviceTypes.Select(t => (short)t).ToArray()),
             new("maxAttempts", d.MaxAttempts),
             new("refreshable", Reasons),
         };
@@ -237,9 +238,9 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
         phone_region, area_code, chain_id
         """;
 
-    // Genesys contact_info_type: 1 home phone, 2 direct business phone, 4 mobile, 0 none.
+    // Genesys contact_info_type: 1 home phone, 2 direct business phone, 4 mobile, 10 email, 0 none.
     private const string Values = """
-        s.phone, CASE s.ptype WHEN 1 THEN 4 WHEN 2 THEN 1 WHEN 3 THEN 1 WHEN 4 THEN 2 ELSE 0 END,
+        s.phone, CASE WHEN position('@' IN s.phone) > 0 THEN 10 ELSE CASE s.ptype WHEN 1 THEN 4 WHEN 2 THEN 1 WHEN 3 THEN 1 WHEN 4 THEN 2 ELSE 0 END END,
         CASE WHEN s.reason IS NULL THEN 1 ELSE 5 END, s.daily_from, s.daily_till, nullif(split_part(s.zones, ' ', 1), ''),
         s.chain_n, s.contact_id, s.list_id, s.client_id, s.country, s.region, s.zones, s.ptype, s.consent, s.dial_order, s.reason,
         s.phone_region, s.area_code
@@ -316,8 +317,16 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
             END
             """;
         var chainN = "coalesce(array_position(@order, d.slot::int), 100 + coalesce(d.slot, 0))::smallint";
+        // An email campaign's devices are the addresses: placed by the contact's tz, else its first phone's zones
+        // and country (which the import resolved from the postal code first), and the rules for the email channel.
+        var expand = d.Channel == Channel.Email
+            ? """
+              LEFT JOIN LATERAL (SELECT e.addr, e.n::smallint, 0::smallint, coalesce(c.tz, c.phone_zones[1]), c.phone_countries[1], c.phone_regions[1], NULL::smallint
+                                 FROM unnest(c.emails) WITH ORDINALITY AS e(addr, n))
+              """
+            : "LEFT JOIN LATERAL unnest(c.phones, c.phone_slots, c.phone_types, c.phone_zones, c.phone_countries, c.phone_regions, c.phone_area_codes)";
         var devices = $"""
-            LEFT JOIN LATERAL unnest(c.phones, c.phone_slots, c.phone_types, c.phone_zones, c.phone_countries, c.phone_regions, c.phone_area_codes)
+            {expand}
                 AS d(phone, slot, ptype, zones, country, region, area_code) ON true
             LEFT JOIN preload_windows w ON w.zones = coalesce(d.zones, '') AND w.country = coalesce({country}, '') AND w.region = coalesce({region}, '')
                 AND w.phone_region = coalesce(d.region, '')
@@ -356,7 +365,9 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
             await using var cmd = new NpgsqlCommand($"""
                 SELECT DISTINCT coalesce(d.zones, ''), coalesce(c.country, d.country, {ListCountry}, ''), coalesce(c.region, d.region, ''),
                        coalesce(d.region, '')
-                FROM contact_records c CROSS JOIN LATERAL unnest(c.phones, c.phone_zones, c.phone_countries, c.phone_regions) AS d(phone, zones, country, region)
+                FROM contact_records c CROSS JOIN LATERAL {(plan.Definition.Channel == Channel.Email
+                    ? "(SELECT e.addr, coalesce(c.tz, c.phone_zones[1]), c.phone_countries[1], c.phone_regions[1] FROM unnest(c.emails) AS e(addr))"
+                    : "unnest(c.phones, c.phone_zones, c.phone_countries, c.phone_regions)")} AS d(phone, zones, country, region)
                 WHERE c.list_id = ANY(@lists) AND c.source_row % @slices = @slice
                 """, conn) { CommandTimeout = 0 };
             cmd.Parameters.AddWithValue("countries", plan.ListCountries.Select(c => c ?? "").ToArray());

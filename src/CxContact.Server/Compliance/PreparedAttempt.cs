@@ -33,9 +33,16 @@ public sealed record PreparedAttempt(
     /// record's own location (country and region as the preload resolved them, the zones, the number's area code and
     /// its region as the import stored them), device and consent, under the campaign's dialing mode and rule set.
     /// </summary>
+    /// <param name="phone">The record's contact_info: a number, or an email campaign's address.</param>
     public static PreparedAttempt ForRecord(string phone, Guid campaignId, Core.Campaigns.CampaignDefinition campaign, string? clientId,
         Guid contactId, RecordLocation at, short deviceType, bool? consent, DateTimeOffset now)
     {
+        if (campaign.Channel == Channel.Email)
+            return new(
+                Subject: phone, E164: null, Email: phone, Channel: Channel.Email, DialingMode: campaign.DialingMode, CampaignId: campaignId.ToString(),
+                ClientId: clientId, ContactId: contactId.ToString(), Country: at.Country ?? "", Region: at.Region,
+                TimeZones: Core.Geography.ZoneList.Split(at.Zones), DeviceType: DeviceType.Unknown, AutodialMobileConsent: consent, At: now,
+                RuleSetId: campaign.RuleSetId) { Purpose = campaign.Purpose };
         var (phoneRegion, areaCode) = (at.PhoneRegion, at.AreaCode);
         // Rows preloaded before the calling list kept them (migration 0043): the number's facts, from the normalizer
         // the import uses, until the next preload stores them.

@@ -19,16 +19,22 @@ public sealed class DncWriter(IGrainFactory grains, SuppressionListStore store, 
     {
         var listId = def.DncList ?? def.SuppressionLists.FirstOrDefault();
         if (listId == Guid.Empty) listId = await InternalListAsync(tenantId, ct);
-        var entry = new SuppressionEntry(SuppressionEntryType.Phone, phone, clock.GetUtcNow(), null, source ?? $"dnc-request in campaign {campaignId}");
+        await AddToListAsync(tenantId, listId, new SuppressionEntry(SuppressionEntryType.Phone, phone, clock.GetUtcNow(), null,
+            source ?? $"dnc-request in campaign {campaignId}"), ct);
+        return listId;
+    }
+
+    /// <summary>One entry into a given list (a hard bounce into the gateway's bounce list), index and count included.</summary>
+    public async Task AddToListAsync(Guid tenantId, Guid listId, SuppressionEntry entry, CancellationToken ct)
+    {
         var (added, feedHeld) = await store.UpsertAsync(tenantId, listId, [entry], ct);
         try { await index.AddAsync(tenantId, listId, SuppressionEntry.AsUpserted([entry], feedHeld), clock.GetUtcNow()); }
         catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
         {
-            log.LogError(e, "DNC request for campaign {Campaign}: saved, but the index write failed; marking list {List} stale", campaignId, listId);
+            log.LogError(e, "Suppression entry ({Source}): saved, but the index write failed; marking list {List} stale", entry.Source, listId);
             await store.MarkStaleAsync(listId, CancellationToken.None);
         }
         if (added > 0) await grains.GetGrain<ISuppressionListGrain>(listId, tenantId.ToString()).EntriesChangedAsync(added);
-        return listId;
     }
 
     /// <summary>Takes a number off a list it was put on (an SMS START after a STOP); false when it was not there.</summary>

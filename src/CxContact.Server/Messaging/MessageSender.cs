@@ -20,7 +20,7 @@ namespace CxContact.Server.Messaging;
 /// throughput; the campaign's and the tenant's caps are token buckets in Redis that all silos share.
 /// </summary>
 public sealed class MessageSender(
-    IGrainFactory grains, CampaignStore campaigns, LeaseService leases, ResultRecorder results, MessageOutbox outbox, MessageTemplateStore templates,
+    IGrainFactory grains, CampaignStore campaigns, LeaseService leases, ResultRecorder results, MessageOutbox outbox, MessageTemplateStore templates, DncWriter dnc,
     MessageGateways gateways, NpgsqlDataSource db, IConnectionMultiplexer redis, PlatformClock clock, PlatformSettings settings, ILogger<MessageSender> log)
     : BackgroundService
 {
@@ -146,6 +146,10 @@ public sealed class MessageSender(
         {
             await outbox.MoveAsync(m.Id, MessageOutbox.Failed, e.Message, ct);
             log.LogInformation("Message {Message} to {To}: refused for good: {Reason}", m.Id, m.Recipient, e.Message);
+            // A hard bounce is never retried; with a bounce list set, no campaign of the tenant tries the address again.
+            if (m.Channel == "email" && row.Settings.BounceListId is { } bounces)
+                await dnc.AddToListAsync(m.TenantId, bounces, new Suppression.SuppressionEntry(Core.Suppression.SuppressionEntryType.Email, m.Recipient,
+                    clock.GetUtcNow(), null, $"hard bounce of message {m.Id}: {e.Message}"), ct);
             return CallResult.MessageFailed;
         }
         catch (GatewayUnavailableException e)

@@ -20,12 +20,13 @@ public static class MessagingGatewaysApi
         var g = v1.MapGroup("/messaging-gateways").WithTags("Messaging");
 
         g.MapPost("/", async Task<Results<Created<Created>, ValidationProblem, ProblemHttpResult>> (GatewayRequest body, HttpContext http,
-            MessagingGatewayStore store, CancellationToken ct) =>
+            MessagingGatewayStore store, IGrainFactory grains, CancellationToken ct) =>
         {
             var errors = new FieldErrors();
             var (name, kind, settings) = Validate(body, errors);
-            if (errors.Any) return errors.ToProblem();
             var caller = Caller.From(http.User);
+            await CheckBounceListAsync(settings, caller, grains, errors);
+            if (errors.Any) return errors.ToProblem();
             if (await store.CreateAsync(caller.TenantId, name!, kind!, settings!, body.Username, body.Password, ct) is not var (row, secret)) return NameTaken(name!);
             var view = View(row);
             return TypedResults.Created($"/api/v1/messaging-gateways/{row.Id}", new Created(view, secret, WithSecret(view.Callbacks, secret)));
@@ -41,12 +42,13 @@ public static class MessagingGatewaysApi
             .RequireAuthorization(Policies.TenantReader).WithSummary("A messaging gateway (without credentials)");
 
         g.MapPut("/{gatewayId:guid}", async Task<Results<Ok<MessagingGateway>, ValidationProblem, ProblemHttpResult>> (Guid gatewayId, GatewayRequest body,
-            HttpContext http, MessagingGatewayStore store, CancellationToken ct) =>
+            HttpContext http, MessagingGatewayStore store, IGrainFactory grains, CancellationToken ct) =>
         {
             var caller = Caller.From(http.User);
             if (await store.GetAsync(caller.TenantId, gatewayId, ct) is not { } existing) return NoSuchGateway(gatewayId);
             var errors = new FieldErrors();
             var (name, kind, settings) = Validate(body, errors);
+            await CheckBounceListAsync(settings, caller, grains, errors);
             if (kind is not null && kind != existing.Kind) errors.Add("kind", $"a gateway keeps its kind ({existing.Kind}); add a new one instead");
             if (errors.Any) return errors.ToProblem();
             var updated = await store.UpdateAsync(caller.TenantId, gatewayId, name!, settings!, body.Username, body.Password, ct);
@@ -111,6 +113,13 @@ public static class MessagingGatewaysApi
                 if (text is { Length: > 459 }) errors.Add("settings." + field, "at most 459 characters (3 SMS segments)");
         }
         return (name, b.Kind, s);
+    }
+
+    private static async Task CheckBounceListAsync(GatewaySettings? settings, Caller caller, IGrainFactory grains, FieldErrors errors)
+    {
+        if (settings?.BounceListId is { } list
+            && await grains.GetGrain<Core.Suppression.ISuppressionListGrain>(list, caller.TenantId.ToString()).GetAsync() is null)
+            errors.Add("settings.bounceListId", $"this tenant has no suppression list {list}");
     }
 
     private static ProblemHttpResult NoSuchGateway(Guid id) =>

@@ -50,18 +50,9 @@ public sealed partial class LocalKannel : IAsyncDisposable
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 
-    private static void Script(string command) =>
-        LocalProcess.Run("bash", "-c", $"set -euo pipefail; cd {LocalProcess.Quote(Root)}; source eng/gateways.sh; {command}");
+    private static void Script(string command) => LocalGateways.Script(command);
 
-    private static string Root
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CxContact.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("CxContact.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
+    private static string Root => LocalGateways.Root;
 
     // fakesmsc logs "Got message N: <FROM TO text TEXT>" for each message it receives.
     [GeneratedRegex(@"Got message \d+: <(\S+) (\S+) text (.*)>")]

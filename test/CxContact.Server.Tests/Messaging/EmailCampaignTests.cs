@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text.Json;
+using CxContact.Server.Tests.Campaigns;
+using CxContact.Server.Tests.Infrastructure;
+using CxContact.Testing.LocalServices;
+
+namespace CxContact.Server.Tests.Messaging;
+
+/// <summary>
+/// An email campaign through a real local MTA: one message per address with our Message-Id and List-Unsubscribe, a
+/// permanent 5xx marks the address failed (never retried) and puts it on the gateway's bounce list, and a suppressed
+/// address gets nothing.
+/// </summary>
+public sealed class EmailCampaignTests(CampaignFixture f) : IClassFixture<CampaignFixture>
+{
+    private const string Contacts = """
+        client_id,first_name,email1,tz
+        A,Ann,ann@example.com,America/New_York
+        B,Bob,bob@bounce.invalid,America/New_York
+        C,Cat,cat@example.com,America/New_York
+        D,Dan,dan@example.com,America/New_York
+        """;
+
+    [Fact]
+    public async Task Each_address_gets_one_message_and_a_hard_bounce_is_marked_and_suppressed()
+    {
+        var c = await CampaignClient.NewTenantAsync(f.Api);
+        await using var mta = await LocalMta.StartAsync();
+        var bounces = await c.Suppression.CreateListAsync(new { name = "Bounces" });
+        var gateway = await HttpAssert.Json(await c.Http.PostJson("/api/v1/messaging-gateways", new
+        {
+            name = "Relay", kind = "smtp",
+            settings = new { host = "127.0.0.1", port = mta.Port, security = "none", fromAddress = "news@acme.example", fromName = "Acme", bounceListId = bounces },
+        }), HttpStatusCode.Created);
+        var gatewayId = gateway.GetProperty("gateway").GetProperty("id").GetGuid();
+        Assert.True((await HttpAssert.Json(await c.Http.PostAsync($"/api/v1/messaging-gateways/{gatewayId}/test", null), HttpStatusCode.OK)).GetProperty("ok").GetBoolean());
+
+        var template = await HttpAssert.Json(await c.Http.PostJson("/api/v1/message-templates", new
+        {
+            name = "News", channel = "email", purpose = "informational", subject = "News for {{ first_name }}",
+            body = "Hello {{ first_name }}, here is the news.", html = "<p>Hello <b>{{ first_name }}</b></p>",
+        }), HttpStatusCode.Created);
+        var list = await c.ListAsync(0, Contacts);
+        var optedOut = await c.Suppression.CreateListAsync(new { name = "Unsubscribed" });
+        await c.Suppression.AddAsync(optedOut, new { type = "email", value = "dan@example.com" });
+        var id = await c.CreateAsync(new
+        {
+            name = "Email " + Guid.NewGuid().ToString("N")[..6], contactLists = new[] { new { id = list, weight = 1 } }, channel = "email",
+            templateId = template.GetProperty("id").GetGuid(), gatewayId, suppressionLists = new[] { optedOut },
+        });
+        await c.StartAsync(id);
+
+        var stats = await UntilAsync(() => StatsAsync(c, id), s => s.GetProperty("sent").GetInt64() + s.GetProperty("failed").GetInt64() == 3);
+        Assert.True(stats.GetProperty("sent").GetInt64() == 2 && stats.GetProperty("failed").GetInt64() == 1, $"{stats} {await c.ReportAsync(id)} {await c.WhyAsync(id, await c.ContactIdAsync(list, "A"))}");
+        var mail = mta.Delivered();
+        Assert.Equal(["ann@example.com", "cat@example.com"], mail.Select(m => m.To.Mailboxes.Single().Address).Order());
+        var ann = mail.Single(m => m.To.Mailboxes.Single().Address == "ann@example.com");
+        Assert.Equal(("News for Ann", "Hello Ann, here is the news."), (ann.Subject, ann.TextBody?.Trim()));
+        Assert.Contains("<b>Ann</b>", ann.HtmlBody);
+        var history = await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/contacts/{await c.ContactIdAsync(list, "A")}/messages"), HttpStatusCode.OK);
+        var messageId = history.EnumerateArray().Single().GetProperty("id").GetGuid();
+        Assert.Equal($"{messageId:N}@acme.example", ann.MessageId);
+        Assert.StartsWith("<mailto:news@acme.example?subject=unsubscribe", ann.Headers[MimeKit.HeaderId.ListUnsubscribe]);
+
+        // The bounce: failed with the server's reason, the record done, the address on the bounce list.
+        var bob = (await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/contacts/{await c.ContactIdAsync(list, "B")}/messages"), HttpStatusCode.OK))
+            .EnumerateArray().Single();
+        Assert.Equal("failed", bob.GetProperty("state").GetString());
+        Assert.Contains("550", bob.GetProperty("error").GetString());
+        Assert.True(await c.Suppression.SuppressedAsync(bounces, "email=bob%40bounce.invalid"));
+        var report = await c.ReportAsync(id);
+        Assert.Equal(1, report.GetProperty("reasons").GetProperty("suppressed-email").GetInt64());
+        await UntilAsync(() => c.GetAsync(id), x => x.GetProperty("state").GetString() == "completed");
+        Assert.Equal(2, mta.Delivered().Count);
+    }
+
+    private static async Task<JsonElement> StatsAsync(CampaignClient c, Guid id) =>
+        await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/campaigns/{id}/messages/stats"), HttpStatusCode.OK);
+
+    private static async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline) return value;
+            await Task.Delay(100);
+        }
+    }
+}
