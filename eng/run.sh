@@ -11,18 +11,25 @@
 #   CXC_NO_DEMO=1    do not load the demo tenant's contacts, suppression list and simulated campaign.
 #   CXC_DEMO_AGENTS  simulated agents on the demo campaign (default 20).
 #   CXC_DEMO_SPEED   how many times faster than real time the demo's simulated clock runs (default 5).
+#   CXC_NO_GATEWAYS=1  do not start the local mail server (Postfix) and SMS gateway (Kannel with a fake SMSC).
+#   CXC_SMTP_PORT    port of the local mail server (default 52525); mail lands in .data/mta/maildir.
+#   CXC_KANNEL_SENDSMS_PORT, CXC_KANNEL_ADMIN_PORT, CXC_KANNEL_SMSC_PORT  Kannel's ports (default 53013, 53000, 53001).
 set -euo pipefail
 
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 ROOT=$PWD
 # shellcheck source=eng/services.sh
 source eng/services.sh
+# shellcheck source=eng/gateways.sh
+source eng/gateways.sh
 
 PG_STARTED_DIR=""
 REDIS_STARTED_DIR=""
 REDIS_STARTED_PORT=""
 SERVER_PID=""
 TAIL_PID=""
+MTA_STARTED_DIR=""
+KANNEL_STARTED_DIR=""
 
 # shellcheck disable=SC2317  # only reached through the traps
 cleanup() {
@@ -40,6 +47,8 @@ cleanup() {
     kill -KILL "$SERVER_PID" 2>/dev/null || true
   fi
   # Only what this script started: instances given through CXC_POSTGRES/CXC_REDIS, or found already running, stay.
+  if [[ -n $KANNEL_STARTED_DIR ]]; then cxc_stop_kannel "$KANNEL_STARTED_DIR" || true; fi
+  if [[ -n $MTA_STARTED_DIR ]]; then cxc_stop_mta "$MTA_STARTED_DIR" || true; fi
   if [[ -n $PG_STARTED_DIR ]]; then cxc_stop_postgres "$PG_STARTED_DIR" || true; fi
   if [[ -n $REDIS_STARTED_DIR ]]; then cxc_stop_redis "$REDIS_STARTED_DIR" "$REDIS_STARTED_PORT" || true; fi
   exit "$rc"
@@ -95,6 +104,25 @@ if [[ -z ${CXC_REDIS:-} ]]; then
   export CXC_REDIS="127.0.0.1:$redis_port"
 else
   cxc_log "using Redis from CXC_REDIS"
+fi
+
+# The messaging gateways: a mail server that files everything in one maildir, and Kannel with a fake SMSC standing in
+# for the phone network (started with the demo, once its gateway exists). Both need root (Postfix switches users,
+# installing needs apt-get); without it the platform runs and the demo has no messaging campaign.
+gateways=0
+smtp_port=${CXC_SMTP_PORT:-52525}
+kannel_sendsms=${CXC_KANNEL_SENDSMS_PORT:-53013}
+if [[ ${CXC_NO_GATEWAYS:-0} != 1 ]]; then
+  if [[ $(id -u) -eq 0 ]]; then
+    if cxc_start_mta "$ROOT/.data/mta" "$smtp_port"; then
+      [[ $CXC_LAST_STARTED == 1 ]] && MTA_STARTED_DIR=$ROOT/.data/mta
+      gateways=1
+    else
+      cxc_log "the local mail server did not start; going on without messaging gateways"
+    fi
+  else
+    cxc_log "not root: no local mail server or SMS gateway (they need root); messaging campaigns need gateways of your own"
+  fi
 fi
 
 # Keys survive restarts so that scripts and bookmarks keep working; the server registers them idempotently.
@@ -334,12 +362,94 @@ demo_schedule() {
   cxc_log "demo: created schedule \"$DEMO_SCHEDULE\" ($id)"
 }
 
+# ---- Demo messaging: Kannel with a fake SMSC, an SMS campaign whose texts land in .data/kannel/fakesmsc.log, and
+# one scripted STOP reply. The gateway's callback secret is shown once, so its inbound URL is kept in .data.
+DEMO_SMS_LIST="Demo: SMS appointment reminders"
+DEMO_SMS_CAMPAIGN="Demo: SMS reminders"
+DEMO_KANNEL="Demo: Kannel"
+DEMO_SMTP="Demo: local mail server"
+demo_sms_campaign_id=""
+
+demo_gateways() {
+  local id out inbound_file=$ROOT/.data/kannel-inbound.url
+  id=$(demo_find /api/v1/messaging-gateways "$DEMO_SMTP") || return 1
+  if [[ -z $id ]]; then
+    demo_json POST /api/v1/messaging-gateways "$(jq -nc --arg n "$DEMO_SMTP" --argjson p "$smtp_port" '{name: $n, kind: "smtp",
+      settings: {host: "127.0.0.1", port: $p, security: "none", fromAddress: "demo@cxcontact.example", fromName: "CX Contact demo"}}')" >/dev/null || return 1
+    cxc_log "demo: created SMTP gateway \"$DEMO_SMTP\" (mail lands in .data/mta/maildir/new)"
+  fi
+  id=$(demo_find /api/v1/messaging-gateways "$DEMO_KANNEL") || return 1
+  # Without its inbound URL (with the secret) Kannel cannot deliver replies: make the gateway again.
+  if [[ -n $id && ! -s $inbound_file ]]; then demo_api DELETE "/api/v1/messaging-gateways/$id" >/dev/null || return 1; id=""; fi
+  if [[ -z $id ]]; then
+    out=$(demo_json POST /api/v1/messaging-gateways "$(jq -nc --arg n "$DEMO_KANNEL" --arg u "http://127.0.0.1:$kannel_sendsms/cgi-bin/sendsms" \
+      --arg cb "$probe_url" --arg user "${CXC_KANNEL_USER:-cxc}" --arg pw "${CXC_KANNEL_PASSWORD:-cxc-secret}" '{name: $n, kind: "kannel",
+      username: $user, password: $pw, settings: {sendsmsUrl: $u, from: "12345", callbackBaseUrl: $cb,
+      helpText: "CX Contact demo: reply STOP to unsubscribe."}}')") || return 1
+    (umask 077 && jq -r .callbackUrls.inbound <<<"$out" >"$inbound_file")
+    id=$(jq -r .gateway.id <<<"$out")
+    cxc_log "demo: created Kannel gateway \"$DEMO_KANNEL\" ($id)"
+  fi
+  cxc_start_kannel "$ROOT/.data/kannel" "${CXC_KANNEL_ADMIN_PORT:-53000}" "$kannel_sendsms" "${CXC_KANNEL_SMSC_PORT:-53001}" "$(cat "$inbound_file")" >&2 || return 1
+  printf '%s' "$id"
+}
+
+# Twelve Berlin mobiles (no calling-hour rules for Germany in the default set, so texts go out at any hour).
+demo_sms_list() {
+  local id out i
+  id=$(demo_find /api/v1/contact-lists "$DEMO_SMS_LIST") || return 1
+  if [[ -z $id ]]; then
+    out=$(demo_json POST /api/v1/contact-lists "$(jq -nc --arg n "$DEMO_SMS_LIST" '{name: $n, defaultCountry: "DE", defaultTimeZone: "Europe/Berlin"}')") || return 1
+    id=$(jq -r .id <<<"$out")
+    { printf 'client_id,first_name,phone1,country,tz,consent_autodial_mobile\n'
+      for ((i = 1; i <= 12; i++)); do printf 'SMS-%02d,Kunde %d,+4915112340%03d,DE,Europe/Berlin,yes\n' "$i" "$i" "$i"; done
+    } >"$ROOT/.data/demo-sms.csv"
+    demo_api POST "/api/v1/contact-lists/$id/imports" -F "file=@$ROOT/.data/demo-sms.csv;type=text/csv" -F mode=replace >/dev/null || return 1
+    cxc_log "demo: created contact list \"$DEMO_SMS_LIST\" ($id) with 12 mobiles"
+    sleep 2
+  fi
+  printf '%s' "$id"
+}
+
+demo_sms_campaign() {
+  local gateway=$1 list=$2 suppression=$3 id template out state
+  id=$(demo_find /api/v1/campaigns "$DEMO_SMS_CAMPAIGN") || return 1
+  if [[ -n $id ]]; then
+    state=$(demo_wait_state "$id" "draft ready running paused stopped completed") || return 1
+    if [[ $state == running ]]; then printf '%s' "$id"; return 0; fi
+    demo_api DELETE "/api/v1/campaigns/$id" >/dev/null || return 1
+  fi
+  template=$(demo_find /api/v1/message-templates "Demo: reminder") || return 1
+  if [[ -z $template ]]; then
+    out=$(demo_json POST /api/v1/message-templates '{"name": "Demo: reminder", "channel": "sms", "purpose": "informational",
+      "body": "Hallo {{ first_name }}, your appointment is tomorrow at 10:00. Reply STOP to opt out."}') || return 1
+    template=$(jq -r .id <<<"$out")
+  fi
+  out=$(demo_json POST /api/v1/campaigns "$(jq -nc --arg n "$DEMO_SMS_CAMPAIGN" --arg l "$list" --arg t "$template" --arg g "$gateway" --arg s "$suppression" '{
+      name: $n, description: "Seeded by eng/run.sh: texts through Kannel to its fake SMSC", channel: "sms", templateId: $t, gatewayId: $g,
+      contactLists: [{id: $l, weight: 1}], dncList: $s, messagesPerSecond: 2}')") || return 1
+  id=$(jq -r .id <<<"$out")
+  demo_api POST "/api/v1/campaigns/$id/start" >/dev/null || return 1
+  cxc_log "demo: SMS campaign \"$DEMO_SMS_CAMPAIGN\" ($id) started: 2 texts a second"
+  # One customer answers STOP once the texts are out: the number goes on the DNC list and gets one confirmation.
+  # (Its output is closed so that the $(...) this runs in does not wait for it.)
+  (sleep 12; cxc_kannel_mo "$ROOT/.data/kannel" +4915112340003 12345 STOP || true) >/dev/null 2>&1 &
+  printf '%s' "$id"
+}
+
 seed_demo() {
-  local list suppression
+  local list suppression gateway sms_list
   list=$(demo_list) || return 1
   suppression=$(demo_suppression) || return 1
   demo_schedule "$suppression" || return 1
   demo_campaign_id=$(demo_campaign "$list" "$suppression") || return 1
+  if [[ $gateways == 1 ]]; then
+    # demo_gateways runs in a subshell: whether this run started Kannel is told by whether it ran before.
+    _cxc_gw_kannel_running "$ROOT/.data/kannel" || KANNEL_STARTED_DIR=$ROOT/.data/kannel
+    gateway=$(demo_gateways) || return 1
+    sms_list=$(demo_sms_list) || return 1
+    demo_sms_campaign_id=$(demo_sms_campaign "$gateway" "$sms_list" "$suppression") || return 1
+  fi
 }
 
 if [[ $seed_demo_data == 1 ]]; then
@@ -364,6 +474,17 @@ if [[ -n $demo_campaign_id ]]; then
 Demo campaign "$DEMO_CAMPAIGN" is dialing, driven by the built-in dialer simulator. Open $probe_url,
 sign in with the API key above and pick it under Campaigns, or read its live stats:
   source .data/demo.env && curl -H "Authorization: Bearer \$CXC_API_KEY" \$CXC_URL/api/v1/campaigns/$demo_campaign_id/stats
+EOF
+fi
+if [[ -n $demo_sms_campaign_id ]]; then
+  cat <<EOF
+
+Demo SMS campaign "$DEMO_SMS_CAMPAIGN" sends 12 texts through Kannel: watch them arrive at the fake SMSC, and the
+scripted STOP reply from +4915112340003 put that number on "$DEMO_SUPPRESSION" with one confirmation text:
+  tail -f .data/kannel/fakesmsc.log
+  source .data/demo.env && curl -H "Authorization: Bearer \$CXC_API_KEY" \$CXC_URL/api/v1/campaigns/$demo_sms_campaign_id/messages/stats
+Reply as a phone yourself:  bash -c 'source eng/gateways.sh && cxc_kannel_mo .data/kannel +4915112340005 12345 HELP'
+Mail sent through "$DEMO_SMTP" lands in .data/mta/maildir/new.
 EOF
 fi
 cat <<EOF

@@ -36,6 +36,15 @@ needed=()
 [[ -n ${CXC_TEST_POSTGRES:-} ]] || needed+=(postgres)
 [[ -n ${CXC_TEST_REDIS:-} ]] || needed+=(redis)
 if [[ ${#needed[@]} -gt 0 ]]; then cxc_ensure_packages "${needed[@]}"; fi
+# Messaging tests run a private Postfix and Kannel (eng/gateways.sh); installed here once rather than by the first
+# test classes that start them side by side.
+if [[ $(id -u) -eq 0 ]]; then
+  # shellcheck source=eng/gateways.sh
+  source eng/gateways.sh
+  if ! { _cxc_gw_ensure_postfix && _cxc_gw_ensure_kannel; }; then cxc_log "WARNING: Postfix or Kannel could not be installed; messaging tests will fail"; fi
+else
+  cxc_log "WARNING: not root: messaging tests need root for their private Postfix and Kannel"
+fi
 # SFTP tests run a private sshd (LocalSftp); only the binary is needed, never the system service.
 if [[ ! -x /usr/sbin/sshd ]]; then
   if [[ $(id -u) -eq 0 ]]; then _cxc_apt_install openssh-server; else cxc_log "WARNING: openssh-server is not installed; SFTP tests will fail"; fi

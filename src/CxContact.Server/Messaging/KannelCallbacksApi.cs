@@ -92,7 +92,7 @@ public static class KannelCallbacksApi
         await RecordAsync(db, tenantId, gatewayId, clock.GetUtcNow(), number.E164, to, text, intent, last, listId, action, ct);
         if (reply is not null && await open.GetAsync(tenantId, gatewayId, ct) is { } g)
         {
-            try { await g.SendAsync(new OutboundMessage(Guid.CreateVersion7(), number.E164, null, reply, null, null), ct); }
+            try { await g.SendAsync(new OutboundMessage(Guid.CreateVersion7(), number.E164, null, reply, null, null, Receipts: false), ct); }
             catch (Exception e) when (e is GatewayUnavailableException or MessageRefusedException)
             {
                 log.LogWarning("Inbound {Intent} from {From}: done, but the confirmation was not sent: {Reason}", intent, number.E164, e.Message);

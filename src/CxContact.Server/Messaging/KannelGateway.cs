@@ -22,9 +22,12 @@ public sealed class KannelGateway(HttpClient http, Guid gatewayId, GatewaySettin
         {
             ("username", credentials.Username ?? ""), ("password", credentials.Password ?? ""), ("to", m.To), ("text", m.Body),
             ("charset", "UTF-8"), ("coding", segments.Encoding == "gsm-7" ? "0" : "2"),
-            ("dlr-mask", (settings.DlrMask ?? DefaultDlrMask).ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("dlr-url", DlrUrl(m.MessageId)),
         };
+        if (m.Receipts)
+        {
+            query.Add(("dlr-mask", (settings.DlrMask ?? DefaultDlrMask).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            query.Add(("dlr-url", DlrUrl(m.MessageId)));
+        }
         if (settings.From is { } from) query.Add(("from", from));
         var url = settings.SendsmsUrl + "?" + string.Join('&', query.Select(q => $"{q.Item1}={Uri.EscapeDataString(q.Item2)}"));
         HttpResponseMessage response;

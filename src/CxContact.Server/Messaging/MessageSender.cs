@@ -49,9 +49,12 @@ public sealed class MessageSender(
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
-            catch (Exception e) when (e is NpgsqlException or RedisException or TimeoutException or OrleansException)
+            catch (Exception e) when (!stop.IsCancellationRequested)
             {
+                // Anything a pass meets (a silo still joining the cluster, PostgreSQL or Redis away, a gateway's odd
+                // answer) ends the pass, not the sender: what was not sent is still in the outbox or the calling list.
                 log.LogWarning(e, "Message sender: a pass failed; trying again shortly");
+                sent = 0;
             }
             if (sent == 0) await Task.Delay(Idle, stop).ContinueWith(_ => { }, CancellationToken.None);
         }

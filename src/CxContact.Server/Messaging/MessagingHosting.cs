@@ -7,7 +7,8 @@ public static class MessagingHosting
 {
     public static void AddCxMessaging(this IServiceCollection services, PlatformSettings settings)
     {
-        services.AddHttpClient("kannel", c => c.Timeout = TimeSpan.FromSeconds(15));
+        // One line per message from HttpClient's own logging would drown the log at a few hundred texts a second.
+        services.AddHttpClient("kannel", c => c.Timeout = TimeSpan.FromSeconds(15)).RemoveAllLoggers();
         services.AddSingleton<MessageTemplateStore>();
         services.AddSingleton<MessagingGatewayStore>();
         services.AddSingleton<MessageGateways>();
