@@ -29,7 +29,9 @@ public sealed class BenchmarkServer : IAsyncDisposable
     }
 
     /// <summary>Starts a server on a database of its own; on the run's Redis unless another is given (<paramref name="redis"/>).</summary>
-    public static async Task<BenchmarkServer> StartAsync(string name, string landing, CancellationToken ct, string? redis = null)
+    /// <param name="env">More settings for the server (CXC_...).</param>
+    public static async Task<BenchmarkServer> StartAsync(string name, string landing, CancellationToken ct, string? redis = null,
+        IReadOnlyDictionary<string, string>? env = null)
     {
         var postgres = await LocalPostgres.CreateDatabaseAsync("bench_" + name);
         var key = ApiKeySecret.Generate();
@@ -51,9 +53,10 @@ public sealed class BenchmarkServer : IAsyncDisposable
         psi.Environment["CXC_GATEWAY_PORT"] = LocalProcess.FreePort().ToString(CultureInfo.InvariantCulture);
         psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         psi.Environment["CXC_LOG_FORMAT"] = "text";
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         var p = Process.Start(psi)!;
         // Drain the output, or the server blocks once the pipe fills; show warnings, errors and import summaries only.
-        p.OutputDataReceived += (_, e) => { if (e.Data is { } l && (l.Contains("warn:") || l.Contains("fail:") || l.Contains("crit:") || l.Contains("Import ") || l.Contains("uppression import ") || l.Contains("Preload "))) Console.Error.WriteLine("server: " + l); };
+        p.OutputDataReceived += (_, e) => { if (e.Data is { } l && (l.Contains("warn:") || l.Contains("fail:") || l.Contains("crit:") || l.Contains("Import ") || l.Contains("handed over") || l.Contains("uppression import ") || l.Contains("Preload "))) Console.Error.WriteLine("server: " + l); };
         p.ErrorDataReceived += (_, e) => { if (e.Data is { } l) Console.Error.WriteLine("server: " + l); };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();

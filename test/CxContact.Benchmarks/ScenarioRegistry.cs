@@ -14,6 +14,7 @@ public static class ScenarioRegistry
         new DialScenario(),
         new RecoveryScenario(),
         new FeedScenario(),
+        new MessagingScenario(),
     ];
 
     public static IScenario? Find(string name) =>

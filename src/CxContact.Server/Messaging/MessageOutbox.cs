@@ -9,8 +9,18 @@ namespace CxContact.Server.Messaging;
 /// sending (being handed over now; left there by a dead silo it is resent once the lease it was sent under ran out
 /// and no receipt came), sent, delivered, failed (refused for good), undeliverable (the network said so).
 /// </summary>
-public sealed class MessageOutbox(NpgsqlDataSource db, PlatformClock clock)
+public sealed class MessageOutbox(NpgsqlDataSource db, PlatformClock clock, PlatformSettings settings) : IAsyncDisposable
 {
+    /// <summary>
+    /// Delivery reports commit without waiting for the WAL flush (synchronous_commit off): two arrive per text, and a
+    /// crash loses at most the last fraction of a second of them, which leaves those messages "sent" instead of
+    /// "delivered". Everything that decides whether a message goes out commits durably, on the main source.
+    /// </summary>
+    private readonly NpgsqlDataSource _reports = NpgsqlDataSource.Create(
+        new NpgsqlConnectionStringBuilder(settings.Postgres) { Options = "-c synchronous_commit=off", MaxPoolSize = 20 }.ConnectionString);
+
+    public ValueTask DisposeAsync() => _reports.DisposeAsync();
+
     public sealed record Message(Guid Id, Guid TenantId, Guid CampaignId, long RecordId, int Attempt, Guid ContactId, string Channel, string Recipient,
         Guid GatewayId, Guid TemplateId, string? Subject, string Body, int? Segments, string State, int Tries, string? Error, string? GatewayMessageId,
         DateTimeOffset CreatedAt, DateTimeOffset? SentAt, DateTimeOffset? FinalAt);
@@ -22,66 +32,85 @@ public sealed class MessageOutbox(NpgsqlDataSource db, PlatformClock clock)
         state, tries, error, gateway_message_id, created_at, sent_at, final_at
         """;
 
-    /// <summary>The campaign step's message: the one already there, or this new one (written queued).</summary>
-    public async Task<Message> ClaimAsync(Message fresh, CancellationToken ct)
+    /// <summary>
+    /// Each campaign step's message, in one statement: the one already there (an earlier lease's), or the new one
+    /// given, written queued. The answer is in the order given.
+    /// </summary>
+    public async Task<IReadOnlyList<Message>> ClaimAsync(IReadOnlyList<Message> fresh, CancellationToken ct)
     {
+        if (fresh.Count == 0) return [];
+        var now = clock.GetUtcNow();
         await using var cmd = db.CreateCommand($"""
-            WITH ins AS (
+            WITH given AS (
+                SELECT * FROM unnest(@id, @t, @c, @r, @a, @k, @ch, @to, @g, @tpl, @s, @b, @seg)
+                    AS g(message_id, tenant_id, campaign_id, record_id, attempt, contact_id, channel, recipient, gateway_id, template_id, subject, body, segments)),
+            ins AS (
                 INSERT INTO message_outbox ({Columns})
-                VALUES (@id, @t, @c, @r, @a, @k, @ch, @to, @g, @tpl, @s, @b, @seg, 'queued', 0, NULL, NULL, @now, NULL, NULL)
+                SELECT message_id, tenant_id, campaign_id, record_id, attempt, contact_id, channel, recipient, gateway_id, template_id, subject, body, segments,
+                       'queued', 0, NULL, NULL, @now, NULL, NULL
+                FROM given ORDER BY record_id
                 ON CONFLICT (campaign_id, record_id, attempt) DO NOTHING
-                RETURNING {Columns})
+                RETURNING {Columns}),
+            ev AS (INSERT INTO message_events (message_id, at, state, detail) SELECT message_id, @now, 'queued', NULL FROM ins)
             SELECT * FROM ins
             UNION ALL
-            SELECT {Columns} FROM message_outbox WHERE campaign_id = @c AND record_id = @r AND attempt = @a AND NOT EXISTS (SELECT 1 FROM ins)
+            SELECT {Prefixed("o")} FROM message_outbox o JOIN given g ON o.campaign_id = g.campaign_id AND o.record_id = g.record_id AND o.attempt = g.attempt
+            WHERE o.message_id <> g.message_id
             """);
-        cmd.Parameters.AddWithValue("id", fresh.Id);
-        cmd.Parameters.AddWithValue("t", fresh.TenantId);
-        cmd.Parameters.AddWithValue("c", fresh.CampaignId);
-        cmd.Parameters.AddWithValue("r", fresh.RecordId);
-        cmd.Parameters.AddWithValue("a", fresh.Attempt);
-        cmd.Parameters.AddWithValue("k", fresh.ContactId);
-        cmd.Parameters.AddWithValue("ch", fresh.Channel);
-        cmd.Parameters.AddWithValue("to", fresh.Recipient);
-        cmd.Parameters.AddWithValue("g", fresh.GatewayId);
-        cmd.Parameters.AddWithValue("tpl", fresh.TemplateId);
-        cmd.Parameters.AddWithValue("s", (object?)fresh.Subject ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("b", fresh.Body);
-        cmd.Parameters.AddWithValue("seg", (object?)fresh.Segments ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("now", clock.GetUtcNow());
-        var found = await ReadAllAsync(cmd, ct);
-        if (found[0].Id == fresh.Id) await EventAsync(fresh.Id, Queued, null, ct);
-        return found[0];
+        cmd.Parameters.AddWithValue("id", fresh.Select(m => m.Id).ToArray());
+        cmd.Parameters.AddWithValue("t", fresh.Select(m => m.TenantId).ToArray());
+        cmd.Parameters.AddWithValue("c", fresh.Select(m => m.CampaignId).ToArray());
+        cmd.Parameters.AddWithValue("r", fresh.Select(m => m.RecordId).ToArray());
+        cmd.Parameters.AddWithValue("a", fresh.Select(m => m.Attempt).ToArray());
+        cmd.Parameters.AddWithValue("k", fresh.Select(m => m.ContactId).ToArray());
+        cmd.Parameters.AddWithValue("ch", fresh.Select(m => m.Channel).ToArray());
+        cmd.Parameters.AddWithValue("to", fresh.Select(m => m.Recipient).ToArray());
+        cmd.Parameters.AddWithValue("g", fresh.Select(m => m.GatewayId).ToArray());
+        cmd.Parameters.AddWithValue("tpl", fresh.Select(m => m.TemplateId).ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter("s", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = fresh.Select(m => (object?)m.Subject ?? DBNull.Value).ToArray() });
+        cmd.Parameters.AddWithValue("b", fresh.Select(m => m.Body).ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter("seg", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer) { Value = fresh.Select(m => (object?)m.Segments ?? DBNull.Value).ToArray() });
+        cmd.Parameters.AddWithValue("now", now);
+        var byStep = (await ReadAllAsync(cmd, ct)).ToDictionary(m => (m.RecordId, m.Attempt));
+        return [.. fresh.Select(m => byStep[(m.RecordId, m.Attempt)])];
     }
 
     /// <summary>
-    /// Moves a message to a state (with the gateway's reference or the error) and records the event; a final state
-    /// (delivered, failed, undeliverable) stays.
+    /// Moves messages, each to its own state with its detail (the gateway's answer, or the error) and records the
+    /// events; one statement, one commit. A final state (delivered, failed, undeliverable) stays, and "sent" is not
+    /// taken back to queued: a delivery report can overtake the gateway's own answer.
     /// </summary>
-    public async Task MoveAsync(Guid messageId, string state, string? detail, CancellationToken ct, string? gatewayMessageId = null)
+    public async Task MoveAsync(IReadOnlyList<(Guid Id, string State, string? Detail, string? Reference)> moves, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        await using var batch = db.CreateBatch();
-        var update = new NpgsqlBatchCommand("""
-            UPDATE message_outbox SET
-                -- A delivery report can overtake the gateway's own answer: "sent" never replaces what a report said.
-                state = CASE WHEN state IN ('delivered', 'failed', 'undeliverable') OR (state = 'sent' AND @s = 'queued') THEN state ELSE @s END,
-                tries = tries + CASE WHEN @s = 'sending' THEN 1 ELSE 0 END,
-                error = CASE WHEN @s IN ('failed', 'undeliverable', 'queued') THEN @d ELSE error END,
-                gateway_message_id = coalesce(@g, gateway_message_id),
-                sent_at = CASE WHEN @s = 'sent' THEN coalesce(sent_at, @now) ELSE sent_at END,
-                final_at = CASE WHEN @s IN ('delivered', 'failed', 'undeliverable') THEN @now ELSE final_at END
-            WHERE message_id = @id
+        if (moves.Count == 0) return;
+        await using var cmd = db.CreateCommand("""
+            WITH m AS (SELECT * FROM unnest(@id, @s, @d, @g) AS m(id, s, d, g)),
+            moved AS (
+                UPDATE message_outbox o SET
+                    state = CASE WHEN o.state IN ('delivered', 'failed', 'undeliverable') OR (o.state = 'sent' AND m.s = 'queued') THEN o.state ELSE m.s END,
+                    tries = o.tries + CASE WHEN m.s = 'sending' THEN 1 ELSE 0 END,
+                    error = CASE WHEN m.s IN ('failed', 'undeliverable', 'queued') THEN m.d ELSE o.error END,
+                    gateway_message_id = coalesce(m.g, o.gateway_message_id),
+                    sent_at = CASE WHEN m.s = 'sent' THEN coalesce(o.sent_at, @now) ELSE o.sent_at END,
+                    final_at = CASE WHEN m.s IN ('delivered', 'failed', 'undeliverable') THEN @now ELSE o.final_at END
+                FROM m WHERE o.message_id = m.id
+                RETURNING o.message_id)
+            INSERT INTO message_events (message_id, at, state, detail) SELECT id, @now, s, d FROM m
             """);
-        update.Parameters.AddWithValue("id", messageId);
-        update.Parameters.AddWithValue("s", state);
-        update.Parameters.AddWithValue("d", (object?)detail ?? DBNull.Value);
-        update.Parameters.AddWithValue("g", (object?)gatewayMessageId ?? DBNull.Value);
-        update.Parameters.AddWithValue("now", now);
-        batch.BatchCommands.Add(update);
-        batch.BatchCommands.Add(Event(messageId, state, detail, now));
-        await batch.ExecuteNonQueryAsync(ct);
+        cmd.Parameters.AddWithValue("id", moves.Select(m => m.Id).ToArray());
+        cmd.Parameters.AddWithValue("s", moves.Select(m => m.State).ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter("d", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = moves.Select(m => (object?)m.Detail ?? DBNull.Value).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter("g", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = moves.Select(m => (object?)m.Reference ?? DBNull.Value).ToArray() });
+        cmd.Parameters.AddWithValue("now", clock.GetUtcNow());
+        await cmd.ExecuteNonQueryAsync(ct);
     }
+
+    private static string Prefixed(string alias) =>
+        string.Join(", ", Columns.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(c => $"{alias}.{c}"));
+
+    /// <summary>Moves one message (see the batch form).</summary>
+    public Task MoveAsync(Guid messageId, string state, string? detail, CancellationToken ct, string? gatewayMessageId = null) =>
+        MoveAsync([(messageId, state, detail, gatewayMessageId)], ct);
 
     /// <summary>
     /// A delivery report: moves the message on unless it is already final (a late "buffered" after "delivered" is
@@ -90,7 +119,7 @@ public sealed class MessageOutbox(NpgsqlDataSource db, PlatformClock clock)
     public async Task<Message?> ReportAsync(Guid gatewayId, Guid messageId, string? state, string detail, string? gatewayMessageId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await using var cmd = db.CreateCommand($"""
+        await using var cmd = _reports.CreateCommand($"""
             WITH moved AS (
                 UPDATE message_outbox SET
                     state = CASE WHEN @s IS NULL OR state IN ('delivered', 'failed', 'undeliverable') THEN state ELSE @s END,
@@ -158,23 +187,6 @@ public sealed class MessageOutbox(NpgsqlDataSource db, PlatformClock clock)
             if (!r.IsDBNull(2)) waiting = r.GetString(2);
         }
         return (by, waiting);
-    }
-
-    private async Task EventAsync(Guid messageId, string state, string? detail, CancellationToken ct)
-    {
-        await using var batch = db.CreateBatch();
-        batch.BatchCommands.Add(Event(messageId, state, detail, clock.GetUtcNow()));
-        await batch.ExecuteNonQueryAsync(ct);
-    }
-
-    private static NpgsqlBatchCommand Event(Guid messageId, string state, string? detail, DateTimeOffset at)
-    {
-        var e = new NpgsqlBatchCommand("INSERT INTO message_events (message_id, at, state, detail) VALUES (@id, @at, @s, @d)");
-        e.Parameters.AddWithValue("id", messageId);
-        e.Parameters.AddWithValue("at", at);
-        e.Parameters.AddWithValue("s", state);
-        e.Parameters.AddWithValue("d", (object?)detail ?? DBNull.Value);
-        return e;
     }
 
     private static async Task<List<Message>> ReadAllAsync(NpgsqlCommand cmd, CancellationToken ct)

@@ -25,7 +25,7 @@ public sealed class MessageSender(
     : BackgroundService
 {
     /// <summary>Messages one silo hands over at once per campaign.</summary>
-    private const int Parallel = 16;
+    private const int Parallel = 32;
     private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(250);
 
     private readonly ConcurrentDictionary<string, RateLimiter> _buckets = new();
@@ -68,7 +68,9 @@ public sealed class MessageSender(
         permits = await TakeAsync(Bucket($"tenant:{tenantId}", settings.MessagesPerSecondPerTenant), permits, ct);
         if (permits == 0) return 0;
 
+        var clock0 = System.Diagnostics.Stopwatch.StartNew();
         var lease = await leases.LeaseAsync(tenantId, campaignId, def, permits, ct);
+        var leased = clock0.Elapsed.TotalSeconds;
         if (lease.Records.Count == 0)
         {
             if (lease.Deferred == 0) await grains.GetGrain<ICampaignGrain>(campaignId, tenantId.ToString()).CheckCompletedAsync();
@@ -85,29 +87,86 @@ public sealed class MessageSender(
         var parsed = template.Parsed();
         var contacts = await ContactsAsync(tenantId, def, lease.Records.Select(r => r.ContactId).Distinct().ToArray(), ct);
 
+        // Render, then write every message of the lease to the outbox in one statement (a record leased again for the
+        // same attempt gets its earlier message back), and mark those to hand over "sending" in one more, before any
+        // leaves: that commit is what keeps a silo killed mid-send from sending twice.
+        var html = new Dictionary<long, string?>();
+        var fresh = new List<MessageOutbox.Message>(lease.Records.Count);
+        foreach (var record in lease.Records)
+        {
+            if (!contacts.TryGetValue(record.ContactId, out var contact)) continue;
+            var (subject, body, h) = await MessageTemplateText.RenderAsync(parsed, ContactFields.Of(contact, record.Phone));
+            html[record.RecordId] = h;
+            fresh.Add(new MessageOutbox.Message(Guid.CreateVersion7(), tenantId, campaignId, record.RecordId, record.Attempt, record.ContactId,
+                def.Channel.ToWire(), record.Phone, gatewayId, templateId, subject, body,
+                def.Channel == Channel.Sms ? Core.Messaging.SmsSegments.Count(body).Segments : null, MessageOutbox.Queued, 0, null, null, default, null, null));
+        }
+        var rendered = clock0.Elapsed.TotalSeconds;
+        var messages = await outbox.ClaimAsync(fresh, ct);
         var reported = new ConcurrentBag<ResultRecorder.Request>();
-        var down = 0;
-        await System.Threading.Tasks.Parallel.ForEachAsync(lease.Records, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = ct },
-            async (record, token) =>
+        var moves = new ConcurrentBag<(Guid, string, string?, string?)>();
+        var toSend = new List<MessageOutbox.Message>(messages.Count);
+        foreach (var m in messages)
+        {
+            switch (m.State)
             {
-                if (Volatile.Read(ref down) == 1 || !contacts.TryGetValue(record.ContactId, out var contact)) return;
-                var (subject, body, html) = await MessageTemplateText.RenderAsync(parsed, ContactFields.Of(contact, record.Phone));
-                var fresh = new MessageOutbox.Message(Guid.CreateVersion7(), tenantId, campaignId, record.RecordId, record.Attempt, record.ContactId,
-                    def.Channel.ToWire(), record.Phone, gatewayId, templateId, subject, body,
-                    def.Channel == Channel.Sms ? Core.Messaging.SmsSegments.Count(body).Segments : null, MessageOutbox.Queued, 0, null, null, default, null, null);
-                var m = await outbox.ClaimAsync(fresh, token);
-                if (m.State == MessageOutbox.Queued && m.Segments > Core.Messaging.SmsSegments.MaxSegments)
+                case MessageOutbox.Sent or MessageOutbox.Delivered: reported.Add(Result(m, CallResult.MessageSent)); continue;
+                case MessageOutbox.Failed or MessageOutbox.Undeliverable: reported.Add(Result(m, CallResult.MessageFailed)); continue;
+            }
+            if (m.Segments > Core.Messaging.SmsSegments.MaxSegments)
+            {
+                // Kannel drops what is past the tenth part and still answers 202: never hand such a text over.
+                moves.Add((m.Id, MessageOutbox.Failed, $"the text takes {m.Segments} SMS segments for this contact; at most {Core.Messaging.SmsSegments.MaxSegments}", null));
+                reported.Add(Result(m, CallResult.MessageFailed));
+                continue;
+            }
+            // A message left "sending" by a silo that died before it heard back was handed over under an earlier lease
+            // that has run out (or the record could not be leased again), with no receipt since: it goes again, same id.
+            toSend.Add(m);
+        }
+        await outbox.MoveAsync([.. toSend.Select(m => (m.Id, MessageOutbox.Sending, (string?)null, (string?)null))], ct);
+        var marked = clock0.Elapsed.TotalSeconds;
+
+        var down = 0;
+        var bounces = new ConcurrentBag<MessageOutbox.Message>();
+        await System.Threading.Tasks.Parallel.ForEachAsync(toSend, new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = ct },
+            async (m, token) =>
+            {
+                if (Volatile.Read(ref down) == 1) { moves.Add((m.Id, MessageOutbox.Queued, "not sent: the gateway was unavailable", null)); return; }
+                var unsubscribe = m.Channel == "email" ? $"<mailto:{gateway.Value.Row.Settings.FromAddress}?subject=unsubscribe%20{m.Id:N}>" : null;
+                try
                 {
-                    // Kannel drops what is past the tenth part and still answers 202: never hand such a text over.
-                    await outbox.MoveAsync(m.Id, MessageOutbox.Failed, $"the text takes {m.Segments} SMS segments for this contact; at most {Core.Messaging.SmsSegments.MaxSegments}", token);
-                    reported.Add(new ResultRecorder.Request(lease.LeaseId, record.RecordId, CallResult.MessageFailed, null, null, null));
-                    return;
+                    var reference = await gateway.Value.Gateway.SendAsync(new OutboundMessage(m.Id, m.Recipient, m.Subject, m.Body, html.GetValueOrDefault(m.RecordId), unsubscribe), token);
+                    moves.Add((m.Id, MessageOutbox.Sent, reference, reference));
+                    reported.Add(Result(m, CallResult.MessageSent));
                 }
-                var result = await HandOverAsync(m, html, gateway.Value.Gateway, gateway.Value.Row, def, token);
-                if (result is null) { Interlocked.Exchange(ref down, 1); return; }
-                reported.Add(new ResultRecorder.Request(lease.LeaseId, record.RecordId, result.Value, null, null, null));
+                catch (MessageRefusedException e)
+                {
+                    moves.Add((m.Id, MessageOutbox.Failed, e.Message, null));
+                    reported.Add(Result(m, CallResult.MessageFailed));
+                    if (m.Channel == "email") bounces.Add(m with { Error = e.Message });
+                }
+                catch (GatewayUnavailableException e)
+                {
+                    moves.Add((m.Id, MessageOutbox.Queued, "gateway unavailable: " + e.Message, null));
+                    if (Interlocked.Exchange(ref down, 1) == 0)
+                        log.LogWarning("Campaign {Campaign}: gateway {Gateway} unavailable: {Reason}", campaignId, gateway.Value.Row.Name, e.Message);
+                }
             });
+        var sentAt = clock0.Elapsed.TotalSeconds;
+        await outbox.MoveAsync([.. moves], ct);
+        // A hard bounce is never retried; with a bounce list set, no campaign of the tenant tries the address again.
+        if (gateway.Value.Row.Settings.BounceListId is { } bounceList)
+            foreach (var m in bounces)
+                await dnc.AddToListAsync(tenantId, bounceList, new Suppression.SuppressionEntry(Core.Suppression.SuppressionEntryType.Email, m.Recipient,
+                    clock.GetUtcNow(), null, $"hard bounce of message {m.Id}: {m.Error}"), ct);
+
+        ResultRecorder.Request Result(MessageOutbox.Message m, CallResult r) => new(lease.LeaseId, m.RecordId, r, null, null, null);
+        var handed = clock0.Elapsed.TotalSeconds;
         if (!reported.IsEmpty) await results.RecordManyAsync(tenantId, campaignId, def, [.. reported], ct);
+        log.LogDebug("Campaign {Campaign}: {Count} messages handed over in {Seconds:0.000} s (lease {Lease:0.000} s, render {Render:0.000} s, outbox {Outbox:0.000} s, "
+            + "gateway {Send:0.000} s, outbox {After:0.000} s, results {Results:0.000} s)",
+            campaignId, reported.Count, clock0.Elapsed.TotalSeconds, leased, rendered - leased, marked - rendered, sentAt - marked, handed - sentAt, clock0.Elapsed.TotalSeconds - handed);
         if (down == 1)
         {
             // The gateway took nothing: wait before the next try (the unsent records' lease runs out meanwhile, and
@@ -121,47 +180,6 @@ public sealed class MessageSender(
     private readonly ConcurrentDictionary<Guid, int> _failures = new();
 
     private int Failures(Guid campaignId) => _failures.AddOrUpdate(campaignId, 1, (_, n) => n + 1);
-
-    /// <summary>
-    /// Hands one outbox message to the gateway unless it already went: the record's result, or null when the gateway
-    /// is unavailable (the message stays queued).
-    /// </summary>
-    private async Task<CallResult?> HandOverAsync(MessageOutbox.Message m, string? html, IMessageGateway gateway, MessagingGatewayStore.Row row,
-        CampaignDefinition def, CancellationToken ct)
-    {
-        switch (m.State)
-        {
-            case MessageOutbox.Sent or MessageOutbox.Delivered: return CallResult.MessageSent;
-            case MessageOutbox.Failed or MessageOutbox.Undeliverable: return CallResult.MessageFailed;
-            // Handed over under an earlier lease by a silo that died before it heard back: the lease has run out (or
-            // this record could not have been leased again), and no receipt came; it is sent again, same id.
-            case MessageOutbox.Sending: break;
-        }
-        await outbox.MoveAsync(m.Id, MessageOutbox.Sending, null, ct);
-        var unsubscribe = m.Channel == "email" ? $"<mailto:{row.Settings.FromAddress}?subject=unsubscribe%20{m.Id:N}>" : null;
-        try
-        {
-            var reference = await gateway.SendAsync(new OutboundMessage(m.Id, m.Recipient, m.Subject, m.Body, html, unsubscribe), ct);
-            await outbox.MoveAsync(m.Id, MessageOutbox.Sent, reference, ct, reference);
-            return CallResult.MessageSent;
-        }
-        catch (MessageRefusedException e)
-        {
-            await outbox.MoveAsync(m.Id, MessageOutbox.Failed, e.Message, ct);
-            log.LogInformation("Message {Message} to {To}: refused for good: {Reason}", m.Id, m.Recipient, e.Message);
-            // A hard bounce is never retried; with a bounce list set, no campaign of the tenant tries the address again.
-            if (m.Channel == "email" && row.Settings.BounceListId is { } bounces)
-                await dnc.AddToListAsync(m.TenantId, bounces, new Suppression.SuppressionEntry(Core.Suppression.SuppressionEntryType.Email, m.Recipient,
-                    clock.GetUtcNow(), null, $"hard bounce of message {m.Id}: {e.Message}"), ct);
-            return CallResult.MessageFailed;
-        }
-        catch (GatewayUnavailableException e)
-        {
-            await outbox.MoveAsync(m.Id, MessageOutbox.Queued, "gateway unavailable: " + e.Message, ct);
-            log.LogWarning("Campaign {Campaign}: gateway {Gateway} unavailable: {Reason}", m.CampaignId, row.Name, e.Message);
-            return null;
-        }
-    }
 
     private async Task<Dictionary<Guid, ContactRow>> ContactsAsync(Guid tenantId, CampaignDefinition def, Guid[] ids, CancellationToken ct)
     {

@@ -101,16 +101,25 @@ public sealed class MessagingGatewayStore(NpgsqlDataSource db, SecretsKey secret
         return (row, CredentialsCipher.Open<GatewayCredentials>(await secrets.GetAsync(ct), tenantId, id, blob, CredentialsCipher.MessagingGateway));
     }
 
-    /// <summary>The tenant of a gateway whose callback secret this is; null for a wrong secret or an unknown gateway.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, (byte[] Hash, Row Row, long Until)> _callbacks = new();
+
+    /// <summary>
+    /// The gateway whose callback secret this is; null for a wrong secret or an unknown gateway. Kannel calls back
+    /// twice per text, so a gateway's hash is kept for 30 seconds (a deleted gateway's callbacks stop within that).
+    /// </summary>
     public async Task<Row?> AuthenticateCallbackAsync(Guid id, string? secret, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(secret) || secret.Length > 200) return null;
+        if (_callbacks.TryGetValue(id, out var held) && Environment.TickCount64 < held.Until)
+            return CryptographicOperations.FixedTimeEquals(held.Hash, Hash(secret)) ? held.Row : null;
         await using var cmd = db.CreateCommand($"SELECT {Columns}, callback_hash FROM messaging_gateways WHERE gateway_id = @id AND deleted_at IS NULL");
         cmd.Parameters.AddWithValue("id", id);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         var row = Read(r);
-        return CryptographicOperations.FixedTimeEquals(r.GetFieldValue<byte[]>(8), Hash(secret)) ? row : null;
+        var hash = r.GetFieldValue<byte[]>(8);
+        _callbacks[id] = (hash, row, Environment.TickCount64 + 30_000);
+        return CryptographicOperations.FixedTimeEquals(hash, Hash(secret)) ? row : null;
     }
 
     private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));

@@ -7,14 +7,23 @@ using MimeKit;
 namespace CxContact.Server.Messaging;
 
 /// <summary>
-/// Email through an SMTP relay (MailKit). One connection is kept open and reused, one message at a time on it
-/// (SmtpClient is not thread-safe); a dropped connection is reopened on the next send. A 5xx to a recipient is a
+/// Email through an SMTP relay (MailKit). A few connections are kept open and reused, one message at a time on each
+/// (SmtpClient is not thread-safe); a dropped connection is reopened on its next send. A 5xx to a recipient is a
 /// permanent refusal; a 4xx, a refused connection or a timeout means try later.
 /// </summary>
 public sealed class SmtpGateway(GatewaySettings settings, GatewayCredentials credentials) : IMessageGateway, IAsyncDisposable
 {
-    private readonly SmtpClient _client = new() { Timeout = 30_000 };
-    private readonly SemaphoreSlim _one = new(1, 1);
+    /// <summary>Connections per gateway and silo: relays limit concurrent sessions per client, commonly to 10 or 20.</summary>
+    private const int Connections = 4;
+
+    private readonly System.Threading.Channels.Channel<SmtpClient> _idle = CreatePool();
+
+    private static System.Threading.Channels.Channel<SmtpClient> CreatePool()
+    {
+        var pool = System.Threading.Channels.Channel.CreateBounded<SmtpClient>(Connections);
+        for (var i = 0; i < Connections; i++) pool.Writer.TryWrite(new SmtpClient { Timeout = 30_000 });
+        return pool;
+    }
 
     public async Task<string> SendAsync(OutboundMessage m, CancellationToken ct)
     {
@@ -30,11 +39,11 @@ public sealed class SmtpGateway(GatewaySettings settings, GatewayCredentials cre
         var body = new BodyBuilder { TextBody = m.Body, HtmlBody = m.Html };
         mail.Body = body.ToMessageBody();
 
-        await _one.WaitAsync(ct);
+        var client = await _idle.Reader.ReadAsync(ct);
         try
         {
-            await ConnectAsync(ct);
-            return await _client.SendAsync(mail, ct);
+            await ConnectAsync(client, ct);
+            return await client.SendAsync(mail, ct);
         }
         catch (SmtpCommandException e) when ((int)e.StatusCode >= 500)
         {
@@ -43,51 +52,54 @@ public sealed class SmtpGateway(GatewaySettings settings, GatewayCredentials cre
         catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or IOException or SocketException or ServiceNotConnectedException
                                        or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
         {
-            await DropAsync();
+            await DropAsync(client);
             throw new GatewayUnavailableException($"the mail server did not take it: {e.Message}", e);
         }
-        finally { _one.Release(); }
+        finally { _idle.Writer.TryWrite(client); }
     }
 
     public async Task<string> TestAsync(CancellationToken ct)
     {
-        await _one.WaitAsync(ct);
+        var client = await _idle.Reader.ReadAsync(ct);
         try
         {
-            await ConnectAsync(ct);
-            await _client.NoOpAsync(ct);
-            return $"{settings.Host}:{settings.Port} answered (capabilities: {_client.Capabilities})";
+            await ConnectAsync(client, ct);
+            await client.NoOpAsync(ct);
+            return $"{settings.Host}:{settings.Port} answered (capabilities: {client.Capabilities})";
         }
         catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or IOException or SocketException or AuthenticationException or TimeoutException)
         {
-            await DropAsync();
+            await DropAsync(client);
             throw new GatewayUnavailableException($"{settings.Host}:{settings.Port}: {e.Message}", e);
         }
-        finally { _one.Release(); }
+        finally { _idle.Writer.TryWrite(client); }
     }
 
-    private async Task ConnectAsync(CancellationToken ct)
+    private async Task ConnectAsync(SmtpClient client, CancellationToken ct)
     {
-        if (_client.IsConnected) return;
+        if (client.IsConnected) return;
         var security = settings.Security switch
         {
             "tls" => SecureSocketOptions.SslOnConnect,
             "starttls" => SecureSocketOptions.StartTls,
             _ => SecureSocketOptions.None,
         };
-        await _client.ConnectAsync(settings.Host!, settings.Port ?? 25, security, ct);
-        if (credentials.Username is { } user) await _client.AuthenticateAsync(user, credentials.Password ?? "", ct);
+        await client.ConnectAsync(settings.Host!, settings.Port ?? 25, security, ct);
+        if (credentials.Username is { } user) await client.AuthenticateAsync(user, credentials.Password ?? "", ct);
     }
 
-    private async Task DropAsync()
+    private static async Task DropAsync(SmtpClient client)
     {
-        try { if (_client.IsConnected) await _client.DisconnectAsync(quit: false); } catch (Exception) { /* already gone */ }
+        try { if (client.IsConnected) await client.DisconnectAsync(quit: false); } catch (Exception) { /* already gone */ }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await DropAsync();
-        _client.Dispose();
-        _one.Dispose();
+        _idle.Writer.TryComplete();
+        await foreach (var client in _idle.Reader.ReadAllAsync())
+        {
+            await DropAsync(client);
+            client.Dispose();
+        }
     }
 }
