@@ -139,16 +139,19 @@ public sealed class MessageSender(
                     var reference = await gateway.Value.Gateway.SendAsync(new OutboundMessage(m.Id, m.Recipient, m.Subject, m.Body, html.GetValueOrDefault(m.RecordId), unsubscribe), token);
                     moves.Add((m.Id, MessageOutbox.Sent, reference, reference));
                     reported.Add(Result(m, CallResult.MessageSent));
+                    MessagingMetrics.Sent.Add(1, new KeyValuePair<string, object?>("channel", m.Channel));
                 }
                 catch (MessageRefusedException e)
                 {
                     moves.Add((m.Id, MessageOutbox.Failed, e.Message, null));
                     reported.Add(Result(m, CallResult.MessageFailed));
+                    MessagingMetrics.Failed.Add(1, new KeyValuePair<string, object?>("channel", m.Channel));
                     if (m.Channel == "email") bounces.Add(m with { Error = e.Message });
                 }
                 catch (GatewayUnavailableException e)
                 {
                     moves.Add((m.Id, MessageOutbox.Queued, "gateway unavailable: " + e.Message, null));
+                    MessagingMetrics.Deferred.Add(1, new KeyValuePair<string, object?>("channel", m.Channel));
                     if (Interlocked.Exchange(ref down, 1) == 0)
                         log.LogWarning("Campaign {Campaign}: gateway {Gateway} unavailable: {Reason}", campaignId, gateway.Value.Row.Name, e.Message);
                 }

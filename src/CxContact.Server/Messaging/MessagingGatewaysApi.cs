@@ -108,7 +108,8 @@ public static class MessagingGatewaysApi
             if (!Uri.TryCreate(s.CallbackBaseUrl, UriKind.Absolute, out var c) || c.Scheme is not ("http" or "https"))
                 errors.Add("settings.callbackBaseUrl", "is required: how Kannel reaches this API for delivery reports, e.g. http://cxcontact-api");
             if (s.DlrMask is < 0 or > 31) errors.Add("settings.dlrMask", "is a bit mask from 0 to 31 (1 delivered, 2 failed, 4 buffered, 8 SMSC accepted, 16 SMSC rejected)");
-            if (s.From is { Length: > 20 }) errors.Add("settings.from", "at most 20 characters (a number or an alphanumeric sender id)");
+            if (string.IsNullOrWhiteSpace(s.From) || s.From.Length > 20)
+                errors.Add("settings.from", "is required: the sender (a number, a short code or an alphanumeric sender id, at most 20 characters)");
             foreach (var (field, text) in new[] { ("helpText", s.HelpText), ("optOutReply", s.OptOutReply), ("optInReply", s.OptInReply) })
                 if (text is { Length: > 459 }) errors.Add("settings." + field, "at most 459 characters (3 SMS segments)");
         }

@@ -50,7 +50,7 @@ public sealed class EmailCampaignTests(CampaignFixture f) : IClassFixture<Campai
         });
         await c.StartAsync(id);
 
-        var stats = await UntilAsync(() => StatsAsync(c, id), s => s.GetProperty("sent").GetInt64() + s.GetProperty("failed").GetInt64() == 3);
+        var stats = await Eventually.UntilAsync(() => StatsAsync(c, id), s => s.GetProperty("sent").GetInt64() + s.GetProperty("failed").GetInt64() == 3);
         Assert.True(stats.GetProperty("sent").GetInt64() == 2 && stats.GetProperty("failed").GetInt64() == 1, $"{stats} {await c.ReportAsync(id)} {await c.WhyAsync(id, await c.ContactIdAsync(list, "A"))}");
         var mail = mta.Delivered();
         Assert.Equal(["ann@example.com", "cat@example.com"], mail.Select(m => m.To.Mailboxes.Single().Address).Order());
@@ -70,21 +70,10 @@ public sealed class EmailCampaignTests(CampaignFixture f) : IClassFixture<Campai
         Assert.True(await c.Suppression.SuppressedAsync(bounces, "email=bob%40bounce.invalid"));
         var report = await c.ReportAsync(id);
         Assert.Equal(1, report.GetProperty("reasons").GetProperty("suppressed-email").GetInt64());
-        await UntilAsync(() => c.GetAsync(id), x => x.GetProperty("state").GetString() == "completed");
+        await Eventually.UntilAsync(() => c.GetAsync(id), x => x.GetProperty("state").GetString() == "completed");
         Assert.Equal(2, mta.Delivered().Count);
     }
 
     private static async Task<JsonElement> StatsAsync(CampaignClient c, Guid id) =>
         await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/campaigns/{id}/messages/stats"), HttpStatusCode.OK);
-
-    private static async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline) return value;
-            await Task.Delay(100);
-        }
-    }
 }

@@ -56,12 +56,12 @@ public sealed class SmsCampaignTests(CampaignFixture f) : IClassFixture<Campaign
         await c.StartAsync(id);
         await HttpAssert.Problem(await c.Dialer.PostJson($"/api/v1/campaigns/{id}/leases", new { count = 5 }), HttpStatusCode.Conflict);
 
-        var received = await UntilAsync(() => kannel.Received(), r => r.Count >= 3);
+        var received = await Eventually.UntilAsync(() => kannel.Received(), r => r.Count >= 3);
         Assert.True(received.Count == 3, $"received {received.Count}; why {await c.WhyAsync(id, await c.ContactIdAsync(list, "A"))}; stats {await StatsAsync(c, id)}; campaign {await c.GetAsync(id)}");
         Assert.Contains(received, m => m is { To: "+12125550101", From: "12345" } && m.Text == "Hi Ann, your plan renews soon. Reply STOP to opt out.");
         Assert.Equal(3, received.Select(m => m.To).Distinct().Count());
 
-        var stats = await UntilAsync(() => StatsAsync(c, id), s => s.GetProperty("delivered").GetInt64() == 3);
+        var stats = await Eventually.UntilAsync(() => StatsAsync(c, id), s => s.GetProperty("delivered").GetInt64() == 3);
         Assert.Equal((3, 0, 0), (stats.GetProperty("sent").GetInt64(), stats.GetProperty("failed").GetInt64(), stats.GetProperty("queued").GetInt64()));
         var ann = await c.ContactIdAsync(list, "A");
         var history = await HistoryAsync(c, ann);
@@ -71,21 +71,21 @@ public sealed class SmsCampaignTests(CampaignFixture f) : IClassFixture<Campaign
         Assert.Equal(["queued", "sending"], states.Take(2));
         Assert.Equal(["delivered", "sent"], states.Skip(2).Distinct().Order());
         Assert.Equal("delivered", message.GetProperty("state").GetString());
-        Assert.Equal("completed", (await UntilAsync(() => c.GetAsync(id), x => x.GetProperty("state").GetString() == "completed")).GetProperty("state").GetString());
+        Assert.Equal("completed", (await Eventually.UntilAsync(() => c.GetAsync(id), x => x.GetProperty("state").GetString() == "completed")).GetProperty("state").GetString());
 
         // STOP, in any case and with spaces: on the campaign's DNC list at once, and one confirmation.
         await kannel.SendFromPhoneAsync("+12125550101", "12345", "  sToP ");
-        Assert.True(await UntilAsync(() => c.Suppression.PhoneSuppressedAsync(dnc, "+12125550101"), x => x));
-        var confirmations = await UntilAsync(() => kannel.Received().Where(m => m.To == "+12125550101" && m.Text.Contains("unsubscribed")).ToList(), x => x.Count > 0);
+        Assert.True(await Eventually.UntilAsync(() => c.Suppression.PhoneSuppressedAsync(dnc, "+12125550101"), x => x));
+        var confirmations = await Eventually.UntilAsync(() => kannel.Received().Where(m => m.To == "+12125550101" && m.Text.Contains("unsubscribed")).ToList(), x => x.Count > 0);
         Assert.Single(confirmations);
-        Assert.Equal(1, (await UntilAsync(() => StatsAsync(c, id), s => s.GetProperty("optedOut").GetInt64() == 1)).GetProperty("optedOut").GetInt64());
+        Assert.Equal(1, (await Eventually.UntilAsync(() => StatsAsync(c, id), s => s.GetProperty("optedOut").GetInt64() == 1)).GetProperty("optedOut").GetInt64());
 
         // HELP answers the gateway's help text; START takes the number off the list STOP put it on, and only that one.
         await kannel.SendFromPhoneAsync("+12125550102", "12345", "help");
-        await UntilAsync(() => kannel.Received().Where(m => m.To == "+12125550102" && m.Text == "Acme: call 800-555-0100.").ToList(), x => x.Count == 1);
+        await Eventually.UntilAsync(() => kannel.Received().Where(m => m.To == "+12125550102" && m.Text == "Acme: call 800-555-0100.").ToList(), x => x.Count == 1);
         await c.Suppression.AddAsync(other, new { type = "phone", value = "+12125550101" });
         await kannel.SendFromPhoneAsync("+12125550101", "12345", "START");
-        Assert.False(await UntilAsync(() => c.Suppression.PhoneSuppressedAsync(dnc, "+12125550101"), x => !x));
+        Assert.False(await Eventually.UntilAsync(() => c.Suppression.PhoneSuppressedAsync(dnc, "+12125550101"), x => !x));
         Assert.True(await c.Suppression.PhoneSuppressedAsync(other, "+12125550101"));
 
         // Callbacks that are not Kannel's: refused, and nothing changes.
@@ -112,17 +112,4 @@ public sealed class SmsCampaignTests(CampaignFixture f) : IClassFixture<Campaign
 
     private static async Task<JsonElement> HistoryAsync(CampaignClient c, Guid contactId) =>
         await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/contacts/{contactId}/messages"), HttpStatusCode.OK);
-
-    private static async Task<T> UntilAsync<T>(Func<T> read, Func<T, bool> done) => await UntilAsync(() => Task.FromResult(read()), done);
-
-    private static async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline) return value;
-            await Task.Delay(100);
-        }
-    }
 }

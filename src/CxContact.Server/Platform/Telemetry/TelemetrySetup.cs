@@ -3,7 +3,7 @@ using OpenTelemetry.Resources;
 
 namespace CxContact.Server.Platform.Telemetry;
 
-/// <summary>Metrics in Prometheus format at /metrics: ASP.NET Core, Orleans and the .NET runtime.</summary>
+/// <summary>Metrics in Prometheus format at /metrics: ASP.NET Core, Orleans, the .NET runtime and the Dial Manager.</summary>
 public static class TelemetrySetup
 {
     public static void AddCxTelemetry(this IServiceCollection services, Hosting.PlatformSettings s)
@@ -14,6 +14,7 @@ public static class TelemetrySetup
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter("Microsoft.Orleans")
+                .AddMeter(Messaging.MessagingMetrics.MeterName)
                 .AddPrometheusExporter());
     }
 }
