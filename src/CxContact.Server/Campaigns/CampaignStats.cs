@@ -10,27 +10,31 @@ namespace CxContact.Server.Campaigns;
 /// regulators: abandoned calls over live-answered calls (connected + abandoned) for one campaign, over 30 days
 /// (FCC, 47 CFR 64.1200(a)(7)) and over 24 hours (Ofcom).
 /// </summary>
-public sealed class CampaignStats(NpgsqlDataSource db, CallingListStore callingList, IMemoryCache cache, PlatformClock clock)
+public sealed class CampaignStats(NpgsqlDataSource db, CallingListStore callingList, IMemoryCache cache, PlatformClock clock, Messaging.MessageOutbox outbox)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(2);
 
     public sealed record Totals(long Records, long CallableNow, long Ready, long Leased, long Dialed, long Connected, long Abandoned, long Completed);
     public sealed record Rates(double Dialed, double Connected, double Abandoned);
     public sealed record Abandonment(string Window, long Abandoned, long LiveAnswered, double Rate, double Target, bool WithinTarget);
-    /// <summary>Reasons: the records left out, by reason (as the preload report has them); Remaining: where every record stands.</summary>
+    /// <summary>
+    /// Reasons: the records left out, by reason (as the preload report has them); Remaining: where every record
+    /// stands; Messages: an SMS or email campaign's messages (queued, sent, delivered, failed, opted out, replies).
+    /// </summary>
     public sealed record Snapshot(Guid CampaignId, string State, DateTimeOffset At, Totals Totals, IReadOnlyDictionary<string, long> Reasons,
         IReadOnlyDictionary<string, long> Remaining,
-        Rates PerMinuteLastMinute, Rates PerMinuteLast15Minutes, Abandonment Fcc, Abandonment Ofcom);
+        Rates PerMinuteLastMinute, Rates PerMinuteLast15Minutes, Abandonment Fcc, Abandonment Ofcom, Messaging.MessagesApi.MessageStats? Messages);
 
-    public async Task<Snapshot> GetAsync(Guid campaignId, string state, double target, CancellationToken ct) =>
+    public async Task<Snapshot> GetAsync(Guid campaignId, string state, Core.Campaigns.CampaignDefinition def, CancellationToken ct) =>
         (await cache.GetOrCreateAsync(("campaign-stats", campaignId, state), async e =>
         {
             e.AbsoluteExpirationRelativeToNow = CacheFor;
-            return await ComputeAsync(campaignId, state, target, ct);
+            return await ComputeAsync(campaignId, state, def, ct);
         }))!;
 
-    private async Task<Snapshot> ComputeAsync(Guid campaignId, string state, double target, CancellationToken ct)
+    private async Task<Snapshot> ComputeAsync(Guid campaignId, string state, Core.Campaigns.CampaignDefinition def, CancellationToken ct)
     {
+        var target = def.AbandonTarget;
         var now = clock.GetUtcNow();
         var (reasons, statuses) = await callingList.ReportAsync(campaignId, ct);
         var remaining = new Dictionary<string, long>(reasons);
@@ -94,7 +98,8 @@ public sealed class CampaignStats(NpgsqlDataSource db, CallingListStore callingL
             new Totals(records, callable, ready, leased, dialed, connected, abandoned, completed),
             reasons, remaining,
             new Rates(d1, c1, a1), new Rates(d15 / 15.0, c15 / 15.0, a15 / 15.0),
-            Rate("30d", a30, c30, target), Rate("24h", a24, c24, target));
+            Rate("30d", a30, c30, target), Rate("24h", a24, c24, target),
+            def.Channel == Core.Compliance.Channel.Voice ? null : await Messaging.MessagesApi.StatsAsync(campaignId, def, outbox, db, ct));
     }
 
     private static Abandonment Rate(string window, long abandoned, long connected, double target)

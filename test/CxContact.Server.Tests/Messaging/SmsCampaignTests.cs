@@ -80,6 +80,16 @@ public sealed class SmsCampaignTests(CampaignFixture f) : IClassFixture<Campaign
         Assert.Single(confirmations);
         Assert.Equal(1, (await Eventually.UntilAsync(() => StatsAsync(c, id), s => s.GetProperty("optedOut").GetInt64() == 1)).GetProperty("optedOut").GetInt64());
 
+        // The campaign's live stats, and their event stream, carry the same counts.
+        using (var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/campaigns/{id}/stats/stream"))
+        using (var response = await c.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead))
+        using (var reader = new StreamReader(await response.Content.ReadAsStreamAsync()))
+        {
+            Assert.Equal("event: stats", await reader.ReadLineAsync());
+            var messages = JsonDocument.Parse((await reader.ReadLineAsync())!["data: ".Length..]).RootElement.GetProperty("messages");
+            Assert.Equal((3, 3, 1), (messages.GetProperty("sent").GetInt64(), messages.GetProperty("delivered").GetInt64(), messages.GetProperty("optedOut").GetInt64()));
+        }
+
         // HELP answers the gateway's help text; START takes the number off the list STOP put it on, and only that one.
         await kannel.SendFromPhoneAsync("+12125550102", "12345", "help");
         await Eventually.UntilAsync(() => kannel.Received().Where(m => m.To == "+12125550102" && m.Text == "Acme: call 800-555-0100.").ToList(), x => x.Count == 1);
