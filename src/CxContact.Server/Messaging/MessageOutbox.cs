@@ -170,11 +170,11 @@ public sealed class MessageOutbox(NpgsqlDataSource db, PlatformClock clock, Plat
         return list;
     }
 
-    /// <summary>A campaign's messages by state, and the last error of a message still waiting for its gateway.</summary>
+    /// <summary>A campaign's messages by state, and the error of a message waiting because its gateway did not answer.</summary>
     public async Task<(Dictionary<string, long> ByState, string? Waiting)> CountAsync(Guid campaignId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT state, count(*), max(error) FILTER (WHERE state = 'queued' AND error IS NOT NULL) FROM message_outbox
+            SELECT state, count(*), max(error) FILTER (WHERE state = 'queued' AND error LIKE 'gateway unavailable%') FROM message_outbox
             WHERE campaign_id = @c GROUP BY state
             """);
         cmd.Parameters.AddWithValue("c", campaignId);

@@ -148,6 +148,11 @@ public sealed class MessageSender(
                     MessagingMetrics.Failed.Add(1, new KeyValuePair<string, object?>("channel", m.Channel));
                     if (m.Channel == "email") bounces.Add(m with { Error = e.Message });
                 }
+                catch (MessageDeferredException e)
+                {
+                    moves.Add((m.Id, MessageOutbox.Queued, e.Message, null));
+                    MessagingMetrics.Deferred.Add(1, new KeyValuePair<string, object?>("channel", m.Channel));
+                }
                 catch (GatewayUnavailableException e)
                 {
                     moves.Add((m.Id, MessageOutbox.Queued, "gateway unavailable: " + e.Message, null));

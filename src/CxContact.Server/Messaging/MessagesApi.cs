@@ -48,6 +48,6 @@ public static class MessagesApi
             if (await r.ReadAsync(ct)) (optedOut, replies) = (r.GetInt64(0), r.GetInt64(1));
         return new MessageStats(campaignId, Core.Compliance.Channels.ToWire(def.Channel), N(MessageOutbox.Queued, MessageOutbox.Sending),
             N(MessageOutbox.Sent, MessageOutbox.Delivered), N(MessageOutbox.Delivered), N(MessageOutbox.Failed, MessageOutbox.Undeliverable), optedOut, replies,
-            waiting is null ? null : "gateway unavailable: " + waiting);
+            waiting);
     }
 }

@@ -49,6 +49,10 @@ public sealed class SmtpGateway(GatewaySettings settings, GatewayCredentials cre
         {
             throw new MessageRefusedException($"the mail server refused it: {(int)e.StatusCode} {e.Message}");
         }
+        catch (SmtpCommandException e) when (e.ErrorCode == SmtpErrorCode.RecipientNotAccepted)
+        {
+            throw new MessageDeferredException($"the mail server deferred it: {(int)e.StatusCode} {e.Message}");
+        }
         catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or IOException or SocketException or ServiceNotConnectedException
                                        or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
         {

@@ -8,8 +8,8 @@ namespace CxContact.Server.Tests.Messaging;
 
 /// <summary>
 /// An email campaign through a real local MTA: one message per address with our Message-Id and List-Unsubscribe, a
-/// permanent 5xx marks the address failed (never retried) and puts it on the gateway's bounce list, and a suppressed
-/// address gets nothing.
+/// permanent 5xx marks the address failed (never retried) and puts it on the gateway's bounce list, a 4xx defers
+/// only its own message, and a suppressed address gets nothing.
 /// </summary>
 public sealed class EmailCampaignTests(CampaignFixture f) : IClassFixture<CampaignFixture>
 {
@@ -19,6 +19,7 @@ public sealed class EmailCampaignTests(CampaignFixture f) : IClassFixture<Campai
         B,Bob,bob@bounce.invalid,America/New_York
         C,Cat,cat@example.com,America/New_York
         D,Dan,dan@example.com,America/New_York
+        E,Eve,eve@tempfail.invalid,America/New_York
         """;
 
     [Fact]
@@ -50,7 +51,8 @@ public sealed class EmailCampaignTests(CampaignFixture f) : IClassFixture<Campai
         });
         await c.StartAsync(id);
 
-        var stats = await Eventually.UntilAsync(() => StatsAsync(c, id), s => s.GetProperty("sent").GetInt64() + s.GetProperty("failed").GetInt64() == 3);
+        var stats = await Eventually.UntilAsync(() => StatsAsync(c, id),
+            s => s.GetProperty("sent").GetInt64() + s.GetProperty("failed").GetInt64() == 3 && s.GetProperty("queued").GetInt64() == 1);
         Assert.True(stats.GetProperty("sent").GetInt64() == 2 && stats.GetProperty("failed").GetInt64() == 1, $"{stats} {await c.ReportAsync(id)} {await c.WhyAsync(id, await c.ContactIdAsync(list, "A"))}");
         var mail = mta.Delivered();
         Assert.Equal(["ann@example.com", "cat@example.com"], mail.Select(m => m.To.Mailboxes.Single().Address).Order());
@@ -70,7 +72,12 @@ public sealed class EmailCampaignTests(CampaignFixture f) : IClassFixture<Campai
         Assert.True(await c.Suppression.SuppressedAsync(bounces, "email=bob%40bounce.invalid"));
         var report = await c.ReportAsync(id);
         Assert.Equal(1, report.GetProperty("reasons").GetProperty("suppressed-email").GetInt64());
-        await Eventually.UntilAsync(() => c.GetAsync(id), x => x.GetProperty("state").GetString() == "completed");
+        // A 451 for one recipient defers that message only: it waits, queued, and the others went.
+        var eve = (await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/contacts/{await c.ContactIdAsync(list, "E")}/messages"), HttpStatusCode.OK))
+            .EnumerateArray().Single();
+        Assert.Equal("queued", eve.GetProperty("state").GetString());
+        Assert.Contains("451", eve.GetProperty("error").GetString());
+        Assert.Equal(JsonValueKind.Null, stats.GetProperty("gatewayStatus").ValueKind);
         Assert.Equal(2, mta.Delivered().Count);
     }
 
