@@ -63,7 +63,7 @@ public sealed class CampaignGrain(
     public async Task<CampaignInfo> CreateAsync(CampaignDefinition d)
     {
         if (state.State.Exists) throw new InvalidOperationException($"Campaign {CampaignId} already exists");
-        await store.CreateAsync(TenantId, CampaignId, d.Name, d.ContactLists.Select(l => l.Id).ToList(), CancellationToken.None);
+        await store.CreateAsync(TenantId, CampaignId, d.Name, d.ContactLists.Select(l => l.Id).ToList(), Core.Compliance.Channels.ToWire(d.Channel), CancellationToken.None);
         var now = clock.GetUtcNow();
         state.State = new State { Exists = true, Definition = d, Current = CampaignState.Draft, CreatedAt = now, StateChangedAt = now };
         await state.WriteStateAsync();
@@ -77,7 +77,7 @@ public sealed class CampaignGrain(
         if (!Live) return null;
         if (state.State.Current is CampaignState.Preloading or CampaignState.Stopping || state.State.PreloadRunning)
             throw Refused($"The campaign cannot be changed while it is {Describe()}; wait for it to finish.");
-        await store.UpdateAsync(CampaignId, d.Name, d.ContactLists.Select(l => l.Id).ToList(), CancellationToken.None);
+        await store.UpdateAsync(CampaignId, d.Name, d.ContactLists.Select(l => l.Id).ToList(), Core.Compliance.Channels.ToWire(d.Channel), CancellationToken.None);
         state.State.Definition = d;
         await state.WriteStateAsync();
         return Info();

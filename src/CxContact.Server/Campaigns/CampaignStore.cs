@@ -12,14 +12,14 @@ public sealed class CampaignStore(NpgsqlDataSource db)
     /// </summary>
     public static string PartitionName(Guid campaignId) => "calling_list_" + campaignId.ToString("N");
 
-    public async Task CreateAsync(Guid tenantId, Guid campaignId, string name, IReadOnlyList<Guid> listIds, CancellationToken ct)
+    public async Task CreateAsync(Guid tenantId, Guid campaignId, string name, IReadOnlyList<Guid> listIds, string channel, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         try
         {
-            await SqlCommands.ExecAsync(conn, tx, "INSERT INTO campaigns (tenant_id, campaign_id, name, list_ids) VALUES (@t, @c, @n, @l)", ct,
-                ("t", tenantId), ("c", campaignId), ("n", name), ("l", listIds.ToArray()));
+            await SqlCommands.ExecAsync(conn, tx, "INSERT INTO campaigns (tenant_id, campaign_id, name, list_ids, channel) VALUES (@t, @c, @n, @l, @ch)", ct,
+                ("t", tenantId), ("c", campaignId), ("n", name), ("l", listIds.ToArray()), ("ch", channel));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -28,13 +28,13 @@ public sealed class CampaignStore(NpgsqlDataSource db)
         await tx.CommitAsync(ct);
     }
 
-    public async Task UpdateAsync(Guid campaignId, string name, IReadOnlyList<Guid> listIds, CancellationToken ct)
+    public async Task UpdateAsync(Guid campaignId, string name, IReadOnlyList<Guid> listIds, string channel, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         try
         {
-            await SqlCommands.ExecAsync(conn, null, "UPDATE campaigns SET name = @n, list_ids = @l WHERE campaign_id = @c", ct,
-                ("c", campaignId), ("n", name), ("l", listIds.ToArray()));
+            await SqlCommands.ExecAsync(conn, null, "UPDATE campaigns SET name = @n, list_ids = @l, channel = @ch WHERE campaign_id = @c", ct,
+                ("c", campaignId), ("n", name), ("l", listIds.ToArray()), ("ch", channel));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -84,10 +84,11 @@ public sealed class CampaignStore(NpgsqlDataSource db)
     }
 
     /// <summary>Campaigns left running or preloading, for waking their grains after a restart.</summary>
-    /// <summary>Every running campaign of every tenant: what the Dial Manager's senders look at.</summary>
-    public async Task<IReadOnlyList<(Guid TenantId, Guid CampaignId)>> RunningAsync(CancellationToken ct)
+    /// <summary>Every running SMS and email campaign of every tenant: what the Dial Manager's senders look at.</summary>
+    public async Task<IReadOnlyList<(Guid TenantId, Guid CampaignId)>> RunningMessagingAsync(CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("SELECT tenant_id, campaign_id FROM campaigns WHERE deleted_at IS NULL AND state = 'running'");
+        await using var cmd = db.CreateCommand(
+            "SELECT tenant_id, campaign_id FROM campaigns WHERE deleted_at IS NULL AND state = 'running' AND channel <> 'voice'");
         var list = new List<(Guid, Guid)>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) list.Add((r.GetGuid(0), r.GetGuid(1)));

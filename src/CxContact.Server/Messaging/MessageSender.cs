@@ -38,7 +38,7 @@ public sealed class MessageSender(
             var sent = 0;
             try
             {
-                var running = await campaigns.RunningAsync(stop);
+                var running = await campaigns.RunningMessagingAsync(stop);
                 foreach (var (tenantId, campaignId) in running)
                 {
                     if (_backoff.TryGetValue(campaignId, out var until) && until > clock.GetUtcNow()) continue;

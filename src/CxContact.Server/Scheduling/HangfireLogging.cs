@@ -12,7 +12,7 @@ namespace CxContact.Server.Scheduling;
 /// that happens after the job row was marked fetched and before anything could requeue it: the job is invisible for
 /// the storage's invisibility timeout and is not run (the "vanished" run-now job and the triggered job that never ran).
 /// This provider, installed by every host, takes loggers from the newest host that is still up and skips
-/// factories that are gone. A process with one host (production) logs exactly as before.
+/// factories that are gone. A process with one host (production) logs through that host's factory, as usual.
 /// </summary>
 public sealed class HangfireLogging : ILogProvider
 {

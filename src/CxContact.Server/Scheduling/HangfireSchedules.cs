@@ -13,7 +13,7 @@ namespace CxContact.Server.Scheduling;
 public sealed class HangfireSchedules(JobStorage storage, IJobFilterProvider filters)
 {
     // Made here on this host's storage and filters (see SchedulerHosting) rather than with Hangfire's defaults, which
-    // are process-wide: with two hosts in one process, "run now" was once queued in the other's database.
+    // are process-wide: with two hosts in one process, "run now" would be queued in the other's database.
     private readonly RecurringJobManager recurring = new(storage, filters);
     private readonly BackgroundJobClient jobs = new(storage, filters);
 

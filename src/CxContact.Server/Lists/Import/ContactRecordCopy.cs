@@ -7,9 +7,9 @@ using Npgsql;
 namespace CxContact.Server.Lists.Import;
 
 /// <summary>
-/// Writes normalised records with COPY in text format. Binary COPY costs a type-resolved write per value (19 per
-/// record, arrays included), which made this writer the bottleneck; one formatted line per record is several
-/// times cheaper here, and PostgreSQL, which parses the text, has the spare core.
+/// Writes normalised records with COPY in text format. Binary COPY costs a type-resolved write per value (22 per
+/// record, arrays included), which would make this writer the import's bottleneck; one formatted line per record is
+/// several times cheaper, and PostgreSQL, which parses the text, has the spare core.
 /// </summary>
 public sealed class ContactRecordCopy : IAsyncDisposable
 {
