@@ -480,7 +480,8 @@ if [[ -n $demo_sms_campaign_id ]]; then
   cat <<EOF
 
 Demo SMS campaign "$DEMO_SMS_CAMPAIGN" sends 12 texts through Kannel: watch them arrive at the fake SMSC, and the
-scripted STOP reply from +4915112340003 put that number on "$DEMO_SUPPRESSION" with one confirmation text:
+scripted STOP reply from +4915112340003 put that number on a do-not-call list ("$DEMO_SUPPRESSION" the first time)
+with one confirmation text:
   tail -f .data/kannel/fakesmsc.log
   source .data/demo.env && curl -H "Authorization: Bearer \$CXC_API_KEY" \$CXC_URL/api/v1/campaigns/$demo_sms_campaign_id/messages/stats
 Reply as a phone yourself:  bash -c 'source eng/gateways.sh && cxc_kannel_mo .data/kannel +4915112340005 12345 HELP'
