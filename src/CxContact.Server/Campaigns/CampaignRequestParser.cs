@@ -135,8 +135,8 @@ public sealed partial class CampaignRequestParser(IGrainFactory grains, RuleSetS
             else errors.Add("purpose", $"\"{pu}\" is not a call purpose; use sales, debt-collection or informational (leave it out and every rule applies)");
         }
 
-        var (channel, templateId, gatewayId, perSecond) = await MessagingAsync(b, tenantId, errors, ct);
-        if (purpose is null && templateId is { } tid && await templates.GetAsync(tenantId, tid, ct) is { } tpl) purpose = tpl.Purpose;
+        var (channel, templateId, gatewayId, perSecond, templatePurpose) = await MessagingAsync(b, tenantId, errors, ct);
+        purpose ??= templatePurpose;
 
         if (errors.Any) return null;
         return new CampaignDefinition
@@ -153,8 +153,8 @@ public sealed partial class CampaignRequestParser(IGrainFactory grains, RuleSetS
     /// The channel and, for sms and email, the template (of that channel; the campaign's purpose must be the
     /// template's, and is taken from it when not given), the gateway (kannel for sms, smtp for email) and the rate.
     /// </summary>
-    private async Task<(Channel Channel, Guid? TemplateId, Guid? GatewayId, int PerSecond)> MessagingAsync(CampaignRequest b, Guid tenantId, FieldErrors errors,
-        CancellationToken ct)
+    private async Task<(Channel Channel, Guid? TemplateId, Guid? GatewayId, int PerSecond, CallPurpose? TemplatePurpose)> MessagingAsync(
+        CampaignRequest b, Guid tenantId, FieldErrors errors, CancellationToken ct)
     {
         var channel = Channel.Voice;
         if (b.Channel is { } c && !Channels.TryParse(c, out channel)) errors.Add("channel", $"\"{c}\" is not a channel; use voice, sms or email");
@@ -163,13 +163,15 @@ public sealed partial class CampaignRequestParser(IGrainFactory grains, RuleSetS
         {
             if (b.TemplateId is not null) errors.Add("templateId", "a voice campaign sends no messages; set channel to sms or email");
             if (b.GatewayId is not null) errors.Add("gatewayId", "a voice campaign sends no messages; set channel to sms or email");
-            return (channel, null, null, perSecond);
+            return (channel, null, null, perSecond, null);
         }
         if (perSecond is < 1 or > 1000) errors.Add("messagesPerSecond", "must be between 1 and 1000");
+        CallPurpose? templatePurpose = null;
         if (b.TemplateId is not { } templateId) errors.Add("templateId", $"is required for an {channel.ToWire()} campaign: the message template");
         else if (await templates.GetAsync(tenantId, templateId, ct) is not { } t) errors.Add("templateId", $"this tenant has no message template {templateId}");
         else
         {
+            templatePurpose = t.Purpose;
             if (t.Channel != channel) errors.Add("templateId", $"template \"{t.Name}\" is an {t.Channel.ToWire()} template; this campaign sends {channel.ToWire()}");
             if (b.Purpose is { } p && CallPurposes.TryParse(p, out var purpose) && purpose != t.Purpose)
                 errors.Add("purpose", $"the template \"{t.Name}\" is for {t.Purpose.ToWire()} messages; the campaign's purpose must be the same");
@@ -178,7 +180,7 @@ public sealed partial class CampaignRequestParser(IGrainFactory grains, RuleSetS
         if (b.GatewayId is not { } gatewayId) errors.Add("gatewayId", $"is required for an {channel.ToWire()} campaign: a {kind} gateway");
         else if (await gateways.GetAsync(tenantId, gatewayId, ct) is not { } g) errors.Add("gatewayId", $"this tenant has no messaging gateway {gatewayId}");
         else if (g.Kind != kind) errors.Add("gatewayId", $"gateway \"{g.Name}\" is {g.Kind}; {channel.ToWire()} goes through a {kind} gateway");
-        return (channel, b.TemplateId, b.GatewayId, perSecond);
+        return (channel, b.TemplateId, b.GatewayId, perSecond, templatePurpose);
     }
 
     private static ContactStrategy? Strategy(CampaignRequest.Strategy? s, FieldErrors errors)

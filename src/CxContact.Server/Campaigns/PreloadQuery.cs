@@ -317,17 +317,8 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
             END
             """;
         var chainN = "coalesce(array_position(@order, d.slot::int), 100 + coalesce(d.slot, 0))::smallint";
-        // An email campaign's devices are the addresses: placed by the contact's tz, else its first phone's zones
-        // and country (which the import resolved from the postal code first), and the rules for the email channel.
-        var expand = d.Channel == Channel.Email
-            ? """
-              LEFT JOIN LATERAL (SELECT e.addr, e.n::smallint, 0::smallint, coalesce(c.tz, c.phone_zones[1]), c.phone_countries[1], c.phone_regions[1], NULL::smallint
-                                 FROM unnest(c.emails) WITH ORDINALITY AS e(addr, n))
-              """
-            : "LEFT JOIN LATERAL unnest(c.phones, c.phone_slots, c.phone_types, c.phone_zones, c.phone_countries, c.phone_regions, c.phone_area_codes)";
         var devices = $"""
-            {expand}
-                AS d(phone, slot, ptype, zones, country, region, area_code) ON true
+            LEFT JOIN LATERAL {Devices(d.Channel)} ON true
             LEFT JOIN preload_windows w ON w.zones = coalesce(d.zones, '') AND w.country = coalesce({country}, '') AND w.region = coalesce({region}, '')
                 AND w.phone_region = coalesce(d.region, '')
             {(hasSupp ? "LEFT JOIN sup_phone sp ON sp.value = d.phone LEFT JOIN sup_client sc ON sc.value = c.client_id" : "")}
@@ -347,6 +338,18 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// A contact's devices for the campaign's channel, as d(phone, slot, ptype, zones, country, region, area_code): its
+    /// numbers with what the import stored for each, or, for email, its addresses (email1 first), placed by the
+    /// contact's tz, else its first phone's zones and country (which the import resolved from the postal code first).
+    /// </summary>
+    private static string Devices(Channel channel) => channel == Channel.Email
+        ? """
+          (SELECT e.addr, e.n::smallint, 0::smallint, coalesce(c.tz, c.phone_zones[1]), c.phone_countries[1], c.phone_regions[1], NULL::smallint
+           FROM unnest(c.emails) WITH ORDINALITY AS e(addr, n)) AS d(phone, slot, ptype, zones, country, region, area_code)
+          """
+        : "unnest(c.phones, c.phone_slots, c.phone_types, c.phone_zones, c.phone_countries, c.phone_regions, c.phone_area_codes) AS d(phone, slot, ptype, zones, country, region, area_code)";
+
     private sealed record Window(string Zones, string Country, string Region, string PhoneRegion, int? From, int? Till);
 
     private const string ListCountry = "nullif((@countries)[array_position(@lists, c.list_id)], '')";
@@ -365,9 +368,7 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
             await using var cmd = new NpgsqlCommand($"""
                 SELECT DISTINCT coalesce(d.zones, ''), coalesce(c.country, d.country, {ListCountry}, ''), coalesce(c.region, d.region, ''),
                        coalesce(d.region, '')
-                FROM contact_records c CROSS JOIN LATERAL {(plan.Definition.Channel == Channel.Email
-                    ? "(SELECT e.addr, coalesce(c.tz, c.phone_zones[1]), c.phone_countries[1], c.phone_regions[1] FROM unnest(c.emails) AS e(addr))"
-                    : "unnest(c.phones, c.phone_zones, c.phone_countries, c.phone_regions)")} AS d(phone, zones, country, region)
+                FROM contact_records c CROSS JOIN LATERAL {Devices(plan.Definition.Channel)}
                 WHERE c.list_id = ANY(@lists) AND c.source_row % @slices = @slice
                 """, conn) { CommandTimeout = 0 };
             cmd.Parameters.AddWithValue("countries", plan.ListCountries.Select(c => c ?? "").ToArray());

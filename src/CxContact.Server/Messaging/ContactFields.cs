@@ -8,13 +8,20 @@ namespace CxContact.Server.Messaging;
 /// <summary>What a template sees of a contact: its standard fields, custom fields and the address a message goes to.</summary>
 public static class ContactFields
 {
-    public static async Task<ContactRow?> LoadAsync(NpgsqlDataSource db, Guid tenantId, Guid contactId, CancellationToken ct)
+    /// <summary>The tenant's contacts by id; with <paramref name="lists"/>, only their partitions are read.</summary>
+    public static async Task<Dictionary<Guid, ContactRow>> LoadAsync(NpgsqlDataSource db, Guid tenantId, Guid[] contactIds, CancellationToken ct,
+        Guid[]? lists = null)
     {
-        await using var cmd = db.CreateCommand($"SELECT {ContactRow.Columns} FROM contact_records WHERE tenant_id = @t AND contact_id = @c");
+        await using var cmd = db.CreateCommand($"""
+            SELECT {ContactRow.Columns} FROM contact_records WHERE tenant_id = @t AND contact_id = ANY(@k){(lists is null ? "" : " AND list_id = ANY(@l)")}
+            """);
         cmd.Parameters.AddWithValue("t", tenantId);
-        cmd.Parameters.AddWithValue("c", contactId);
+        cmd.Parameters.AddWithValue("k", contactIds);
+        if (lists is not null) cmd.Parameters.AddWithValue("l", lists);
+        var found = new Dictionary<Guid, ContactRow>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? ContactRow.Read(r) : null;
+        while (await r.ReadAsync(ct)) { var c = ContactRow.Read(r); found[c.Id] = c; }
+        return found;
     }
 
     /// <param name="to">The phone or email the message goes to; the contact's first of each when null (a preview).</param>

@@ -85,7 +85,8 @@ public sealed class MessageSender(
             return 0;
         }
         var parsed = template.Parsed();
-        var contacts = await ContactsAsync(tenantId, def, lease.Records.Select(r => r.ContactId).Distinct().ToArray(), ct);
+        var contacts = await ContactFields.LoadAsync(db, tenantId, [.. lease.Records.Select(r => r.ContactId).Distinct()], ct,
+            [.. def.ContactLists.Select(l => l.Id)]);
 
         // Render, then write every message of the lease to the outbox in one statement (a record leased again for the
         // same attempt gets its earlier message back), and mark those to hand over "sending" in one more, before any
@@ -188,18 +189,6 @@ public sealed class MessageSender(
     private readonly ConcurrentDictionary<Guid, int> _failures = new();
 
     private int Failures(Guid campaignId) => _failures.AddOrUpdate(campaignId, 1, (_, n) => n + 1);
-
-    private async Task<Dictionary<Guid, ContactRow>> ContactsAsync(Guid tenantId, CampaignDefinition def, Guid[] ids, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand($"SELECT {ContactRow.Columns} FROM contact_records WHERE list_id = ANY(@l) AND contact_id = ANY(@k) AND tenant_id = @t");
-        cmd.Parameters.AddWithValue("l", def.ContactLists.Select(l => l.Id).ToArray());
-        cmd.Parameters.AddWithValue("k", ids);
-        cmd.Parameters.AddWithValue("t", tenantId);
-        var found = new Dictionary<Guid, ContactRow>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) { var c = ContactRow.Read(r); found[c.Id] = c; }
-        return found;
-    }
 
     private RateLimiter Bucket(string key, int perSecond) =>
         _buckets.GetOrAdd($"{key}:{perSecond}", _ => new RedisTokenBucketRateLimiter<string>($"{settings.RedisPrefix}msg-rate:{key}", new RedisTokenBucketRateLimiterOptions

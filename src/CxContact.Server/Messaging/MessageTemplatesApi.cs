@@ -67,7 +67,7 @@ public static class MessageTemplatesApi
         var caller = Caller.From(http.User);
         if (body.ContactId is not { } contactId) return new FieldErrors().Add("contactId", "is required: the contact to render the template for").ToProblem();
         if (await store.GetAsync(caller.TenantId, templateId, ct) is not { } t) return NoSuchTemplate(templateId);
-        if (await ContactFields.LoadAsync(db, caller.TenantId, contactId, ct) is not { } contact)
+        if ((await ContactFields.LoadAsync(db, caller.TenantId, [contactId], ct)).GetValueOrDefault(contactId) is not { } contact)
             return TypedResults.Problem(statusCode: 404, title: "No such contact", detail: $"This tenant has no contact {contactId}.");
         var fields = ContactFields.Of(contact);
         var (subject, text, html) = await MessageTemplateText.RenderAsync(t.Parsed(), fields);

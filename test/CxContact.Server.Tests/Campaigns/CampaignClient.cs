@@ -103,6 +103,14 @@ public sealed class CampaignClient(HttpClient http, HttpClient dialer)
     public async Task<JsonElement> WhyAsync(Guid id, Guid contactId) =>
         await HttpAssert.Json(await http.GetAsync($"/api/v1/campaigns/{id}/records/{contactId}/why"), HttpStatusCode.OK);
 
+    /// <summary>A messaging campaign's message counts.</summary>
+    public async Task<JsonElement> MessageStatsAsync(Guid id) =>
+        await HttpAssert.Json(await http.GetAsync($"/api/v1/campaigns/{id}/messages/stats"), HttpStatusCode.OK);
+
+    /// <summary>Every message sent to a contact, with its history.</summary>
+    public async Task<JsonElement> MessagesAsync(Guid contactId) =>
+        await HttpAssert.Json(await http.GetAsync($"/api/v1/contacts/{contactId}/messages"), HttpStatusCode.OK);
+
     public async Task<Guid> ContactIdAsync(Guid listId, string clientId) =>
         (await Lists.RecordsAsync(listId)).Single(r => r.GetProperty("clientId").GetString() == clientId).GetProperty("id").GetGuid();
 }

@@ -51,7 +51,7 @@ public sealed class EmailCampaignTests(CampaignFixture f) : IClassFixture<Campai
         });
         await c.StartAsync(id);
 
-        var stats = await Eventually.UntilAsync(() => StatsAsync(c, id),
+        var stats = await Eventually.UntilAsync(() => c.MessageStatsAsync(id),
             s => s.GetProperty("sent").GetInt64() + s.GetProperty("failed").GetInt64() == 3 && s.GetProperty("queued").GetInt64() == 1);
         Assert.True(stats.GetProperty("sent").GetInt64() == 2 && stats.GetProperty("failed").GetInt64() == 1, $"{stats} {await c.ReportAsync(id)} {await c.WhyAsync(id, await c.ContactIdAsync(list, "A"))}");
         var mail = mta.Delivered();
@@ -59,13 +59,13 @@ public sealed class EmailCampaignTests(CampaignFixture f) : IClassFixture<Campai
         var ann = mail.Single(m => m.To.Mailboxes.Single().Address == "ann@example.com");
         Assert.Equal(("News for Ann", "Hello Ann, here is the news."), (ann.Subject, ann.TextBody?.Trim()));
         Assert.Contains("<b>Ann</b>", ann.HtmlBody);
-        var history = await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/contacts/{await c.ContactIdAsync(list, "A")}/messages"), HttpStatusCode.OK);
+        var history = await c.MessagesAsync(await c.ContactIdAsync(list, "A"));
         var messageId = history.EnumerateArray().Single().GetProperty("id").GetGuid();
         Assert.Equal($"{messageId:N}@acme.example", ann.MessageId);
         Assert.StartsWith("<mailto:news@acme.example?subject=unsubscribe", ann.Headers[MimeKit.HeaderId.ListUnsubscribe]);
 
         // The bounce: failed with the server's reason, the record done, the address on the bounce list.
-        var bob = (await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/contacts/{await c.ContactIdAsync(list, "B")}/messages"), HttpStatusCode.OK))
+        var bob = (await c.MessagesAsync(await c.ContactIdAsync(list, "B")))
             .EnumerateArray().Single();
         Assert.Equal("failed", bob.GetProperty("state").GetString());
         Assert.Contains("550", bob.GetProperty("error").GetString());
@@ -73,14 +73,11 @@ public sealed class EmailCampaignTests(CampaignFixture f) : IClassFixture<Campai
         var report = await c.ReportAsync(id);
         Assert.Equal(1, report.GetProperty("reasons").GetProperty("suppressed-email").GetInt64());
         // A 451 for one recipient defers that message only: it waits, queued, and the others went.
-        var eve = (await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/contacts/{await c.ContactIdAsync(list, "E")}/messages"), HttpStatusCode.OK))
+        var eve = (await c.MessagesAsync(await c.ContactIdAsync(list, "E")))
             .EnumerateArray().Single();
         Assert.Equal("queued", eve.GetProperty("state").GetString());
         Assert.Contains("451", eve.GetProperty("error").GetString());
         Assert.Equal(JsonValueKind.Null, stats.GetProperty("gatewayStatus").ValueKind);
         Assert.Equal(2, mta.Delivered().Count);
     }
-
-    private static async Task<JsonElement> StatsAsync(CampaignClient c, Guid id) =>
-        await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/campaigns/{id}/messages/stats"), HttpStatusCode.OK);
 }

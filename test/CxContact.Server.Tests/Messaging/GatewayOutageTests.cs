@@ -38,23 +38,20 @@ public sealed class GatewayOutageTests(CampaignFixture f) : IClassFixture<Campai
         });
         await c.StartAsync(id);
 
-        var down = await Eventually.UntilAsync(() => StatsAsync(c, id), s => s.GetProperty("gatewayStatus").ValueKind == JsonValueKind.String);
+        var down = await Eventually.UntilAsync(() => c.MessageStatsAsync(id), s => s.GetProperty("gatewayStatus").ValueKind == JsonValueKind.String);
         Assert.StartsWith("gateway unavailable", down.GetProperty("gatewayStatus").GetString());
         Assert.Equal(0, down.GetProperty("sent").GetInt64());
         Assert.True(down.GetProperty("queued").GetInt64() > 0, down.ToString());
 
         // Back: once the leases run out the records come again, each with its queued message, sent once.
         await kannel.StartAsync(gateway.GetProperty("callbackUrls").GetProperty("inbound").GetString()!);
-        var up = await Eventually.UntilAsync(() => StatsAsync(c, id), s => s.GetProperty("sent").GetInt64() == 5);
+        var up = await Eventually.UntilAsync(() => c.MessageStatsAsync(id), s => s.GetProperty("sent").GetInt64() == 5);
         Assert.True(up.GetProperty("sent").GetInt64() == 5 && up.GetProperty("gatewayStatus").ValueKind == JsonValueKind.Null, up.ToString());
         var received = await Eventually.UntilAsync(() => kannel.Received(), r => r.Count >= 5);
         Assert.Equal(5, received.Count);
         Assert.Equal(5, received.Select(m => m.To).Distinct().Count());
-        var history = await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/contacts/{await c.ContactIdAsync(list, "C1")}/messages"), HttpStatusCode.OK);
+        var history = await c.MessagesAsync(await c.ContactIdAsync(list, "C1"));
         var message = history.EnumerateArray().Single();
         Assert.Contains("queued", message.GetProperty("history").EnumerateArray().Skip(2).Select(e => e.GetProperty("state").GetString()));
     }
-
-    private static async Task<JsonElement> StatsAsync(CampaignClient c, Guid id) =>
-        await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/campaigns/{id}/messages/stats"), HttpStatusCode.OK);
 }

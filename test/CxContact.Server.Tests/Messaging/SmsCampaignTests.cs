@@ -57,14 +57,14 @@ public sealed class SmsCampaignTests(CampaignFixture f) : IClassFixture<Campaign
         await HttpAssert.Problem(await c.Dialer.PostJson($"/api/v1/campaigns/{id}/leases", new { count = 5 }), HttpStatusCode.Conflict);
 
         var received = await Eventually.UntilAsync(() => kannel.Received(), r => r.Count >= 3);
-        Assert.True(received.Count == 3, $"received {received.Count}; why {await c.WhyAsync(id, await c.ContactIdAsync(list, "A"))}; stats {await StatsAsync(c, id)}; campaign {await c.GetAsync(id)}");
+        Assert.True(received.Count == 3, $"received {received.Count}; why {await c.WhyAsync(id, await c.ContactIdAsync(list, "A"))}; stats {await c.MessageStatsAsync(id)}; campaign {await c.GetAsync(id)}");
         Assert.Contains(received, m => m is { To: "+12125550101", From: "12345" } && m.Text == "Hi Ann, your plan renews soon. Reply STOP to opt out.");
         Assert.Equal(3, received.Select(m => m.To).Distinct().Count());
 
-        var stats = await Eventually.UntilAsync(() => StatsAsync(c, id), s => s.GetProperty("delivered").GetInt64() == 3);
+        var stats = await Eventually.UntilAsync(() => c.MessageStatsAsync(id), s => s.GetProperty("delivered").GetInt64() == 3);
         Assert.Equal((3, 0, 0), (stats.GetProperty("sent").GetInt64(), stats.GetProperty("failed").GetInt64(), stats.GetProperty("queued").GetInt64()));
         var ann = await c.ContactIdAsync(list, "A");
-        var history = await HistoryAsync(c, ann);
+        var history = await c.MessagesAsync(ann);
         var message = history.EnumerateArray().Single();
         // The receipts (8: the SMSC took it, 1: delivered) can overtake the gateway's own 202: the final state stays.
         var states = message.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("state").GetString()).ToList();
@@ -78,7 +78,7 @@ public sealed class SmsCampaignTests(CampaignFixture f) : IClassFixture<Campaign
         Assert.True(await Eventually.UntilAsync(() => c.Suppression.PhoneSuppressedAsync(dnc, "+12125550101"), x => x));
         var confirmations = await Eventually.UntilAsync(() => kannel.Received().Where(m => m.To == "+12125550101" && m.Text.Contains("unsubscribed")).ToList(), x => x.Count > 0);
         Assert.Single(confirmations);
-        Assert.Equal(1, (await Eventually.UntilAsync(() => StatsAsync(c, id), s => s.GetProperty("optedOut").GetInt64() == 1)).GetProperty("optedOut").GetInt64());
+        Assert.Equal(1, (await Eventually.UntilAsync(() => c.MessageStatsAsync(id), s => s.GetProperty("optedOut").GetInt64() == 1)).GetProperty("optedOut").GetInt64());
 
         // The campaign's live stats, and their event stream, carry the same counts.
         using (var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/campaigns/{id}/stats/stream"))
@@ -107,19 +107,13 @@ public sealed class SmsCampaignTests(CampaignFixture f) : IClassFixture<Campaign
         await HttpAssert.Problem(await anon.GetAsync($"{dlr.PathAndQuery}&id={messageId}&type=3"), HttpStatusCode.BadRequest);
         await HttpAssert.Problem(await anon.GetAsync($"{new Uri(inbound).AbsolutePath}?secret=wrong&from=%2B12125550103&text=STOP"), HttpStatusCode.BadRequest);
         Assert.False(await c.Suppression.PhoneSuppressedAsync(dnc, "+12125550103"));
-        Assert.Equal("delivered", (await HistoryAsync(c, ann)).EnumerateArray().Single().GetProperty("state").GetString());
+        Assert.Equal("delivered", (await c.MessagesAsync(ann)).EnumerateArray().Single().GetProperty("state").GetString());
 
         // Across a restart every message and its history read back the same.
-        var before = (await HistoryAsync(c, ann)).ToString();
+        var before = (await c.MessagesAsync(ann)).ToString();
         var keys = c.Keys;
         await f.Api.RestartAsync();
         var after = await HttpAssert.Json(await f.Api.Client(keys.Admin).GetAsync($"/api/v1/contacts/{ann}/messages"), HttpStatusCode.OK);
         Assert.Equal(before, after.ToString());
     }
-
-    private static async Task<JsonElement> StatsAsync(CampaignClient c, Guid id) =>
-        await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/campaigns/{id}/messages/stats"), HttpStatusCode.OK);
-
-    private static async Task<JsonElement> HistoryAsync(CampaignClient c, Guid contactId) =>
-        await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/contacts/{contactId}/messages"), HttpStatusCode.OK);
 }

@@ -26,13 +26,13 @@ public sealed partial class LocalKannel : IAsyncDisposable
 
     public Task StartAsync(string getUrl) => Task.Run(() =>
     {
-        Script($"cxc_start_kannel {LocalProcess.Quote(_dir)} {LocalProcess.FreePort()} {SendsmsPort} {LocalProcess.FreePort()} {LocalProcess.Quote(getUrl)}");
-        LocalProcess.WhenThisProcessEnds($"cd {LocalProcess.Quote(Root)} && source eng/gateways.sh && cxc_stop_kannel {LocalProcess.Quote(_dir)}");
+        LocalGateways.Script($"cxc_start_kannel {LocalProcess.Quote(_dir)} {LocalProcess.FreePort()} {SendsmsPort} {LocalProcess.FreePort()} {LocalProcess.Quote(getUrl)}");
+        LocalProcess.WhenThisProcessEnds($"cd {LocalProcess.Quote(LocalGateways.Root)} && source eng/gateways.sh && cxc_stop_kannel {LocalProcess.Quote(_dir)}");
     });
 
     /// <summary>A text from a phone, as fakesmsc's network would deliver it to smsbox.</summary>
     public Task SendFromPhoneAsync(string from, string to, string text) =>
-        Task.Run(() => Script($"cxc_kannel_mo {LocalProcess.Quote(_dir)} {LocalProcess.Quote(from)} {LocalProcess.Quote(to)} {LocalProcess.Quote(text)}"));
+        Task.Run(() => LocalGateways.Script($"cxc_kannel_mo {LocalProcess.Quote(_dir)} {LocalProcess.Quote(from)} {LocalProcess.Quote(to)} {LocalProcess.Quote(text)}"));
 
     /// <summary>Every plain-text message the network received so far: sender, receiver, text.</summary>
     public IReadOnlyList<(string From, string To, string Text)> Received()
@@ -46,13 +46,9 @@ public sealed partial class LocalKannel : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Task.Run(() => Script($"cxc_stop_kannel {LocalProcess.Quote(_dir)}"));
+        await Task.Run(() => LocalGateways.Script($"cxc_stop_kannel {LocalProcess.Quote(_dir)}"));
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
-
-    private static void Script(string command) => LocalGateways.Script(command);
-
-    private static string Root => LocalGateways.Root;
 
     // fakesmsc logs "Got message N: <FROM TO text TEXT>" for each message it receives.
     [GeneratedRegex(@"Got message \d+: <(\S+) (\S+) text (.*)>")]
