@@ -15,6 +15,7 @@ namespace CxContact.Benchmarks;
 public sealed class BenchmarkServer : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly Dictionary<string, string> _settings;
 
     public HttpClient Http { get; }
     public string Postgres { get; }
@@ -23,9 +24,9 @@ public sealed class BenchmarkServer : IAsyncDisposable
     public string TenantKey { get; private set; } = "";
     public Guid TenantId { get; private set; }
 
-    private BenchmarkServer(Process process, HttpClient http, string postgres, string redisPrefix, Uri baseAddress)
+    private BenchmarkServer(Process process, HttpClient http, string postgres, string redisPrefix, Uri baseAddress, Dictionary<string, string> settings)
     {
-        (_process, Http, Postgres, RedisPrefix, BaseAddress) = (process, http, postgres, redisPrefix, baseAddress);
+        (_process, Http, Postgres, RedisPrefix, BaseAddress, _settings) = (process, http, postgres, redisPrefix, baseAddress, settings);
     }
 
     /// <summary>Starts a server on a database of its own; on the run's Redis unless another is given (<paramref name="redis"/>).</summary>
@@ -35,42 +36,62 @@ public sealed class BenchmarkServer : IAsyncDisposable
     {
         var postgres = await LocalPostgres.CreateDatabaseAsync("bench_" + name);
         var key = ApiKeySecret.Generate();
-        var port = LocalProcess.FreePort();
         var prefix = LocalRedis.NewPrefix(name);
+        var id = "bench-" + Guid.NewGuid().ToString("N");
+        var settings = new Dictionary<string, string>
+        {
+            ["CXC_POSTGRES"] = postgres, ["CXC_REDIS"] = redis ?? LocalRedis.ConfigurationString, ["CXC_REDIS_PREFIX"] = prefix,
+            ["CXC_CLUSTER_ID"] = id, ["CXC_SERVICE_ID"] = id, ["CXC_BOOTSTRAP_ADMIN_KEY"] = key, ["CXC_LANDING_DIR"] = landing, ["CXC_LOG_FORMAT"] = "text",
+        };
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) settings[k] = v;
+        var server = await LaunchAsync(settings, ct);
+        server.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var tenant = await server.PostAsync("/api/v1/tenants", new { name = name }, ct);
+        server.TenantKey = tenant.GetProperty("adminKey").GetProperty("key").GetString()!;
+        server.TenantId = tenant.GetProperty("tenant").GetProperty("id").GetGuid();
+        server.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.TenantKey);
+        return server;
+    }
+
+    /// <summary>
+    /// Another silo of the same cluster (same database, Redis prefix, cluster and service id), as its own process with
+    /// the roles given: what a second pod would be. Its API answers with the first server's tenant key.
+    /// </summary>
+    public async Task<BenchmarkServer> JoinAsync(string roles, CancellationToken ct)
+    {
+        var settings = new Dictionary<string, string>(_settings) { ["CXC_ROLES"] = roles };
+        var silo = await LaunchAsync(settings, ct);
+        (silo.TenantKey, silo.TenantId) = (TenantKey, TenantId);
+        silo.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TenantKey);
+        return silo;
+    }
+
+    /// <summary>Kills the process at once (SIGKILL): a pod lost with its node, nothing flushed or handed over.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    private static async Task<BenchmarkServer> LaunchAsync(Dictionary<string, string> settings, CancellationToken ct)
+    {
+        var port = LocalProcess.FreePort();
         var dll = ServerDll();
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)! };
         psi.ArgumentList.Add(dll);
         foreach (var k in psi.Environment.Keys.Where(k => k.StartsWith("CXC_") || k.StartsWith("ASPNETCORE_")).ToList()) psi.Environment.Remove(k);
-        var id = "bench-" + Guid.NewGuid().ToString("N");
-        psi.Environment["CXC_POSTGRES"] = postgres;
-        psi.Environment["CXC_REDIS"] = redis ?? LocalRedis.ConfigurationString;
-        psi.Environment["CXC_REDIS_PREFIX"] = prefix;
-        psi.Environment["CXC_CLUSTER_ID"] = id;
-        psi.Environment["CXC_SERVICE_ID"] = id;
-        psi.Environment["CXC_BOOTSTRAP_ADMIN_KEY"] = key;
-        psi.Environment["CXC_LANDING_DIR"] = landing;
+        foreach (var (k, v) in settings) psi.Environment[k] = v;
         psi.Environment["CXC_SILO_PORT"] = LocalProcess.FreePort().ToString(CultureInfo.InvariantCulture);
         psi.Environment["CXC_GATEWAY_PORT"] = LocalProcess.FreePort().ToString(CultureInfo.InvariantCulture);
         psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        psi.Environment["CXC_LOG_FORMAT"] = "text";
-        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         var p = Process.Start(psi)!;
         // Drain the output, or the server blocks once the pipe fills; show warnings, errors and import summaries only.
-        p.OutputDataReceived += (_, e) => { if (e.Data is { } l && (l.Contains("warn:") || l.Contains("fail:") || l.Contains("crit:") || l.Contains("Import ") || l.Contains("handed over") || l.Contains("uppression import ") || l.Contains("Preload "))) Console.Error.WriteLine("server: " + l); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is { } l) Console.Error.WriteLine("server: " + l); };
+        p.OutputDataReceived += (_, e) => { if (e.Data is { } l && (l.Contains("warn:") || l.Contains("fail:") || l.Contains("crit:") || l.Contains("Import ") || l.Contains("handed over") || l.Contains("uppression import ") || l.Contains("Preload "))) Console.Error.WriteLine($"server {p.Id}: " + l); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is { } l) Console.Error.WriteLine($"server {p.Id}: " + l); };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { p.Kill(true); } catch (InvalidOperationException) { } };
 
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(30) };
-        var server = new BenchmarkServer(p, http, postgres, prefix, baseAddress);
+        var server = new BenchmarkServer(p, http, settings["CXC_POSTGRES"], settings["CXC_REDIS_PREFIX"], baseAddress, settings);
         await server.WaitReadyAsync(ct);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        var tenant = await server.PostAsync("/api/v1/tenants", new { name = name }, ct);
-        server.TenantKey = tenant.GetProperty("adminKey").GetProperty("key").GetString()!;
-        server.TenantId = tenant.GetProperty("tenant").GetProperty("id").GetGuid();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.TenantKey);
         return server;
     }
 

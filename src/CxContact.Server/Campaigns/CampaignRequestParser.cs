@@ -18,6 +18,9 @@ public sealed partial class CampaignRequestParser(IGrainFactory grains, RuleSetS
     Messaging.MessagingGatewayStore gateways)
 {
     public const int MaxLists = 50;
+
+    /// <summary>A campaign's message cap: an aggregator's SMPP binds or a relay take thousands a second; the tenant's own cap (CXC_MESSAGES_PER_SECOND_PER_TENANT) still applies.</summary>
+    public const int MaxMessagesPerSecond = 10_000;
     public const int MaxSortFields = 4;
     public const int MaxLeaseSeconds = 3600;
 
@@ -165,7 +168,7 @@ public sealed partial class CampaignRequestParser(IGrainFactory grains, RuleSetS
             if (b.GatewayId is not null) errors.Add("gatewayId", "a voice campaign sends no messages; set channel to sms or email");
             return (channel, null, null, perSecond, null);
         }
-        if (perSecond is < 1 or > 1000) errors.Add("messagesPerSecond", "must be between 1 and 1000");
+        if (perSecond is < 1 or > MaxMessagesPerSecond) errors.Add("messagesPerSecond", $"must be between 1 and {MaxMessagesPerSecond}");
         CallPurpose? templatePurpose = null;
         if (b.TemplateId is not { } templateId) errors.Add("templateId", $"is required for an {channel.ToWire()} campaign: the message template");
         else if (await templates.GetAsync(tenantId, templateId, ct) is not { } t) errors.Add("templateId", $"this tenant has no message template {templateId}");

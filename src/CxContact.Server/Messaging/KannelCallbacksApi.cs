@@ -26,7 +26,7 @@ public static class KannelCallbacksApi
     }
 
     private static async Task<Results<Ok<string>, ProblemHttpResult>> DeliveryReportAsync(Guid gatewayId, string? secret, string? id, int? type, string? answer,
-        MessagingGatewayStore gateways, MessageOutbox outbox, ILoggerFactory logs, CancellationToken ct,
+        MessagingGatewayStore gateways, DeliveryReportWriter reports, ILoggerFactory logs, CancellationToken ct,
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "smsc-id")] string? smscMessageId = null)
     {
         var log = logs.CreateLogger(typeof(KannelCallbacksApi));
@@ -43,7 +43,7 @@ public static class KannelCallbacksApi
         };
         if (state == "bad") return Refuse(log, gatewayId, $"type {type} is not a Kannel report type (1, 2, 4, 8 or 16)");
         var detail = $"kannel report {type}" + (string.IsNullOrEmpty(answer) ? "" : $": {Clip(answer)}");
-        if (await outbox.ReportAsync(gatewayId, messageId, state, detail, string.IsNullOrEmpty(smscMessageId) ? null : Clip(smscMessageId), ct) is null)
+        if (!await reports.WriteAsync(new MessageOutbox.Report(gatewayId, messageId, state, detail, string.IsNullOrEmpty(smscMessageId) ? null : Clip(smscMessageId)), ct))
             return Refuse(log, gatewayId, $"no message {messageId} went through this gateway");
         return TypedResults.Ok("ok");
     }

@@ -77,7 +77,8 @@ public sealed class MessageOutbox(NpgsqlDataSource db, PlatformClock clock, Plat
 
     /// <summary>
     /// Moves messages, each to its own state with its detail (the gateway's answer, or the error) and records the
-    /// events; one statement, one commit. A final state (delivered, failed, undeliverable) stays, and "sent" is not
+    /// events; one statement, one commit. Rows are locked in message id order first, as the delivery reports lock
+    /// them, so a batch of reports and a batch of moves over the same messages cannot deadlock. A final state (delivered, failed, undeliverable) stays, and "sent" is not
     /// taken back to queued: a delivery report can overtake the gateway's own answer.
     /// </summary>
     public async Task MoveAsync(IReadOnlyList<(Guid Id, string State, string? Detail, string? Reference)> moves, CancellationToken ct)
@@ -85,6 +86,7 @@ public sealed class MessageOutbox(NpgsqlDataSource db, PlatformClock clock, Plat
         if (moves.Count == 0) return;
         await using var cmd = db.CreateCommand("""
             WITH m AS (SELECT * FROM unnest(@id, @s, @d, @g) AS m(id, s, d, g)),
+            locked AS (SELECT message_id FROM message_outbox WHERE message_id = ANY(@id) ORDER BY message_id FOR UPDATE),
             moved AS (
                 UPDATE message_outbox o SET
                     state = CASE WHEN o.state IN ('delivered', 'failed', 'undeliverable') OR (o.state = 'sent' AND m.s = 'queued') THEN o.state ELSE m.s END,
@@ -93,7 +95,7 @@ public sealed class MessageOutbox(NpgsqlDataSource db, PlatformClock clock, Plat
                     gateway_message_id = coalesce(m.g, o.gateway_message_id),
                     sent_at = CASE WHEN m.s = 'sent' THEN coalesce(o.sent_at, @now) ELSE o.sent_at END,
                     final_at = CASE WHEN m.s IN ('delivered', 'failed', 'undeliverable') THEN @now ELSE o.final_at END
-                FROM m WHERE o.message_id = m.id
+                FROM m WHERE o.message_id = m.id AND o.message_id IN (SELECT message_id FROM locked)
                 RETURNING o.message_id)
             INSERT INTO message_events (message_id, at, state, detail) SELECT id, @now, s, d FROM m
             """);
@@ -112,33 +114,43 @@ public sealed class MessageOutbox(NpgsqlDataSource db, PlatformClock clock, Plat
     public Task MoveAsync(Guid messageId, string state, string? detail, CancellationToken ct, string? gatewayMessageId = null) =>
         MoveAsync([(messageId, state, detail, gatewayMessageId)], ct);
 
+    /// <summary>One delivery report: the message, the gateway it went through, its new state (null: only recorded) and detail.</summary>
+    public sealed record Report(Guid GatewayId, Guid MessageId, string? State, string Detail, string? GatewayMessageId);
+
     /// <summary>
-    /// A delivery report: moves the message on unless it is already final (a late "buffered" after "delivered" is
-    /// only recorded). Returns the message, or null when there is no such message of this gateway.
+    /// Delivery reports, in one statement: each moves its message on unless that is already final (a late "buffered"
+    /// after "delivered" is only recorded). A message appears at most once per call (the caller splits the rest into
+    /// the next call, so two reports for one message apply in order). Returns the ids of the messages found, i.e. of
+    /// this gateway; a report for any other id changes nothing.
     /// </summary>
-    public async Task<Message?> ReportAsync(Guid gatewayId, Guid messageId, string? state, string detail, string? gatewayMessageId, CancellationToken ct)
+    public async Task<HashSet<Guid>> ReportAsync(IReadOnlyList<Report> reports, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        await using var cmd = _reports.CreateCommand($"""
-            WITH moved AS (
-                UPDATE message_outbox SET
-                    state = CASE WHEN @s IS NULL OR state IN ('delivered', 'failed', 'undeliverable') THEN state ELSE @s END,
-                    gateway_message_id = coalesce(gateway_message_id, @g),
-                    sent_at = coalesce(sent_at, CASE WHEN @s IS NOT NULL THEN @now END),
-                    final_at = CASE WHEN @s IN ('delivered', 'undeliverable') AND final_at IS NULL THEN @now ELSE final_at END,
-                    error = CASE WHEN @s = 'undeliverable' THEN @d ELSE error END
-                WHERE message_id = @id AND gateway_id = @gw
-                RETURNING {Columns}),
-            ev AS (INSERT INTO message_events (message_id, at, state, detail) SELECT message_id, @now, coalesce(@s, 'report'), @d FROM moved)
-            SELECT * FROM moved
+        if (reports.Count == 0) return [];
+        await using var cmd = _reports.CreateCommand("""
+            WITH r AS (SELECT * FROM unnest(@id, @gw, @s, @d, @g) AS r(id, gw, s, d, g)),
+            locked AS (SELECT message_id FROM message_outbox WHERE message_id = ANY(@id) ORDER BY message_id FOR UPDATE),
+            moved AS (
+                UPDATE message_outbox o SET
+                    state = CASE WHEN r.s IS NULL OR o.state IN ('delivered', 'failed', 'undeliverable') THEN o.state ELSE r.s END,
+                    gateway_message_id = coalesce(o.gateway_message_id, r.g),
+                    sent_at = coalesce(o.sent_at, CASE WHEN r.s IS NOT NULL THEN @now END),
+                    final_at = CASE WHEN r.s IN ('delivered', 'undeliverable') AND o.final_at IS NULL THEN @now ELSE o.final_at END,
+                    error = CASE WHEN r.s = 'undeliverable' THEN r.d ELSE o.error END
+                FROM r WHERE o.message_id = r.id AND o.gateway_id = r.gw AND o.message_id IN (SELECT message_id FROM locked)
+                RETURNING o.message_id, r.s, r.d),
+            ev AS (INSERT INTO message_events (message_id, at, state, detail) SELECT message_id, @now, coalesce(s, 'report'), d FROM moved)
+            SELECT message_id FROM moved
             """);
-        cmd.Parameters.AddWithValue("id", messageId);
-        cmd.Parameters.AddWithValue("gw", gatewayId);
-        cmd.Parameters.Add(new NpgsqlParameter("s", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)state ?? DBNull.Value });
-        cmd.Parameters.AddWithValue("d", detail);
-        cmd.Parameters.AddWithValue("g", (object?)gatewayMessageId ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("now", now);
-        return (await ReadAllAsync(cmd, ct)).SingleOrDefault();
+        cmd.Parameters.AddWithValue("id", reports.Select(r => r.MessageId).ToArray());
+        cmd.Parameters.AddWithValue("gw", reports.Select(r => r.GatewayId).ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter("s", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = reports.Select(r => (object?)r.State ?? DBNull.Value).ToArray() });
+        cmd.Parameters.AddWithValue("d", reports.Select(r => r.Detail).ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter("g", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = reports.Select(r => (object?)r.GatewayMessageId ?? DBNull.Value).ToArray() });
+        cmd.Parameters.AddWithValue("now", clock.GetUtcNow());
+        var found = new HashSet<Guid>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) found.Add(reader.GetGuid(0));
+        return found;
     }
 
     /// <summary>The last message sent to this address by this tenant: which campaign a reply or a STOP answers.</summary>

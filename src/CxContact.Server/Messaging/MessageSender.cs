@@ -24,14 +24,28 @@ public sealed class MessageSender(
     MessageGateways gateways, NpgsqlDataSource db, IConnectionMultiplexer redis, PlatformClock clock, PlatformSettings settings, ILogger<MessageSender> log)
     : BackgroundService
 {
-    /// <summary>Messages one silo hands over at once per campaign.</summary>
+    /// <summary>Messages one lease hands over at once.</summary>
     private const int Parallel = 32;
+
+    /// <summary>
+    /// Leases in flight per silo: while one waits on the gateway, another leases, renders or records, so the database
+    /// work of a lease overlaps the sending of the one before (SKIP LOCKED keeps them apart, as between silos).
+    /// </summary>
+    private const int Workers = 4;
     private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(250);
 
     private readonly ConcurrentDictionary<string, RateLimiter> _buckets = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _backoff = new();
 
-    protected override async Task ExecuteAsync(CancellationToken stop)
+    protected override Task ExecuteAsync(CancellationToken stop) =>
+        Task.WhenAll(Enumerable.Range(0, Workers).Select(i => Task.Run(async () =>
+        {
+            // Start apart, so the workers' leases interleave instead of all waiting on the gateway at once.
+            await Task.Delay(i * Idle / Workers, stop).ContinueWith(_ => { }, CancellationToken.None);
+            await LoopAsync(stop);
+        }, CancellationToken.None)));
+
+    private async Task LoopAsync(CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
@@ -160,6 +174,15 @@ public sealed class MessageSender(
                     MessagingMetrics.Deferred.Add(1, new KeyValuePair<string, object?>("channel", m.Channel));
                     if (Interlocked.Exchange(ref down, 1) == 0)
                         log.LogWarning("Campaign {Campaign}: gateway {Gateway} unavailable: {Reason}", campaignId, gateway.Value.Row.Name, e.Message);
+                }
+                catch (Exception e) when (!token.IsCancellationRequested)
+                {
+                    // Whatever else a gateway throws, the message waits queued like one the gateway could not take (an
+                    // escaped exception would leave the whole lease "sending" until it runs out).
+                    moves.Add((m.Id, MessageOutbox.Queued, "not sent: " + e.Message, null));
+                    MessagingMetrics.Deferred.Add(1, new KeyValuePair<string, object?>("channel", m.Channel));
+                    if (Interlocked.Exchange(ref down, 1) == 0)
+                        log.LogWarning(e, "Campaign {Campaign}: gateway {Gateway} failed unexpectedly", campaignId, gateway.Value.Row.Name);
                 }
             });
         var sentAt = clock0.Elapsed.TotalSeconds;

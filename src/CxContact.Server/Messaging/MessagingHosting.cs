@@ -13,6 +13,8 @@ public static class MessagingHosting
         services.AddSingleton<MessagingGatewayStore>();
         services.AddSingleton<MessageGateways>();
         services.AddSingleton<MessageOutbox>();
+        services.AddSingleton<DeliveryReportWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeliveryReportWriter>());
         if (settings.Has(SiloRoles.Messaging)) services.AddHostedService<MessageSender>();
     }
 }

@@ -39,7 +39,7 @@ public sealed class SmtpGateway(GatewaySettings settings, GatewayCredentials cre
         var body = new BodyBuilder { TextBody = m.Body, HtmlBody = m.Html };
         mail.Body = body.ToMessageBody();
 
-        var client = await _idle.Reader.ReadAsync(ct);
+        var client = await TakeAsync(ct);
         try
         {
             await ConnectAsync(client, ct);
@@ -59,12 +59,12 @@ public sealed class SmtpGateway(GatewaySettings settings, GatewayCredentials cre
             await DropAsync(client);
             throw new GatewayUnavailableException($"the mail server did not take it: {e.Message}", e);
         }
-        finally { _idle.Writer.TryWrite(client); }
+        finally { await ReturnAsync(client); }
     }
 
     public async Task<string> TestAsync(CancellationToken ct)
     {
-        var client = await _idle.Reader.ReadAsync(ct);
+        var client = await TakeAsync(ct);
         try
         {
             await ConnectAsync(client, ct);
@@ -76,7 +76,25 @@ public sealed class SmtpGateway(GatewaySettings settings, GatewayCredentials cre
             await DropAsync(client);
             throw new GatewayUnavailableException($"{settings.Host}:{settings.Port}: {e.Message}", e);
         }
-        finally { _idle.Writer.TryWrite(client); }
+        finally { await ReturnAsync(client); }
+    }
+
+    /// <summary>An idle connection; a gateway closed because its settings changed sends nothing more (the message waits for the new one).</summary>
+    private async Task<SmtpClient> TakeAsync(CancellationToken ct)
+    {
+        try { return await _idle.Reader.ReadAsync(ct); }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+            throw new GatewayUnavailableException($"the connection to {settings.Host}:{settings.Port} was closed: the gateway was changed or the silo is stopping");
+        }
+    }
+
+    /// <summary>Back to the pool; a connection that comes back after the gateway was closed is closed too.</summary>
+    private async Task ReturnAsync(SmtpClient client)
+    {
+        if (_idle.Writer.TryWrite(client)) return;
+        await DropAsync(client);
+        client.Dispose();
     }
 
     private async Task ConnectAsync(SmtpClient client, CancellationToken ct)

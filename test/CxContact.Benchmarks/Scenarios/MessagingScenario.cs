@@ -5,6 +5,9 @@ using System.Text.Json;
 using CxContact.Testing.LocalServices;
 using MailKit.Net.Smtp;
 using MimeKit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace CxContact.Benchmarks.Scenarios;
 
@@ -22,6 +25,13 @@ public sealed class MessagingScenario : IScenario
 
     /// <summary>CXC_BENCH_DLR_MASK: the delivery reports asked for (default 31, every kind; 0 measures sending alone).</summary>
     private static int DlrMask => int.TryParse(Environment.GetEnvironmentVariable("CXC_BENCH_DLR_MASK"), out var m) ? m : 31;
+
+    /// <summary>
+    /// CXC_BENCH_KILL_SILO=1: a second messaging silo joins before the SMS campaign starts and is killed (SIGKILL)
+    /// when half the texts are sent; its leases run out (the campaign's lease is 30 s in this run) and the first silo
+    /// sends the rest. Duplicates must still be 0.
+    /// </summary>
+    private static bool KillSilo => Environment.GetEnvironmentVariable("CXC_BENCH_KILL_SILO") == "1";
 
     public async Task<ScenarioResult> RunAsync(int size, CancellationToken ct)
     {
@@ -44,7 +54,12 @@ public sealed class MessagingScenario : IScenario
             }, ct);
 
             var list = await ListAsync(server, work, size, ct);
-            var smsRate = await CampaignAsync(server, list, "sms", sms.GetProperty("gateway").GetProperty("id").GetGuid(), size, ct);
+            await using var second = KillSilo ? await server.JoinAsync("messaging", ct) : null;
+            var smsRate = await CampaignAsync(server, list, "sms", sms.GetProperty("gateway").GetProperty("id").GetGuid(), size, ct, second is null ? null : () =>
+            {
+                second.Kill();
+                Console.WriteLine($"{Name}: killed the second messaging silo halfway");
+            });
             var smsDuplicates = Duplicates(kannel.Received().Select(m => m.To));
             var delivered = DlrMask == 0 ? (0, 0.0) : await DeliveredAsync(server, smsRate.Campaign, size, ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -55,18 +70,20 @@ public sealed class MessagingScenario : IScenario
                 $"{Name}: email: {size:N0} sent in {emailRate.Seconds:F1} s = {emailRate.PerSecond:N0}/s; duplicates {emailDuplicates}"));
 
             var rawSms = await RawKannelAsync(kannel, Math.Min(size, 20_000), ct);
+            var rawSmsReports = DlrMask == 0 ? rawSms : await RawKannelAsync(kannel, Math.Min(size, 20_000), ct, DlrMask);
             var rawSmtp = await RawSmtpAsync(mta.Port, Math.Min(size, 20_000), ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{Name}: baselines: raw sendsms (16 parallel) {rawSms:N0}/s (ratio {smsRate.PerSecond / rawSms:F2}); raw MailKit loop {rawSmtp:N0}/s (ratio {emailRate.PerSecond / rawSmtp:F2})"));
+                $"{Name}: baselines: raw sendsms (16 parallel) {rawSms:N0}/s (ratio {smsRate.PerSecond / rawSms:F2}); 128 parallel with delivery reports to a bare endpoint {rawSmsReports:N0}/s (ratio {smsRate.PerSecond / rawSmsReports:F2}); raw MailKit loop {rawSmtp:N0}/s (ratio {emailRate.PerSecond / rawSmtp:F2})"));
             return ScenarioResult.Create(Name, size, "messages_per_s", smsRate.PerSecond, "SMS/s", "raw Kannel sendsms, 16 parallel calls", rawSms) with
             {
                 Extra = new()
                 {
                     ["sms_per_s"] = Math.Round(smsRate.PerSecond, 1), ["sms_ratio"] = Math.Round(smsRate.PerSecond / rawSms, 3), ["sms_duplicates"] = smsDuplicates,
                     ["sms_delivered"] = delivered.Count,
+                    ["raw_sms_with_reports_per_s"] = Math.Round(rawSmsReports, 1), ["sms_ratio_with_reports"] = Math.Round(smsRate.PerSecond / rawSmsReports, 3),
                     ["email_per_s"] = Math.Round(emailRate.PerSecond, 1), ["email_ratio"] = Math.Round(emailRate.PerSecond / rawSmtp, 3),
                     ["email_duplicates"] = emailDuplicates, ["raw_smtp_per_s"] = Math.Round(rawSmtp, 1),
-                    ["peak_working_set_mb"] = Math.Round(server.PeakWorkingSetMb()),
+                    ["peak_working_set_mb"] = Math.Round(server.PeakWorkingSetMb()), ["silo_killed_halfway"] = KillSilo,
                 },
             };
         }
@@ -97,7 +114,8 @@ public sealed class MessagingScenario : IScenario
     private sealed record Rate(Guid Campaign, double Seconds, double PerSecond);
 
     /// <summary>Starts a campaign of the channel and times it from start to every message sent.</summary>
-    private static async Task<Rate> CampaignAsync(BenchmarkServer server, Guid list, string channel, Guid gateway, int size, CancellationToken ct)
+    /// <param name="halfway">Called once, when half the messages are sent.</param>
+    private static async Task<Rate> CampaignAsync(BenchmarkServer server, Guid list, string channel, Guid gateway, int size, CancellationToken ct, Action? halfway = null)
     {
         var template = (await server.PostAsync("/api/v1/message-templates", new
         {
@@ -106,7 +124,8 @@ public sealed class MessagingScenario : IScenario
         }, ct)).GetProperty("id").GetGuid();
         var campaign = (await server.PostAsync("/api/v1/campaigns", new
         {
-            name = channel, channel, templateId = template, gatewayId = gateway, contactLists = new[] { new { id = list, weight = 1 } }, messagesPerSecond = 1000,
+            name = channel, channel, templateId = template, gatewayId = gateway, contactLists = new[] { new { id = list, weight = 1 } }, messagesPerSecond = 10_000,
+            leaseSeconds = halfway is null ? 300 : 30,
         }, ct)).GetProperty("id").GetGuid();
         await server.PostAsync($"/api/v1/campaigns/{campaign}/preload", new { }, ct);
         while (JsonDocument.Parse(await server.Http.GetStringAsync($"/api/v1/campaigns/{campaign}", ct)).RootElement.GetProperty("state").GetString() != "ready")
@@ -121,6 +140,7 @@ public sealed class MessagingScenario : IScenario
             var stats = JsonDocument.Parse(await server.Http.GetStringAsync($"/api/v1/campaigns/{campaign}/messages/stats", ct)).RootElement;
             sent = stats.GetProperty("sent").GetInt64() + stats.GetProperty("failed").GetInt64();
             if (sent != last) { last = sent; stalled.Restart(); }
+            if (halfway is not null && sent >= size / 2) { halfway(); halfway = null; }
             if (clock.Elapsed.TotalSeconds % 10 < 1) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {channel}: {sent:N0} sent, {sent / clock.Elapsed.TotalSeconds:N0}/s"));
             if (stalled.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"the {channel} campaign stalled at {sent:N0} of {size:N0}: {stats}");
         }
@@ -146,21 +166,36 @@ public sealed class MessagingScenario : IScenario
         return all.Count - all.Distinct(StringComparer.Ordinal).LongCount();
     }
 
-    private static async Task<double> RawKannelAsync(LocalKannel kannel, int n, CancellationToken ct)
+    /// <summary>
+    /// Kannel driven raw: 16 parallel sendsms calls. With <paramref name="dlrMask"/> set, every message also asks for
+    /// its delivery reports, which Kannel calls back on a bare Kestrel endpoint that only counts them (what Kannel itself spends on
+    /// reports, without the platform), and the time runs until the last report is in.
+    /// </summary>
+    private static async Task<double> RawKannelAsync(LocalKannel kannel, int n, CancellationToken ct, int dlrMask = 0)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 });
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 128 });
+        await using var sink = dlrMask == 0 ? null : await ReportSink.StartAsync();
         var next = -1;
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        // With reports each call waits longer (smsbox also calls back), so that run keeps as many calls in flight as the
+        // platform's sender does (4 leases of 32).
+        await Task.WhenAll(Enumerable.Range(0, dlrMask == 0 ? 16 : 128).Select(async _ =>
         {
             while (Interlocked.Increment(ref next) is var i && i < n)
             {
                 var url = $"{kannel.SendsmsUrl}?username={LocalKannel.Username}&password={LocalKannel.Password}&to=%2B49160{10_000_000 + i}&from=12345" +
-                          "&charset=UTF-8&coding=0&text=" + Uri.EscapeDataString("Hallo Kunde, your appointment is tomorrow at 10:00.");
+                          "&charset=UTF-8&coding=0&text=" + Uri.EscapeDataString("Hallo Kunde, your appointment is tomorrow at 10:00.") +
+                          (sink is null ? "" : $"&dlr-mask={dlrMask}&dlr-url=" + Uri.EscapeDataString(sink.Url + $"?id={i}&type=%d"));
                 using var r = await http.GetAsync(url, ct);
                 r.EnsureSuccessStatusCode();
             }
         }));
+        if (sink is not null)
+        {
+            // fakesmsc reports "accepted" and "delivered" for every message that asked for both (mask 31).
+            var expected = (dlrMask & 8) != 0 && (dlrMask & 1) != 0 ? 2L * n : n;
+            while (sink.Count < expected && clock.Elapsed < TimeSpan.FromMinutes(5)) await Task.Delay(50, ct);
+        }
         return n / clock.Elapsed.TotalSeconds;
     }
 
@@ -180,5 +215,32 @@ public sealed class MessagingScenario : IScenario
         var rate = n / clock.Elapsed.TotalSeconds;
         await client.DisconnectAsync(true, ct);
         return rate;
+    }
+
+    /// <summary>A bare Kestrel endpoint that answers 200 to every delivery report and counts them.</summary>
+    private sealed class ReportSink : IAsyncDisposable
+    {
+        private readonly Microsoft.AspNetCore.Builder.WebApplication _app;
+        private long _count;
+
+        private ReportSink(Microsoft.AspNetCore.Builder.WebApplication app, string url) => (_app, Url) = (app, url);
+
+        public static async Task<ReportSink> StartAsync()
+        {
+            var port = LocalProcess.FreePort();
+            var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            var app = builder.Build();
+            var sink = new ReportSink(app, $"http://127.0.0.1:{port}/dlr");
+            app.MapGet("/dlr", () => { Interlocked.Increment(ref sink._count); return "ok"; });
+            await app.StartAsync();
+            return sink;
+        }
+
+        public string Url { get; }
+        public long Count => Interlocked.Read(ref _count);
+
+        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
     }
 }
