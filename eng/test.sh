@@ -91,5 +91,12 @@ cxc_log "CXC_TEST_POSTGRES=$CXC_TEST_POSTGRES"
 cxc_log "CXC_TEST_REDIS=$CXC_TEST_REDIS"
 
 rc=0
+# The API contract: both OpenAPI linters on the committed document (the tests keep it equal to the served one).
+lint_rc=0
+bash "$(dirname "${BASH_SOURCE[0]}")/openapi-lint.sh" || lint_rc=$?
 dotnet test CxContact.sln -c Release --nologo "$@" </dev/null || rc=$?
+if [[ $rc -eq 0 && $lint_rc -ne 0 ]]; then
+  cxc_log "the OpenAPI linters failed (eng/openapi-lint.sh)"
+  rc=$lint_rc
+fi
 exit "$rc"

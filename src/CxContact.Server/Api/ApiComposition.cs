@@ -15,7 +15,7 @@ using CxContact.Server.Scheduling;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.OpenApi;
+using CxContact.Server.Api.OpenApi;
 
 namespace CxContact.Server.Api;
 
@@ -53,19 +53,7 @@ public static class ApiComposition
         services.AddAuthorization(Policies.Add);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
 
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "CX Contact API";
-            doc.Info.Description = "Outbound contact-centre platform. Authenticate with \"Authorization: Bearer <API key>\".";
-            doc.Components ??= new OpenApiComponents();
-            doc.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-            doc.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An API key, shown once when it was created.",
-            };
-            doc.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", doc)] = [] }];
-            return Task.CompletedTask;
-        }));
+        services.AddCxOpenApi();
     }
 
     public static void MapCxApi(this IEndpointRouteBuilder app)

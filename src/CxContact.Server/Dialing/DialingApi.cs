@@ -44,7 +44,7 @@ public static class DialingApi
             var lease = await leases.LeaseAsync(Caller.From(http.User).TenantId, id, info.Definition, count, ct);
             if (lease.Records.Count == 0 && lease.Deferred == 0) _ = grain.CheckCompletedAsync();
             return TypedResults.Ok(new LeaseView(lease.LeaseId, lease.ExpiresAt, lease.Records, lease.Deferred, LeaseService.MaxCount));
-        }).RequireAuthorization(Policies.Dialer).WithSummary($"Lease up to {LeaseService.MaxCount} records callable now, each cleared by the Compliance Manager");
+        }).RequireAuthorization(Policies.Dialer).WithName("leaseCampaignRecords").WithSummary($"Lease up to {LeaseService.MaxCount} records callable now, each cleared by the Compliance Manager");
 
         g.MapPost("/{id:guid}/results", async Task<Results<Ok<ResultOutcome>, ValidationProblem, ProblemHttpResult>> (
             Guid id, ResultRequest body, HttpContext http, IGrainFactory grains, ResultRecorder recorder, PlatformClock clock, CancellationToken ct) =>
@@ -60,7 +60,7 @@ public static class DialingApi
             if (info.State == CampaignState.Stopping) _ = grain.CheckCompletedAsync();
             return answer.Outcome is { } outcome ? TypedResults.Ok(outcome)
                 : TypedResults.Problem(statusCode: 409, title: "The result was not applied", detail: answer.Refused);
-        }).RequireAuthorization(Policies.Dialer).WithSummary("Report a call result for a leased record (idempotent per lease and record)");
+        }).RequireAuthorization(Policies.Dialer).WithName("reportCampaignResult").WithSummary("Report a call result for a leased record (idempotent per lease and record)");
 
         g.MapPost("/{id:guid}/results/batch", async Task<Results<Ok<BatchAnswer>, ValidationProblem, ProblemHttpResult>> (
             Guid id, BatchRequest body, HttpContext http, IGrainFactory grains, ResultRecorder recorder, PlatformClock clock, CancellationToken ct) =>
@@ -80,7 +80,7 @@ public static class DialingApi
             if (info.State == CampaignState.Stopping) _ = grain.CheckCompletedAsync();
             return TypedResults.Ok(new BatchAnswer([.. answers.Select((a, i) => new BatchItem(requests[i]!.LeaseId, requests[i]!.RecordId,
                 a.Outcome is null ? 409 : 200, a.Outcome, a.Refused))]));
-        }).RequireAuthorization(Policies.Dialer).WithSummary($"Report up to {ResultRecorder.MaxBatch} results at once; each answers 200 or 409 on its own");
+        }).RequireAuthorization(Policies.Dialer).WithName("reportCampaignResults").WithSummary($"Report up to {ResultRecorder.MaxBatch} results at once; each answers 200 or 409 on its own");
 
         g.MapPost("/{id:guid}/simulate", async Task<Results<Accepted<SimulationSettings>, ValidationProblem, ProblemHttpResult>> (
             Guid id, SimulateRequest? body, HttpContext http, IGrainFactory grains) =>

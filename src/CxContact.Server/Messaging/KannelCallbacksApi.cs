@@ -21,8 +21,8 @@ public static class KannelCallbacksApi
     {
         var g = v1.MapGroup("/messaging/gateways/{gatewayId:guid}/kannel").WithTags("Messaging").AllowAnonymous();
 
-        g.MapGet("/dlr", DeliveryReportAsync).WithSummary("Kannel's delivery report for one message (the per-message dlr-url)");
-        g.MapGet("/inbound", InboundAsync).WithSummary("An inbound text from Kannel's smsbox (its get-url): STOP, START, HELP or a reply");
+        g.MapGet("/dlr", DeliveryReportAsync).WithName("kannelDeliveryReport").WithSummary("Kannel's delivery report for one message (the per-message dlr-url)");
+        g.MapGet("/inbound", InboundAsync).WithName("kannelInbound").WithSummary("An inbound text from Kannel's smsbox (its get-url): STOP, START, HELP or a reply");
     }
 
     private static async Task<Results<Ok<string>, ProblemHttpResult>> DeliveryReportAsync(Guid gatewayId, string? secret, string? id, int? type, string? answer,

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CxContact.Server.Tests.Infrastructure;
 using CxContact.Server.Platform.Hosting;
 using Orleans.Hosting.Kubernetes;
 
@@ -13,7 +14,7 @@ public sealed class HelmChartTests
     private static readonly string[] ServerRoles = ["api", "compliance", "campaign", "scheduler", "messaging"];
     private static readonly string[] AutoscaledRoles = ["compliance", "messaging"];
 
-    private static readonly string RepoRoot = FindRepoRoot();
+    private static readonly string RepoRoot = RepoPaths.Root;
     private static readonly string ChartDir = Path.Combine(RepoRoot, "helm", "cxcontact");
 
     // A template action, {{ ... }} with or without trim markers; comments included.
@@ -308,13 +309,5 @@ public sealed class HelmChartTests
             .Where(f => !f.Contains($"{sep}bin{sep}") && !f.Contains($"{sep}obj{sep}"))
             .SelectMany(f => Regex.Matches(File.ReadAllText(f), pattern).Select(m => m.Groups[1].Value))
             .ToHashSet();
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CxContact.sln")))
-                return dir.FullName;
-        throw new InvalidOperationException($"No CxContact.sln above {AppContext.BaseDirectory}");
     }
 }
