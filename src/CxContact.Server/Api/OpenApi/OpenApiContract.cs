@@ -16,9 +16,21 @@ public static class OpenApiContract
 {
     public const string ProblemSchema = "ProblemDetails";
 
+    /// <summary>
+    /// Nested records that share a name (each list API's ListItem): by default they share one schema, the first one
+    /// met, and a client generated from it would drop the others' fields. These are named by their API instead
+    /// (CampaignsListItem, SuppressionListsListItem).
+    /// </summary>
+    private static readonly HashSet<Type> Clashing = [.. typeof(OpenApiContract).Assembly.GetTypes()
+        .Where(t => t.IsNested && t.IsPublic is false && t.IsNestedPublic)
+        .GroupBy(t => t.Name).Where(g => g.Count() > 1).SelectMany(g => g)];
+
     public static void AddCxOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(o =>
         {
+            o.CreateSchemaReferenceId = t => Clashing.Contains(t.Type) && t.Type.DeclaringType is { } outer
+                ? outer.Name.Replace("Api", "", StringComparison.Ordinal) + t.Type.Name
+                : OpenApiOptions.CreateDefaultSchemaReferenceId(t);
             o.AddDocumentTransformer((doc, _, _) =>
             {
                 doc.Info.Title = "CX Contact API";

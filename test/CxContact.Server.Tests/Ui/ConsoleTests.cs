@@ -1,0 +1,97 @@
+using System.Net;
+using CxContact.Server.Tests.Infrastructure;
+using PuppeteerSharp;
+
+namespace CxContact.Server.Tests.Ui;
+
+/// <summary>
+/// The admin console (Blazor WebAssembly, /console/) in headless Chromium against the real server: sign-in with the
+/// error next to the field, the pages a supervisor opens first, "can I call now?" with its reason, and no serious
+/// or critical axe-core violation on any of them. Screenshots of each page go to the test artifacts directory.
+/// </summary>
+public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    private static readonly string Artifacts = Path.Combine(Path.GetTempPath(), "cxc-console-screens");
+
+    private async Task<(string Key, HttpClient Http)> TenantAsync()
+    {
+        var created = await HttpAssert.Json(await api.Admin().PostJson("/api/v1/tenants", new { name = "Console " + Guid.NewGuid().ToString("N")[..6] }), HttpStatusCode.Created);
+        var key = created.GetProperty("adminKey").GetProperty("key").GetString()!;
+        return (key, api.Client(key));
+    }
+
+    private async Task<IPage> OpenAsync(IBrowser browser, string path = "")
+    {
+        var page = await browser.NewPageAsync();
+        await page.SetViewportAsync(new ViewPortOptions { Width = 1280, Height = 900 });
+        await page.GoToAsync(new Uri(api.BaseAddress, "/console/" + path).ToString());
+        return page;
+    }
+
+    private static async Task SignInAsync(IPage page, string key)
+    {
+        await page.WaitForSelectorAsync("[data-testid=api-key] input, input[data-testid=api-key]", new WaitForSelectorOptions { Timeout = 60_000 });
+        await page.TypeAsync("input[type=password]", key);
+        await page.ClickAsync("button[type=submit]");
+    }
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(Artifacts);
+        await page.ScreenshotAsync(Path.Combine(Artifacts, name + ".png"), new ScreenshotOptions { FullPage = true });
+    }
+
+    [Fact]
+    public async Task A_wrong_key_is_refused_at_the_field_and_a_right_one_signs_in_to_accessible_pages()
+    {
+        var (key, _) = await TenantAsync();
+        await using var browser = await HeadlessChromium.LaunchAsync();
+        await using var page = await OpenAsync(browser);
+
+        await SignInAsync(page, "cxc_not-a-real-key");
+        await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('main').innerText.includes('This key is not valid')");
+        await Accessibility.AssertCleanAsync(page, "sign-in");
+        await ScreenshotAsync(page, "sign-in-refused");
+
+        await page.ReloadAsync();
+        await SignInAsync(page, key);
+        await PageWaits.UntilAsync(page, ["main", "header"], "() => document.querySelector('[data-testid=who]')?.innerText.includes('Console ')");
+        await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('main').innerText.includes('No campaign is running')");
+        await Accessibility.AssertCleanAsync(page, "home");
+        await ScreenshotAsync(page, "home");
+
+        // The key is this tab's: a reload keeps the session, and each page is usable by keyboard and screen reader.
+        foreach (var (path, heading) in new[] { ("lists", "Contact lists"), ("campaigns", "Campaigns"), ("compliance/can-i-call", "Can I call this number now?") })
+        {
+            await page.GoToAsync(new Uri(api.BaseAddress, "/console/" + path).ToString());
+            await PageWaits.UntilAsync(page, ["main"], "h => document.querySelector('h1')?.innerText === h", heading);
+            await Accessibility.AssertCleanAsync(page, "/console/" + path);
+            await ScreenshotAsync(page, path.Replace('/', '-'));
+        }
+    }
+
+    [Fact]
+    public async Task Can_I_call_now_answers_a_suppressed_number_with_deny_and_its_reason()
+    {
+        var (key, http) = await TenantAsync();
+        var dnc = new Suppression.SuppressionClient(http);
+        await dnc.AddAsync(await dnc.CreateListAsync(new { name = "Do not call" }), new { type = "phone", value = "+49 30 1234567" });
+
+        await using var browser = await HeadlessChromium.LaunchAsync();
+        await using var page = await OpenAsync(browser, "compliance/can-i-call");
+        await SignInAsync(page, key);
+        await page.WaitForSelectorAsync("input[data-testid=phone], [data-testid=phone] input", new WaitForSelectorOptions { Timeout = 60_000 });
+
+        // An empty number is refused in the form, before any call.
+        await page.ClickAsync("main button[type=submit]");
+        await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('main').innerText.includes('Enter a phone number')");
+
+        await page.TypeAsync("input[data-testid=phone], [data-testid=phone] input", "+49 30 1234567");
+        await page.ClickAsync("main button[type=submit]");
+        await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('[data-testid=decision]')?.innerText === 'deny'");
+        var reasons = await PageWaits.TextAsync(page, "[data-testid=reasons]");
+        Assert.Contains("suppress", reasons, StringComparison.OrdinalIgnoreCase);
+        await Accessibility.AssertCleanAsync(page, "can I call");
+        await ScreenshotAsync(page, "can-i-call-deny");
+    }
+}
