@@ -7,7 +7,8 @@ var builder = WebAssemblyHostBuilder.CreateDefault(args);
 builder.RootComponents.Add<App>("#app");
 builder.RootComponents.Add<HeadOutlet>("head::after");
 
-builder.Services.AddMudServices();
+// Notifications appear at once: a fading-in message is briefly unreadable (and axe-core measures it so).
+builder.Services.AddMudServices(c => c.SnackbarConfiguration.ShowTransitionDuration = 0);
 // The API is the host that serves the console: /console/ is its base, the origin is the API's.
 builder.Services.AddScoped(_ => new HttpClient { BaseAddress = new Uri(builder.HostEnvironment.BaseAddress) });
 builder.Services.AddScoped<ApiSession>();

@@ -23,7 +23,7 @@ internal static class Accessibility
             async () => {
               const r = await axe.run(document, { resultTypes: ['violations'] });
               return JSON.stringify(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-                .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', ')));
+                .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ') + ' [' + (n.failureSummary || '').replace(/\s+/g, ' ') + ']').join(', ')));
             }
             """);
         return JsonSerializer.Deserialize<List<string>>(json)!;

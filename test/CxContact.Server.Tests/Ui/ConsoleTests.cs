@@ -94,4 +94,39 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         await Accessibility.AssertCleanAsync(page, "can I call");
         await ScreenshotAsync(page, "can-i-call-deny");
     }
+
+    [Fact]
+    public async Task A_schedule_is_built_with_its_next_runs_created_and_run_now()
+    {
+        var (key, http) = await TenantAsync();
+        var list = (await HttpAssert.Json(await http.PostJson("/api/v1/contact-lists", new { name = "Renewals" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        await HttpAssert.Json(await http.PostJson("/api/v1/campaigns", new { name = "Spring renewals", contactLists = new[] { new { id = list, weight = 1 } } }),
+            HttpStatusCode.Created);
+
+        await using var browser = await HeadlessChromium.LaunchAsync();
+        await using var page = await OpenAsync(browser, "schedules");
+        await SignInAsync(page, key);
+        await PageWaits.UntilAsync(page, ["main"], "() => document.querySelectorAll('[data-testid=cron-next] li').length === 5");
+        Assert.Equal("0 7 * * 1-5", await PageWaits.TextAsync(page, "[data-testid=cron-value]"));
+
+        // Nothing chosen: the API's answer is shown next to the fields it names.
+        await page.ClickAsync("[data-testid=schedule-create]");
+        await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('main').innerText.includes('is required')");
+
+        await page.TypeAsync("input[data-testid=schedule-name], [data-testid=schedule-name] input", "Morning preload");
+        await page.ClickAsync("[data-testid=schedule-campaign]");
+        await PageWaits.UntilAsync(page, ["body"], "() => [...document.querySelectorAll('.mud-popover-open .mud-list-item')].some(e => e.innerText.includes('Spring renewals'))");
+        await page.EvaluateExpressionAsync("[...document.querySelectorAll('.mud-popover-open .mud-list-item')].find(e => e.innerText.includes('Spring renewals')).click()");
+        await page.ClickAsync("[data-testid=schedule-create]");
+        await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('[data-testid=schedules]').innerText.includes('Morning preload')");
+        await Accessibility.AssertCleanAsync(page, "schedules");
+        await ScreenshotAsync(page, "schedules");
+
+        await page.ClickAsync("button[aria-label='Run now: Morning preload']");
+        await PageWaits.UntilAsync(page, ["main"], "() => /manual\\s+succeeded/.test(document.querySelector('[data-testid=runs]')?.innerText ?? '')");
+        var schedules = await HttpAssert.Json(await http.GetAsync("/api/v1/schedules"), HttpStatusCode.OK);
+        var created = schedules.EnumerateArray().Single();
+        Assert.Equal(("0 7 * * 1-5", "preload-campaign"), (created.GetProperty("cron").GetString(), created.GetProperty("action").GetProperty("type").GetString()));
+        await ScreenshotAsync(page, "schedule-runs");
+    }
 }
