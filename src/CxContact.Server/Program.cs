@@ -24,8 +24,9 @@ using StackExchange.Redis;
 // The composition root. Order matters: settings, then dependencies and migrations (so a missing database is
 // one clear line, not a stack trace from deep inside Orleans), then the host.
 var builder = WebApplication.CreateBuilder(args);
-// A build (not a publish) finds the admin console's files through the static web assets manifest, in every
-// environment, so tests and `dotnet run` serve /console/ like a published image does (there the files are copied).
+// A build (not a publish) finds the static files of the UI and the admin console through the static web assets
+// manifest in every environment, not only Development, so `eng/run.sh`, the benchmarks and a bare `dotnet
+// CxContact.Server.dll` serve them as a published image does (where they are copied into wwwroot).
 builder.WebHost.UseStaticWebAssets();
 builder.Logging.ConfigureCxLogging(builder.Configuration);
 using var bootLoggers = LoggerFactory.Create(l => l.ConfigureCxLogging(builder.Configuration));
@@ -89,6 +90,8 @@ var app = builder.Build();
 var deadline = new ShutdownDeadline(app, settings, bootLoggers);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+if (settings.Has(SiloRoles.Api)) app.UseStaticSitePaths();
+app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -98,11 +101,7 @@ if (!settings.MetricsPublic) metrics.RequireAuthorization(Policies.SystemAdmin);
 
 if (settings.Has(SiloRoles.Api))
 {
-    app.UseDefaultFiles();
-    // The admin console's runtime files (.wasm, .dat, ...) need their own content types and headers.
-    app.UseBlazorFrameworkFiles("/console");
-    app.UseStaticFiles();
-    app.MapFallbackToFile("/console/{*path:nonfile}", "console/index.html");
+    app.MapStaticAssets();
     app.MapOpenApi("/openapi/{documentName}.json");
     app.MapScalarApiReference("/api-reference", o => o.WithTitle("CX Contact API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
     app.MapCxApi();

@@ -124,8 +124,11 @@ public sealed class BenchmarkServer : IAsyncDisposable
         throw new TimeoutException("the server did not become ready in 120 s");
     }
 
+    /// <summary>CXC_BENCH_SERVER_DLL runs another build of the server (a published one, say); the repository's Release build otherwise.</summary>
     private static string ServerDll()
     {
+        if (Environment.GetEnvironmentVariable("CXC_BENCH_SERVER_DLL") is { Length: > 0 } given)
+            return File.Exists(given) ? given : throw new FileNotFoundException("CXC_BENCH_SERVER_DLL names no file", given);
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CxContact.sln"))) dir = dir.Parent;
         var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;

@@ -15,6 +15,7 @@ public static class ScenarioRegistry
         new RecoveryScenario(),
         new FeedScenario(),
         new MessagingScenario(),
+        new ConsoleLoadScenario(),
     ];
 
     public static IScenario? Find(string name) =>
