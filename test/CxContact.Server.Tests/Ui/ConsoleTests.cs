@@ -68,6 +68,18 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
             await Accessibility.AssertCleanAsync(page, "/console/" + path);
             await ScreenshotAsync(page, path.Replace('/', '-'));
         }
+
+        // Usable at 768 px too: no page scrolls sideways (tables fold into labelled cards, the drawer closes).
+        await page.SetViewportAsync(new ViewPortOptions { Width = 768, Height = 1024 });
+        foreach (var path in new[] { "", "lists", "campaigns", "schedules", "compliance/can-i-call" })
+        {
+            await page.GoToAsync(new Uri(api.BaseAddress, "/console/" + path).ToString());
+            await PageWaits.UntilAsync(page, ["main"], "() => !!document.querySelector('h1')");
+            var widths = await page.EvaluateFunctionAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
+            var (scroll, client) = (widths[0], widths[1]);
+            Assert.True(scroll <= client, $"/console/{path} is {scroll} px wide in a {client} px window");
+            await ScreenshotAsync(page, "768-" + (path.Length == 0 ? "home" : path.Replace('/', '-')));
+        }
     }
 
     [Fact]
@@ -128,5 +140,40 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         var created = schedules.EnumerateArray().Single();
         Assert.Equal(("0 7 * * 1-5", "preload-campaign"), (created.GetProperty("cron").GetString(), created.GetProperty("action").GetProperty("type").GetString()));
         await ScreenshotAsync(page, "schedule-runs");
+    }
+
+    [Fact]
+    public async Task A_campaign_is_preloaded_its_why_report_read_started_and_its_stats_move()
+    {
+        var c = await Campaigns.CampaignClient.NewTenantAsync(api.Admin(), api.Client);
+        var list = await c.ListAsync(0, "client_id,first_name,phone1,tz\nA,Ann,+4930123401,Europe/Berlin\nB,Bob,+4930123402,Europe/Berlin\nC,Cat,+4930123403,Europe/Berlin\n");
+        var dnc = await c.Suppression.CreateListAsync(new { name = "Do not call" });
+        await c.Suppression.AddAsync(dnc, new { type = "phone", value = "+4930123402" });
+        var id = await c.CreateAsync(new { name = "Berlin renewals", contactLists = new[] { new { id = list, weight = 1 } }, suppressionLists = new[] { dnc } });
+
+        await using var browser = await HeadlessChromium.LaunchAsync();
+        await using var page = await OpenAsync(browser, $"campaigns/{id}");
+        await SignInAsync(page, c.Keys.Admin);
+        await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('[data-testid=state]')?.innerText === 'draft'");
+
+        // Resuming a draft is refused (409) with the API's reason, shown on the page.
+        await page.ClickAsync("[data-testid=action-resume]");
+        await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('[data-testid=problem]')?.innerText.includes('Could not resume')");
+        var refusal = await PageWaits.TextAsync(page, "[data-testid=problem]");
+        Assert.DoesNotContain("The API answered", refusal); // the problem's own words, not a bare status
+
+        await page.ClickAsync("[data-testid=action-preload]");
+        await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('[data-testid=state]')?.innerText === 'ready'");
+        await PageWaits.UntilAsync(page, ["main"], "() => (document.querySelector('[data-testid=report]')?.innerText ?? '').includes('suppress')");
+        await Accessibility.AssertCleanAsync(page, "campaign");
+        await ScreenshotAsync(page, "campaign-preloaded");
+
+        await page.ClickAsync("[data-testid=action-start]");
+        await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('[data-testid=state]')?.innerText === 'running'");
+        var lease = await c.LeaseAsync(id, 10);
+        foreach (var r in Campaigns.CampaignClient.Records(lease))
+            await c.ResultAsync(id, lease.GetProperty("leaseId").GetGuid(), r.GetProperty("recordId").GetInt64(), "no-answer");
+        await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('[data-testid=dialed]')?.innerText === '2'");
+        await ScreenshotAsync(page, "campaign-running");
     }
 }

@@ -80,6 +80,9 @@ public static class OpenApiContract
                     Add(op, context.Document!, "403", "The key's role or tenant does not allow this.");
                 }
                 if (route.Contains('{')) Add(op, context.Document!, "404", "There is no such resource in this tenant.");
+                // Every other error is problem details too (409 when the state does not allow it, 429, 503 when a
+                // dependency is away): declared once, so generated clients parse its detail instead of dropping it.
+                Add(op, context.Document!, "default", "Any other error (409 when the resource's state does not allow it, 503 when a dependency is away).");
                 return Task.CompletedTask;
             });
         });

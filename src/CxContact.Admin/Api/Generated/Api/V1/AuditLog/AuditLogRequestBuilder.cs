@@ -42,6 +42,7 @@ namespace CxContact.Admin.Api.Api.V1.AuditLog
         /// <exception cref="global::CxContact.Admin.Api.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 403 status code</exception>
+        /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<List<global::CxContact.Admin.Api.Models.AuditEntry>?> GetAsync(Action<RequestConfiguration<global::CxContact.Admin.Api.Api.V1.AuditLog.AuditLogRequestBuilder.AuditLogRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -57,6 +58,7 @@ namespace CxContact.Admin.Api.Api.V1.AuditLog
                 { "400", global::CxContact.Admin.Api.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "XXX", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             var collectionResult = await RequestAdapter.SendCollectionAsync<global::CxContact.Admin.Api.Models.AuditEntry>(requestInfo, global::CxContact.Admin.Api.Models.AuditEntry.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
             return collectionResult?.AsList();

@@ -43,6 +43,7 @@ namespace CxContact.Admin.Api.Api.V1.Compliance.Validate
         /// <exception cref="global::CxContact.Admin.Api.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 403 status code</exception>
+        /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CxContact.Admin.Api.Models.ValidationResult?> PostAsync(global::CxContact.Admin.Api.Models.ValidationRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -59,6 +60,7 @@ namespace CxContact.Admin.Api.Api.V1.Compliance.Validate
                 { "400", global::CxContact.Admin.Api.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "XXX", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CxContact.Admin.Api.Models.ValidationResult>(requestInfo, global::CxContact.Admin.Api.Models.ValidationResult.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }

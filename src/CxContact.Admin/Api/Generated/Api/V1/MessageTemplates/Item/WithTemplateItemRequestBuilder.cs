@@ -48,6 +48,7 @@ namespace CxContact.Admin.Api.Api.V1.MessageTemplates.Item
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task DeleteAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -64,6 +65,7 @@ namespace CxContact.Admin.Api.Api.V1.MessageTemplates.Item
                 { "401", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "XXX", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
@@ -77,6 +79,7 @@ namespace CxContact.Admin.Api.Api.V1.MessageTemplates.Item
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CxContact.Admin.Api.Models.MessageTemplate?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -93,6 +96,7 @@ namespace CxContact.Admin.Api.Api.V1.MessageTemplates.Item
                 { "401", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "XXX", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CxContact.Admin.Api.Models.MessageTemplate>(requestInfo, global::CxContact.Admin.Api.Models.MessageTemplate.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
@@ -107,6 +111,7 @@ namespace CxContact.Admin.Api.Api.V1.MessageTemplates.Item
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CxContact.Admin.Api.Models.MessageTemplate?> PutAsync(global::CxContact.Admin.Api.Models.TemplateRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -124,6 +129,7 @@ namespace CxContact.Admin.Api.Api.V1.MessageTemplates.Item
                 { "401", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "XXX", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CxContact.Admin.Api.Models.MessageTemplate>(requestInfo, global::CxContact.Admin.Api.Models.MessageTemplate.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }

@@ -84,6 +84,7 @@ namespace CxContact.Admin.Api.Api.V1.SuppressionLists.Item
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task DeleteAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -100,6 +101,7 @@ namespace CxContact.Admin.Api.Api.V1.SuppressionLists.Item
                 { "401", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "XXX", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
@@ -113,6 +115,7 @@ namespace CxContact.Admin.Api.Api.V1.SuppressionLists.Item
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CxContact.Admin.Api.Models.SuppressionListView?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -129,6 +132,7 @@ namespace CxContact.Admin.Api.Api.V1.SuppressionLists.Item
                 { "401", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "XXX", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CxContact.Admin.Api.Models.SuppressionListView>(requestInfo, global::CxContact.Admin.Api.Models.SuppressionListView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
@@ -143,6 +147,7 @@ namespace CxContact.Admin.Api.Api.V1.SuppressionLists.Item
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CxContact.Admin.Api.Models.SuppressionListView?> PatchAsync(global::CxContact.Admin.Api.Models.ListRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -160,6 +165,7 @@ namespace CxContact.Admin.Api.Api.V1.SuppressionLists.Item
                 { "401", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "XXX", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CxContact.Admin.Api.Models.SuppressionListView>(requestInfo, global::CxContact.Admin.Api.Models.SuppressionListView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }

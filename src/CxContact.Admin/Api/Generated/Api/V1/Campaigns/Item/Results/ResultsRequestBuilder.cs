@@ -50,6 +50,7 @@ namespace CxContact.Admin.Api.Api.V1.Campaigns.Item.Results
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CxContact.Admin.Api.Models.ResultOutcome?> PostAsync(global::CxContact.Admin.Api.Models.ResultRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -67,6 +68,7 @@ namespace CxContact.Admin.Api.Api.V1.Campaigns.Item.Results
                 { "401", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "XXX", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CxContact.Admin.Api.Models.ResultOutcome>(requestInfo, global::CxContact.Admin.Api.Models.ResultOutcome.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }

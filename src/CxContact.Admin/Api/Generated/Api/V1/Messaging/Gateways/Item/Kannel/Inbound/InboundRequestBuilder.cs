@@ -41,6 +41,7 @@ namespace CxContact.Admin.Api.Api.V1.Messaging.Gateways.Item.Kannel.Inbound
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::CxContact.Admin.Api.Models.InboundAnswer?> GetAsync(Action<RequestConfiguration<global::CxContact.Admin.Api.Api.V1.Messaging.Gateways.Item.Kannel.Inbound.InboundRequestBuilder.InboundRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -55,6 +56,7 @@ namespace CxContact.Admin.Api.Api.V1.Messaging.Gateways.Item.Kannel.Inbound
             {
                 { "400", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "404", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "XXX", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::CxContact.Admin.Api.Models.InboundAnswer>(requestInfo, global::CxContact.Admin.Api.Models.InboundAnswer.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
