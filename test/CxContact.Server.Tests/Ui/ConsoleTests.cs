@@ -71,7 +71,7 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
 
         // Usable at 768 px too: no page scrolls sideways (tables fold into labelled cards, the drawer closes).
         await page.SetViewportAsync(new ViewPortOptions { Width = 768, Height = 1024 });
-        foreach (var path in new[] { "", "lists", "campaigns", "schedules", "compliance/can-i-call" })
+        foreach (var path in new[] { "", "lists", "suppression", "campaigns", "schedules", "compliance/can-i-call" })
         {
             await page.GoToAsync(new Uri(api.BaseAddress, "/console/" + path).ToString());
             await PageWaits.UntilAsync(page, ["main"], "() => !!document.querySelector('h1')");
@@ -175,5 +175,39 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
             await c.ResultAsync(id, lease.GetProperty("leaseId").GetGuid(), r.GetProperty("recordId").GetInt64(), "no-answer");
         await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('[data-testid=dialed]')?.innerText === '2'");
         await ScreenshotAsync(page, "campaign-running");
+    }
+
+    [Fact]
+    public async Task A_number_is_added_to_a_suppression_list_found_by_lookup_and_removed()
+    {
+        var (key, http) = await TenantAsync();
+        var dnc = new Suppression.SuppressionClient(http);
+        var list = await dnc.CreateListAsync(new { name = "Agent DNC" });
+
+        await using var browser = await HeadlessChromium.LaunchAsync();
+        await using var page = await OpenAsync(browser, "suppression");
+        await SignInAsync(page, key);
+        await page.WaitForSelectorAsync("input[data-testid=entry-value], [data-testid=entry-value] input", new WaitForSelectorOptions { Timeout = 60_000 });
+
+        // A value that is not a phone number is refused at the field, with the API's words.
+        await page.TypeAsync("input[data-testid=entry-value], [data-testid=entry-value] input", "not a number");
+        await page.ClickAsync("[data-testid=entry-add]");
+        await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('main').innerText.toLowerCase().includes('phone')"
+            + " && !!document.querySelector('.mud-input-error')");
+
+        await page.ClickAsync("input[data-testid=entry-value], [data-testid=entry-value] input", new PuppeteerSharp.Input.ClickOptions { Count = 3 });
+        await page.TypeAsync("input[data-testid=entry-value], [data-testid=entry-value] input", "+49 30 1234567");
+        await page.ClickAsync("[data-testid=entry-add]");
+        await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('[data-testid=entries]').innerText.includes('+49301234567')");
+
+        await page.TypeAsync("input[data-testid=lookup-phone], [data-testid=lookup-phone] input", "+49 (30) 123-4567");
+        await page.ClickAsync("[data-testid=lookup]");
+        await PageWaits.UntilAsync(page, ["main"], "() => (document.querySelector('[data-testid=lookup-answer]')?.innerText ?? '').includes('suppressed by: Agent DNC')");
+        await Accessibility.AssertCleanAsync(page, "suppression");
+        await ScreenshotAsync(page, "suppression");
+
+        await page.ClickAsync("button[aria-label='Remove +49301234567']");
+        await PageWaits.UntilAsync(page, ["main"], "() => !document.querySelector('[data-testid=entries]').innerText.includes('+49301234567')");
+        Assert.False(await dnc.PhoneSuppressedAsync(list, "+49301234567"));
     }
 }
