@@ -129,11 +129,17 @@ public sealed class BenchmarkServer : IAsyncDisposable
     {
         if (Environment.GetEnvironmentVariable("CXC_BENCH_SERVER_DLL") is { Length: > 0 } given)
             return File.Exists(given) ? given : throw new FileNotFoundException("CXC_BENCH_SERVER_DLL names no file", given);
+        var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var dll = Path.Combine(RepositoryRoot(), "src", "CxContact.Server", "bin", config, "net10.0", "CxContact.Server.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("build the server first", dll);
+    }
+
+    /// <summary>The checkout the benchmarks run from (the folder holding CxContact.sln).</summary>
+    public static string RepositoryRoot()
+    {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CxContact.sln"))) dir = dir.Parent;
-        var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var dll = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("CxContact.sln not found"), "src", "CxContact.Server", "bin", config, "net10.0", "CxContact.Server.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("build the server first", dll);
+        return dir?.FullName ?? throw new InvalidOperationException("CxContact.sln not found");
     }
 
     public async ValueTask DisposeAsync()

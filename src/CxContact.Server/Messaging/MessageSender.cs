@@ -168,21 +168,16 @@ public sealed class MessageSender(
                     moves.Add((m.Id, MessageOutbox.Queued, e.Message, null));
                     MessagingMetrics.Deferred.Add(1, new KeyValuePair<string, object?>("channel", m.Channel));
                 }
-                catch (GatewayUnavailableException e)
+                catch (Exception e) when (e is GatewayUnavailableException || !token.IsCancellationRequested)
                 {
-                    moves.Add((m.Id, MessageOutbox.Queued, "gateway unavailable: " + e.Message, null));
+                    // The gateway could not take it, or threw something else: either way the message waits queued and the
+                    // campaign backs off (an escaped exception would leave the whole lease "sending" until it runs out).
+                    var unavailable = e is GatewayUnavailableException;
+                    moves.Add((m.Id, MessageOutbox.Queued, (unavailable ? "gateway unavailable: " : "not sent: ") + e.Message, null));
                     MessagingMetrics.Deferred.Add(1, new KeyValuePair<string, object?>("channel", m.Channel));
-                    if (Interlocked.Exchange(ref down, 1) == 0)
-                        log.LogWarning("Campaign {Campaign}: gateway {Gateway} unavailable: {Reason}", campaignId, gateway.Value.Row.Name, e.Message);
-                }
-                catch (Exception e) when (!token.IsCancellationRequested)
-                {
-                    // Whatever else a gateway throws, the message waits queued like one the gateway could not take (an
-                    // escaped exception would leave the whole lease "sending" until it runs out).
-                    moves.Add((m.Id, MessageOutbox.Queued, "not sent: " + e.Message, null));
-                    MessagingMetrics.Deferred.Add(1, new KeyValuePair<string, object?>("channel", m.Channel));
-                    if (Interlocked.Exchange(ref down, 1) == 0)
-                        log.LogWarning(e, "Campaign {Campaign}: gateway {Gateway} failed unexpectedly", campaignId, gateway.Value.Row.Name);
+                    if (Interlocked.Exchange(ref down, 1) != 0) return;
+                    if (unavailable) log.LogWarning("Campaign {Campaign}: gateway {Gateway} unavailable: {Reason}", campaignId, gateway.Value.Row.Name, e.Message);
+                    else log.LogWarning(e, "Campaign {Campaign}: gateway {Gateway} failed unexpectedly", campaignId, gateway.Value.Row.Name);
                 }
             });
         var sentAt = clock0.Elapsed.TotalSeconds;

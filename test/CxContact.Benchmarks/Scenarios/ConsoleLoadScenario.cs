@@ -46,9 +46,7 @@ public sealed class ConsoleLoadScenario : IScenario
 
     private static async Task<string> PublishAsync(string output, CancellationToken ct)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CxContact.sln"))) dir = dir.Parent;
-        var project = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("CxContact.sln not found"), "src", "CxContact.Server");
+        var project = Path.Combine(BenchmarkServer.RepositoryRoot(), "src", "CxContact.Server");
         Console.WriteLine($"console-load: publishing the server to {output}");
         var psi = new ProcessStartInfo("dotnet", ["publish", project, "-c", "Release", "-o", output, "--nologo", "-v", "q"]) { RedirectStandardOutput = true };
         using var p = Process.Start(psi)!;

@@ -30,10 +30,13 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
 
     private static async Task SignInAsync(IPage page, string key)
     {
-        await page.WaitForSelectorAsync("[data-testid=api-key] input, input[data-testid=api-key]", new WaitForSelectorOptions { Timeout = 60_000 });
+        await page.WaitForSelectorAsync(Input("api-key"), new WaitForSelectorOptions { Timeout = 60_000 });
         await page.TypeAsync("input[type=password]", key);
         await page.ClickAsync("button[type=submit]");
     }
+
+    /// <summary>The input of a field marked data-testid (MudBlazor puts the attribute on the input or on its wrapper).</summary>
+    private static string Input(string testId) => $"input[data-testid={testId}], [data-testid={testId}] input";
 
     private static async Task ScreenshotAsync(IPage page, string name)
     {
@@ -92,13 +95,13 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         await using var browser = await HeadlessChromium.LaunchAsync();
         await using var page = await OpenAsync(browser, "compliance/can-i-call");
         await SignInAsync(page, key);
-        await page.WaitForSelectorAsync("input[data-testid=phone], [data-testid=phone] input", new WaitForSelectorOptions { Timeout = 60_000 });
+        await page.WaitForSelectorAsync(Input("phone"), new WaitForSelectorOptions { Timeout = 60_000 });
 
         // An empty number is refused in the form, before any call.
         await page.ClickAsync("main button[type=submit]");
         await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('main').innerText.includes('Enter a phone number')");
 
-        await page.TypeAsync("input[data-testid=phone], [data-testid=phone] input", "+49 30 1234567");
+        await page.TypeAsync(Input("phone"), "+49 30 1234567");
         await page.ClickAsync("main button[type=submit]");
         await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('[data-testid=decision]')?.innerText === 'deny'");
         var reasons = await PageWaits.TextAsync(page, "[data-testid=reasons]");
@@ -125,7 +128,7 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         await page.ClickAsync("[data-testid=schedule-create]");
         await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('main').innerText.includes('is required')");
 
-        await page.TypeAsync("input[data-testid=schedule-name], [data-testid=schedule-name] input", "Morning preload");
+        await page.TypeAsync(Input("schedule-name"), "Morning preload");
         await page.ClickAsync("[data-testid=schedule-campaign]");
         await PageWaits.UntilAsync(page, ["body"], "() => [...document.querySelectorAll('.mud-popover-open .mud-list-item')].some(e => e.innerText.includes('Spring renewals'))");
         await page.EvaluateExpressionAsync("[...document.querySelectorAll('.mud-popover-open .mud-list-item')].find(e => e.innerText.includes('Spring renewals')).click()");
@@ -187,20 +190,20 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         await using var browser = await HeadlessChromium.LaunchAsync();
         await using var page = await OpenAsync(browser, "suppression");
         await SignInAsync(page, key);
-        await page.WaitForSelectorAsync("input[data-testid=entry-value], [data-testid=entry-value] input", new WaitForSelectorOptions { Timeout = 60_000 });
+        await page.WaitForSelectorAsync(Input("entry-value"), new WaitForSelectorOptions { Timeout = 60_000 });
 
         // A value that is not a phone number is refused at the field, with the API's words.
-        await page.TypeAsync("input[data-testid=entry-value], [data-testid=entry-value] input", "not a number");
+        await page.TypeAsync(Input("entry-value"), "not a number");
         await page.ClickAsync("[data-testid=entry-add]");
         await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('main').innerText.toLowerCase().includes('phone')"
             + " && !!document.querySelector('.mud-input-error')");
 
-        await page.ClickAsync("input[data-testid=entry-value], [data-testid=entry-value] input", new PuppeteerSharp.Input.ClickOptions { Count = 3 });
-        await page.TypeAsync("input[data-testid=entry-value], [data-testid=entry-value] input", "+49 30 1234567");
+        await page.ClickAsync(Input("entry-value"), new PuppeteerSharp.Input.ClickOptions { Count = 3 });
+        await page.TypeAsync(Input("entry-value"), "+49 30 1234567");
         await page.ClickAsync("[data-testid=entry-add]");
         await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('[data-testid=entries]').innerText.includes('+49301234567')");
 
-        await page.TypeAsync("input[data-testid=lookup-phone], [data-testid=lookup-phone] input", "+49 (30) 123-4567");
+        await page.TypeAsync(Input("lookup-phone"), "+49 (30) 123-4567");
         await page.ClickAsync("[data-testid=lookup]");
         await PageWaits.UntilAsync(page, ["main"], "() => (document.querySelector('[data-testid=lookup-answer]')?.innerText ?? '').includes('suppressed by: Agent DNC')");
         await Accessibility.AssertCleanAsync(page, "suppression");
