@@ -15,7 +15,7 @@ namespace CxContact.Server.Campaigns;
 /// deleted lists, an unknown rule set, strategy cycles and negative delays, bad device slots, bad hours.
 /// </summary>
 public sealed partial class CampaignRequestParser(IGrainFactory grains, RuleSetStore ruleSets, Messaging.MessageTemplateStore templates,
-    Messaging.MessagingGatewayStore gateways)
+    Messaging.MessagingGatewayStore gateways, Lists.ContactListStore listStore)
 {
     public const int MaxLists = 50;
 
@@ -36,6 +36,7 @@ public sealed partial class CampaignRequestParser(IGrainFactory grains, RuleSetS
         if (b.Description is { Length: > 2000 }) errors.Add("description", "at most 2000 characters");
 
         var lists = new List<CampaignListRef>();
+        var listNames = new Dictionary<Guid, string>();
         var given = b.ContactLists ?? [];
         if (given.Count > MaxLists) errors.Add("contactLists", $"{given.Count} lists; at most {MaxLists}");
         for (var i = 0; i < given.Count; i++)
@@ -46,8 +47,9 @@ public sealed partial class CampaignRequestParser(IGrainFactory grains, RuleSetS
             var weight = l.Weight ?? 1;
             if (weight is < 1 or > 100) errors.Add(at + ".weight", "must be between 1 and 100");
             if (lists.Any(x => x.Id == id)) errors.Add(at + ".id", $"list {id} is named twice");
-            else if (await grains.GetGrain<IContactListGrain>(id, tenantId.ToString()).GetAsync() is null)
+            else if (await grains.GetGrain<IContactListGrain>(id, tenantId.ToString()).GetAsync() is not { } info)
                 errors.Add(at + ".id", $"this tenant has no contact list {id} (or it was deleted)");
+            else listNames[id] = info.Name;
             lists.Add(new CampaignListRef(id, weight));
         }
 
@@ -138,8 +140,12 @@ public sealed partial class CampaignRequestParser(IGrainFactory grains, RuleSetS
             else errors.Add("purpose", $"\"{pu}\" is not a call purpose; use sales, debt-collection or informational (leave it out and every rule applies)");
         }
 
-        var (channel, templateId, gatewayId, perSecond, templatePurpose) = await MessagingAsync(b, tenantId, errors, ct);
+        var (channel, templateId, gatewayId, perSecond, templatePurpose, customFields) = await MessagingAsync(b, tenantId, errors, ct);
         purpose ??= templatePurpose;
+        // A custom field the template reads but a list lacks would go out blank to every contact of that list.
+        foreach (var (listId, listName) in listNames)
+            foreach (var missing in await listStore.MissingCustomFieldsAsync(listId, customFields, ct))
+                errors.Add("templateId", $"the template reads custom.{missing}, and no record of contact list \"{listName}\" has that field; import it or change the template");
 
         if (errors.Any) return null;
         return new CampaignDefinition
@@ -156,7 +162,7 @@ public sealed partial class CampaignRequestParser(IGrainFactory grains, RuleSetS
     /// The channel and, for sms and email, the template (of that channel; the campaign's purpose must be the
     /// template's, and is taken from it when not given), the gateway (kannel for sms, smtp for email) and the rate.
     /// </summary>
-    private async Task<(Channel Channel, Guid? TemplateId, Guid? GatewayId, int PerSecond, CallPurpose? TemplatePurpose)> MessagingAsync(
+    private async Task<(Channel Channel, Guid? TemplateId, Guid? GatewayId, int PerSecond, CallPurpose? TemplatePurpose, IReadOnlySet<string> CustomFields)> MessagingAsync(
         CampaignRequest b, Guid tenantId, FieldErrors errors, CancellationToken ct)
     {
         var channel = Channel.Voice;
@@ -166,15 +172,17 @@ public sealed partial class CampaignRequestParser(IGrainFactory grains, RuleSetS
         {
             if (b.TemplateId is not null) errors.Add("templateId", "a voice campaign sends no messages; set channel to sms or email");
             if (b.GatewayId is not null) errors.Add("gatewayId", "a voice campaign sends no messages; set channel to sms or email");
-            return (channel, null, null, perSecond, null);
+            return (channel, null, null, perSecond, null, new HashSet<string>());
         }
         if (perSecond is < 1 or > MaxMessagesPerSecond) errors.Add("messagesPerSecond", $"must be between 1 and {MaxMessagesPerSecond}");
         CallPurpose? templatePurpose = null;
+        IReadOnlySet<string> customFields = new HashSet<string>();
         if (b.TemplateId is not { } templateId) errors.Add("templateId", $"is required for an {channel.ToWire()} campaign: the message template");
         else if (await templates.GetAsync(tenantId, templateId, ct) is not { } t) errors.Add("templateId", $"this tenant has no message template {templateId}");
         else
         {
             templatePurpose = t.Purpose;
+            customFields = t.Parsed().CustomFields;
             if (t.Channel != channel) errors.Add("templateId", $"template \"{t.Name}\" is an {t.Channel.ToWire()} template; this campaign sends {channel.ToWire()}");
             if (b.Purpose is { } p && CallPurposes.TryParse(p, out var purpose) && purpose != t.Purpose)
                 errors.Add("purpose", $"the template \"{t.Name}\" is for {t.Purpose.ToWire()} messages; the campaign's purpose must be the same");
@@ -183,7 +191,7 @@ public sealed partial class CampaignRequestParser(IGrainFactory grains, RuleSetS
         if (b.GatewayId is not { } gatewayId) errors.Add("gatewayId", $"is required for an {channel.ToWire()} campaign: a {kind} gateway");
         else if (await gateways.GetAsync(tenantId, gatewayId, ct) is not { } g) errors.Add("gatewayId", $"this tenant has no messaging gateway {gatewayId}");
         else if (g.Kind != kind) errors.Add("gatewayId", $"gateway \"{g.Name}\" is {g.Kind}; {channel.ToWire()} goes through a {kind} gateway");
-        return (channel, b.TemplateId, b.GatewayId, perSecond, templatePurpose);
+        return (channel, b.TemplateId, b.GatewayId, perSecond, templatePurpose, customFields);
     }
 
     private static ContactStrategy? Strategy(CampaignRequest.Strategy? s, FieldErrors errors)

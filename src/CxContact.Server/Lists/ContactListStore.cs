@@ -60,6 +60,27 @@ public sealed class ContactListStore(NpgsqlDataSource db)
             byType.ToDictionary(kv => ((Core.Phones.DeviceType)int.Parse(kv.Key)).ToWire(), kv => kv.Value));
     }
 
+    /// <summary>
+    /// Which of <paramref name="names"/> no record of the list carries as a custom field. An empty list lacks none:
+    /// its columns are not known until its first import. A present field stops at its first record; an absent one
+    /// reads the whole partition, which only a mistake costs.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> MissingCustomFieldsAsync(Guid listId, IReadOnlyCollection<string> names, CancellationToken ct)
+    {
+        if (names.Count == 0) return [];
+        var table = PartitionName(listId);
+        await using var cmd = db.CreateCommand($"""
+            SELECT n FROM unnest(@n::text[]) AS n
+            WHERE EXISTS (SELECT 1 FROM {table}) AND NOT EXISTS (SELECT 1 FROM {table} WHERE jsonb_exists(custom, n))
+            ORDER BY n
+            """);
+        cmd.Parameters.AddWithValue("n", names.ToArray());
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var missing = new List<string>();
+        while (await r.ReadAsync(ct)) missing.Add(r.GetString(0));
+        return missing;
+    }
+
     /// <summary>Records in import order, keyset-paged by contact id (UUIDv7, so roughly insertion order).</summary>
     public async Task<IReadOnlyList<ContactRow>> PageAsync(Guid listId, Guid? after, int limit, CancellationToken ct)
     {

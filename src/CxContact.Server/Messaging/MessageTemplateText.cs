@@ -25,7 +25,8 @@ public static partial class MessageTemplateText
     /// <summary>Each field's stand-in when the saved text is measured: as long as a typical value.</summary>
     private const string Sample = "Sample Value";
 
-    public sealed record Checked(IFluidTemplate Subject, IFluidTemplate Body, IFluidTemplate? Html, SmsSegments? Segments);
+    /// <param name="CustomFields">The custom fields it reads (<c>custom.balance</c> is "balance"): a campaign's lists must have them.</param>
+    public sealed record Checked(IFluidTemplate Subject, IFluidTemplate Body, IFluidTemplate? Html, SmsSegments? Segments, IReadOnlySet<string> CustomFields);
 
     /// <summary>Parses and checks a template; problems go to <paramref name="errors"/> under the field they concern.</summary>
     public static Checked? Check(Channel channel, CallPurpose purpose, string? subject, string? body, string? html, FieldErrors errors)
@@ -40,9 +41,10 @@ public static partial class MessageTemplateText
         if (subject is { Length: > 500 }) errors.Add("subject", "at most 500 characters");
         if (errors.Count > before) return null;
 
-        var b = Parse("body", body!, errors);
-        var s = Parse("subject", subject ?? "", errors);
-        var h = html is null ? null : Parse("html", html, errors);
+        var custom = new SortedSet<string>(StringComparer.Ordinal);
+        var b = Parse("body", body!, errors, custom);
+        var s = Parse("subject", subject ?? "", errors, custom);
+        var h = html is null ? null : Parse("html", html, errors, custom);
         if (b is null || s is null || (html is not null && h is null)) return null;
 
         SmsSegments? segments = null;
@@ -57,7 +59,7 @@ public static partial class MessageTemplateText
             if (purpose == CallPurpose.Sales && !OptOutText().IsMatch(body!))
                 errors.Add("body", "a marketing SMS must say how to opt out, e.g. \"Reply STOP to opt out\"");
         }
-        return errors.Count > before ? null : new Checked(s, b, h, segments);
+        return errors.Count > before ? null : new Checked(s, b, h, segments, custom);
     }
 
     /// <summary>Renders one message for a contact: its fields, its custom fields, and the address it goes to.</summary>
@@ -70,7 +72,7 @@ public static partial class MessageTemplateText
         return (subject.Length == 0 ? null : subject, body, html);
     }
 
-    private static IFluidTemplate? Parse(string field, string text, FieldErrors errors)
+    private static IFluidTemplate? Parse(string field, string text, FieldErrors errors, ISet<string> custom)
     {
         if (!Parser.TryParse(text, out var template, out var error))
         {
@@ -79,6 +81,7 @@ public static partial class MessageTemplateText
         }
         var unknown = new UnknownFields();
         unknown.VisitTemplate(template);
+        custom.UnionWith(unknown.Custom);
         foreach (var name in unknown.Found.Order(StringComparer.Ordinal))
             errors.Add(field, $"\"{name}\" is not a field a message can use; use {string.Join(", ", StandardFields.Text)}, phone, email or custom.<name>");
         return unknown.Found.Count == 0 ? template : null;
@@ -97,11 +100,12 @@ public static partial class MessageTemplateText
         public SampleCustom() : base(StringComparer.Ordinal) { }
     }
 
-    /// <summary>Top-level names the template reads that are not fields, nor variables it assigns itself.</summary>
+    /// <summary>Top-level names the template reads that are not fields, nor variables it assigns itself; and the custom fields it reads.</summary>
     private sealed class UnknownFields : AstVisitor
     {
         private readonly HashSet<string> _own = new(StringComparer.Ordinal) { "forloop" };
         public HashSet<string> Found { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> Custom { get; } = new(StringComparer.Ordinal);
 
         protected override Statement VisitAssignStatement(AssignStatement assignStatement)
         {
@@ -125,6 +129,11 @@ public static partial class MessageTemplateText
         {
             if (memberExpression.Segments.FirstOrDefault() is IdentifierSegment { Identifier: var name } && !Fields.Contains(name) && !_own.Contains(name))
                 Found.Add(name);
+            if (memberExpression.Segments is [IdentifierSegment { Identifier: "custom" }, var second, ..] && !_own.Contains("custom"))
+            {
+                if (second is IdentifierSegment { Identifier: var field }) Custom.Add(field);
+                else if (second is IndexerSegment { Expression: LiteralExpression { Value: var v } }) Custom.Add(v.ToStringValue());
+            }
             return base.VisitMemberExpression(memberExpression);
         }
     }

@@ -130,6 +130,30 @@ public sealed class CallingWindowTests
     }
 
     [Fact]
+    public void A_tenants_email_window_is_a_calling_window_for_the_email_channel_only()
+    {
+        // How a tenant sets email's own sending window: a rule for channel "email" in its rule set.
+        var set = RuleSets.Parse("""
+            {
+              "id": "email-window", "version": 1, "name": "Email in office hours",
+              "callingWindows": [
+                { "id": "us-hours", "citation": "test", "effectiveFrom": "1992-12-20", "country": "US", "weekdays": ["08:00-21:00"] },
+                { "id": "email-office-hours", "citation": "tenant policy", "effectiveFrom": "2020-01-01", "country": "US", "channels": ["email"],
+                  "weekdays": ["09:00-17:00"], "saturday": "closed", "sunday": "closed" }
+              ]
+            }
+            """);
+        var evaluator = new ComplianceEvaluator(set);
+        var email = Voice("2026-06-09T18:30:00-04:00") with { Channel = Channel.Email };
+
+        var late = evaluator.Evaluate(email);
+        Assert.Equal("email-office-hours", late.Rules());
+        Assert.Equal(At("2026-06-10T09:00:00-04:00"), late.NextAllowedAt);
+        Assert.True(evaluator.Evaluate(email with { At = At("2026-06-09T09:00:00-04:00") }).Allowed);
+        Assert.True(evaluator.Evaluate(Voice("2026-06-09T18:30:00-04:00")).Allowed, "a voice call keeps the voice hours");
+    }
+
+    [Fact]
     public void Sms_follows_the_calling_hours()
     {
         var d = Defaults.Evaluate(Voice("2026-06-09T23:30:00-04:00") with { Channel = Channel.Sms });

@@ -63,6 +63,19 @@ public sealed class MessageTemplatesApiTests(ApiFactory api) : IClassFixture<Api
         Assert.Contains("email template", problemCampaign.GetProperty("errors").GetProperty("templateId").ToString());
         Assert.Contains("no messaging gateway", problemCampaign.GetProperty("errors").GetProperty("gatewayId").ToString());
 
+        // A custom field the template reads must be a column of every list with records: else it goes out blank.
+        var noBalance = await c.ListAsync(1, "client_id,first_name,phone1,region\nB,Bo,+12125550102,NY\n");
+        var empty = await c.Lists.CreateListAsync();
+        async Task<System.Text.Json.JsonElement> CampaignErrorsAsync(params Guid[] lists) =>
+            (await HttpAssert.Problem(await c.Http.PostJson("/api/v1/campaigns", new
+            {
+                name = "Balance texts", contactLists = lists.Select(l => new { id = l, weight = 1 }), channel = "sms", templateId = id, gatewayId = Guid.NewGuid(),
+            }), HttpStatusCode.BadRequest)).GetProperty("errors");
+        var lacking = await CampaignErrorsAsync(list, noBalance, empty);
+        var templateError = Assert.Single(lacking.GetProperty("templateId").EnumerateArray()).GetString();
+        Assert.Contains("custom.balance", templateError);
+        Assert.False((await CampaignErrorsAsync(list, empty)).TryGetProperty("templateId", out _), "a list with the column, or with no records yet, is fine");
+
         // Templates read back the same after a restart.
         var keys = c.Keys;
         await api.RestartAsync();
