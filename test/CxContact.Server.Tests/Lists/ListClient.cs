@@ -22,15 +22,24 @@ public sealed class ListClient(HttpClient http)
 
     public async Task<HttpResponseMessage> UploadAsync(Guid listId, byte[] content, string? mode = null, object? spec = null, string? idempotencyKey = null)
     {
-        using var form = new MultipartFormDataContent();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/contact-lists/{listId}/imports") { Content = Form(content, mode, spec) };
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await http.SendAsync(request);
+    }
+
+    /// <summary>The dry run of a file's head: what the import would accept and reject; nothing is written.</summary>
+    public Task<HttpResponseMessage> PreviewAsync(Guid listId, string content, string? mode = null, object? spec = null) =>
+        http.PostAsync($"/api/v1/contact-lists/{listId}/imports/preview", Form(new UTF8Encoding(false).GetBytes(content), mode, spec));
+
+    private static MultipartFormDataContent Form(byte[] content, string? mode, object? spec)
+    {
+        var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(content);
         file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
         form.Add(file, "file", "contacts.csv");
         if (mode is not null) form.Add(new StringContent(mode), "mode");
         if (spec is not null) form.Add(new StringContent(spec as string ?? JsonSerializer.Serialize(spec, JsonSerializerOptions.Web)), "spec");
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/contact-lists/{listId}/imports") { Content = form };
-        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
-        return await http.SendAsync(request);
+        return form;
     }
 
     /// <summary>Uploads and waits for the import to finish; returns its final status.</summary>

@@ -213,4 +213,52 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         await PageWaits.UntilAsync(page, ["main"], "() => !document.querySelector('[data-testid=entries]').innerText.includes('+49301234567')");
         Assert.False(await dnc.PhoneSuppressedAsync(list, "+49301234567"));
     }
+
+    [Fact]
+    public async Task A_list_is_created_imported_with_a_mapping_and_its_rejects_seen_before_and_after()
+    {
+        var (key, http) = await TenantAsync();
+        var file = Path.Combine(Directory.CreateTempSubdirectory("cxc-console-import-").FullName, "customers.csv");
+        // 25 good rows and 2 bad ones: under the 10 % of rejects at which an import fails.
+        await File.WriteAllTextAsync(file, "client_id,phone1,Balance\n" + string.Concat(Enumerable.Range(1, 25).Select(i => $"A{i},+1212555{i:0000},12.50\n"))
+            + "B1,12,3\nB2,+12125550199,lots\n");
+
+        await using var browser = await HeadlessChromium.LaunchAsync();
+        await using var page = await OpenAsync(browser, "lists");
+        await SignInAsync(page, key);
+        await page.WaitForSelectorAsync(Input("list-name"), new WaitForSelectorOptions { Timeout = 60_000 });
+        await page.TypeAsync(Input("list-name"), "Spring customers");
+        await page.ClickAsync("[data-testid=list-create]");
+
+        // Upload: the file's head goes to the server's dry run, which maps the header by name.
+        var input = await page.WaitForSelectorAsync("input[type=file]", new WaitForSelectorOptions { Timeout = 30_000 });
+        await input.UploadFileAsync(file);
+        await PageWaits.UntilAsync(page, ["main"], "() => !document.querySelector('[data-testid=to-columns]').disabled");
+        await page.ClickAsync("[data-testid=to-columns]");
+        await PageWaits.UntilAsync(page, ["main"], "() => (document.querySelector('[data-testid=preview-counts]')?.innerText ?? '').includes('1 rejected')");
+
+        // Balance becomes a number: the live parse now rejects B2 too, naming the column and the value.
+        await page.SelectAsync("#map-3", "custom");
+        await page.WaitForSelectorAsync("#map-3-type");
+        await page.SelectAsync("#map-3-type", "number");
+        await PageWaits.UntilAsync(page, ["main"], "() => (document.querySelector('[data-testid=preview-rejects]')?.innerText ?? '').includes('\"lots\" is not a number')");
+        Assert.Contains("2 rejected", await page.EvaluateExpressionAsync<string>("document.querySelector('[data-testid=preview-counts]').innerText"));
+        await Accessibility.AssertCleanAsync(page, "import mapping");
+        await ScreenshotAsync(page, "import-mapping");
+
+        await page.ClickAsync("[data-testid=to-rules]");
+        await page.WaitForSelectorAsync("[data-testid=start-import]");
+        await page.ClickAsync("[data-testid=start-import]");
+        await PageWaits.UntilAsync(page, ["main"], "() => (document.querySelector('[data-testid=import-state]')?.innerText ?? '').startsWith('succeeded')");
+        Assert.Equal(("25", "2"), (await page.EvaluateExpressionAsync<string>("document.querySelector('[data-testid=import-accepted]').innerText"),
+            await page.EvaluateExpressionAsync<string>("document.querySelector('[data-testid=import-rejected]').innerText")));
+        await page.WaitForSelectorAsync("[data-testid=download-errors]");
+        await Accessibility.AssertCleanAsync(page, "import summary");
+        await ScreenshotAsync(page, "import-summary");
+
+        var lists = await HttpAssert.Json(await http.GetAsync("/api/v1/contact-lists"), HttpStatusCode.OK);
+        var list = Assert.Single(lists.EnumerateArray());
+        var view = await HttpAssert.Json(await http.GetAsync($"/api/v1/contact-lists/{list.GetProperty("id").GetGuid()}"), HttpStatusCode.OK);
+        Assert.Equal(25, view.GetProperty("records").GetInt64());
+    }
 }

@@ -11,9 +11,12 @@ namespace CxContact.Server.Lists.Import;
 /// build and validate records (phones, postal codes, types, selection), and one writes them to the COPY. Batches
 /// flow through bounded channels, so memory stays flat whatever the file size.
 /// </summary>
+/// <param name="maxRows">A preview reads this many data rows and stops.</param>
+/// <param name="sample">When given, the first rows' cells as read (a preview shows them under the mapping).</param>
 public sealed class ImportPipeline(ImportSpec spec, string defaultCountry, string defaultZone, PhoneNormalizer phones,
-    Func<ContactRecord, string?>? dedupeKey, int builders = 2)
+    Func<ContactRecord, string?>? dedupeKey, int builders = 2, int maxRows = int.MaxValue, List<(int Row, string?[] Cells)>? sample = null)
 {
+    public const int SampleRows = 20;
     public const int BatchSize = 1024;
     public const int MaxStoredErrors = 100_000;
     /// <summary>
@@ -27,11 +30,16 @@ public sealed class ImportPipeline(ImportSpec spec, string defaultCountry, strin
 
     /// <summary>
     /// Whether the file had any non-blank row; the counts of what was written (exact unless merged later); and
-    /// whether two records may share a dedupe key (false means certainly not, so no merge pass is needed).
+    /// whether two records may share a dedupe key (false means certainly not, so no merge pass is needed); how the
+    /// columns were read; and whether rows were left unread (<c>maxRows</c>).
     /// </summary>
-    public sealed record Outcome(bool SawRows, ListCounts Counts, bool MayHaveDuplicates);
+    public sealed record Outcome(bool SawRows, ListCounts Counts, bool MayHaveDuplicates, ImportPlan? Plan, IReadOnlyList<string>? Header, bool Truncated);
 
-    public async Task<Outcome> RunAsync(string path, ContactRecordCopy copy, ImportProgress p, List<string> warnings, List<RowError> errors, CancellationToken ct)
+    private IReadOnlyList<string>? _header;
+    private bool _truncated;
+
+    /// <param name="write">Where each accepted record goes (the COPY into the list; nowhere for a preview).</param>
+    public async Task<Outcome> RunAsync(string path, Action<ContactRecord> write, ImportProgress p, List<string> warnings, List<RowError> errors, CancellationToken ct)
     {
         var raw = Channel.CreateBounded<List<RawRow>>(new BoundedChannelOptions(4) { SingleWriter = true });
         var built = Channel.CreateBounded<Built>(new BoundedChannelOptions(4) { SingleReader = true });
@@ -62,7 +70,7 @@ public sealed class ImportPipeline(ImportSpec spec, string defaultCountry, strin
             {
                 foreach (var r in batch.Records)
                 {
-                    copy.Write(r);
+                    write(r);
                     counts.Add(r);
                     if (keys is not null && dedupeKey!(r) is { } k) keys.Add(Fnv1a(k));
                 }
@@ -83,7 +91,7 @@ public sealed class ImportPipeline(ImportSpec spec, string defaultCountry, strin
             throw;
         }
         if (parse.IsFaulted) throw parse.Exception!.GetBaseException();
-        return new Outcome(plan is not null, counts.ToCounts(), keys?.MayHaveDuplicates() ?? false);
+        return new Outcome(plan is not null, counts.ToCounts(), keys?.MayHaveDuplicates() ?? false, plan, _header, _truncated);
     }
 
     /// <summary>
@@ -182,14 +190,18 @@ public sealed class ImportPipeline(ImportSpec spec, string defaultCountry, strin
                 }
                 if (row.ColCount == 1) GuardDelimiter(row[0].Span, format.DelimiterChar);
                 plan = ImportPlan.Build(spec, header, row.ColCount);
+                _header = header;
                 warnings.AddRange(plan.Warnings);
                 planReady.TrySetResult(plan);
                 if (format.HasHeader) continue;
             }
 
+            if (p.RowsRead == maxRows) { _truncated = true; break; }
             p.RowsRead++;
             p.BytesRead = counting.BytesRead;
-            batch.Add(Cells(row, rowNumber, plan, quote, format.HasHeader));
+            var cells = Cells(row, rowNumber, plan, quote, format.HasHeader);
+            if (sample is { Count: < SampleRows }) sample.Add((rowNumber, cells.Cells));
+            batch.Add(cells);
             if (batch.Count == BatchSize)
             {
                 output.WriteAsync(batch, ct).AsTask().GetAwaiter().GetResult();

@@ -170,7 +170,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
         {
             await using (var copy = await ContactRecordCopy.BeginAsync(conn, target, job.TenantId, job.ListId, job.ImportId, ct))
             {
-                var outcome = await new ImportPipeline(spec, country, zone, Phones, KeySelector(mode, spec)).RunAsync(job.FilePath, copy, p, warnings, errors, ct);
+                var outcome = await new ImportPipeline(spec, country, zone, Phones, KeySelector(mode, spec)).RunAsync(job.FilePath, copy.Write, p, warnings, errors, ct);
                 sawRows = outcome.SawRows;
                 written = outcome.Counts;
                 mayHaveDuplicates = outcome.MayHaveDuplicates;

@@ -21,9 +21,13 @@ public static class ImportsApi
     {
         var g = v1.MapGroup("/contact-lists/{listId:guid}/imports").WithTags("Contact lists");
 
-        g.MapPost("/", StartAsync).RequireAuthorization(Policies.TenantOperator).DisableAntiforgery()
+        g.MapPost("/", StartAsync).RequireAuthorization(Policies.TenantOperator).DisableAntiforgery().Accepts<ImportUploadForm>("multipart/form-data")
             .WithSummary("Queue an import: upload a file (multipart parts: file, spec?, mode?), or pull one from SFTP " +
                 "(JSON: {source: {sftpConnectionId, remotePath}, mode?, spec?}); answers 202");
+
+        g.MapPost("/preview", PreviewAsync).RequireAuthorization(Policies.TenantOperator).DisableAntiforgery().Accepts<ImportUploadForm>("multipart/form-data")
+            .WithSummary($"Dry-run an import over the first {ImportPreview.MaxRows:N0} rows of a file (multipart parts: file, spec?, mode?): " +
+                "what each column feeds, the first rows as read, and the rows the import would accept, reject (with why) or leave out; nothing is written");
 
         g.MapGet("/", async Task<Results<Ok<List<ImportView>>, ProblemHttpResult>> (Guid listId, HttpContext http, IGrainFactory grains,
             ImportJobStore jobs, PlatformClock clock, CancellationToken ct) =>
@@ -59,7 +63,7 @@ public static class ImportsApi
             }
             await http.Response.WriteAsync(sb.ToString(), ct);
             return TypedResults.Empty;
-        }).RequireAuthorization(Policies.TenantReader).WithSummary("The rejected rows as CSV: row, column, reason");
+        }).RequireAuthorization(Policies.TenantReader).Produces<string>(200, "text/csv").WithSummary("The rejected rows as CSV: row, column, reason");
     }
 
     private static async Task<Results<Accepted<ImportAccepted>, ValidationProblem, ProblemHttpResult>> StartAsync(
@@ -88,6 +92,36 @@ public static class ImportsApi
 
         var (job, created) = await jobs.EnqueueAsync(caller.TenantId, listId, mode, specJson, upload.FilePath!, upload.FileName, upload.Size, upload.IdempotencyKey, ct);
         return upload.Accepted(http, created, job.ImportId, job.State, $"/api/v1/contact-lists/{listId}/imports/{job.ImportId}");
+    }
+
+    private static async Task<Results<Ok<ImportPreview>, ValidationProblem, ProblemHttpResult>> PreviewAsync(
+        Guid listId, HttpContext http, IGrainFactory grains, LandingDirectory landing, PlatformSettings settings, CancellationToken ct)
+    {
+        var caller = Caller.From(http.User);
+        var list = await grains.Grain(caller, listId).GetAsync();
+        if (list is null) return ContactListsApi.NoSuchList(listId);
+        var errors = new FieldErrors();
+        var (upload, problem) = await ImportUpload.ReadAsync(http, caller.TenantId, landing, settings, errors, "append, replace or update", ct);
+        if (problem is not null) return problem;
+        try
+        {
+            var mode = upload!.ModeText ?? "append";
+            if (mode is not ("append" or "replace" or "update")) errors.Add("mode", $"\"{mode}\" is not a mode; use append, replace or update");
+            var spec = SpecParser.Parse(upload.SpecText ?? list.SpecJson ?? "{}", errors);
+            if (spec is not null && mode == "update") CheckUpdateKey(spec, errors);
+            if (errors.Any) return errors.ToProblem();
+            var tenant = await grains.GetGrain<Core.Tenancy.ITenantGrain>(caller.TenantId).GetSettingsAsync();
+            var country = spec!.DefaultCountry ?? list.DefaultCountry ?? tenant.DefaultCountry;
+            var zone = spec.DefaultTimeZone ?? list.DefaultTimeZone ?? tenant.DefaultTimeZone;
+            try
+            {
+                return TypedResults.Ok(await ImportPreview.ReadAsync(upload.FilePath!, spec, country, zone, ct));
+            }
+            catch (ImportPlanException e) { errors.Add(e.Where, e.Message); }
+            catch (ImportFailedException e) { errors.Add("file", e.Message); }
+            return errors.ToProblem();
+        }
+        finally { upload?.DeleteFile(); }
     }
 
     private static async Task<Results<Accepted<ImportAccepted>, ValidationProblem, ProblemHttpResult>> PullAsync(Guid listId, ContactListInfo list,

@@ -14,6 +14,8 @@ namespace CxContact.Admin.Api.Models
     {
         /// <summary>The accepted property</summary>
         public long? Accepted { get; set; }
+        /// <summary>The bytesRead property</summary>
+        public long? BytesRead { get; set; }
         /// <summary>The createdAt property</summary>
         public DateTimeOffset? CreatedAt { get; set; }
         /// <summary>The error property</summary>
@@ -113,6 +115,7 @@ namespace CxContact.Admin.Api.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "accepted", n => { Accepted = n.GetLongValue(); } },
+                { "bytesRead", n => { BytesRead = n.GetLongValue(); } },
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
                 { "error", n => { Error = n.GetStringValue(); } },
                 { "errorsUrl", n => { ErrorsUrl = n.GetStringValue(); } },
@@ -142,6 +145,7 @@ namespace CxContact.Admin.Api.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteLongValue("accepted", Accepted);
+            writer.WriteLongValue("bytesRead", BytesRead);
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
             writer.WriteStringValue("error", Error);
             writer.WriteStringValue("errorsUrl", ErrorsUrl);

@@ -82,6 +82,7 @@ namespace CxContact.Admin.Api.Api.V1.SuppressionLists.Item.Imports
         /// Queue an import from CSV (plain, .zip or .gz): upload it (multipart parts: file, spec?, mode? = append | replace | changes | area-codes | full), or pull it from SFTP (JSON: {source: {sftpConnectionId, remotePath}, mode?, spec?}); answers 202. The feed modes (changes, area-codes, full) apply a registry&apos;s change list or full lists as spec.feed&apos;s holdings. Needs a tenant admin or supervisor key.
         /// </summary>
         /// <returns>A <see cref="global::CxContact.Admin.Api.Models.ImportAccepted"/></returns>
+        /// <param name="body">The request body</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::CxContact.Admin.Api.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
@@ -91,14 +92,15 @@ namespace CxContact.Admin.Api.Api.V1.SuppressionLists.Item.Imports
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::CxContact.Admin.Api.Models.ImportAccepted?> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CxContact.Admin.Api.Models.ImportAccepted?> PostAsync(MultipartBody body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::CxContact.Admin.Api.Models.ImportAccepted> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CxContact.Admin.Api.Models.ImportAccepted> PostAsync(MultipartBody body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
-            var requestInfo = ToPostRequestInformation(requestConfiguration);
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
+            var requestInfo = ToPostRequestInformation(body, requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "400", global::CxContact.Admin.Api.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
@@ -132,19 +134,22 @@ namespace CxContact.Admin.Api.Api.V1.SuppressionLists.Item.Imports
         /// Queue an import from CSV (plain, .zip or .gz): upload it (multipart parts: file, spec?, mode? = append | replace | changes | area-codes | full), or pull it from SFTP (JSON: {source: {sftpConnectionId, remotePath}, mode?, spec?}); answers 202. The feed modes (changes, area-codes, full) apply a registry&apos;s change list or full lists as spec.feed&apos;s holdings. Needs a tenant admin or supervisor key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
+        /// <param name="body">The request body</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(MultipartBody body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(MultipartBody body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
         {
 #endif
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
             var requestInfo = new RequestInformation(Method.POST, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
             requestInfo.Headers.TryAdd("Accept", "application/json");
+            requestInfo.SetContentFromParsable(RequestAdapter, "multipart/form-data", body);
             return requestInfo;
         }
         /// <summary>

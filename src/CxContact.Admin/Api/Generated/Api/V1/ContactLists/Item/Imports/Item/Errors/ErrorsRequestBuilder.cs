@@ -80,7 +80,7 @@ namespace CxContact.Admin.Api.Api.V1.ContactLists.Item.Imports.Item.Errors
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
-            requestInfo.Headers.TryAdd("Accept", "application/problem+json");
+            requestInfo.Headers.TryAdd("Accept", "text/csv, application/problem+json");
             return requestInfo;
         }
         /// <summary>
