@@ -22,8 +22,6 @@ public sealed class ImportDraft
 
     public static readonly IReadOnlyList<string> CustomTypes = ["string", "number", "date", "bool"];
     public static readonly IReadOnlyList<string> DeviceTypes = ["", "mobile", "landline", "voip", "toll-free"];
-    public static readonly IReadOnlyList<string> Operators =
-        ["=", "!=", "<", "<=", ">", ">=", "in", "not in", "contains", "starts with", "is empty", "is not empty"];
 
     public sealed class Column
     {
@@ -34,14 +32,6 @@ public sealed class ImportDraft
         public string CustomType { get; set; } = "string";
         public string DeviceType { get; set; } = "";
         public bool IsPhone => Target.StartsWith("phone", StringComparison.Ordinal);
-    }
-
-    /// <summary>One condition of the selection rule; all of them must hold for a row to be kept.</summary>
-    public sealed class Condition
-    {
-        public string Field { get; set; } = "";
-        public string Op { get; set; } = "=";
-        public string Value { get; set; } = "";
     }
 
     public string Delimiter { get; set; } = ",";
@@ -125,19 +115,7 @@ public sealed class ImportDraft
         if (DefaultCountry.Trim() is { Length: > 0 } country) spec["defaultCountry"] = country.ToUpperInvariant();
         if (DefaultTimeZone.Trim() is { Length: > 0 } zone) spec["defaultTimeZone"] = zone;
         if (Required.Count > 0) spec["required"] = new JsonArray([.. Required.Select(r => JsonValue.Create(r))]);
-        var conditions = Conditions.Where(c => c.Field.Trim().Length > 0).ToList();
-        if (conditions.Count > 0)
-        {
-            var all = new JsonArray();
-            foreach (var c in conditions)
-            {
-                var o = new JsonObject { ["field"] = c.Field.Trim(), ["op"] = c.Op };
-                if (c.Op is "in" or "not in") o["values"] = new JsonArray([.. c.Value.Split(',').Select(v => JsonValue.Create(v.Trim()))]);
-                else if (c.Op is not ("is empty" or "is not empty")) o["value"] = c.Value;
-                all.Add(o);
-            }
-            spec["selection"] = new JsonObject { ["all"] = all };
-        }
+        if (Condition.ToJson(Conditions) is { } selection) spec["selection"] = selection;
         return spec.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
     }
 

@@ -38,6 +38,27 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
     /// <summary>The input of a field marked data-testid (MudBlazor puts the attribute on the input or on its wrapper).</summary>
     private static string Input(string testId) => $"input[data-testid={testId}], [data-testid={testId}] input";
 
+    /// <summary>Opens a MudSelect (found by its test id, or by its label) and clicks the option with the given text.</summary>
+    private static async Task PickAsync(IPage page, string selector, string option, string? fallbackLabel = null)
+    {
+        var opened = await page.EvaluateFunctionAsync<bool>("""
+            (selector, label) => {
+                let host = label
+                    ? [...document.querySelectorAll('.mud-select')].find(s => s.querySelector('label')?.innerText.trim() === label)
+                    : document.querySelector(selector);
+                const input = host?.querySelector('.mud-input-slot, .mud-select-input, input') ?? host;
+                if (!input) return false;
+                input.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
+                input.click();
+                return true;
+            }
+            """, selector, fallbackLabel);
+        Assert.True(opened, $"no select {fallbackLabel ?? selector}");
+        await PageWaits.UntilAsync(page, ["main"], "t => [...document.querySelectorAll('.mud-popover-open .mud-list-item')].some(i => i.innerText.includes(t))", option);
+        await page.EvaluateFunctionAsync("t => [...document.querySelectorAll('.mud-popover-open .mud-list-item')].find(i => i.innerText.includes(t)).click()", option);
+        await page.Keyboard.PressAsync("Escape");
+    }
+
     private static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(Artifacts);
@@ -152,12 +173,32 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         var list = await c.ListAsync(0, "client_id,first_name,phone1,tz\nA,Ann,+4930123401,Europe/Berlin\nB,Bob,+4930123402,Europe/Berlin\nC,Cat,+4930123403,Europe/Berlin\n");
         var dnc = await c.Suppression.CreateListAsync(new { name = "Do not call" });
         await c.Suppression.AddAsync(dnc, new { type = "phone", value = "+4930123402" });
-        var id = await c.CreateAsync(new { name = "Berlin renewals", contactLists = new[] { new { id = list, weight = 1 } }, suppressionLists = new[] { dnc } });
 
+        // Created in the wizard: a wrong hour is named at its field, on the step that holds it.
         await using var browser = await HeadlessChromium.LaunchAsync();
-        await using var page = await OpenAsync(browser, $"campaigns/{id}");
+        await using var page = await OpenAsync(browser, "campaigns/new");
         await SignInAsync(page, c.Keys.Admin);
+        await page.WaitForSelectorAsync(Input("campaign-name"), new WaitForSelectorOptions { Timeout = 60_000 });
+        await page.TypeAsync(Input("campaign-name"), "Berlin renewals");
+        await page.ClickAsync("[data-testid=next]");
+        await PickAsync(page, "[data-testid=campaign-list]", (await c.Lists.ListAsync(list)).GetProperty("name").GetString()!);
+        await PickAsync(page, "", "Do not call", fallbackLabel: "Suppression lists");
+        await page.ClickAsync("[data-testid=next]");
+        await page.ClickAsync("[data-testid=next]");
+        await page.ClickAsync("[data-testid=next]");
+        await page.TypeAsync(Input("hours-from"), "25:00");
+        await page.TypeAsync(Input("hours-till"), "20:00");
+        await page.ClickAsync("[data-testid=campaign-save]");
+        await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('main').innerText.includes('is not a time of day')");
+        await Accessibility.AssertCleanAsync(page, "campaign editor");
+        await ScreenshotAsync(page, "campaign-editor-error");
+        await page.ClickAsync(Input("hours-from"), new PuppeteerSharp.Input.ClickOptions { Count = 3 });
+        await page.TypeAsync(Input("hours-from"), "08:00");
+        await page.ClickAsync("[data-testid=campaign-save]");
         await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('[data-testid=state]')?.innerText === 'draft'");
+        var id = Guid.Parse(page.Url.Split('/')[^1]);
+        var created = await c.GetAsync(id);
+        Assert.Equal(("08:00", 1), (created.GetProperty("callingHours").GetProperty("from").GetString(), created.GetProperty("suppressionLists").GetArrayLength()));
 
         // Resuming a draft is refused (409) with the API's reason, shown on the page.
         await page.ClickAsync("[data-testid=action-resume]");
