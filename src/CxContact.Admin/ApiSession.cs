@@ -23,12 +23,15 @@ public sealed class ApiSession(HttpClient http, IJSRuntime js)
 
     public CxContactApiClient Api { get; private set; } = null!;
 
+    /// <summary>The generated client's adapter: sends a request built by a generated builder whose body the console writes itself.</summary>
+    public IRequestAdapter Adapter { get; private set; } = null!;
+
     /// <summary>Signs in with a key: kept only when the API accepts it (GET /api/v1/me).</summary>
     public async Task SignInAsync(string key, CancellationToken ct = default)
     {
-        var api = Client(key.Trim());
+        var (api, adapter) = Client(key.Trim());
         Me = await api.Api.V1.Me.GetAsync(cancellationToken: ct);
-        (_key, Api) = (key.Trim(), api);
+        (_key, Api, Adapter) = (key.Trim(), api, adapter);
         await js.InvokeVoidAsync("sessionStorage.setItem", ct, StorageKey, _key);
         Changed?.Invoke();
     }
@@ -58,13 +61,13 @@ public sealed class ApiSession(HttpClient http, IJSRuntime js)
         Changed?.Invoke();
     }
 
-    private CxContactApiClient Client(string key)
+    private (CxContactApiClient, IRequestAdapter) Client(string key)
     {
         var adapter = new HttpClientRequestAdapter(new KeyAuthentication(key), httpClient: http)
         {
             BaseUrl = new Uri(http.BaseAddress!, "/").ToString().TrimEnd('/'),
         };
-        return new CxContactApiClient(adapter);
+        return (new CxContactApiClient(adapter), adapter);
     }
 
     /// <summary>"Authorization: Bearer key" on every request (Kiota's bearer provider would refuse plain-http hosts).</summary>

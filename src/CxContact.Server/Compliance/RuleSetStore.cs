@@ -28,22 +28,31 @@ public sealed class RuleSetStore(NpgsqlDataSource db, IMemoryCache cache)
     }
 
     /// <summary>Saves a new version of the tenant's overrides; the caller has validated the merged result.</summary>
+    /// <summary>Saves a new version and its audit entry in one transaction.</summary>
     public async Task<Saved> SaveAsync(Guid tenantId, string id, RuleSet overrides, Guid actorKeyId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        int version;
+        DateTimeOffset createdAt;
+        await using (var cmd = new NpgsqlCommand("""
             INSERT INTO rule_sets (tenant_id, rule_set_id, version, overrides, created_by)
             VALUES (@t, @id, coalesce((SELECT max(version) FROM rule_sets WHERE tenant_id = @t AND rule_set_id = @id), 0) + 1, @json::jsonb, @by)
             RETURNING version, created_at
-            """);
-        cmd.Parameters.AddWithValue("t", tenantId);
-        cmd.Parameters.AddWithValue("id", id);
-        cmd.Parameters.AddWithValue("json", RuleSets.ToJson(overrides));
-        cmd.Parameters.AddWithValue("by", actorKeyId);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        var version = r.GetInt32(0);
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue("t", tenantId);
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("json", RuleSets.ToJson(overrides));
+            cmd.Parameters.AddWithValue("by", actorKeyId);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            await r.ReadAsync(ct);
+            (version, createdAt) = (r.GetInt32(0), r.GetFieldValue<DateTimeOffset>(1));
+        }
+        await Platform.Audit.AuditTrail.WriteAsync(conn, tx, tenantId, actorKeyId, "rule-set.saved", id, new { version }, ct);
+        await tx.CommitAsync(ct);
         cache.Remove(("rule-set", tenantId, id));
-        return new Saved(id, version, r.GetFieldValue<DateTimeOffset>(1), Effective(overrides, id, version));
+        return new Saved(id, version, createdAt, Effective(overrides, id, version));
     }
 
     public async Task<Saved?> LatestAsync(Guid tenantId, string id, CancellationToken ct)

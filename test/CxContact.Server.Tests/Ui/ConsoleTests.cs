@@ -85,7 +85,11 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         await ScreenshotAsync(page, "home");
 
         // The key is this tab's: a reload keeps the session, and each page is usable by keyboard and screen reader.
-        foreach (var (path, heading) in new[] { ("lists", "Contact lists"), ("campaigns", "Campaigns"), ("compliance/can-i-call", "Can I call this number now?") })
+        foreach (var (path, heading) in new[]
+                 {
+                     ("lists", "Contact lists"), ("campaigns", "Campaigns"), ("campaigns/new", "New campaign"), ("compliance/can-i-call", "Can I call this number now?"),
+                     ("compliance/rules", "Compliance rules"), ("compliance/decisions", "Decisions and audit log"),
+                 })
         {
             await page.GoToAsync(new Uri(api.BaseAddress, "/console/" + path).ToString());
             await PageWaits.UntilAsync(page, ["main"], "h => document.querySelector('h1')?.innerText === h", heading);
@@ -95,7 +99,7 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
 
         // Usable at 768 px too: no page scrolls sideways (tables fold into labelled cards, the drawer closes).
         await page.SetViewportAsync(new ViewPortOptions { Width = 768, Height = 1024 });
-        foreach (var path in new[] { "", "lists", "suppression", "campaigns", "schedules", "compliance/can-i-call" })
+        foreach (var path in new[] { "", "lists", "suppression", "campaigns", "campaigns/new", "schedules", "compliance/can-i-call", "compliance/rules", "compliance/decisions" })
         {
             await page.GoToAsync(new Uri(api.BaseAddress, "/console/" + path).ToString());
             await PageWaits.UntilAsync(page, ["main"], "() => !!document.querySelector('h1')");
@@ -301,5 +305,49 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         var list = Assert.Single(lists.EnumerateArray());
         var view = await HttpAssert.Json(await http.GetAsync($"/api/v1/contact-lists/{list.GetProperty("id").GetGuid()}"), HttpStatusCode.OK);
         Assert.Equal(25, view.GetProperty("records").GetInt64());
+    }
+
+    [Fact]
+    public async Task Rules_read_as_a_table_overrides_are_refused_at_their_field_then_saved_and_decisions_found()
+    {
+        var (key, http) = await TenantAsync();
+        var validated = await HttpAssert.Json(await http.PostJson("/api/v1/compliance/validate", new
+        {
+            phone = "+13055550123", at = "2026-06-09T23:30:00-04:00", channel = "voice", dialingMode = "preview", purpose = "sales",
+        }), HttpStatusCode.OK);
+        Assert.Equal("deny", validated.GetProperty("decision").GetString());
+
+        await using var browser = await HeadlessChromium.LaunchAsync();
+        await using var page = await OpenAsync(browser, "compliance/rules");
+        await SignInAsync(page, key);
+        await PageWaits.UntilAsync(page, ["main"], "() => (document.querySelector('[data-testid=rule-count]')?.innerText ?? '').includes(' of ')");
+        await page.TypeAsync(Input("rule-filter"), "US-FL");
+        await PageWaits.UntilAsync(page, ["main"], "() => [...document.querySelectorAll('[data-testid=rules] tbody tr')].length > 0 && "
+            + "[...document.querySelectorAll('[data-testid=rules] tbody th')].every(th => th.innerText.includes('US-FL'))");
+        await Accessibility.AssertCleanAsync(page, "rules");
+        await ScreenshotAsync(page, "rules");
+
+        // An override with a bad window is refused, the error naming the rule's field.
+        await page.TypeAsync(Input("override-id"), "acme");
+        await page.EvaluateFunctionAsync("v => { const t = document.querySelector('[data-testid=overrides]'); t.value = v; t.dispatchEvent(new Event('change')); }",
+            """{ "callingWindows": [ { "id": "acme-hours", "citation": "policy", "effectiveFrom": "2026-01-01", "country": "US", "weekdays": ["9-5"] } ] }""");
+        await page.ClickAsync("[data-testid=override-save]");
+        await PageWaits.UntilAsync(page, ["main"], "() => (document.querySelector('[data-testid=override-errors]')?.innerText ?? '').includes('callingWindows[0].weekdays')");
+        await Accessibility.AssertCleanAsync(page, "rules with errors");
+        await page.EvaluateFunctionAsync("v => { const t = document.querySelector('[data-testid=overrides]'); t.value = v; t.dispatchEvent(new Event('change')); }",
+            """{ "callingWindows": [ { "id": "acme-hours", "citation": "policy", "effectiveFrom": "2026-01-01", "country": "US", "weekdays": ["09:00-17:00"] } ] }""");
+        await page.ClickAsync("[data-testid=override-save]");
+        await PageWaits.UntilAsync(page, ["main"], "() => (document.querySelector('[data-testid=rule-set]')?.innerText ?? '').includes('acme')");
+        var sets = await HttpAssert.Json(await http.GetAsync("/api/v1/rule-sets"), HttpStatusCode.OK);
+        Assert.Contains(sets.EnumerateArray(), s => s.GetProperty("id").GetString() == "acme");
+
+        await page.GoToAsync(new Uri(api.BaseAddress, "/console/compliance/decisions").ToString());
+        await page.WaitForSelectorAsync(Input("decision-subject"), new WaitForSelectorOptions { Timeout = 30_000 });
+        await page.TypeAsync(Input("decision-subject"), "+13055550123");
+        await page.ClickAsync("[data-testid=decision-search]");
+        await PageWaits.UntilAsync(page, ["main"], "() => (document.querySelector('[data-testid=decisions]')?.innerText ?? '').includes('deny')");
+        await PageWaits.UntilAsync(page, ["main"], "() => (document.querySelector('[data-testid=audit]')?.innerText ?? '').includes('rule-set')");
+        await Accessibility.AssertCleanAsync(page, "decisions");
+        await ScreenshotAsync(page, "decisions");
     }
 }

@@ -98,15 +98,19 @@ public sealed class TenantStore(NpgsqlDataSource db, PlatformClock clock)
         return new ResolvedKey(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetGuid(3), r.GetString(4), r.GetString(5));
     }
 
-    public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(Guid tenantId, int limit, DateTimeOffset? before, CancellationToken ct)
+    public async Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(Guid tenantId, int limit, DateTimeOffset? before, CancellationToken ct,
+        DateTimeOffset? since = null, string? actionPrefix = null)
     {
         await using var cmd = db.CreateCommand("""
             SELECT audit_id, at, actor_key_id, action, target, detail::text FROM audit_log
-            WHERE tenant_id = @t AND (@before::timestamptz IS NULL OR at < @before)
+            WHERE tenant_id = @t AND (@before::timestamptz IS NULL OR at < @before) AND (@since::timestamptz IS NULL OR at >= @since)
+              AND (@action::text IS NULL OR starts_with(action, @action))
             ORDER BY at DESC, audit_id DESC LIMIT @limit
             """);
         cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("before", NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)before ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("since", NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)since ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("action", NpgsqlTypes.NpgsqlDbType.Text, (object?)actionPrefix ?? DBNull.Value);
         cmd.Parameters.AddWithValue("limit", limit);
         return await ReadAll(cmd, r => new AuditEntry(r.GetGuid(0), r.GetFieldValue<DateTimeOffset>(1),
             r.IsDBNull(2) ? null : r.GetGuid(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),

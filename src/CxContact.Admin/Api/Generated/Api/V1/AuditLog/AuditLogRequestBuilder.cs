@@ -22,7 +22,7 @@ namespace CxContact.Admin.Api.Api.V1.AuditLog
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public AuditLogRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/audit-log{?before*,limit*}", pathParameters)
+        public AuditLogRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/audit-log{?action*,before*,limit*,since*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,11 +30,11 @@ namespace CxContact.Admin.Api.Api.V1.AuditLog
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public AuditLogRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/audit-log{?before*,limit*}", rawUrl)
+        public AuditLogRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/audit-log{?action*,before*,limit*,since*}", rawUrl)
         {
         }
         /// <summary>
-        /// Read this tenant&apos;s audit trail. Needs a tenant admin key.
+        /// Read this tenant&apos;s audit trail, newest first: ?action= keeps actions that start with it (e.g. campaign.), ?since= and ?before= bound the time. Needs a tenant admin key.
         /// </summary>
         /// <returns>A List&lt;global::CxContact.Admin.Api.Models.AuditEntry&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -64,7 +64,7 @@ namespace CxContact.Admin.Api.Api.V1.AuditLog
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Read this tenant&apos;s audit trail. Needs a tenant admin key.
+        /// Read this tenant&apos;s audit trail, newest first: ?action= keeps actions that start with it (e.g. campaign.), ?since= and ?before= bound the time. Needs a tenant admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -92,11 +92,24 @@ namespace CxContact.Admin.Api.Api.V1.AuditLog
             return new global::CxContact.Admin.Api.Api.V1.AuditLog.AuditLogRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Read this tenant&apos;s audit trail. Needs a tenant admin key.
+        /// Read this tenant&apos;s audit trail, newest first: ?action= keeps actions that start with it (e.g. campaign.), ?since= and ?before= bound the time. Needs a tenant admin key.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class AuditLogRequestBuilderGetQueryParameters 
         {
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("action")]
+            public string? Action { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("action")]
+            public string Action { get; set; }
+            #pragma warning restore CS1591
+#endif
             #pragma warning disable CS1591
             [QueryParameter("before")]
             public DateTimeOffset? Before { get; set; }
@@ -104,6 +117,10 @@ namespace CxContact.Admin.Api.Api.V1.AuditLog
             #pragma warning disable CS1591
             [QueryParameter("limit")]
             public int? Limit { get; set; }
+            #pragma warning restore CS1591
+            #pragma warning disable CS1591
+            [QueryParameter("since")]
+            public DateTimeOffset? Since { get; set; }
             #pragma warning restore CS1591
         }
     }
