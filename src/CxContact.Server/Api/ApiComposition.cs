@@ -76,6 +76,7 @@ public static class ApiComposition
         v1.MapDialingApi();
         v1.MapSchedulesApi();
         v1.MapJobsApi();
+        Platform.Health.AlertsApi.MapAlertsApi(v1);
         v1.MapMessageTemplatesApi();
         v1.MapMessagingGatewaysApi();
         v1.MapKannelCallbacksApi();

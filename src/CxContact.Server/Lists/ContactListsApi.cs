@@ -14,7 +14,8 @@ public static class ContactListsApi
 
     public sealed record CreateListRequest(string? Name, string? Description, JsonElement? Spec, string? DefaultCountry, string? DefaultTimeZone);
     public sealed record UpdateListRequest(string? Name, string? Description, JsonElement? Spec, string? DefaultCountry, string? DefaultTimeZone);
-    public sealed record ListItem(Guid Id, string Name, DateTimeOffset CreatedAt);
+    /// <param name="Records">The list's counts, as its own view has them (null when the list could not be read just now).</param>
+    public sealed record ListItem(Guid Id, string Name, DateTimeOffset CreatedAt, long? Records, long? Devices, long? Invalid);
     public sealed record RecordPage(IReadOnlyList<ContactRow> Records, Guid? Next);
 
     public static IContactListGrain Grain(this IGrainFactory grains, Caller caller, Guid listId) =>
@@ -38,9 +39,14 @@ public static class ContactListsApi
             return TypedResults.Created($"/api/v1/contact-lists/{id}", ContactListView.From(info));
         }).RequireAuthorization(Policies.TenantOperator).WithSummary("Create a contact list");
 
-        g.MapGet("/", async (HttpContext http, ContactListStore store, CancellationToken ct) =>
-            TypedResults.Ok((await store.ListAsync(Caller.From(http.User).TenantId, ct)).Select(l => new ListItem(l.Id, l.Name, l.CreatedAt)).ToList()))
-            .RequireAuthorization(Policies.TenantReader).WithSummary("List this tenant's contact lists");
+        g.MapGet("/", async (HttpContext http, ContactListStore store, IGrainFactory grains, CancellationToken ct) =>
+        {
+            var caller = Caller.From(http.User);
+            var lists = await store.ListAsync(caller.TenantId, ct);
+            // Each list's counts are its grain's: asked for together, so a table of lists is one request for its caller.
+            var infos = await Task.WhenAll(lists.Select(l => grains.Grain(caller, l.Id).GetAsync()));
+            return TypedResults.Ok(lists.Zip(infos, (l, i) => new ListItem(l.Id, l.Name, l.CreatedAt, i?.Counts.Records, i?.Counts.Devices, i?.Counts.Invalid)).ToList());
+        }).RequireAuthorization(Policies.TenantReader).WithSummary("List this tenant's contact lists with their counts");
 
         g.MapGet("/{listId:guid}", async Task<Results<Ok<ContactListView>, ProblemHttpResult>> (Guid listId, HttpContext http, IGrainFactory grains) =>
             await grains.Grain(Caller.From(http.User), listId).GetAsync() is { } info ? TypedResults.Ok(ContactListView.From(info)) : NoSuchList(listId))
@@ -62,14 +68,19 @@ public static class ContactListsApi
             .RequireAuthorization(Policies.TenantOperator).WithSummary("Delete a list and drop its records");
 
         g.MapGet("/{listId:guid}/records", async Task<Results<Ok<RecordPage>, ValidationProblem, ProblemHttpResult>> (
-            Guid listId, HttpContext http, IGrainFactory grains, ContactListStore store, CancellationToken ct, int? limit, Guid? after) =>
+            Guid listId, HttpContext http, IGrainFactory grains, ContactListStore store, CancellationToken ct, int? limit, Guid? after, string? search) =>
         {
-            if (limit is < 1 or > MaxPage) return new FieldErrors().Add("limit", $"must be between 1 and {MaxPage}").ToProblem();
+            var errors = new FieldErrors();
+            if (limit is < 1 or > MaxPage) errors.Add("limit", $"must be between 1 and {MaxPage}");
+            if (search is { Length: > 200 }) errors.Add("search", "at most 200 characters");
+            if (errors.Any) return errors.ToProblem();
             if (await grains.Grain(Caller.From(http.User), listId).GetAsync() is null) return NoSuchList(listId);
             var n = limit ?? 100;
-            var rows = await store.PageAsync(listId, after, n, ct);
+            var rows = await store.PageAsync(listId, after, n, ct, string.IsNullOrWhiteSpace(search) ? null : search.Trim());
             return TypedResults.Ok(new RecordPage(rows, rows.Count == n ? rows[^1].Id : null));
-        }).RequireAuthorization(Policies.TenantReader).WithSummary("Page through a list's records (after = the previous page's next)");
+        }).RequireAuthorization(Policies.TenantReader)
+          .WithSummary("Page through a list's records (after = the previous page's next); ?search= matches a client id, phone or email exactly, " +
+                       "or the start of a first or last name");
     }
 
     private static ContactListDefinition Definition(string? description, JsonElement? spec, string? country, string? zone, FieldErrors errors)

@@ -42,11 +42,15 @@ public sealed class GatewayOutageTests(CampaignFixture f) : IClassFixture<Campai
         Assert.StartsWith("gateway unavailable", down.GetProperty("gatewayStatus").GetString());
         Assert.Equal(0, down.GetProperty("sent").GetInt64());
         Assert.True(down.GetProperty("queued").GetInt64() > 0, down.ToString());
+        // The tenant's alerts name the gateway while it is down.
+        var alert = Assert.Single((await HttpAssert.Json(await c.Http.GetAsync("/api/v1/alerts"), HttpStatusCode.OK)).EnumerateArray());
+        Assert.Equal(("gateway-unavailable", gatewayId.ToString()), (alert.GetProperty("kind").GetString(), alert.GetProperty("subject").GetString()));
 
         // Back: once the leases run out the records come again, each with its queued message, sent once.
         await kannel.StartAsync(gateway.GetProperty("callbackUrls").GetProperty("inbound").GetString()!);
         var up = await Eventually.UntilAsync(() => c.MessageStatsAsync(id), s => s.GetProperty("sent").GetInt64() == 5);
         Assert.True(up.GetProperty("sent").GetInt64() == 5 && up.GetProperty("gatewayStatus").ValueKind == JsonValueKind.Null, up.ToString());
+        Assert.Equal(0, (await HttpAssert.Json(await c.Http.GetAsync("/api/v1/alerts"), HttpStatusCode.OK)).GetArrayLength());
         var received = await Eventually.UntilAsync(() => kannel.Received(), r => r.Count >= 5);
         Assert.Equal(5, received.Count);
         Assert.Equal(5, received.Select(m => m.To).Distinct().Count());

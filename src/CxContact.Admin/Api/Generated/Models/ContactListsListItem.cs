@@ -14,8 +14,12 @@ namespace CxContact.Admin.Api.Models
     {
         /// <summary>The createdAt property</summary>
         public DateTimeOffset? CreatedAt { get; set; }
+        /// <summary>The devices property</summary>
+        public long? Devices { get; set; }
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
+        /// <summary>The invalid property</summary>
+        public long? Invalid { get; set; }
         /// <summary>The name property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -24,6 +28,8 @@ namespace CxContact.Admin.Api.Models
 #else
         public string Name { get; set; }
 #endif
+        /// <summary>The records property</summary>
+        public long? Records { get; set; }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -43,8 +49,11 @@ namespace CxContact.Admin.Api.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "createdAt", n => { CreatedAt = n.GetDateTimeOffsetValue(); } },
+                { "devices", n => { Devices = n.GetLongValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
+                { "invalid", n => { Invalid = n.GetLongValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
+                { "records", n => { Records = n.GetLongValue(); } },
             };
         }
         /// <summary>
@@ -55,8 +64,11 @@ namespace CxContact.Admin.Api.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteDateTimeOffsetValue("createdAt", CreatedAt);
+            writer.WriteLongValue("devices", Devices);
             writer.WriteGuidValue("id", Id);
+            writer.WriteLongValue("invalid", Invalid);
             writer.WriteStringValue("name", Name);
+            writer.WriteLongValue("records", Records);
         }
     }
 }

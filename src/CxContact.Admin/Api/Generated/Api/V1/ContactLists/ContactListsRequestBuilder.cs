@@ -47,7 +47,7 @@ namespace CxContact.Admin.Api.Api.V1.ContactLists
         {
         }
         /// <summary>
-        /// List this tenant&apos;s contact lists. Needs a tenant admin, supervisor or viewer key.
+        /// List this tenant&apos;s contact lists with their counts. Needs a tenant admin, supervisor or viewer key.
         /// </summary>
         /// <returns>A List&lt;global::CxContact.Admin.Api.Models.ContactListsListItem&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -106,7 +106,7 @@ namespace CxContact.Admin.Api.Api.V1.ContactLists
             return await RequestAdapter.SendAsync<global::CxContact.Admin.Api.Models.ContactListView>(requestInfo, global::CxContact.Admin.Api.Models.ContactListView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// List this tenant&apos;s contact lists. Needs a tenant admin, supervisor or viewer key.
+        /// List this tenant&apos;s contact lists with their counts. Needs a tenant admin, supervisor or viewer key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
