@@ -10,7 +10,10 @@ builder.RootComponents.Add<HeadOutlet>("head::after");
 // Notifications appear at once: a fading-in message is briefly unreadable (and axe-core measures it so).
 builder.Services.AddMudServices(c => c.SnackbarConfiguration.ShowTransitionDuration = 0);
 // The API is the host that serves the console: /console/ is its base, the origin is the API's.
-builder.Services.AddScoped(_ => new HttpClient { BaseAddress = new Uri(builder.HostEnvironment.BaseAddress) });
+builder.Services.AddScoped(_ => new HttpClient(new BrowserStreaming { InnerHandler = new HttpClientHandler() })
+{
+    BaseAddress = new Uri(builder.HostEnvironment.BaseAddress),
+});
 builder.Services.AddScoped<ApiSession>();
 
 await builder.Build().RunAsync();

@@ -223,6 +223,28 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
             await c.ResultAsync(id, lease.GetProperty("leaseId").GetGuid(), r.GetProperty("recordId").GetInt64(), "no-answer");
         await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('[data-testid=dialed]')?.innerText === '2'");
         await ScreenshotAsync(page, "campaign-running");
+
+        // Why: Bob is found by name and is not dialed because of the do-not-call list.
+        await page.TypeAsync(Input("why-find"), "Bob");
+        await page.ClickAsync("[data-testid=why-search]");
+        await page.WaitForSelectorAsync("[data-testid=why-found] a");
+        await page.ClickAsync("[data-testid=why-found] a");
+        await PageWaits.UntilAsync(page, ["main"], "() => (document.querySelector('[data-testid=why-device]')?.innerText ?? '').toLowerCase().includes('suppress')");
+        await Accessibility.AssertCleanAsync(page, "why");
+        await ScreenshotAsync(page, "why");
+
+        // Home follows the running campaign live over its event stream.
+        await page.GoToAsync(new Uri(api.BaseAddress, "/console/").ToString());
+        await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('[data-testid=live-dialed]') !== null");
+        await PageWaits.UntilAsync(page, ["main"], "() => (document.querySelector('[data-testid=alerts]')?.innerText ?? '').includes('Nothing needs attention')");
+        // The stream carries the campaign's own figures: the two calls dialed above.
+        await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('[data-testid=live-total-dialed]')?.innerText === '2'");
+        await Accessibility.AssertCleanAsync(page, "home live");
+        await ScreenshotAsync(page, "home-live");
+
+        await page.GoToAsync(new Uri(api.BaseAddress, $"/console/campaigns/{id}/simulator").ToString());
+        await page.WaitForSelectorAsync("[data-testid=simulate]", new WaitForSelectorOptions { Timeout = 30_000 });
+        await Accessibility.AssertCleanAsync(page, "simulator");
     }
 
     [Fact]
