@@ -46,4 +46,17 @@ public static class Untyped
     /// <summary>One field of a free-form object, as text ("" when absent).</summary>
     public static string Field(UntypedNode? node, string name) =>
         node is UntypedObject o && o.GetValue().TryGetValue(name, out var v) ? v is UntypedString s ? s.GetValue() ?? "" : Json(v) : "";
+
+    /// <summary>A count in a free-form map (a list's counts by zone): Kiota hands JSON numbers over as numbers or Untyped nodes.</summary>
+    public static long Count(object? value) => value switch
+    {
+        null => 0,
+        UntypedInteger i => i.GetValue(),
+        UntypedLong l => l.GetValue(),
+        UntypedDecimal m => (long)m.GetValue(),
+        UntypedDouble d => (long)d.GetValue(),
+        UntypedString s => long.TryParse(s.GetValue(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0,
+        IConvertible c => c.ToInt64(CultureInfo.InvariantCulture),
+        _ => long.TryParse(value.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0,
+    };
 }
