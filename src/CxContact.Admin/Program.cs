@@ -7,8 +7,8 @@ var builder = WebAssemblyHostBuilder.CreateDefault(args);
 builder.RootComponents.Add<App>("#app");
 builder.RootComponents.Add<HeadOutlet>("head::after");
 
-// Notifications appear at once: a fading-in message is briefly unreadable (and axe-core measures it so).
-builder.Services.AddMudServices(c => c.SnackbarConfiguration.ShowTransitionDuration = 0);
+// Notifications appear and go at once: a fading message is briefly unreadable (and axe-core measures it so).
+builder.Services.AddMudServices(c => (c.SnackbarConfiguration.ShowTransitionDuration, c.SnackbarConfiguration.HideTransitionDuration) = (0, 0));
 // The API is the host that serves the console: /console/ is its base, the origin is the API's.
 builder.Services.AddScoped(_ => new HttpClient(new BrowserStreaming { InnerHandler = new HttpClientHandler() })
 {

@@ -19,7 +19,7 @@ namespace CxContact.Server.Suppression;
 /// </summary>
 public static class SuppressionImportsApi
 {
-    public sealed record ImportView(Guid Id, string State, string Mode, string? FileName, long FileBytes, long RowsRead, long Accepted,
+    public sealed record SuppressionImportView(Guid Id, string State, string Mode, string? FileName, long FileBytes, long RowsRead, long Accepted,
         long Rejected, long Entries, IReadOnlyList<string> Warnings, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
         DateTimeOffset? FinishedAt, string ErrorsUrl, string Source, Guid? SftpConnectionId, string? RemotePath, string? Feed, FeedCounts? Changes);
 
@@ -43,7 +43,7 @@ public static class SuppressionImportsApi
                 "area-codes | full), or pull it from SFTP (JSON: {source: {sftpConnectionId, remotePath}, mode?, spec?}); answers 202. " +
                 "The feed modes (changes, area-codes, full) apply a registry's change list or full lists as spec.feed's holdings");
 
-        g.MapGet("/", async Task<Results<Ok<List<ImportView>>, ProblemHttpResult>> (Guid listId, HttpContext http, IGrainFactory grains,
+        g.MapGet("/", async Task<Results<Ok<List<SuppressionImportView>>, ProblemHttpResult>> (Guid listId, HttpContext http, IGrainFactory grains,
             SuppressionImportStore jobs, CancellationToken ct) =>
         {
             var caller = Caller.From(http.User);
@@ -51,7 +51,7 @@ public static class SuppressionImportsApi
             return TypedResults.Ok((await jobs.ListAsync(caller.TenantId, listId, 50, ct)).Select(View).ToList());
         }).RequireAuthorization(Policies.TenantReader).WithSummary("The list's recent imports, newest first");
 
-        g.MapGet("/{importId:guid}", async Task<Results<Ok<ImportView>, ProblemHttpResult>> (Guid listId, Guid importId, HttpContext http,
+        g.MapGet("/{importId:guid}", async Task<Results<Ok<SuppressionImportView>, ProblemHttpResult>> (Guid listId, Guid importId, HttpContext http,
             SuppressionImportStore jobs, CancellationToken ct) =>
             await jobs.GetAsync(Caller.From(http.User).TenantId, listId, importId, ct) is { } job ? TypedResults.Ok(View(job)) : NoSuchImport(importId))
             .RequireAuthorization(Policies.TenantReader).WithSummary("An import's state and counters");
@@ -212,7 +212,7 @@ public static class SuppressionImportsApi
 
     public static bool IsAreaCode(string? s) => s is { Length: 3 } && s[0] is >= '2' and <= '9' && char.IsAsciiDigit(s[1]) && char.IsAsciiDigit(s[2]);
 
-    private static ImportView View(SuppressionImportJob j) => new(j.ImportId, j.State, j.Mode, j.FileName, j.FileBytes, j.RowsRead, j.Accepted,
+    private static SuppressionImportView View(SuppressionImportJob j) => new(j.ImportId, j.State, j.Mode, j.FileName, j.FileBytes, j.RowsRead, j.Accepted,
         j.Rejected, j.Entries, j.Warnings, j.Error, j.CreatedAt, j.StartedAt, j.FinishedAt,
         $"/api/v1/suppression-lists/{j.ListId}/imports/{j.ImportId}/errors", j.Source, j.SftpConnectionId, j.RemotePath, j.Feed,
         FeedModes.Contains(j.Mode) ? new FeedCounts(j.Added, j.Removed, j.Kept, j.NotOnList) : null);

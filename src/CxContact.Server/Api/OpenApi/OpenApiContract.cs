@@ -17,13 +17,13 @@ public static class OpenApiContract
     public const string ProblemSchema = "ProblemDetails";
 
     /// <summary>
-    /// Nested records that share a name (each list API's ListItem): by default they share one schema, the first one
-    /// met, and a client generated from it would drop the others' fields. These are named by their API instead
-    /// (CampaignsListItem, SuppressionListsListItem).
+    /// Records that share a name (each list API's ListItem; a nested BatchAnswer beside the top-level one): by default
+    /// they share one schema, the first one met, and one API is described with another's fields. A nested one is named
+    /// by its API instead (CampaignsListItem, SuppressionListsListItem, DialingBatchAnswer).
     /// </summary>
     private static readonly HashSet<Type> Clashing = [.. typeof(OpenApiContract).Assembly.GetTypes()
-        .Where(t => t.IsNested && t.IsPublic is false && t.IsNestedPublic)
-        .GroupBy(t => t.Name).Where(g => g.Count() > 1).SelectMany(g => g)];
+        .Where(t => t.IsPublic || t.IsNestedPublic)
+        .GroupBy(t => t.Name).Where(g => g.Count() > 1).SelectMany(g => g).Where(t => t.IsNested)];
 
     public static void AddCxOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(o =>

@@ -49,7 +49,7 @@ namespace CxContact.Admin.Api.Api.V1.SuppressionLists.Item.Imports
         /// <summary>
         /// The list&apos;s recent imports, newest first. Needs a tenant admin, supervisor or viewer key.
         /// </summary>
-        /// <returns>A List&lt;global::CxContact.Admin.Api.Models.ImportView&gt;</returns>
+        /// <returns>A List&lt;global::CxContact.Admin.Api.Models.SuppressionImportView&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 400 status code</exception>
@@ -59,11 +59,11 @@ namespace CxContact.Admin.Api.Api.V1.SuppressionLists.Item.Imports
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<List<global::CxContact.Admin.Api.Models.ImportView>?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<List<global::CxContact.Admin.Api.Models.SuppressionImportView>?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<List<global::CxContact.Admin.Api.Models.ImportView>> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<List<global::CxContact.Admin.Api.Models.SuppressionImportView>> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -75,7 +75,7 @@ namespace CxContact.Admin.Api.Api.V1.SuppressionLists.Item.Imports
                 { "404", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "XXX", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
-            var collectionResult = await RequestAdapter.SendCollectionAsync<global::CxContact.Admin.Api.Models.ImportView>(requestInfo, global::CxContact.Admin.Api.Models.ImportView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            var collectionResult = await RequestAdapter.SendCollectionAsync<global::CxContact.Admin.Api.Models.SuppressionImportView>(requestInfo, global::CxContact.Admin.Api.Models.SuppressionImportView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
             return collectionResult?.AsList();
         }
         /// <summary>

@@ -36,7 +36,7 @@ namespace CxContact.Admin.Api.Api.V1.Campaigns.Item.Results.Batch
         /// <summary>
         /// Report up to 500 results at once; each answers 200 or 409 on its own. Needs a dialer or tenant admin key.
         /// </summary>
-        /// <returns>A <see cref="global::CxContact.Admin.Api.Models.BatchAnswer"/></returns>
+        /// <returns>A <see cref="global::CxContact.Admin.Api.Models.DialingBatchAnswer"/></returns>
         /// <param name="body">The request body</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -47,11 +47,11 @@ namespace CxContact.Admin.Api.Api.V1.Campaigns.Item.Results.Batch
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::CxContact.Admin.Api.Models.BatchAnswer?> PostAsync(global::CxContact.Admin.Api.Models.DialingBatchRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CxContact.Admin.Api.Models.DialingBatchAnswer?> PostAsync(global::CxContact.Admin.Api.Models.DialingBatchRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::CxContact.Admin.Api.Models.BatchAnswer> PostAsync(global::CxContact.Admin.Api.Models.DialingBatchRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CxContact.Admin.Api.Models.DialingBatchAnswer> PostAsync(global::CxContact.Admin.Api.Models.DialingBatchRequest body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
@@ -64,7 +64,7 @@ namespace CxContact.Admin.Api.Api.V1.Campaigns.Item.Results.Batch
                 { "404", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "XXX", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::CxContact.Admin.Api.Models.BatchAnswer>(requestInfo, global::CxContact.Admin.Api.Models.BatchAnswer.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::CxContact.Admin.Api.Models.DialingBatchAnswer>(requestInfo, global::CxContact.Admin.Api.Models.DialingBatchAnswer.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// Report up to 500 results at once; each answers 200 or 409 on its own. Needs a dialer or tenant admin key.

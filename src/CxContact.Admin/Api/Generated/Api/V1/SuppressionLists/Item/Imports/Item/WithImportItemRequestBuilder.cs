@@ -42,7 +42,7 @@ namespace CxContact.Admin.Api.Api.V1.SuppressionLists.Item.Imports.Item
         /// <summary>
         /// An import&apos;s state and counters. Needs a tenant admin, supervisor or viewer key.
         /// </summary>
-        /// <returns>A <see cref="global::CxContact.Admin.Api.Models.ImportView"/></returns>
+        /// <returns>A <see cref="global::CxContact.Admin.Api.Models.SuppressionImportView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 400 status code</exception>
@@ -52,11 +52,11 @@ namespace CxContact.Admin.Api.Api.V1.SuppressionLists.Item.Imports.Item
         /// <exception cref="global::CxContact.Admin.Api.Models.ProblemDetails">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::CxContact.Admin.Api.Models.ImportView?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CxContact.Admin.Api.Models.SuppressionImportView?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::CxContact.Admin.Api.Models.ImportView> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::CxContact.Admin.Api.Models.SuppressionImportView> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -68,7 +68,7 @@ namespace CxContact.Admin.Api.Api.V1.SuppressionLists.Item.Imports.Item
                 { "404", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "XXX", global::CxContact.Admin.Api.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendAsync<global::CxContact.Admin.Api.Models.ImportView>(requestInfo, global::CxContact.Admin.Api.Models.ImportView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::CxContact.Admin.Api.Models.SuppressionImportView>(requestInfo, global::CxContact.Admin.Api.Models.SuppressionImportView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// An import&apos;s state and counters. Needs a tenant admin, supervisor or viewer key.

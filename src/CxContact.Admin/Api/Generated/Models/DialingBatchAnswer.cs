@@ -9,7 +9,7 @@ namespace CxContact.Admin.Api.Models
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     #pragma warning disable CS1591
-    public partial class BatchAnswer : IParsable
+    public partial class DialingBatchAnswer : IParsable
     #pragma warning restore CS1591
     {
         /// <summary>The results property</summary>
@@ -23,12 +23,12 @@ namespace CxContact.Admin.Api.Models
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
-        /// <returns>A <see cref="global::CxContact.Admin.Api.Models.BatchAnswer"/></returns>
+        /// <returns>A <see cref="global::CxContact.Admin.Api.Models.DialingBatchAnswer"/></returns>
         /// <param name="parseNode">The parse node to use to read the discriminator value and create the object</param>
-        public static global::CxContact.Admin.Api.Models.BatchAnswer CreateFromDiscriminatorValue(IParseNode parseNode)
+        public static global::CxContact.Admin.Api.Models.DialingBatchAnswer CreateFromDiscriminatorValue(IParseNode parseNode)
         {
             if(ReferenceEquals(parseNode, null)) throw new ArgumentNullException(nameof(parseNode));
-            return new global::CxContact.Admin.Api.Models.BatchAnswer();
+            return new global::CxContact.Admin.Api.Models.DialingBatchAnswer();
         }
         /// <summary>
         /// The deserialization information for the current model
