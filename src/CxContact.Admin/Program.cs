@@ -9,7 +9,7 @@ builder.RootComponents.Add<HeadOutlet>("head::after");
 
 // Notifications appear and go at once: a fading message is briefly unreadable (and axe-core measures it so).
 builder.Services.AddMudServices(c => (c.SnackbarConfiguration.ShowTransitionDuration, c.SnackbarConfiguration.HideTransitionDuration) = (0, 0));
-// The API is the host that serves the console: /console/ is its base, the origin is the API's.
+// The API is the host that serves the console: the console's origin is the API's.
 builder.Services.AddScoped(_ => new HttpClient(new BrowserStreaming { InnerHandler = new HttpClientHandler() })
 {
     BaseAddress = new Uri(builder.HostEnvironment.BaseAddress),

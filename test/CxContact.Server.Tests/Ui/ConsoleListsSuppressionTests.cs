@@ -32,7 +32,7 @@ public sealed class ConsoleListsSuppressionTests(ApiFactory api) : IClassFixture
         return page;
     }
 
-    private string Url(string path) => new Uri(api.BaseAddress, "/console/" + path).ToString();
+    private string Url(string path) => new Uri(api.BaseAddress, "/" + path).ToString();
 
     private static async Task SignInAsync(IPage page, string key)
     {
@@ -65,7 +65,7 @@ public sealed class ConsoleListsSuppressionTests(ApiFactory api) : IClassFixture
         await page.GoToAsync(Url(path));
         await PageWaits.UntilAsync(page, ["main"], "h => document.querySelector('h1')?.innerText === h && !document.querySelector('main .mud-progress-linear')", heading);
         var widths = await page.EvaluateFunctionAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
-        Assert.True(widths[0] <= widths[1], $"/console/{path} is {widths[0]} px wide in a {widths[1]} px window");
+        Assert.True(widths[0] <= widths[1], $"/{path} is {widths[0]} px wide in a {widths[1]} px window");
         await ScreenshotAsync(page, "768-" + path.Split('/')[0]);
     }
 

@@ -48,7 +48,7 @@ public sealed class ConsoleMessagingSettingsTests(ApiFactory api) : IClassFixtur
         return page;
     }
 
-    private string Url(string path) => new Uri(api.BaseAddress, "/console/" + path).ToString();
+    private string Url(string path) => new Uri(api.BaseAddress, "/" + path).ToString();
 
     private static async Task SignInAsync(IPage page, string key)
     {
@@ -200,7 +200,7 @@ public sealed class ConsoleMessagingSettingsTests(ApiFactory api) : IClassFixtur
         {
             await page.GoToAsync(Url(path));
             await PageWaits.UntilAsync(page, ["main"], loaded, heading);
-            await Accessibility.AssertCleanAsync(page, "/console/" + path);
+            await Accessibility.AssertCleanAsync(page, "/" + path);
             if (path.Contains(contactId.ToString()))
             {
                 // The text's state and each step of its history, oldest first.
@@ -218,7 +218,7 @@ public sealed class ConsoleMessagingSettingsTests(ApiFactory api) : IClassFixtur
             await page.GoToAsync(Url(path));
             await PageWaits.UntilAsync(page, ["main"], loaded, heading);
             var widths = await page.EvaluateFunctionAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
-            Assert.True(widths[0] <= widths[1], $"/console/{path} is {widths[0]} px wide in a {widths[1]} px window");
+            Assert.True(widths[0] <= widths[1], $"/{path} is {widths[0]} px wide in a {widths[1]} px window");
             await ScreenshotAsync(page, "768-" + path.Split('/')[0] + "-" + (path.Contains(contactId.ToString()) ? "delivered-" : "") + path.Split('/')[^1]);
         }
     }

@@ -24,7 +24,7 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         var page = await browser.NewPageAsync();
         await page.SetViewportAsync(new ViewPortOptions { Width = 1280, Height = 900 });
-        await page.GoToAsync(new Uri(api.BaseAddress, "/console/" + path).ToString());
+        await page.GoToAsync(new Uri(api.BaseAddress, "/" + path).ToString());
         return page;
     }
 
@@ -91,9 +91,9 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
                      ("compliance/rules", "Compliance rules"), ("compliance/decisions", "Decisions and audit log"),
                  })
         {
-            await page.GoToAsync(new Uri(api.BaseAddress, "/console/" + path).ToString());
+            await page.GoToAsync(new Uri(api.BaseAddress, "/" + path).ToString());
             await PageWaits.UntilAsync(page, ["main"], "h => document.querySelector('h1')?.innerText === h", heading);
-            await Accessibility.AssertCleanAsync(page, "/console/" + path);
+            await Accessibility.AssertCleanAsync(page, "/" + path);
             await ScreenshotAsync(page, path.Replace('/', '-'));
         }
 
@@ -101,11 +101,11 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         await page.SetViewportAsync(new ViewPortOptions { Width = 768, Height = 1024 });
         foreach (var path in new[] { "", "lists", "suppression", "campaigns", "campaigns/new", "schedules", "compliance/can-i-call", "compliance/rules", "compliance/decisions" })
         {
-            await page.GoToAsync(new Uri(api.BaseAddress, "/console/" + path).ToString());
+            await page.GoToAsync(new Uri(api.BaseAddress, "/" + path).ToString());
             await PageWaits.UntilAsync(page, ["main"], "() => !!document.querySelector('h1')");
             var widths = await page.EvaluateFunctionAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
             var (scroll, client) = (widths[0], widths[1]);
-            Assert.True(scroll <= client, $"/console/{path} is {scroll} px wide in a {client} px window");
+            Assert.True(scroll <= client, $"/{path} is {scroll} px wide in a {client} px window");
             await ScreenshotAsync(page, "768-" + (path.Length == 0 ? "home" : path.Replace('/', '-')));
         }
     }
@@ -234,7 +234,7 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         await ScreenshotAsync(page, "why");
 
         // Home follows the running campaign live over its event stream.
-        await page.GoToAsync(new Uri(api.BaseAddress, "/console/").ToString());
+        await page.GoToAsync(new Uri(api.BaseAddress, "/").ToString());
         await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('[data-testid=live-dialed]') !== null");
         await PageWaits.UntilAsync(page, ["main"], "() => (document.querySelector('[data-testid=alerts]')?.innerText ?? '').includes('Nothing needs attention')");
         // The stream carries the campaign's own figures: the two calls dialed above.
@@ -242,7 +242,7 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         await Accessibility.AssertCleanAsync(page, "home live");
         await ScreenshotAsync(page, "home-live");
 
-        await page.GoToAsync(new Uri(api.BaseAddress, $"/console/campaigns/{id}/simulator").ToString());
+        await page.GoToAsync(new Uri(api.BaseAddress, $"/campaigns/{id}/simulator").ToString());
         await page.WaitForSelectorAsync("[data-testid=simulate]", new WaitForSelectorOptions { Timeout = 30_000 });
         await Accessibility.AssertCleanAsync(page, "simulator");
     }
@@ -363,7 +363,7 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         var sets = await HttpAssert.Json(await http.GetAsync("/api/v1/rule-sets"), HttpStatusCode.OK);
         Assert.Contains(sets.EnumerateArray(), s => s.GetProperty("id").GetString() == "acme");
 
-        await page.GoToAsync(new Uri(api.BaseAddress, "/console/compliance/decisions").ToString());
+        await page.GoToAsync(new Uri(api.BaseAddress, "/compliance/decisions").ToString());
         await page.WaitForSelectorAsync(Input("decision-subject"), new WaitForSelectorOptions { Timeout = 30_000 });
         await page.TypeAsync(Input("decision-subject"), "+13055550123");
         await page.ClickAsync("[data-testid=decision-search]");
