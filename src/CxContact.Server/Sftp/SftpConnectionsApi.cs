@@ -25,10 +25,10 @@ public static class SftpConnectionsApi
         var g = v1.MapGroup("/sftp-connections").WithTags("SFTP connections");
 
         g.MapPost("/", async Task<Results<Created<SftpConnection>, ValidationProblem, ProblemHttpResult>> (
-            ConnectionRequest body, HttpContext http, SftpConnectionStore store, CancellationToken ct) =>
+            ConnectionRequest body, HttpContext http, SftpConnectionStore store, SftpDestinationPolicy destinations, CancellationToken ct) =>
         {
             var errors = new FieldErrors();
-            var settings = Settings(body, errors);
+            var settings = Settings(body, errors, destinations);
             var credentials = SftpConnectionRules.Credentials(errors, body.Password, body.PrivateKey, body.PrivateKeyPassphrase);
             if (credentials is null && body.Password is null && body.PrivateKey is null)
                 errors.Add("password", "send a password or a privateKey (exactly one)");
@@ -51,13 +51,15 @@ public static class SftpConnectionsApi
             await store.GetAsync(Caller.From(http.User).TenantId, connectionId, ct) is { } c ? TypedResults.Ok(c) : NoSuchConnection(connectionId))
             .RequireAuthorization(Policies.TenantOperator).WithSummary("An SFTP connection (without its credentials)");
 
-        g.MapPut("/{connectionId:guid}", (Guid connectionId, ConnectionRequest body, HttpContext http, SftpConnectionStore store, CancellationToken ct) =>
-                UpdateAsync(connectionId, body, partial: false, http, store, ct))
+        g.MapPut("/{connectionId:guid}", (Guid connectionId, ConnectionRequest body, HttpContext http, SftpConnectionStore store, SftpDestinationPolicy destinations,
+            CancellationToken ct) =>
+                UpdateAsync(connectionId, body, partial: false, http, store, destinations, ct))
             .RequireAuthorization(Policies.TenantAdmin)
             .WithSummary("Replace an SFTP connection; credentials may be left out to keep the stored ones, unless host, port or host key change");
 
-        g.MapPatch("/{connectionId:guid}", (Guid connectionId, ConnectionRequest body, HttpContext http, SftpConnectionStore store, CancellationToken ct) =>
-                UpdateAsync(connectionId, body, partial: true, http, store, ct))
+        g.MapPatch("/{connectionId:guid}", (Guid connectionId, ConnectionRequest body, HttpContext http, SftpConnectionStore store, SftpDestinationPolicy destinations,
+            CancellationToken ct) =>
+                UpdateAsync(connectionId, body, partial: true, http, store, destinations, ct))
             .RequireAuthorization(Policies.TenantAdmin)
             .WithSummary("Change some fields of an SFTP connection (basePath \"\" removes it); new credentials replace the old ones");
 
@@ -68,17 +70,19 @@ public static class SftpConnectionsApi
             return await store.DeleteAsync(caller.TenantId, connectionId, caller.KeyId, ct) ? TypedResults.NoContent() : NoSuchConnection(connectionId);
         }).RequireAuthorization(Policies.TenantAdmin).WithSummary("Delete an SFTP connection and its credentials");
 
-        g.MapPost("/{connectionId:guid}/test", TestAsync).RequireAuthorization(Policies.TenantOperator)
+        // Admin only: a test connects wherever the connection points and reports what happened there.
+        g.MapPost("/{connectionId:guid}/test", TestAsync).RequireAuthorization(Policies.TenantAdmin)
             .WithSummary($"Connect, verify the pinned host key, and list the base path (first {TestEntries} names); 502 says why it failed");
     }
 
     private static async Task<Results<Ok<SftpConnection>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid connectionId, ConnectionRequest body, bool partial, HttpContext http, SftpConnectionStore store, CancellationToken ct)
+        Guid connectionId, ConnectionRequest body, bool partial, HttpContext http, SftpConnectionStore store, SftpDestinationPolicy destinations,
+        CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         if (await store.GetAsync(caller.TenantId, connectionId, ct) is not { } existing) return NoSuchConnection(connectionId);
         var errors = new FieldErrors();
-        var settings = Settings(partial ? Merge(body, existing) : body, errors);
+        var settings = Settings(partial ? Merge(body, existing) : body, errors, destinations);
         var credentials = SftpConnectionRules.Credentials(errors, body.Password, body.PrivateKey, body.PrivateKeyPassphrase);
         // Stored secrets are only ever sent to the server they were entered for: otherwise a key holder could point the
         // connection at a host of their own, run a test, and receive the password they are never shown.
@@ -134,9 +138,12 @@ public static class SftpConnectionsApi
         }
     }
 
-    /// <summary>The far side failed, not the request: 502, with the reason in words and as a code.</summary>
+    /// <summary>The far side failed, not the request: 502, with the reason in words and as a code (403 when our policy refused the destination).</summary>
     private static ProblemHttpResult Failed(SftpFetchException e)
     {
+        if (e.Failure == SftpFailure.DestinationRefused)
+            return TypedResults.Problem(statusCode: 403, title: "This SFTP destination is not allowed", detail: e.Message,
+                extensions: new Dictionary<string, object?> { ["reason"] = "destination-refused" });
         var extensions = new Dictionary<string, object?> { ["reason"] = JsonNamingPolicy.KebabCaseLower.ConvertName(e.Failure.ToString()) };
         if (e.ExpectedFingerprint is not null) extensions["expectedFingerprint"] = e.ExpectedFingerprint;
         if (e.OfferedFingerprint is not null) extensions["offeredFingerprint"] = e.OfferedFingerprint;
@@ -153,7 +160,8 @@ public static class SftpConnectionsApi
         BasePath = body.BasePath ?? existing.BasePath,
     };
 
-    private static SftpConnectionSettings Settings(ConnectionRequest body, FieldErrors errors)
+    /// <summary>The fields, checked; an IP address SFTP may not reach is refused now (a name is checked when connecting).</summary>
+    private static SftpConnectionSettings Settings(ConnectionRequest body, FieldErrors errors, SftpDestinationPolicy destinations)
     {
         var name = errors.Text("name", body.Name);
         var host = SftpConnectionRules.Host(errors, body.Host);
@@ -161,6 +169,8 @@ public static class SftpConnectionsApi
         var username = SftpConnectionRules.Username(errors, body.Username);
         var fingerprint = SftpConnectionRules.Fingerprint(errors, body.HostKeyFingerprint);
         var basePath = SftpConnectionRules.BasePath(errors, body.BasePath);
+        if (System.Net.IPAddress.TryParse(host, out var address) && destinations.Refusal(address, port) is { } why)
+            errors.Add("host", $"{why}: SFTP servers must be outside the platform's networks (an operator can allow a network with CXC_SFTP_ALLOWED_NETWORKS)");
         return new SftpConnectionSettings(name, host, port, username, fingerprint, basePath);
     }
 

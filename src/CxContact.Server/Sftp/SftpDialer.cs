@@ -8,12 +8,14 @@ namespace CxContact.Server.Sftp;
 /// Opens SFTP sessions that trust exactly one host key, the pinned fingerprint, and turns what SSH.NET and the
 /// socket layer throw into an <see cref="SftpFetchException"/> that says what went wrong in the user's terms.
 /// </summary>
-public sealed class SftpDialer(SftpOptions options)
+public sealed class SftpDialer(SftpOptions options, SftpDestinationPolicy destinations)
 {
     public SftpOptions Options => options;
 
     public async Task<SftpSession> ConnectAsync(SftpConnection connection, SftpCredentials credentials, CancellationToken ct)
     {
+        // Resolved and checked now, and connected to that very address (the host key still pins the server).
+        var address = await destinations.ResolveAsync(connection.Host, connection.Port, ct);
         AuthenticationMethod auth;
         IDisposable owned;
         try { (auth, owned) = Authentication(connection.Username, credentials); }
@@ -21,7 +23,7 @@ public sealed class SftpDialer(SftpOptions options)
         {
             throw new SftpFetchException(SftpFailure.CredentialsUnreadable, $"the stored private key cannot be read ({e.Message.TrimEnd('.')}); enter it again", e);
         }
-        var info = new Renci.SshNet.ConnectionInfo(connection.Host, connection.Port, connection.Username, auth) { Timeout = options.ConnectTimeout };
+        var info = new Renci.SshNet.ConnectionInfo(address.ToString(), connection.Port, connection.Username, auth) { Timeout = options.ConnectTimeout };
         var client = new SftpClient(info) { OperationTimeout = options.IdleTimeout };
         string? offered = null;
         client.HostKeyReceived += (_, e) =>
@@ -49,7 +51,7 @@ public sealed class SftpDialer(SftpOptions options)
                     OfferedFingerprint = offered,
                 };
             throw Translate(e, connection, path: null) ?? new SftpFetchException(SftpFailure.Protocol,
-                $"could not connect to the SFTP server {connection.Endpoint}: {e.Message}", e);
+                $"could not connect to the SFTP server {connection.Endpoint}", e);
         }
         catch
         {
@@ -76,7 +78,9 @@ public sealed class SftpDialer(SftpOptions options)
                 $"{server} rejected the credentials of user \"{c.Username}\" ({e.Message.TrimEnd('.')})", e),
             SshOperationTimeoutException or OperationCanceledException or TimeoutException =>
                 new(SftpFailure.Timeout, $"{server} did not answer in time (timeout {timeout} s)", e),
-            SshConnectionException => new(SftpFailure.ConnectionLost, $"{server} closed the connection ({e.Message.TrimEnd('.')})", e),
+            // The far side's own words (an SSH banner, or the bytes of whatever else answered) are not repeated: they
+            // would tell a caller what listens on a port.
+            SshConnectionException => new(SftpFailure.ConnectionLost, $"{server} closed the connection or did not complete an SSH handshake", e),
             SocketException s => s.SocketErrorCode switch
             {
                 SocketError.ConnectionRefused => new(SftpFailure.Refused, $"{server} refused the connection", e),
@@ -86,7 +90,7 @@ public sealed class SftpDialer(SftpOptions options)
                     new(SftpFailure.ConnectionLost, $"{server} closed the connection ({s.SocketErrorCode})", e),
                 _ => new(SftpFailure.Unreachable, $"{server} cannot be reached ({s.SocketErrorCode})", e),
             },
-            ProxyException or SshException => new(SftpFailure.Protocol, $"{server} failed: {e.Message}", e),
+            ProxyException or SshException => new(SftpFailure.Protocol, $"{server} did not complete an SSH session", e),
             _ => null,
         };
     }

@@ -26,6 +26,8 @@ public enum SftpFailure
     NoSuchConnection,
     /// <summary>The stored credentials cannot be opened with the current secrets key.</summary>
     CredentialsUnreadable,
-    /// <summary>Any other SSH or SFTP error; its message comes from the library or the server.</summary>
+    /// <summary>The host resolves only to addresses SFTP may not reach (the platform's own networks or ports).</summary>
+    DestinationRefused,
+    /// <summary>Any other SSH or SFTP error; said in our words, never the far side's (no banner, no bytes).</summary>
     Protocol,
 }

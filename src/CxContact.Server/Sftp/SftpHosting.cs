@@ -13,6 +13,7 @@ public static class SftpHosting
             sp.GetRequiredService<ILogger<SecretsKey>>()));
         services.AddSingleton<SftpConnectionStore>();
         services.AddSingleton(new SftpOptions());
+        services.AddSingleton(new SftpDestinationPolicy(settings.SftpAllowedNetworks, settings.OwnPorts()));
         services.AddSingleton<SftpDialer>();
         services.AddSingleton<SftpRetry>();
         services.AddSingleton<SftpFetcher>();

@@ -38,7 +38,7 @@ public static class SuppressionImportsApi
     {
         var g = lists.MapGroup("/{listId:guid}/imports");
 
-        g.MapPost("/", StartAsync).RequireAuthorization(Policies.TenantOperator).DisableAntiforgery().Accepts<ImportUploadForm>("multipart/form-data")
+        g.MapPost("/", StartAsync).RequireAuthorization(Policies.TenantOperator).DisableAntiforgery().WithMetadata(Api.OpenApi.UploadBody.Instance)
             .WithSummary("Queue an import from CSV (plain, .zip or .gz): upload it (multipart parts: file, spec?, mode? = append | replace | changes | " +
                 "area-codes | full), or pull it from SFTP (JSON: {source: {sftpConnectionId, remotePath}, mode?, spec?}); answers 202. " +
                 "The feed modes (changes, area-codes, full) apply a registry's change list or full lists as spec.feed's holdings");

@@ -62,6 +62,8 @@ public sealed class ApiFactory : IAsyncLifetime
         _settings.TryAdd("CXC_BOOTSTRAP_ADMIN_KEY", SystemAdminKey);
         _settings.TryAdd("CXC_LOG_FORMAT", "text");
         _settings.TryAdd("CXC_LANDING_DIR", LandingDirectory);
+        // The tests' SFTP server listens on loopback, which SFTP may not reach unless an operator allows it.
+        _settings.TryAdd("CXC_SFTP_ALLOWED_NETWORKS", "127.0.0.0/8");
         Start();
         await CompliantAsync();
     }

@@ -60,6 +60,8 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var k in psi.Environment.Keys.Where(k => k.StartsWith("CXC_") || k.StartsWith("ASPNETCORE_") || k.StartsWith("POD_")).ToList())
             psi.Environment.Remove(k);
         psi.Environment["CXC_LOG_FORMAT"] = "text";
+        // The tests' SFTP server listens on loopback, which SFTP may not reach unless an operator allows it.
+        psi.Environment["CXC_SFTP_ALLOWED_NETWORKS"] = "127.0.0.0/8";
         foreach (var (k, v) in env) psi.Environment[k] = v;
         return new ServerProcess(Process.Start(psi)!, new Dictionary<string, string>(env));
     }

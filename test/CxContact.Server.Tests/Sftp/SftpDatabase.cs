@@ -38,7 +38,7 @@ public sealed class SftpDatabase : IAsyncLifetime
     public SftpUploader Uploader(InstantClock clock, SftpOptions? options = null)
     {
         var o = options ?? Options;
-        return new SftpUploader(Retry(clock, o), new SftpDialer(o), o);
+        return new SftpUploader(Retry(clock, o), new SftpDialer(o, LoopbackAllowed), o);
     }
 
     /// <summary>
@@ -48,8 +48,11 @@ public sealed class SftpDatabase : IAsyncLifetime
     public SftpFetcher Fetcher(InstantClock clock, SftpOptions? options = null)
     {
         var o = options ?? Options;
-        return new SftpFetcher(Retry(clock, o), new SftpDialer(o), o);
+        return new SftpFetcher(Retry(clock, o), new SftpDialer(o, LoopbackAllowed), o);
     }
+
+    /// <summary>The tests' SFTP server listens on loopback: allowed here as an operator would allow a partner's network.</summary>
+    public static SftpDestinationPolicy LoopbackAllowed { get; } = new([System.Net.IPNetwork.Parse("127.0.0.0/8")], new HashSet<int>());
 
     public static SftpOptions Options { get; } = new() { ConnectTimeout = TimeSpan.FromSeconds(10), IdleTimeout = TimeSpan.FromSeconds(10) };
 

@@ -70,6 +70,7 @@ public static class OpenApiContract
                     ? $"{(op.Summary ?? OperationNames.For(method, route)).TrimEnd('.')}. {access}"
                     : $"{op.Description.TrimEnd()} {access}";
                 if (anonymous) op.Security = [];
+                if (metadata.OfType<UploadBody>().Any()) op.RequestBody ??= UploadBody.Describe();
 
                 op.Responses ??= new OpenApiResponses();
                 var hasInput = (op.Parameters?.Count ?? 0) > 0 || op.RequestBody is not null;

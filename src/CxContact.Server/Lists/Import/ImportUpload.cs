@@ -101,12 +101,3 @@ public sealed record ImportUpload(string? FilePath, string? FileName, long Size,
         return System.Text.Encoding.UTF8.GetString(ms.GetBuffer(), 0, (int)ms.Length);
     }
 }
-
-/// <summary>
-/// The parts of an import upload, as the API document describes them for client generators. The endpoints read the
-/// body as a stream themselves (the file goes straight to disk); this type is never bound.
-/// </summary>
-/// <param name="File">The file to import.</param>
-/// <param name="Spec">The import spec as JSON; the list's saved spec when left out.</param>
-/// <param name="Mode">append (default), replace or update.</param>
-public sealed record ImportUploadForm(IFormFile File, string? Spec, string? Mode);

@@ -21,11 +21,11 @@ public static class ImportsApi
     {
         var g = v1.MapGroup("/contact-lists/{listId:guid}/imports").WithTags("Contact lists");
 
-        g.MapPost("/", StartAsync).RequireAuthorization(Policies.TenantOperator).DisableAntiforgery().Accepts<ImportUploadForm>("multipart/form-data")
+        g.MapPost("/", StartAsync).RequireAuthorization(Policies.TenantOperator).DisableAntiforgery().WithMetadata(Api.OpenApi.UploadBody.Instance)
             .WithSummary("Queue an import: upload a file (multipart parts: file, spec?, mode?), or pull one from SFTP " +
                 "(JSON: {source: {sftpConnectionId, remotePath}, mode?, spec?}); answers 202");
 
-        g.MapPost("/preview", PreviewAsync).RequireAuthorization(Policies.TenantOperator).DisableAntiforgery().Accepts<ImportUploadForm>("multipart/form-data")
+        g.MapPost("/preview", PreviewAsync).RequireAuthorization(Policies.TenantOperator).DisableAntiforgery().WithMetadata(Api.OpenApi.UploadBody.Instance)
             .WithSummary($"Dry-run an import over the first {ImportPreview.MaxRows:N0} rows of a file (multipart parts: file, spec?, mode?): " +
                 "what each column feeds, the first rows as read, and the rows the import would accept, reject (with why) or leave out; nothing is written");
 

@@ -42,7 +42,25 @@ public sealed record PlatformSettings
     /// <summary>CXC_MESSAGES_PER_SECOND_PER_TENANT: the most SMS and emails one tenant sends per second, all campaigns and silos together.</summary>
     public int MessagesPerSecondPerTenant { get; init; } = 200;
 
+    /// <summary>CXC_SFTP_ALLOWED_NETWORKS: internal networks SFTP may reach after all (e.g. a partner VPN range).</summary>
+    public IReadOnlyList<System.Net.IPNetwork> SftpAllowedNetworks { get; init; } = [];
+
+    /// <summary>Ports the API listens on (from ASPNETCORE_URLS, and 8080, the container default), refused as SFTP destinations.</summary>
+    public IReadOnlyList<int> HttpPorts { get; init; } = [];
+
     public bool Has(SiloRoles role) => (Roles & role) == role;
+
+    /// <summary>Ports the platform itself listens on or talks to: the silo, gateway and HTTP ports, PostgreSQL's and Redis's.</summary>
+    public IReadOnlySet<int> OwnPorts()
+    {
+        var ports = new HashSet<int> { SiloPort, GatewayPort };
+        ports.UnionWith(HttpPorts);
+        var pg = new NpgsqlConnectionStringBuilder(Postgres);
+        ports.Add(pg.Port);
+        foreach (var part in Redis.Split(',', StringSplitOptions.TrimEntries).Where(p => !p.Contains('=')))
+            ports.Add(part.LastIndexOf(':') is var i and > 0 && int.TryParse(part[(i + 1)..], out var rp) ? rp : 6379);
+        return ports;
+    }
 
     public static PlatformSettings Load(IConfiguration config)
     {
@@ -80,7 +98,17 @@ public sealed record PlatformSettings
                 : 10L * 1024 * 1024 * 1024,
             SecretsKey = SecretsKeyFrom(config),
             MessagesPerSecondPerTenant = Port(config, "CXC_MESSAGES_PER_SECOND_PER_TENANT", 200, min: 1),
+            SftpAllowedNetworks = Sftp.SftpDestinationPolicy.ParseNetworks(config["CXC_SFTP_ALLOWED_NETWORKS"], "CXC_SFTP_ALLOWED_NETWORKS"),
+            HttpPorts = HttpPortsFrom(config["ASPNETCORE_URLS"] ?? config["urls"]),
         };
+    }
+
+    private static List<int> HttpPortsFrom(string? urls)
+    {
+        var ports = new List<int> { 8080 };
+        foreach (var u in (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (Uri.TryCreate(u.Replace("://+", "://localhost").Replace("://*", "://localhost"), UriKind.Absolute, out var uri)) ports.Add(uri.Port);
+        return ports;
     }
 
     /// <summary>The connection string with its password blanked, for logs and error messages.</summary>

@@ -34,7 +34,7 @@ namespace CxContact.Admin.Api.Api.V1.SftpConnections.Item.Test
         {
         }
         /// <summary>
-        /// Connect, verify the pinned host key, and list the base path (first 20 names); 502 says why it failed. Needs a tenant admin or supervisor key.
+        /// Connect, verify the pinned host key, and list the base path (first 20 names); 502 says why it failed. Needs a tenant admin key.
         /// </summary>
         /// <returns>A <see cref="global::CxContact.Admin.Api.Models.SftpConnectionsTestResult"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace CxContact.Admin.Api.Api.V1.SftpConnections.Item.Test
             return await RequestAdapter.SendAsync<global::CxContact.Admin.Api.Models.SftpConnectionsTestResult>(requestInfo, global::CxContact.Admin.Api.Models.SftpConnectionsTestResult.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Connect, verify the pinned host key, and list the base path (first 20 names); 502 says why it failed. Needs a tenant admin or supervisor key.
+        /// Connect, verify the pinned host key, and list the base path (first 20 names); 502 says why it failed. Needs a tenant admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
