@@ -143,6 +143,8 @@ api_key=$(persistent_key .data/demo.key cxc_demo_)
 # The platform operator's key (creates tenants); without it the server would make one and print it only in its log.
 system_key=$(persistent_key .data/system.key cxc_system_)
 export CXC_BOOTSTRAP_ADMIN_KEY=$system_key
+# The dev run may generate the secrets key and keep it in its database; anywhere else CXC_SECRETS_KEY is required.
+export CXC_DEV_MODE=1
 export CXC_LOG_FORMAT=${CXC_LOG_FORMAT:-text}
 export CXC_LANDING_DIR=${CXC_LANDING_DIR:-$ROOT/.data/landing}
 export CXC_DEMO_API_KEY=$api_key

@@ -106,6 +106,16 @@ redis: {{ required "redis.connectionString is required (or set existingSecret)" 
 {{- end }}
 bootstrapAdminKey: {{ . | b64enc | quote }}
 {{- end }}
+{{- /* The key that seals stored credentials: given, else the one this release's Secret already holds (an upgrade must not
+       change it, or every stored SFTP and gateway credential becomes unreadable), else 32 new random bytes. */}}
+{{- $existing := lookup "v1" "Secret" .Release.Namespace (include "cxcontact.secretName" .) }}
+{{- if .Values.secretsKey }}
+secretsKey: {{ .Values.secretsKey | b64enc | quote }}
+{{- else if and $existing $existing.data $existing.data.secretsKey }}
+secretsKey: {{ $existing.data.secretsKey | quote }}
+{{- else }}
+secretsKey: {{ randAscii 32 | b64enc | b64enc | quote }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -127,6 +137,11 @@ Called with (dict "ctx" $ "secretName" "...").
 - name: CXC_REDIS_PREFIX
   value: {{ . | quote }}
 {{- end }}
+- name: CXC_SECRETS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secretName }}
+      key: secretsKey
 - name: CXC_LOG_FORMAT
   value: json
 {{- end }}

@@ -64,6 +64,8 @@ public sealed class ApiFactory : IAsyncLifetime
         _settings.TryAdd("CXC_LANDING_DIR", LandingDirectory);
         // The tests' SFTP server listens on loopback, which SFTP may not reach unless an operator allows it.
         _settings.TryAdd("CXC_SFTP_ALLOWED_NETWORKS", "127.0.0.0/8");
+        // Like the dev run: the secrets key may be generated and kept in the database (production must give one).
+        _settings.TryAdd("CXC_DEV_MODE", "1");
         Start();
         await CompliantAsync();
     }

@@ -62,6 +62,8 @@ public sealed class ServerProcess : IAsyncDisposable
         psi.Environment["CXC_LOG_FORMAT"] = "text";
         // The tests' SFTP server listens on loopback, which SFTP may not reach unless an operator allows it.
         psi.Environment["CXC_SFTP_ALLOWED_NETWORKS"] = "127.0.0.0/8";
+        // Like the dev run (a test of production settings overrides it): the secrets key may be generated.
+        psi.Environment["CXC_DEV_MODE"] = "1";
         foreach (var (k, v) in env) psi.Environment[k] = v;
         return new ServerProcess(Process.Start(psi)!, new Dictionary<string, string>(env));
     }

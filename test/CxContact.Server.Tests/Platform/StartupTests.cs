@@ -90,26 +90,47 @@ public sealed class StartupTests
     }
 
     [Fact]
-    public async Task The_first_start_prints_a_bootstrap_key_once()
+    public async Task The_first_start_writes_a_bootstrap_key_to_a_private_file_and_never_logs_it()
     {
         var postgres = await LocalPostgres.CreateDatabaseAsync("bootstrap");
         var env = Env(postgres, LocalRedis.ConfigurationString);
         env["CXC_SERVICE_ID"] = env["CXC_CLUSTER_ID"] = "boot-" + Guid.NewGuid().ToString("N");
+        var keyFile = Path.Combine(Directory.CreateTempSubdirectory("cxc-boot-").FullName, "bootstrap-admin-key");
+        env["CXC_BOOTSTRAP_KEY_FILE"] = keyFile;
         string key;
         await using (var first = ServerProcess.Start(env))
         {
             await first.WaitForAsync(env["ASPNETCORE_URLS"] + "/health/ready", _ => true, TimeSpan.FromSeconds(90));
-            key = System.Text.RegularExpressions.Regex.Match(first.Output, @"cxc_[A-Za-z0-9_-]{43}").Value;
-            Assert.NotEmpty(key);
+            key = (await File.ReadAllTextAsync(keyFile)).Trim();
+            Assert.Matches(@"^cxc_[A-Za-z0-9_-]{43}$", key);
+            if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+            Assert.DoesNotContain(key, first.Output);
+            Assert.DoesNotContain("cxc_", first.Output);
+            Assert.Contains(keyFile, first.Output);
             using var http = new HttpClient();
             http.DefaultRequestHeaders.Authorization = new("Bearer", key);
             var me = await http.GetStringAsync(env["ASPNETCORE_URLS"] + "/api/v1/me");
             Assert.Contains("system-admin", me);
         }
 
+        // Once a key exists, no other is made and the file is left alone.
+        File.Delete(keyFile);
         env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{LocalProcess.FreePort()}";
         await using var second = ServerProcess.Start(env);
         await second.WaitForAsync(env["ASPNETCORE_URLS"] + "/health/ready", _ => true, TimeSpan.FromSeconds(90));
+        Assert.False(File.Exists(keyFile));
         Assert.DoesNotContain("cxc_", second.Output);
+    }
+
+    [Fact]
+    public async Task Outside_the_dev_run_a_missing_secrets_key_stops_the_start_by_name()
+    {
+        var env = Env(LocalPostgres.AdminConnectionString, LocalRedis.ConfigurationString);
+        env["CXC_DEV_MODE"] = "0";
+        await using var server = ServerProcess.Start(env);
+
+        Assert.Equal(2, await server.WaitForExitAsync(Exit));
+        Assert.Contains("CXC_SECRETS_KEY", server.Output);
+        AssertNoStackTrace(server.Output);
     }
 }

@@ -41,11 +41,20 @@ public sealed class SecretsKeyTests(SftpDatabase data) : IClassFixture<SftpDatab
     {
         var key = RandomNumberGenerator.GetBytes(32);
         Assert.Equal(key, PlatformSettings.Load(Config(Convert.ToBase64String(key))).SecretsKey);
-        Assert.Null(PlatformSettings.Load(Config(null)).SecretsKey);
+        Assert.Null(PlatformSettings.Load(Config(null, devMode: true)).SecretsKey);
     }
 
-    private static IConfiguration Config(string? secretsKey) => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    [Fact]
+    public void Outside_the_dev_run_a_missing_secrets_key_stops_the_start_by_name()
+    {
+        var e = Assert.Throws<InvalidSettingException>(() => PlatformSettings.Load(Config(null)));
+        Assert.Equal("CXC_SECRETS_KEY", e.Setting);
+        Assert.Contains("openssl rand -base64 32", e.Message);
+    }
+
+    private static IConfiguration Config(string? secretsKey, bool devMode = false) => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
     {
         ["CXC_POSTGRES"] = "Host=127.0.0.1;Username=postgres", ["CXC_REDIS"] = "127.0.0.1:6379", ["CXC_SECRETS_KEY"] = secretsKey,
+        ["CXC_DEV_MODE"] = devMode ? "1" : null,
     }).Build();
 }

@@ -48,6 +48,12 @@ public sealed record PlatformSettings
     /// <summary>Ports the API listens on (from ASPNETCORE_URLS, and 8080, the container default), refused as SFTP destinations.</summary>
     public IReadOnlyList<int> HttpPorts { get; init; } = [];
 
+    /// <summary>CXC_DEV_MODE=1: the dev run and the tests. Only there may the secrets key be generated and kept in the database.</summary>
+    public bool DevMode { get; init; }
+
+    /// <summary>CXC_BOOTSTRAP_KEY_FILE: where a generated bootstrap system-admin key is written (never logged).</summary>
+    public string BootstrapKeyFile { get; init; } = "";
+
     public bool Has(SiloRoles role) => (Roles & role) == role;
 
     /// <summary>Ports the platform itself listens on or talks to: the silo, gateway and HTTP ports, PostgreSQL's and Redis's.</summary>
@@ -74,7 +80,8 @@ public sealed record PlatformSettings
         if (!string.IsNullOrWhiteSpace(advertised) && !IPAddress.TryParse(advertised, out ip!))
             throw new InvalidSettingException("CXC_ADVERTISED_IP", $"\"{advertised}\" is not an IP address");
 
-        return new PlatformSettings
+        var landing = config["CXC_LANDING_DIR"] is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), "cxcontact-landing");
+        var settings = new PlatformSettings
         {
             Postgres = postgres,
             Redis = Required(config, "CXC_REDIS", "a StackExchange.Redis configuration string, e.g. 127.0.0.1:6379"),
@@ -92,7 +99,7 @@ public sealed record PlatformSettings
             DemoApiKey = Key(config, "CXC_DEMO_API_KEY"),
             StartupTimeout = TimeSpan.FromSeconds(Port(config, "CXC_STARTUP_TIMEOUT_SECONDS", 30, min: 0)),
             ShutdownTimeout = TimeSpan.FromSeconds(Port(config, "CXC_SHUTDOWN_TIMEOUT_SECONDS", 25, min: ShutdownDeadline.MinimumSeconds)),
-            LandingDirectory = config["CXC_LANDING_DIR"] is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), "cxcontact-landing"),
+            LandingDirectory = landing,
             MaxUploadBytes = config["CXC_MAX_UPLOAD_MB"] is { Length: > 0 } mb
                 ? long.TryParse(mb, out var m) && m > 0 ? m * 1024 * 1024 : throw new InvalidSettingException("CXC_MAX_UPLOAD_MB", $"\"{mb}\" is not a positive number of megabytes")
                 : 10L * 1024 * 1024 * 1024,
@@ -100,7 +107,15 @@ public sealed record PlatformSettings
             MessagesPerSecondPerTenant = Port(config, "CXC_MESSAGES_PER_SECOND_PER_TENANT", 200, min: 1),
             SftpAllowedNetworks = Sftp.SftpDestinationPolicy.ParseNetworks(config["CXC_SFTP_ALLOWED_NETWORKS"], "CXC_SFTP_ALLOWED_NETWORKS"),
             HttpPorts = HttpPortsFrom(config["ASPNETCORE_URLS"] ?? config["urls"]),
+            DevMode = Flag(config, "CXC_DEV_MODE"),
+            BootstrapKeyFile = config["CXC_BOOTSTRAP_KEY_FILE"] is { Length: > 0 } f ? f : Path.Combine(landing, "bootstrap-admin-key"),
         };
+        // A key generated into the database would sit beside the credentials it seals: only the dev run may do that.
+        if (!settings.DevMode && settings.SecretsKey is null)
+            throw new InvalidSettingException("CXC_SECRETS_KEY",
+                "is not set; outside the dev run (CXC_DEV_MODE=1) the key that seals stored credentials comes from the operator: " +
+                "32 random bytes in base64 (openssl rand -base64 32); the Helm chart keeps it in its Secret");
+        return settings;
     }
 
     private static List<int> HttpPortsFrom(string? urls)

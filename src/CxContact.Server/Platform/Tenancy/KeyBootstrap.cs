@@ -6,7 +6,8 @@ namespace CxContact.Server.Platform.Tenancy;
 
 /// <summary>
 /// Makes sure someone can log in after the first start: a system-admin key (from CXC_BOOTSTRAP_ADMIN_KEY, or made
-/// and printed once), and the demo tenant when CXC_DEMO_API_KEY is set. Idempotent, and serialised across silos.
+/// once and written to CXC_BOOTSTRAP_KEY_FILE, never logged), and the demo tenant when CXC_DEMO_API_KEY is set.
+/// Idempotent, and serialised across silos.
 /// </summary>
 public sealed class KeyBootstrap(NpgsqlDataSource db, PlatformSettings settings, ILogger log)
 {
@@ -24,12 +25,17 @@ public sealed class KeyBootstrap(NpgsqlDataSource db, PlatformSettings settings,
             if (await EnsureKeyAsync(conn, tx, Tenant.SystemId, "bootstrap (CXC_BOOTSTRAP_ADMIN_KEY)", ApiKeyRoles.SystemAdmin, given, ct))
                 log.LogInformation("Registered the system admin key given by CXC_BOOTSTRAP_ADMIN_KEY");
         }
-        else if (await Scalar(conn, tx, "SELECT count(*) FROM api_keys WHERE role = 'system-admin' AND revoked_at IS NULL", ct) is 0L)
+        // Generated on an api silo only: it has the landing volume the operator reads the key file from.
+        else if (settings.Has(SiloRoles.Api)
+                 && await Scalar(conn, tx, "SELECT count(*) FROM api_keys WHERE role = 'system-admin' AND revoked_at IS NULL", ct) is 0L)
         {
             var secret = ApiKeySecret.Generate();
             await TenantStore.InsertKeyAsync(conn, tx, Tenant.SystemId, "bootstrap", ApiKeyRoles.SystemAdmin, secret, null, ct);
-            // Printed once, on the first start only: the hash is all that is kept.
-            log.LogWarning("Created the bootstrap system admin key. It is shown only now; store it safely: {BootstrapKey}", secret);
+            // Never logged (logs are shipped and kept): written once to a file only this user can read, before the key
+            // is committed, so a key nobody can read is never created. The hash is all the database keeps.
+            WriteKeyFile(settings.BootstrapKeyFile, secret);
+            log.LogWarning("Created the bootstrap system admin key and wrote it to {KeyFile} (readable by this user only): read it there, " +
+                "store it safely and delete the file. Set CXC_BOOTSTRAP_ADMIN_KEY to give your own instead", settings.BootstrapKeyFile);
         }
 
         if (settings.DemoApiKey is { } demoKey)
@@ -66,5 +72,15 @@ public sealed class KeyBootstrap(NpgsqlDataSource db, PlatformSettings settings,
         await using var cmd = new NpgsqlCommand(sql, conn, tx);
         foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v);
         return await cmd.ExecuteScalarAsync(ct);
+    }
+
+    /// <summary>Writes the file (one left from an older database is replaced), owner read/write only on Unix.</summary>
+    private static void WriteKeyFile(string path, string secret)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using var file = new StreamWriter(path, System.Text.Encoding.UTF8, options);
+        file.WriteLine(secret);
     }
 }
