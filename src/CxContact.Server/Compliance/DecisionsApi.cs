@@ -34,14 +34,20 @@ public static class DecisionsApi
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = "attachment; filename=\"compliance-decisions.csv\"";
             var sb = new StringBuilder("decided_at,at,subject,decision,rules,rule_set,input,reasons\r\n");
-            await foreach (var r in ReadAsync(db, Caller.From(http.User).TenantId, subject, from, to, int.MaxValue, ct))
+            var caller = Caller.From(http.User);
+            long rows = 0;
+            await using (new Platform.Audit.ExportAudit(db, caller, "decisions.exported", subject, () => rows, new { from, to }))
             {
-                CsvCell.Row(sb, r.DecidedAt.ToString("O", CultureInfo.InvariantCulture), r.At.ToString("O", CultureInfo.InvariantCulture), r.Subject,
-                    r.Allowed ? "allow" : "deny", string.Join(' ', r.Rules), r.RuleSet, r.Input.GetRawText(), r.Decision.GetProperty("reasons").GetRawText());
-                if (sb.Length > 64 * 1024) { await http.Response.WriteAsync(sb.ToString(), ct); sb.Clear(); }
+                await foreach (var r in ReadAsync(db, caller.TenantId, subject, from, to, int.MaxValue, ct))
+                {
+                    CsvCell.Row(sb, r.DecidedAt.ToString("O", CultureInfo.InvariantCulture), r.At.ToString("O", CultureInfo.InvariantCulture), r.Subject,
+                        r.Allowed ? "allow" : "deny", string.Join(' ', r.Rules), r.RuleSet, r.Input.GetRawText(), r.Decision.GetProperty("reasons").GetRawText());
+                    rows++;
+                    if (sb.Length > 64 * 1024) { await http.Response.WriteAsync(sb.ToString(), ct); sb.Clear(); }
+                }
+                await http.Response.WriteAsync(sb.ToString(), ct);
             }
-            await http.Response.WriteAsync(sb.ToString(), ct);
-        }).WithSummary("Export decisions as CSV (streamed)");
+        }).RequireAuthorization(Policies.ExportPii).WithSummary("Export decisions as CSV (streamed); written to the audit log with its row count");
     }
 
     private static async IAsyncEnumerable<DecisionRow> ReadAsync(NpgsqlDataSource db, Guid tenantId, string? subject, DateTimeOffset? from, DateTimeOffset? to,

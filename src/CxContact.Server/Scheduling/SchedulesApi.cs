@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Audit;
 using CxContact.Core.Scheduling;
 using CxContact.Server.Api;
 using CxContact.Server.Platform.Auth;
@@ -34,7 +35,7 @@ public static class SchedulesApi
             var id = Guid.CreateVersion7();
             var info = await grains.Scheduler(caller).CreateAsync(id, def);
             return TypedResults.Created($"/api/v1/schedules/{id}", ScheduleView.From(info, clock.GetUtcNow()));
-        }).RequireAuthorization(Policies.TenantOperator)
+        }).RequireAuthorization(Policies.TenantOperator).AddEndpointFilter(new Audited("schedule.created"))
             .WithSummary("Create a schedule: {name, cron | runAt, timeZone, action: {type, …}, enabled, missedRuns}; answers its next 5 runs");
 
         g.MapGet("/", async (HttpContext http, IGrainFactory grains, PlatformClock clock) =>
@@ -56,18 +57,19 @@ public static class SchedulesApi
             var errors = new FieldErrors();
             if (await parser.ParseAsync(body, caller.TenantId, errors, ct) is not { } def) return errors.ToProblem();
             return await grain.UpdateAsync(id, def) is { } s ? TypedResults.Ok(ScheduleView.From(s, clock.GetUtcNow())) : NoSuchSchedule(id);
-        }).RequireAuthorization(Policies.TenantOperator).WithSummary("Replace a schedule; Hangfire follows at once");
+        }).RequireAuthorization(Policies.TenantOperator).AddEndpointFilter(new Audited("schedule.updated")).WithSummary("Replace a schedule; Hangfire follows at once");
 
         g.MapDelete("/{id:guid}", async Task<Results<NoContent, ProblemHttpResult>> (Guid id, HttpContext http, IGrainFactory grains) =>
             await grains.Scheduler(Caller.From(http.User)).DeleteAsync(id) ? TypedResults.NoContent() : NoSuchSchedule(id))
-            .RequireAuthorization(Policies.TenantOperator).WithSummary("Delete a schedule and its Hangfire jobs (its run history stays)");
+            .RequireAuthorization(Policies.TenantOperator).AddEndpointFilter(new Audited("schedule.deleted"))
+            .WithSummary("Delete a schedule and its Hangfire jobs (its run history stays)");
 
         foreach (var (path, enabled) in new[] { ("enable", true), ("disable", false) })
             g.MapPost($"/{{id:guid}}/{path}", async Task<Results<Ok<ScheduleView>, ProblemHttpResult>> (Guid id, HttpContext http, IGrainFactory grains,
                 PlatformClock clock) =>
                 await grains.Scheduler(Caller.From(http.User)).SetEnabledAsync(id, enabled) is { } s
                     ? TypedResults.Ok(ScheduleView.From(s, clock.GetUtcNow())) : NoSuchSchedule(id))
-                .RequireAuthorization(Policies.TenantOperator)
+                .RequireAuthorization(Policies.TenantOperator).AddEndpointFilter(new Audited(enabled ? "schedule.enabled" : "schedule.disabled"))
                 .WithSummary(enabled ? "Enable a schedule" : "Disable a schedule (it stays defined but does not fire)");
 
         g.MapPost("/{id:guid}/run", async Task<Results<Accepted<RunAccepted>, ProblemHttpResult>> (Guid id, HttpContext http, IGrainFactory grains,

@@ -97,6 +97,7 @@ public static class OpenApiContract
             Policies.SystemAdmin => "Needs a system admin key.",
             Policies.TenantAdmin => "Needs a tenant admin key.",
             Policies.TenantOperator => "Needs a tenant admin or supervisor key.",
+            Policies.ExportPii => "Needs a tenant admin or supervisor key (viewers may not export personal data); each export is audited.",
             Policies.TenantReader => "Needs a tenant admin, supervisor or viewer key.",
             Policies.TenantOrSystemReader => "Needs a tenant admin, supervisor or viewer key, or a system admin key.",
             Policies.Dialer => "Needs a dialer or tenant admin key.",

@@ -17,8 +17,11 @@ public static class ContactListExport
             if (list is null) return ContactListsApi.NoSuchList(listId);
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"contact-list-{listId}.csv\"";
-            await ContactListCsv.WriteAsync(db, listId, chunk => http.Response.WriteAsync(chunk, ct), ct);
+            long rows = 0;
+            await using (new Platform.Audit.ExportAudit(db, Caller.From(http.User), "contact-list.exported", listId.ToString(), () => rows))
+                rows = await ContactListCsv.WriteAsync(db, listId, chunk => http.Response.WriteAsync(chunk, ct), ct);
             return TypedResults.Empty;
-        }).WithTags("Contact lists").RequireAuthorization(Policies.TenantReader).WithSummary("Export the list as CSV (formula-like cells are neutralised)");
+        }).WithTags("Contact lists").RequireAuthorization(Policies.ExportPii)
+          .WithSummary("Export the list as CSV (formula-like cells are neutralised); written to the audit log with its row count");
     }
 }

@@ -9,7 +9,15 @@ namespace CxContact.Server.Platform.Audit;
 /// </summary>
 public static class AuditTrail
 {
-    public static async Task WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid? actorKeyId,
+    /// <summary>An entry on its own, for what is done already (an export streamed, a grain's change made).</summary>
+    public static async Task RecordAsync(NpgsqlDataSource db, Guid tenantId, Guid? actorKeyId, string action, string? target, object? detail,
+        CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await WriteAsync(conn, null, tenantId, actorKeyId, action, target, detail, ct);
+    }
+
+    public static async Task WriteAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid tenantId, Guid? actorKeyId,
         string action, string? target, object? detail, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""

@@ -10,6 +10,8 @@ public static class Policies
     public const string TenantAdmin = "tenant-admin";
     /// <summary>admin or supervisor: runs lists and campaigns.</summary>
     public const string TenantOperator = "tenant-operator";
+    /// <summary>admin or supervisor: takes personal data out in bulk (exports of contacts, suppression entries, decisions). Viewers may not.</summary>
+    public const string ExportPii = "export-pii";
     /// <summary>admin, supervisor or viewer: reads tenant data.</summary>
     public const string TenantReader = "tenant-reader";
     /// <summary>A tenant reader, or a system admin looking at any tenant.</summary>
@@ -24,6 +26,7 @@ public static class Policies
         o.AddPolicy(SystemAdmin, p => p.RequireRole(ApiKeyRoles.SystemAdmin));
         o.AddPolicy(TenantAdmin, p => p.RequireRole(ApiKeyRoles.Admin));
         o.AddPolicy(TenantOperator, p => p.RequireRole(ApiKeyRoles.Admin, ApiKeyRoles.Supervisor));
+        o.AddPolicy(ExportPii, p => p.RequireRole(ApiKeyRoles.Admin, ApiKeyRoles.Supervisor));
         o.AddPolicy(TenantReader, p => p.RequireRole(ApiKeyRoles.Admin, ApiKeyRoles.Supervisor, ApiKeyRoles.Viewer));
         o.AddPolicy(TenantOrSystemReader, p => p.RequireRole(ApiKeyRoles.Admin, ApiKeyRoles.Supervisor, ApiKeyRoles.Viewer, ApiKeyRoles.SystemAdmin));
         o.AddPolicy(Dialer, p => p.RequireRole(ApiKeyRoles.Dialer, ApiKeyRoles.Admin));

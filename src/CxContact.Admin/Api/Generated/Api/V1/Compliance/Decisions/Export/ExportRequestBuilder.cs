@@ -34,7 +34,7 @@ namespace CxContact.Admin.Api.Api.V1.Compliance.Decisions.Export
         {
         }
         /// <summary>
-        /// Export decisions as CSV (streamed). Needs a tenant admin, supervisor or viewer key.
+        /// Export decisions as CSV (streamed); written to the audit log with its row count. Needs a tenant admin or supervisor key (viewers may not export personal data); each export is audited.
         /// </summary>
         /// <returns>A <see cref="Stream"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -63,7 +63,7 @@ namespace CxContact.Admin.Api.Api.V1.Compliance.Decisions.Export
             return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Export decisions as CSV (streamed). Needs a tenant admin, supervisor or viewer key.
+        /// Export decisions as CSV (streamed); written to the audit log with its row count. Needs a tenant admin or supervisor key (viewers may not export personal data); each export is audited.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -91,7 +91,7 @@ namespace CxContact.Admin.Api.Api.V1.Compliance.Decisions.Export
             return new global::CxContact.Admin.Api.Api.V1.Compliance.Decisions.Export.ExportRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Export decisions as CSV (streamed). Needs a tenant admin, supervisor or viewer key.
+        /// Export decisions as CSV (streamed); written to the audit log with its row count. Needs a tenant admin or supervisor key (viewers may not export personal data); each export is audited.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class ExportRequestBuilderGetQueryParameters 

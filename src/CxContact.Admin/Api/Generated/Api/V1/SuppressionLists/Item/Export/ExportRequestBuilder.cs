@@ -34,7 +34,7 @@ namespace CxContact.Admin.Api.Api.V1.SuppressionLists.Item.Export
         {
         }
         /// <summary>
-        /// Export the entries as CSV (formula-like cells are neutralised). Needs a tenant admin, supervisor or viewer key.
+        /// Export the entries as CSV (formula-like cells are neutralised); written to the audit log with its row count. Needs a tenant admin or supervisor key (viewers may not export personal data); each export is audited.
         /// </summary>
         /// <returns>A <see cref="Stream"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace CxContact.Admin.Api.Api.V1.SuppressionLists.Item.Export
             return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Export the entries as CSV (formula-like cells are neutralised). Needs a tenant admin, supervisor or viewer key.
+        /// Export the entries as CSV (formula-like cells are neutralised); written to the audit log with its row count. Needs a tenant admin or supervisor key (viewers may not export personal data); each export is audited.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
