@@ -83,6 +83,7 @@ services.AddCxTelemetry(settings);
 services.AddCxHangfire(settings);
 services.AddCxScheduling(settings);
 services.AddCxApi();
+services.AddCxRequestLimits(settings);
 builder.AddCxSilo(settings);
 ShutdownDeadline.Configure(services, settings);
 
@@ -93,6 +94,8 @@ app.UseStatusCodePages();
 if (settings.Has(SiloRoles.Api)) app.UseStaticSitePaths();
 app.UseRouting();
 app.UseAuthentication();
+// After authentication: the buckets are per key and per tenant.
+app.UseRateLimiter();
 app.UseAuthorization();
 
 app.MapCxHealth();

@@ -44,6 +44,8 @@ public sealed class BenchmarkServer : IAsyncDisposable
             ["CXC_CLUSTER_ID"] = id, ["CXC_SERVICE_ID"] = id, ["CXC_BOOTSTRAP_ADMIN_KEY"] = key, ["CXC_LANDING_DIR"] = landing, ["CXC_LOG_FORMAT"] = "text",
             // Benchmarks pull from a local SFTP server: loopback is allowed here as an operator would allow a partner network.
             ["CXC_SFTP_ALLOWED_NETWORKS"] = "127.0.0.0/8", ["CXC_DEV_MODE"] = "1",
+            // One key drives each benchmark as fast as it goes: the rate limiter stays in the path, its ceiling out of the way.
+            ["CXC_REQUESTS_PER_SECOND_PER_KEY"] = "65535", ["CXC_REQUESTS_PER_SECOND_PER_TENANT"] = "65535",
         };
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) settings[k] = v;
         var server = await LaunchAsync(settings, ct);

@@ -183,7 +183,7 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         foreach (var (name, stream) in archive.Parts())
         {
             using var part = stream;
-            TextReader text = new StreamReader(part, ImportEncoding.For(format.Encoding), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            TextReader text = new LineLengthGuard(new StreamReader(part, ImportEncoding.For(format.Encoding), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16));
             if (quote != '"') text = new QuoteSwappingReader(text, quote);
             using var reader = Sep.New(format.DelimiterChar).Reader(o => o with { HasHeader = false, DisableColCountCheck = true, Unescape = false }).From(text);
             var headerDone = !format.HasHeader;

@@ -62,4 +62,27 @@ public sealed class ImportPreviewTests(ApiFactory api) : IClassFixture<ApiFactor
         Assert.True(delimiter.GetProperty("errors").TryGetProperty("file", out _), delimiter.ToString());
         await HttpAssert.Problem(await c.PreviewAsync(Guid.NewGuid(), csv), HttpStatusCode.NotFound);
     }
+
+    /// <summary>Files that would take the import's memory are refused early, naming the line or row.</summary>
+    [Fact]
+    public async Task A_line_of_two_million_characters_and_a_header_of_1500_columns_are_refused_by_name()
+    {
+        var tenant = await HttpAssert.Json(await api.Admin().PostJson("/api/v1/tenants", new { name = "Caps " + Guid.NewGuid().ToString("N")[..6] }),
+            HttpStatusCode.Created);
+        var c = new ListClient(api.Client(tenant.GetProperty("adminKey").GetProperty("key").GetString()!));
+        var list = await c.CreateListAsync();
+        var longLine = "client_id,phone1\nA," + new string('9', 2_000_000) + "\n";
+        var line = await HttpAssert.Problem(await c.PreviewAsync(list, longLine), HttpStatusCode.BadRequest);
+        Assert.Contains("line 2 of the file is longer than 1,048,576 characters", line.GetProperty("errors").GetProperty("file")[0].GetString());
+
+        var wide = string.Join(",", Enumerable.Range(1, 1500).Select(i => $"c{i}")) + "\n" + string.Join(",", Enumerable.Range(1, 1500).Select(_ => "x")) + "\n";
+        var columns = await HttpAssert.Problem(await c.PreviewAsync(list, wide), HttpStatusCode.BadRequest);
+        Assert.Contains("row 1 has 1,500 columns; at most 1,000", columns.GetProperty("errors").GetProperty("file")[0].GetString());
+
+        // The import itself fails the same way and leaves the list as it was.
+        var failed = await c.ImportAsync(list, wide);
+        Assert.Equal("failed", failed.GetProperty("state").GetString());
+        Assert.Contains("1,500 columns", failed.GetProperty("error").GetString());
+        Assert.Equal(0, (await c.ListAsync(list)).GetProperty("records").GetInt64());
+    }
 }

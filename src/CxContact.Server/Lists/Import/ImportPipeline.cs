@@ -17,6 +17,8 @@ public sealed class ImportPipeline(ImportSpec spec, string defaultCountry, strin
     Func<ContactRecord, string?>? dedupeKey, int builders = 2, int maxRows = int.MaxValue, List<(int Row, string?[] Cells)>? sample = null)
 {
     public const int SampleRows = 20;
+    /// <summary>Columns a row may have: 10 phones, 3 emails and the standard fields leave room for hundreds of custom ones.</summary>
+    public const int MaxColumns = 1000;
     public const int BatchSize = 1024;
     public const int MaxStoredErrors = 100_000;
     /// <summary>
@@ -161,7 +163,7 @@ public sealed class ImportPipeline(ImportSpec spec, string defaultCountry, strin
     {
         var format = spec.Format;
         using var counting = new CountingStream(File.OpenRead(path));
-        TextReader text = new StreamReader(counting, ImportEncoding.For(format.Encoding), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        TextReader text = new LineLengthGuard(new StreamReader(counting, ImportEncoding.For(format.Encoding), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16));
         var quote = format.QuoteChar;
         if (quote != '"') text = new QuoteSwappingReader(text, quote);
         using var reader = Sep.New(format.DelimiterChar).Reader(o => o with { HasHeader = false, DisableColCountCheck = true, Unescape = false }).From(text);
@@ -174,6 +176,9 @@ public sealed class ImportPipeline(ImportSpec spec, string defaultCountry, strin
             var rowNumber = row.RowIndex + 1;
             if (row.ColCount == 1 && row[0].Span.Trim().IsEmpty) continue; // blank line
 
+            if (plan is null && row.ColCount > MaxColumns)
+                throw new ImportFailedException($"row {rowNumber:N0} has {row.ColCount:N0} columns; at most {MaxColumns:N0}. " +
+                    $"Is spec.format.delimiter ('{(format.DelimiterChar == '\t' ? "\\t" : format.DelimiterChar.ToString())}') right?");
             if (plan is null)
             {
                 List<string>? header = null;

@@ -48,6 +48,12 @@ public sealed record PlatformSettings
     /// <summary>Ports the API listens on (from ASPNETCORE_URLS, and 8080, the container default), refused as SFTP destinations.</summary>
     public IReadOnlyList<int> HttpPorts { get; init; } = [];
 
+    /// <summary>CXC_REQUESTS_PER_SECOND_PER_KEY: API requests one key may make a second on one silo (bursts of twice that).</summary>
+    public int RequestsPerSecondPerKey { get; init; } = 500;
+
+    /// <summary>CXC_REQUESTS_PER_SECOND_PER_TENANT: API requests all of one tenant's keys may make a second on one silo.</summary>
+    public int RequestsPerSecondPerTenant { get; init; } = 2000;
+
     /// <summary>CXC_DEV_MODE=1: the dev run and the tests. Only there may the secrets key be generated and kept in the database.</summary>
     public bool DevMode { get; init; }
 
@@ -108,6 +114,8 @@ public sealed record PlatformSettings
             SftpAllowedNetworks = Sftp.SftpDestinationPolicy.ParseNetworks(config["CXC_SFTP_ALLOWED_NETWORKS"], "CXC_SFTP_ALLOWED_NETWORKS"),
             HttpPorts = HttpPortsFrom(config["ASPNETCORE_URLS"] ?? config["urls"]),
             DevMode = Flag(config, "CXC_DEV_MODE"),
+            RequestsPerSecondPerKey = Port(config, "CXC_REQUESTS_PER_SECOND_PER_KEY", 500, min: 1),
+            RequestsPerSecondPerTenant = Port(config, "CXC_REQUESTS_PER_SECOND_PER_TENANT", 2000, min: 1),
             BootstrapKeyFile = config["CXC_BOOTSTRAP_KEY_FILE"] is { Length: > 0 } f ? f : Path.Combine(landing, "bootstrap-admin-key"),
         };
         // A key generated into the database would sit beside the credentials it seals: only the dev run may do that.

@@ -20,6 +20,14 @@ namespace CxContact.Admin.Api.Models
 #else
         public global::CxContact.Admin.Api.Models.MeKey Key { get; set; }
 #endif
+        /// <summary>The limits property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::CxContact.Admin.Api.Models.MeLimits? Limits { get; set; }
+#nullable restore
+#else
+        public global::CxContact.Admin.Api.Models.MeLimits Limits { get; set; }
+#endif
         /// <summary>The tenant property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -47,6 +55,7 @@ namespace CxContact.Admin.Api.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "key", n => { Key = n.GetObjectValue<global::CxContact.Admin.Api.Models.MeKey>(global::CxContact.Admin.Api.Models.MeKey.CreateFromDiscriminatorValue); } },
+                { "limits", n => { Limits = n.GetObjectValue<global::CxContact.Admin.Api.Models.MeLimits>(global::CxContact.Admin.Api.Models.MeLimits.CreateFromDiscriminatorValue); } },
                 { "tenant", n => { Tenant = n.GetObjectValue<global::CxContact.Admin.Api.Models.MeTenant>(global::CxContact.Admin.Api.Models.MeTenant.CreateFromDiscriminatorValue); } },
             };
         }
@@ -58,6 +67,7 @@ namespace CxContact.Admin.Api.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteObjectValue<global::CxContact.Admin.Api.Models.MeKey>("key", Key);
+            writer.WriteObjectValue<global::CxContact.Admin.Api.Models.MeLimits>("limits", Limits);
             writer.WriteObjectValue<global::CxContact.Admin.Api.Models.MeTenant>("tenant", Tenant);
         }
     }

@@ -34,7 +34,7 @@ namespace CxContact.Admin.Api.Api.V1.Me
         {
         }
         /// <summary>
-        /// The tenant and key this request is authenticated as. Needs an API key of any role.
+        /// The tenant and key this request is authenticated as, and the limits it works within. Needs an API key of any role.
         /// </summary>
         /// <returns>A <see cref="global::CxContact.Admin.Api.Models.Me"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -61,7 +61,7 @@ namespace CxContact.Admin.Api.Api.V1.Me
             return await RequestAdapter.SendAsync<global::CxContact.Admin.Api.Models.Me>(requestInfo, global::CxContact.Admin.Api.Models.Me.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The tenant and key this request is authenticated as. Needs an API key of any role.
+        /// The tenant and key this request is authenticated as, and the limits it works within. Needs an API key of any role.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>

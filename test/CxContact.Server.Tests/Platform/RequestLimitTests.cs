@@ -1,0 +1,53 @@
+using System.Net;
+using CxContact.Server.Tests.Infrastructure;
+
+namespace CxContact.Server.Tests.Platform;
+
+/// <summary>
+/// Fair sharing: a key over its rate gets 429 with Retry-After and problem details; another key of the same tenant is
+/// held by the tenant's bucket; another tenant is not affected. /me shows the limits.
+/// </summary>
+public sealed class RequestLimitTests : IAsyncLifetime
+{
+    private readonly ApiFactory _api = new ApiFactory().With("CXC_REQUESTS_PER_SECOND_PER_KEY", "5").With("CXC_REQUESTS_PER_SECOND_PER_TENANT", "8");
+
+    public Task InitializeAsync() => _api.InitializeAsync();
+    public Task DisposeAsync() => _api.DisposeAsync();
+
+    private async Task<HttpClient> TenantAsync()
+    {
+        var t = await HttpAssert.Json(await _api.Admin().PostJson("/api/v1/tenants", new { name = "Limits " + Guid.NewGuid().ToString("N")[..6] }), HttpStatusCode.Created);
+        return _api.Client(t.GetProperty("adminKey").GetProperty("key").GetString()!);
+    }
+
+    private static async Task<List<HttpResponseMessage>> BurstAsync(HttpClient http, int n)
+    {
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < n; i++) answers.Add(await http.GetAsync("/api/v1/me"));
+        return answers;
+    }
+
+    [Fact]
+    public async Task A_key_over_its_rate_gets_429_with_retry_after_its_tenant_is_held_and_other_tenants_are_not()
+    {
+        var a = await TenantAsync();
+        var b = await TenantAsync();
+        var me = await HttpAssert.Json(await b.GetAsync("/api/v1/me"), HttpStatusCode.OK);
+        Assert.Equal((5, 8), (me.GetProperty("limits").GetProperty("requestsPerSecondPerKey").GetInt32(), me.GetProperty("limits").GetProperty("requestsPerSecondPerTenant").GetInt32()));
+        var second = await HttpAssert.Json(await a.PostJson("/api/v1/api-keys", new { name = "second", role = "viewer" }), HttpStatusCode.Created);
+        var a2 = _api.Client(second.GetProperty("key").GetString()!);
+        await Task.Delay(2000); // let both tenants' buckets fill again
+
+        var first = await BurstAsync(a, 14);
+        var refused = first.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.NotEmpty(refused);
+        Assert.True(int.Parse(refused[0].Headers.GetValues("Retry-After").Single()) >= 1);
+        var problem = await HttpAssert.Problem(refused[0], HttpStatusCode.TooManyRequests);
+        Assert.Contains("5 requests a second", problem.GetProperty("detail").GetString());
+
+        // The same tenant's other key has a full bucket of its own, but the tenant's is nearly spent.
+        Assert.Contains((await BurstAsync(a2, 10)).Select(r => r.StatusCode), s => s == HttpStatusCode.TooManyRequests);
+        // Another tenant is not affected.
+        Assert.All(await BurstAsync(b, 5), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+    }
+}
