@@ -91,6 +91,7 @@ var app = builder.Build();
 var deadline = new ShutdownDeadline(app, settings, bootLoggers);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCxSecurityHeaders();
 if (settings.Has(SiloRoles.Api)) app.UseStaticSitePaths();
 app.UseRouting();
 app.UseAuthentication();

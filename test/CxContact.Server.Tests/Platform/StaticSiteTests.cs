@@ -6,7 +6,8 @@ namespace CxContact.Server.Tests.Platform;
 /// <summary>
 /// The console is the site: "/" and any console route (a reload of /campaigns/…) answer its index.html; the server's
 /// own paths are never swallowed by it (an unknown API path is the API's 404 problem, not a page); the console's old
-/// /console/ addresses redirect to the same page at the root; and its files are served as themselves.
+/// /console/ addresses redirect to the same page at the root; its files are served as themselves; and every answer
+/// carries the security headers (a Content-Security-Policy without inline scripts, nosniff, no framing).
 /// </summary>
 public sealed class StaticSiteTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
@@ -31,5 +32,18 @@ public sealed class StaticSiteTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
         Assert.Equal("application/json", (await http.GetAsync("/openapi/v1.json")).Content.Headers.ContentType?.MediaType);
         Assert.Equal("text/css", (await http.GetAsync("/css/console.css")).Content.Headers.ContentType?.MediaType);
+
+        // The console and the API answer with a strict policy: no inline script, no framing, no sniffing.
+        foreach (var path in new[] { "/", "/api/v1/me" })
+        {
+            var r = await http.GetAsync(path);
+            var csp = r.Headers.GetValues("Content-Security-Policy").Single();
+            Assert.Contains("script-src 'self' 'wasm-unsafe-eval';", csp);
+            Assert.DoesNotContain("script-src 'self' 'unsafe-inline'", csp);
+            Assert.Contains("frame-ancestors 'none'", csp);
+            Assert.Equal("nosniff", r.Headers.GetValues("X-Content-Type-Options").Single());
+        }
+        // The index has no inline script for that policy to block.
+        Assert.DoesNotMatch("<script>(?!</script>)", await http.GetStringAsync("/"));
     }
 }
