@@ -9,7 +9,7 @@ public static class ListsHosting
     public static void AddCxLists(this IServiceCollection services, PlatformSettings settings)
     {
         services.AddSingleton<ContactListStore>();
-        services.AddSingleton<ImportJobStore>();
+        services.AddSingleton(sp => new ImportJobStore(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()) { RunningPerTenant = settings.ImportsPerTenant });
         services.AddSingleton<ImportRunner>();
         services.AddSingleton<LandingDirectory>();
         services.AddSingleton<Export.ContactListExportStore>();

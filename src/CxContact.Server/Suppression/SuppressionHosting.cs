@@ -14,7 +14,7 @@ public static class SuppressionHosting
         services.AddSingleton(sp => new SuppressionIndex(sp.GetRequiredService<IConnectionMultiplexer>(), settings.RedisPrefix));
         services.AddSingleton<SuppressionValueNormalizer>();
         services.AddSingleton<SuppressionRebuilder>();
-        services.AddSingleton<SuppressionImportStore>();
+        services.AddSingleton(sp => new SuppressionImportStore(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()) { RunningPerTenant = settings.ImportsPerTenant });
         services.AddSingleton<SuppressionImportRunner>();
         services.AddSingleton<SuppressionFeedWriter>();
         // The campaign role owns list work (as for contact-list imports); the compliance role keeps the index current.

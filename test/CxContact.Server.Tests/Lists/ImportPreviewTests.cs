@@ -1,3 +1,4 @@
+using CxContact.Server.Lists.Import;
 using System.Net;
 using System.Text;
 using CxContact.Server.Tests.Infrastructure;
@@ -65,15 +66,15 @@ public sealed class ImportPreviewTests(ApiFactory api) : IClassFixture<ApiFactor
 
     /// <summary>Files that would take the import's memory are refused early, naming the line or row.</summary>
     [Fact]
-    public async Task A_line_of_two_million_characters_and_a_header_of_1500_columns_are_refused_by_name()
+    public async Task A_line_over_12_M_characters_and_a_header_of_1500_columns_are_refused_by_name()
     {
         var tenant = await HttpAssert.Json(await api.Admin().PostJson("/api/v1/tenants", new { name = "Caps " + Guid.NewGuid().ToString("N")[..6] }),
             HttpStatusCode.Created);
         var c = new ListClient(api.Client(tenant.GetProperty("adminKey").GetProperty("key").GetString()!));
         var list = await c.CreateListAsync();
-        var longLine = "client_id,phone1\nA," + new string('9', 2_000_000) + "\n";
+        var longLine = "client_id,phone1\nA," + new string('9', LineLengthGuard.MaxLineChars + 1) + "\n";
         var line = await HttpAssert.Problem(await c.PreviewAsync(list, longLine), HttpStatusCode.BadRequest);
-        Assert.Contains("line 2 of the file is longer than 1,048,576 characters", line.GetProperty("errors").GetProperty("file")[0].GetString());
+        Assert.Contains("line 2 of the file is longer than 12,582,912 characters", line.GetProperty("errors").GetProperty("file")[0].GetString());
 
         var wide = string.Join(",", Enumerable.Range(1, 1500).Select(i => $"c{i}")) + "\n" + string.Join(",", Enumerable.Range(1, 1500).Select(_ => "x")) + "\n";
         var columns = await HttpAssert.Problem(await c.PreviewAsync(list, wide), HttpStatusCode.BadRequest);

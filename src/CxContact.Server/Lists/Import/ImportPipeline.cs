@@ -52,6 +52,14 @@ public sealed class ImportPipeline(ImportSpec spec, string defaultCountry, strin
         var parse = Task.Run(() =>
         {
             try { Parse(path, raw.Writer, p, warnings, planReady, failed.Token); }
+            catch (NotSupportedException e)
+            {
+                // Sep's own ceiling on a row's length, should a line slip under LineLengthGuard's: said as the file's problem.
+                var failure = new ImportFailedException($"a row of the file is longer than the CSV reader takes ({e.Message}); no contact row is that long");
+                planReady.TrySetException(failure);
+                raw.Writer.TryComplete(failure);
+                throw failure;
+            }
             catch (Exception e) { planReady.TrySetException(e); raw.Writer.TryComplete(e); throw; }
         }, failed.Token);
 

@@ -51,28 +51,54 @@ public abstract class ImportQueue<TJob>(NpgsqlDataSource db, string table, strin
         return (read(e), false);
     }
 
-    /// <summary>Takes the oldest runnable job, one list at a time; null when there is none.</summary>
+    /// <summary>Jobs of one tenant that may run at once (CXC_IMPORTS_PER_TENANT); the rest wait their turn.</summary>
+    public int RunningPerTenant { get; init; } = 2;
+
+    /// <summary>
+    /// Takes the next runnable job, one list at a time; null when there is none. Fair across tenants: a tenant with
+    /// fewer jobs running goes first, then each tenant's oldest job before anyone's second (so one tenant's 50 queued
+    /// imports do not hold another's first one), and no tenant runs more than <see cref="RunningPerTenant"/> at once.
+    /// Claims are serialised (an advisory lock for the moment of the claim), so that limit holds across workers.
+    /// </summary>
     public async Task<TJob?> ClaimAsync(string worker, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"""
-            WITH next AS (
-                SELECT i.import_id FROM {table} i
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@k))", conn, tx))
+        {
+            lockCmd.Parameters.AddWithValue("k", "cxc-claim:" + table);
+            await lockCmd.ExecuteNonQueryAsync(ct);
+        }
+        await using var cmd = new NpgsqlCommand($"""
+            WITH running AS (
+                SELECT tenant_id, count(*) AS n FROM {table} WHERE state = 'running' AND heartbeat_at >= now() - @timeout GROUP BY tenant_id
+            ), candidates AS (
+                SELECT i.import_id, i.created_at, row_number() OVER (PARTITION BY i.tenant_id ORDER BY i.created_at) AS turn,
+                       coalesce(r.n, 0) AS tenant_running
+                FROM {table} i LEFT JOIN running r ON r.tenant_id = i.tenant_id
                 WHERE (i.state = 'queued' OR (i.state = 'running' AND i.heartbeat_at < now() - @timeout))
                   AND NOT EXISTS (SELECT 1 FROM {table} o WHERE o.list_id = i.list_id AND o.import_id <> i.import_id
                                   AND o.state = 'running' AND o.heartbeat_at >= now() - @timeout)
-                ORDER BY i.created_at
+            ), next AS (
+                SELECT j.import_id FROM {table} j JOIN candidates c ON c.import_id = j.import_id
+                WHERE c.tenant_running < @per_tenant
+                ORDER BY c.tenant_running, c.turn, c.created_at
                 LIMIT 1
-                FOR UPDATE SKIP LOCKED
+                FOR UPDATE OF j SKIP LOCKED
             )
             UPDATE {table} j SET state = 'running', attempts = j.attempts + 1, worker = @w,
                 started_at = coalesce(j.started_at, now()), heartbeat_at = now(), {ResetOnClaim}
             FROM next WHERE j.import_id = next.import_id
             RETURNING {string.Join(", ", columns.Split(", ").Select(c => "j." + c))}
-            """);
+            """, conn, tx);
         cmd.Parameters.AddWithValue("timeout", ImportJobStore.HeartbeatTimeout);
         cmd.Parameters.AddWithValue("w", worker);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? read(r) : null;
+        cmd.Parameters.AddWithValue("per_tenant", (long)RunningPerTenant);
+        TJob? job = null;
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            if (await r.ReadAsync(ct)) job = read(r);
+        await tx.CommitAsync(ct);
+        return job;
     }
 
     /// <summary>Extra SET assignments for a job put back in the queue ("phase = 'queued'"), if the table has such columns.</summary>

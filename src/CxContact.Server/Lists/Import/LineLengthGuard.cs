@@ -7,8 +7,12 @@ namespace CxContact.Server.Lists.Import;
 /// </summary>
 public sealed class LineLengthGuard(TextReader inner, int maxLineChars = LineLengthGuard.MaxLineChars) : TextReader
 {
-    /// <summary>1 M characters: far beyond any real contact row (10 phones, 3 emails and custom fields of 4,000 each).</summary>
-    public const int MaxLineChars = 1 << 20;
+    /// <summary>
+    /// 12 M characters (24 MB while parsed): far beyond any real contact row, yet a single over-long value (a 10 MB
+    /// cell) is still read, and rejected as that row's error while the rest of the file imports; and below the
+    /// longest row the CSV parser (Sep) takes at all.
+    /// </summary>
+    public const int MaxLineChars = 12 << 20;
 
     private long _sinceBreak;
     private int _line = 1;

@@ -54,6 +54,9 @@ public sealed record PlatformSettings
     /// <summary>CXC_REQUESTS_PER_SECOND_PER_TENANT: API requests all of one tenant's keys may make a second on one silo.</summary>
     public int RequestsPerSecondPerTenant { get; init; } = 2000;
 
+    /// <summary>CXC_IMPORTS_PER_TENANT: imports of one kind one tenant may run at once; the others queue behind other tenants' first ones.</summary>
+    public int ImportsPerTenant { get; init; } = 2;
+
     /// <summary>CXC_DEV_MODE=1: the dev run and the tests. Only there may the secrets key be generated and kept in the database.</summary>
     public bool DevMode { get; init; }
 
@@ -114,6 +117,7 @@ public sealed record PlatformSettings
             SftpAllowedNetworks = Sftp.SftpDestinationPolicy.ParseNetworks(config["CXC_SFTP_ALLOWED_NETWORKS"], "CXC_SFTP_ALLOWED_NETWORKS"),
             HttpPorts = HttpPortsFrom(config["ASPNETCORE_URLS"] ?? config["urls"]),
             DevMode = Flag(config, "CXC_DEV_MODE"),
+            ImportsPerTenant = Port(config, "CXC_IMPORTS_PER_TENANT", 2, min: 1),
             RequestsPerSecondPerKey = Port(config, "CXC_REQUESTS_PER_SECOND_PER_KEY", 500, min: 1),
             RequestsPerSecondPerTenant = Port(config, "CXC_REQUESTS_PER_SECOND_PER_TENANT", 2000, min: 1),
             BootstrapKeyFile = config["CXC_BOOTSTRAP_KEY_FILE"] is { Length: > 0 } f ? f : Path.Combine(landing, "bootstrap-admin-key"),

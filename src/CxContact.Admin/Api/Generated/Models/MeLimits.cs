@@ -12,6 +12,8 @@ namespace CxContact.Admin.Api.Models
     public partial class MeLimits : IParsable
     #pragma warning restore CS1591
     {
+        /// <summary>The importsPerTenant property</summary>
+        public int? ImportsPerTenant { get; set; }
         /// <summary>The maxColumns property</summary>
         public int? MaxColumns { get; set; }
         /// <summary>The maxLineChars property</summary>
@@ -42,6 +44,7 @@ namespace CxContact.Admin.Api.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "importsPerTenant", n => { ImportsPerTenant = n.GetIntValue(); } },
                 { "maxColumns", n => { MaxColumns = n.GetIntValue(); } },
                 { "maxLineChars", n => { MaxLineChars = n.GetIntValue(); } },
                 { "maxUploadBytes", n => { MaxUploadBytes = n.GetLongValue(); } },
@@ -57,6 +60,7 @@ namespace CxContact.Admin.Api.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteIntValue("importsPerTenant", ImportsPerTenant);
             writer.WriteIntValue("maxColumns", MaxColumns);
             writer.WriteIntValue("maxLineChars", MaxLineChars);
             writer.WriteLongValue("maxUploadBytes", MaxUploadBytes);
