@@ -26,6 +26,8 @@ public enum SftpFailure
     NoSuchConnection,
     /// <summary>The stored credentials cannot be opened with the current secrets key.</summary>
     CredentialsUnreadable,
+    /// <summary>The remote file is larger than a pull may bring (CXC_MAX_UPLOAD_MB).</summary>
+    TooLarge,
     /// <summary>The host resolves only to addresses SFTP may not reach (the platform's own networks or ports).</summary>
     DestinationRefused,
     /// <summary>Any other SSH or SFTP error; said in our words, never the far side's (no banner, no bytes).</summary>

@@ -27,11 +27,14 @@ public sealed class SftpFetcher(SftpRetry retry, SftpDialer dialer, SftpOptions 
             var attributes = await session.Client.GetAttributesAsync(path, idle.Token);
             if (attributes.IsDirectory)
                 throw new SftpFetchException(SftpFailure.NotAFile, $"{path} on the server is a directory, not a file");
+            if (attributes.Size > options.MaxFileBytes) throw TooLarge(path, attributes.Size);
             if (Path.GetDirectoryName(Path.GetFullPath(destination)) is { } dir) Directory.CreateDirectory(dir);
             long size;
             await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
-                await session.Client.DownloadFileAsync(path, file, new Watchdog(idle, options.IdleTimeout), idle.Token);
+                // A file that grows past the cap while it is read (or whose size was misreported) is cut off too.
+                await using var capped = new CappedStream(file, options.MaxFileBytes, () => TooLarge(path, null));
+                await session.Client.DownloadFileAsync(path, capped, new Watchdog(idle, options.IdleTimeout), idle.Token);
                 await file.FlushAsync(ct);
                 size = file.Length;
             }
@@ -51,6 +54,51 @@ public sealed class SftpFetcher(SftpRetry retry, SftpDialer dialer, SftpOptions 
             Delete(partial);
             throw;
         }
+    }
+
+    private SftpFetchException TooLarge(string path, long? size) => new(SftpFailure.TooLarge,
+        $"{path} on the server is {(size is { } s ? $"{s / (1024.0 * 1024):N1} MB" : "larger than that")}; a pull brings at most " +
+        $"{options.MaxFileBytes / (1024 * 1024):N0} MB (CXC_MAX_UPLOAD_MB)");
+
+    /// <summary>Passes writes on until more than the cap has been written, then throws what the caller said.</summary>
+    private sealed class CappedStream(Stream inner, long cap, Func<Exception> over) : Stream
+    {
+        private long _written;
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => _written;
+        public override long Position { get => _written; set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override Task FlushAsync(CancellationToken ct) => inner.FlushAsync(ct);
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Count(buffer.Length);
+            inner.Write(buffer);
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
+        {
+            Count(buffer.Length);
+            return inner.WriteAsync(buffer, ct);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) => WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+        private void Count(int n)
+        {
+            _written += n;
+            if (_written > cap) throw over();
+        }
+
+        // The file stream belongs to the caller.
+        protected override void Dispose(bool disposing) { }
     }
 
     private static void Delete(string path)

@@ -12,7 +12,7 @@ public static class SftpHosting
         services.AddSingleton(sp => new SecretsKey(sp.GetRequiredService<NpgsqlDataSource>(), settings.SecretsKey,
             sp.GetRequiredService<ILogger<SecretsKey>>()));
         services.AddSingleton<SftpConnectionStore>();
-        services.AddSingleton(new SftpOptions());
+        services.AddSingleton(new SftpOptions { MaxFileBytes = settings.MaxUploadBytes });
         services.AddSingleton(new SftpDestinationPolicy(settings.SftpAllowedNetworks, settings.OwnPorts()));
         services.AddSingleton<SftpDialer>();
         services.AddSingleton<SftpRetry>();

@@ -12,5 +12,8 @@ public sealed record SftpOptions
     /// <summary>The wait after the first failed try; it doubles after each further one (1 s, 2 s, 4 s, ...).</summary>
     public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The largest file a pull may bring (CXC_MAX_UPLOAD_MB, like an upload): checked before and during the transfer.</summary>
+    public long MaxFileBytes { get; init; } = 10L * 1024 * 1024 * 1024;
+
     public TimeSpan RetryDelay(int failedAttempts) => FirstRetryDelay * Math.Pow(2, failedAttempts - 1);
 }
