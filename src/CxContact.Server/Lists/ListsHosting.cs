@@ -14,6 +14,11 @@ public static class ListsHosting
         services.AddSingleton<LandingDirectory>();
         services.AddSingleton<Export.ContactListExportStore>();
         services.AddSingleton<Export.ContactListExportRunner>();
-        if (settings.Has(SiloRoles.Campaign)) services.AddHostedService<ImportWorker>();
+        services.AddSingleton<LandingRetention>();
+        if (settings.Has(SiloRoles.Campaign))
+        {
+            services.AddHostedService<ImportWorker>();
+            services.AddHostedService(sp => sp.GetRequiredService<LandingRetention>());
+        }
     }
 }
