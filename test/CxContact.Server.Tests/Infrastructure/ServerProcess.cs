@@ -50,12 +50,15 @@ public sealed class ServerProcess : IAsyncDisposable
         return http;
     }
 
-    public static ServerProcess Start(IReadOnlyDictionary<string, string> env, params string[] args)
+    public static ServerProcess Start(IReadOnlyDictionary<string, string> env, params string[] args) => StartDll(ServerDll(), env, args);
+
+    /// <summary>Another build of the server: a published one, say, run the way its image runs it.</summary>
+    public static ServerProcess StartDll(string dll, IReadOnlyDictionary<string, string> env, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(ServerDll());
+        psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.WorkingDirectory = Path.GetDirectoryName(ServerDll())!;
+        psi.WorkingDirectory = Path.GetDirectoryName(dll)!;
         // Nothing from the test runner's own environment may leak into the server's settings.
         foreach (var k in psi.Environment.Keys.Where(k => k.StartsWith("CXC_") || k.StartsWith("ASPNETCORE_") || k.StartsWith("POD_")).ToList())
             psi.Environment.Remove(k);

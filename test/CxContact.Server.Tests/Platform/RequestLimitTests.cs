@@ -50,4 +50,41 @@ public sealed class RequestLimitTests : IAsyncLifetime
         // Another tenant is not affected.
         Assert.All(await BurstAsync(b, 5), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
     }
+
+    [Fact]
+    public async Task A_slow_loris_upload_is_cut_off_and_other_callers_are_served_meanwhile()
+    {
+        var c = new Lists.ListClient(await TenantAsync());
+        var key = c.Http.DefaultRequestHeaders.Authorization!.Parameter!;
+        var list = await c.CreateListAsync();
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(_api.BaseAddress.Host, _api.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        var head = $"POST /api/v1/contact-lists/{list}/imports HTTP/1.1\r\nHost: {_api.BaseAddress.Authority}\r\nAuthorization: Bearer {key}\r\n" +
+                   "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 1000000\r\n\r\n--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var cutOff = false;
+        // One byte every half second: far below the server's minimum body rate (240 bytes a second after a 5 s grace).
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            try
+            {
+                await stream.WriteAsync("9"u8.ToArray());
+                if (tcp.Client.Poll(0, System.Net.Sockets.SelectMode.SelectRead) && (tcp.Available == 0 || await ReadsAnswerAsync(stream))) { cutOff = true; break; }
+            }
+            catch (IOException) { cutOff = true; break; }
+            await Task.Delay(500);
+        }
+        Assert.True(cutOff, $"the dribbling upload was still open after {clock.Elapsed.TotalSeconds:F0} s");
+        Assert.InRange(clock.Elapsed.TotalSeconds, 4, 20);
+        Assert.Equal(HttpStatusCode.OK, (await c.Http.GetAsync("/api/v1/me")).StatusCode);
+    }
+
+    private static async Task<bool> ReadsAnswerAsync(System.Net.Sockets.NetworkStream stream)
+    {
+        var buffer = new byte[512];
+        var n = await stream.ReadAsync(buffer);
+        return n == 0 || System.Text.Encoding.ASCII.GetString(buffer, 0, n).StartsWith("HTTP/1.1 4", StringComparison.Ordinal);
+    }
 }

@@ -25,7 +25,15 @@ public static class OrleansHosting
             if (s.Kubernetes)
                 silo.UseKubernetesHosting(); // identity, address and ports come from the pod
             else
-                silo.ConfigureEndpoints(s.AdvertisedIp, s.SiloPort, s.GatewayPort, listenOnAnyHostAddress: true);
+                silo.ConfigureEndpoints(s.AdvertisedIp, s.SiloPort, s.GatewayPort, listenOnAnyHostAddress: false);
+            // The silo and gateway ports carry no authentication: they listen on the address other silos reach this one
+            // at (the pod's, or CXC_ADVERTISED_IP, loopback by default), never on every interface, so nothing else on
+            // the host or the node's network can call a grain with any tenant's id past the API.
+            silo.Services.PostConfigure<Orleans.Configuration.EndpointOptions>(o =>
+            {
+                o.SiloListeningEndpoint = new System.Net.IPEndPoint(o.AdvertisedIPAddress, o.SiloPort);
+                o.GatewayListeningEndpoint = o.GatewayPort == 0 ? null : new System.Net.IPEndPoint(o.AdvertisedIPAddress, o.GatewayPort);
+            });
             silo.AddCxStorage(s.Postgres);
             // Role-bound grains ([SiloRolePlacement]) go only to silos whose metadata lists their role.
             silo.UseSiloMetadata(new Dictionary<string, string> { [SiloRolePlacementFilterDirector.MetadataKey] = SiloRolesParser.Each(s.Roles) });
