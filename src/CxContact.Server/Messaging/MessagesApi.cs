@@ -26,13 +26,18 @@ public static class MessagesApi
         }).WithTags("Messaging").RequireAuthorization(Policies.TenantReader)
           .WithSummary("A messaging campaign's messages: queued, sent, delivered, failed, opted out, replies, and whether its gateway answers");
 
-        v1.MapGet("/contacts/{contactId:guid}/messages", async (Guid contactId, HttpContext http, MessageOutbox outbox, CancellationToken ct) =>
+        v1.MapGet("/contacts/{contactId:guid}/messages", async Task<Results<Ok<List<MessageView>>, ProblemHttpResult>> (Guid contactId, HttpContext http,
+            MessageOutbox outbox, NpgsqlDataSource db, CancellationToken ct) =>
         {
             var caller = Caller.From(http.User);
             var list = new List<MessageView>();
             foreach (var m in await outbox.ForContactAsync(caller.TenantId, contactId, ct))
                 list.Add(new MessageView(m.Id, m.CampaignId, m.Channel, m.Recipient, m.Subject, m.Body, m.Segments, m.State, m.Tries, m.Error, m.GatewayMessageId,
                     m.CreatedAt, m.SentAt, m.FinalAt, [.. (await outbox.EventsAsync(m.Id, ct)).Select(e => new Event(e.At, e.State, e.Detail))]));
+            // No messages: an empty history for a contact of this tenant, and no such contact otherwise (another
+            // tenant's id gets the same answer as an id that never existed).
+            if (list.Count == 0 && (await ContactFields.LoadAsync(db, caller.TenantId, [contactId], ct)).Count == 0)
+                return TypedResults.Problem(statusCode: 404, title: "No such contact", detail: $"This tenant has no contact {contactId}.");
             return TypedResults.Ok(list);
         }).WithTags("Messaging").RequireAuthorization(Policies.TenantReader).WithSummary("Every message sent to a contact, with its state history");
     }
