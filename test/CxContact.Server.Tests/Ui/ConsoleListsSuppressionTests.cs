@@ -4,6 +4,7 @@ using CxContact.Server.Tests.Lists;
 using CxContact.Server.Tests.Sftp;
 using CxContact.Server.Tests.Suppression;
 using PuppeteerSharp;
+using static CxContact.Server.Tests.Ui.ConsolePage;
 
 namespace CxContact.Server.Tests.Ui;
 
@@ -15,54 +16,15 @@ namespace CxContact.Server.Tests.Ui;
 /// </summary>
 public sealed class ConsoleListsSuppressionTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private static readonly string Artifacts = Path.Combine(Path.GetTempPath(), "cxc-console-screens");
-
-    private async Task<(string Key, HttpClient Http)> TenantAsync()
-    {
-        var created = await HttpAssert.Json(await api.Admin().PostJson("/api/v1/tenants", new { name = "Console " + Guid.NewGuid().ToString("N")[..6] }), HttpStatusCode.Created);
-        var key = created.GetProperty("adminKey").GetProperty("key").GetString()!;
-        return (key, api.Client(key));
-    }
-
-    private async Task<IPage> OpenAsync(IBrowser browser, string path)
-    {
-        var page = await browser.NewPageAsync();
-        await page.SetViewportAsync(new ViewPortOptions { Width = 1280, Height = 900 });
-        await page.GoToAsync(Url(path));
-        return page;
-    }
-
-    private string Url(string path) => new Uri(api.BaseAddress, "/" + path).ToString();
-
-    private static async Task SignInAsync(IPage page, string key)
-    {
-        await page.WaitForSelectorAsync(Input("api-key"), new WaitForSelectorOptions { Timeout = 60_000 });
-        await page.TypeAsync("input[type=password]", key);
-        await page.ClickAsync("button[type=submit]");
-        await PageWaits.UntilAsync(page, ["body"], "() => !!document.querySelector('[data-testid=who]')");
-    }
-
-    /// <summary>The input of a field marked data-testid (MudBlazor puts the attribute on the input or on its wrapper).</summary>
-    private static string Input(string testId) => $"input[data-testid={testId}], [data-testid={testId}] input";
-
-    /// <summary>The text around a field: its label, value and the error MudBlazor shows under it.</summary>
-    private static string FieldText(string testId) => $"document.querySelector('[data-testid={testId}]')?.closest('.mud-input-control')?.innerText ?? ''";
-
     private static string Text(string testId) => $"(document.querySelector('[data-testid={testId}]')?.innerText ?? '')";
 
     private static string Rows(string testId) => $"document.querySelectorAll('[data-testid={testId}] tbody tr').length";
-
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(Artifacts);
-        await page.ScreenshotAsync(Path.Combine(Artifacts, name + ".png"), new ScreenshotOptions { FullPage = true });
-    }
 
     /// <summary>The page, reloaded at 768 px once loaded, is no wider than the window.</summary>
     private async Task AssertNarrowAsync(IPage page, string path, string heading)
     {
         await page.SetViewportAsync(new ViewPortOptions { Width = 768, Height = 1024 });
-        await page.GoToAsync(Url(path));
+        await page.GoToAsync(Url(api, path));
         await PageWaits.UntilAsync(page, ["main"], "h => document.querySelector('h1')?.innerText === h && !document.querySelector('main .mud-progress-linear')", heading);
         var widths = await page.EvaluateFunctionAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
         Assert.True(widths[0] <= widths[1], $"/{path} is {widths[0]} px wide in a {widths[1]} px window");
@@ -72,7 +34,7 @@ public sealed class ConsoleListsSuppressionTests(ApiFactory api) : IClassFixture
     [Fact]
     public async Task A_list_page_shows_its_counts_and_imports_finds_a_record_by_phone_pages_by_key_and_schedules_an_sftp_import()
     {
-        var (key, http) = await TenantAsync();
+        var (_, key, http) = await TenantAsync(api);
         var lists = new ListClient(http);
         var list = await lists.CreateListAsync(new { name = "Berlin customers" });
         // 55 records: one full page of 50 and a second of 5.
@@ -81,8 +43,8 @@ public sealed class ConsoleListsSuppressionTests(ApiFactory api) : IClassFixture
         var sftp = await http.CreateSftpConnectionAsync();
 
         await using var browser = await HeadlessChromium.LaunchAsync();
-        await using var page = await OpenAsync(browser, "lists");
-        await SignInAsync(page, key);
+        await using var page = await OpenAsync(browser, api, "lists");
+        await SignedInAsync(page, key);
 
         // The lists page names each list as a link to its own page.
         await page.WaitForSelectorAsync($"a[href='lists/{list}']", new WaitForSelectorOptions { Timeout = 60_000 });
@@ -126,14 +88,14 @@ public sealed class ConsoleListsSuppressionTests(ApiFactory api) : IClassFixture
     [Fact]
     public async Task A_suppression_list_is_made_imported_with_a_bad_row_searched_and_an_expired_entry_counted_then_purged()
     {
-        var (key, http) = await TenantAsync();
+        var (_, key, http) = await TenantAsync(api);
         var file = Path.Combine(Directory.CreateTempSubdirectory("cxc-console-dnc-").FullName, "dnc.csv");
         // 10 numbers and one that is not: under the 10 % of rejects at which an import fails.
         await File.WriteAllTextAsync(file, "phone,source\n" + string.Concat(Enumerable.Range(1, 10).Select(i => $"+4930111100{i:00},registry\n")) + "not a number,registry\n");
 
         await using var browser = await HeadlessChromium.LaunchAsync();
-        await using var page = await OpenAsync(browser, "suppression");
-        await SignInAsync(page, key);
+        await using var page = await OpenAsync(browser, api, "suppression");
+        await SignedInAsync(page, key);
         await page.WaitForSelectorAsync(Input("new-list-name"), new WaitForSelectorOptions { Timeout = 60_000 });
         await page.TypeAsync(Input("new-list-name"), "Registry DNC");
         await page.ClickAsync("[data-testid=new-list-create]");

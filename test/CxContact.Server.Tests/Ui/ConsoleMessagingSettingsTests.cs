@@ -3,6 +3,7 @@ using CxContact.Server.Messaging;
 using CxContact.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using PuppeteerSharp;
+using static CxContact.Server.Tests.Ui.ConsolePage;
 
 namespace CxContact.Server.Tests.Ui;
 
@@ -14,16 +15,6 @@ namespace CxContact.Server.Tests.Ui;
 /// </summary>
 public sealed class ConsoleMessagingSettingsTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private static readonly string Artifacts = Path.Combine(Path.GetTempPath(), "cxc-console-screens");
-
-    private async Task<string> TenantKeyAsync() => (await TenantAsync()).Key;
-
-    private async Task<(Guid Id, string Key)> TenantAsync()
-    {
-        var created = await HttpAssert.Json(await api.Admin().PostJson("/api/v1/tenants", new { name = "Console " + Guid.NewGuid().ToString("N")[..6] }), HttpStatusCode.Created);
-        return (created.GetProperty("tenant").GetProperty("id").GetGuid(), created.GetProperty("adminKey").GetProperty("key").GetString()!);
-    }
-
     /// <summary>
     /// One text to a contact, delivered, written through the outbox as the sender writes it: running a campaign through
     /// a gateway is the messaging tests' job, and the page only reads what the outbox holds.
@@ -40,29 +31,6 @@ public sealed class ConsoleMessagingSettingsTests(ApiFactory api) : IClassFixtur
         return contactId;
     }
 
-    private async Task<IPage> OpenAsync(IBrowser browser, string path)
-    {
-        var page = await browser.NewPageAsync();
-        await page.SetViewportAsync(new ViewPortOptions { Width = 1280, Height = 900 });
-        await page.GoToAsync(Url(path));
-        return page;
-    }
-
-    private string Url(string path) => new Uri(api.BaseAddress, "/" + path).ToString();
-
-    private static async Task SignInAsync(IPage page, string key)
-    {
-        await page.WaitForSelectorAsync(Input("api-key"), new WaitForSelectorOptions { Timeout = 60_000 });
-        await page.TypeAsync("input[type=password]", key);
-        await page.ClickAsync("button[type=submit]");
-    }
-
-    /// <summary>The input (or textarea) of a field marked data-testid (MudBlazor puts the attribute on it or on its wrapper).</summary>
-    private static string Input(string testId) =>
-        $"input[data-testid={testId}], [data-testid={testId}] input, textarea[data-testid={testId}], [data-testid={testId}] textarea";
-
-    /// <summary>The text around a field: its label, value and the error MudBlazor shows under it.</summary>
-    private static string FieldText(string testId) => $"document.querySelector('[data-testid={testId}]')?.closest('.mud-input-control')?.innerText ?? ''";
 
     private static async Task ReplaceAsync(IPage page, string testId, string text)
     {
@@ -82,18 +50,12 @@ public sealed class ConsoleMessagingSettingsTests(ApiFactory api) : IClassFixtur
         await page.EvaluateFunctionAsync($"b => ({find})(b).click()", button);
     }
 
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(Artifacts);
-        await page.ScreenshotAsync(Path.Combine(Artifacts, name + ".png"), new ScreenshotOptions { FullPage = true });
-    }
-
     [Fact]
     public async Task An_sms_template_is_refused_at_its_body_for_an_unknown_field_and_saved_with_its_segments_once_fixed()
     {
-        var key = await TenantKeyAsync();
+        var key = (await TenantAsync(api)).Key;
         await using var browser = await HeadlessChromium.LaunchAsync();
-        await using var page = await OpenAsync(browser, "messaging/templates");
+        await using var page = await OpenAsync(browser, api, "messaging/templates");
         await SignInAsync(page, key);
         await page.WaitForSelectorAsync(Input("template-name"), new WaitForSelectorOptions { Timeout = 60_000 });
 
@@ -121,9 +83,9 @@ public sealed class ConsoleMessagingSettingsTests(ApiFactory api) : IClassFixtur
     [Fact]
     public async Task An_api_key_secret_is_shown_once_the_key_is_listed_and_once_revoked_it_is_gone_and_refused()
     {
-        var key = await TenantKeyAsync();
+        var key = (await TenantAsync(api)).Key;
         await using var browser = await HeadlessChromium.LaunchAsync();
-        await using var page = await OpenAsync(browser, "settings");
+        await using var page = await OpenAsync(browser, api, "settings");
         await SignInAsync(page, key);
         await page.WaitForSelectorAsync(Input("key-name"), new WaitForSelectorOptions { Timeout = 60_000 });
 
@@ -154,9 +116,9 @@ public sealed class ConsoleMessagingSettingsTests(ApiFactory api) : IClassFixtur
     [Fact]
     public async Task A_kannel_gateway_is_added_with_its_callback_urls_and_its_test_says_why_it_is_unreachable()
     {
-        var key = await TenantKeyAsync();
+        var key = (await TenantAsync(api)).Key;
         await using var browser = await HeadlessChromium.LaunchAsync();
-        await using var page = await OpenAsync(browser, "messaging/gateways");
+        await using var page = await OpenAsync(browser, api, "messaging/gateways");
         await SignInAsync(page, key);
         await page.WaitForSelectorAsync(Input("gateway-name"), new WaitForSelectorOptions { Timeout = 60_000 });
 
@@ -181,7 +143,7 @@ public sealed class ConsoleMessagingSettingsTests(ApiFactory api) : IClassFixtur
     [Fact]
     public async Task The_messaging_and_settings_pages_pass_axe_and_do_not_scroll_sideways_at_768_px()
     {
-        var (tenantId, key) = await TenantAsync();
+        var (tenantId, key, _) = await TenantAsync(api);
         var contactId = await DeliveredTextAsync(tenantId);
         var pages = new[]
         {
@@ -189,7 +151,7 @@ public sealed class ConsoleMessagingSettingsTests(ApiFactory api) : IClassFixtur
             ($"contacts/{contactId}/messages", "Messages to a contact"), ($"contacts/{Guid.NewGuid()}/messages", "Messages to a contact"),
         };
         await using var browser = await HeadlessChromium.LaunchAsync();
-        await using var page = await OpenAsync(browser, pages[0].Item1);
+        await using var page = await OpenAsync(browser, api, pages[0].Item1);
         await SignInAsync(page, key);
         // Signed in (the key is in the tab's storage) before the next page loads, or it would open on the sign-in form.
         await PageWaits.UntilAsync(page, ["body"], "() => !!document.querySelector('[data-testid=who]')");
@@ -198,7 +160,7 @@ public sealed class ConsoleMessagingSettingsTests(ApiFactory api) : IClassFixtur
         const string loaded = "h => document.querySelector('h1')?.innerText === h && !document.querySelector('main .mud-progress-linear, main .mud-table-loading')";
         foreach (var (path, heading) in pages)
         {
-            await page.GoToAsync(Url(path));
+            await page.GoToAsync(Url(api, path));
             await PageWaits.UntilAsync(page, ["main"], loaded, heading);
             await Accessibility.AssertCleanAsync(page, "/" + path);
             if (path.Contains(contactId.ToString()))
@@ -215,7 +177,7 @@ public sealed class ConsoleMessagingSettingsTests(ApiFactory api) : IClassFixtur
         await page.SetViewportAsync(new ViewPortOptions { Width = 768, Height = 1024 });
         foreach (var (path, heading) in pages)
         {
-            await page.GoToAsync(Url(path));
+            await page.GoToAsync(Url(api, path));
             await PageWaits.UntilAsync(page, ["main"], loaded, heading);
             var widths = await page.EvaluateFunctionAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
             Assert.True(widths[0] <= widths[1], $"/{path} is {widths[0]} px wide in a {widths[1]} px window");

@@ -1,43 +1,17 @@
 using System.Net;
 using CxContact.Server.Tests.Infrastructure;
 using PuppeteerSharp;
+using static CxContact.Server.Tests.Ui.ConsolePage;
 
 namespace CxContact.Server.Tests.Ui;
 
 /// <summary>
-/// The admin console (Blazor WebAssembly, /console/) in headless Chromium against the real server: sign-in with the
+/// The admin console (Blazor WebAssembly, served at /) in headless Chromium against the real server: sign-in with the
 /// error next to the field, the pages a supervisor opens first, "can I call now?" with its reason, and no serious
 /// or critical axe-core violation on any of them. Screenshots of each page go to the test artifacts directory.
 /// </summary>
 public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private static readonly string Artifacts = Path.Combine(Path.GetTempPath(), "cxc-console-screens");
-
-    private async Task<(string Key, HttpClient Http)> TenantAsync()
-    {
-        var created = await HttpAssert.Json(await api.Admin().PostJson("/api/v1/tenants", new { name = "Console " + Guid.NewGuid().ToString("N")[..6] }), HttpStatusCode.Created);
-        var key = created.GetProperty("adminKey").GetProperty("key").GetString()!;
-        return (key, api.Client(key));
-    }
-
-    private async Task<IPage> OpenAsync(IBrowser browser, string path = "")
-    {
-        var page = await browser.NewPageAsync();
-        await page.SetViewportAsync(new ViewPortOptions { Width = 1280, Height = 900 });
-        await page.GoToAsync(new Uri(api.BaseAddress, "/" + path).ToString());
-        return page;
-    }
-
-    private static async Task SignInAsync(IPage page, string key)
-    {
-        await page.WaitForSelectorAsync(Input("api-key"), new WaitForSelectorOptions { Timeout = 60_000 });
-        await page.TypeAsync("input[type=password]", key);
-        await page.ClickAsync("button[type=submit]");
-    }
-
-    /// <summary>The input of a field marked data-testid (MudBlazor puts the attribute on the input or on its wrapper).</summary>
-    private static string Input(string testId) => $"input[data-testid={testId}], [data-testid={testId}] input";
-
     /// <summary>Opens a MudSelect (found by its test id, or by its label) and clicks the option with the given text.</summary>
     private static async Task PickAsync(IPage page, string selector, string option, string? fallbackLabel = null)
     {
@@ -59,18 +33,12 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         await page.Keyboard.PressAsync("Escape");
     }
 
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(Artifacts);
-        await page.ScreenshotAsync(Path.Combine(Artifacts, name + ".png"), new ScreenshotOptions { FullPage = true });
-    }
-
     [Fact]
     public async Task A_wrong_key_is_refused_at_the_field_and_a_right_one_signs_in_to_accessible_pages()
     {
-        var (key, _) = await TenantAsync();
+        var (_, key, _) = await TenantAsync(api);
         await using var browser = await HeadlessChromium.LaunchAsync();
-        await using var page = await OpenAsync(browser);
+        await using var page = await OpenAsync(browser, api);
 
         await SignInAsync(page, "cxc_not-a-real-key");
         await PageWaits.UntilAsync(page, ["main"], "() => document.querySelector('main').innerText.includes('This key is not valid')");
@@ -113,12 +81,12 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Can_I_call_now_answers_a_suppressed_number_with_deny_and_its_reason()
     {
-        var (key, http) = await TenantAsync();
+        var (_, key, http) = await TenantAsync(api);
         var dnc = new Suppression.SuppressionClient(http);
         await dnc.AddAsync(await dnc.CreateListAsync(new { name = "Do not call" }), new { type = "phone", value = "+49 30 1234567" });
 
         await using var browser = await HeadlessChromium.LaunchAsync();
-        await using var page = await OpenAsync(browser, "compliance/can-i-call");
+        await using var page = await OpenAsync(browser, api, "compliance/can-i-call");
         await SignInAsync(page, key);
         await page.WaitForSelectorAsync(Input("phone"), new WaitForSelectorOptions { Timeout = 60_000 });
 
@@ -138,13 +106,13 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
     [Fact]
     public async Task A_schedule_is_built_with_its_next_runs_created_and_run_now()
     {
-        var (key, http) = await TenantAsync();
+        var (_, key, http) = await TenantAsync(api);
         var list = (await HttpAssert.Json(await http.PostJson("/api/v1/contact-lists", new { name = "Renewals" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
         await HttpAssert.Json(await http.PostJson("/api/v1/campaigns", new { name = "Spring renewals", contactLists = new[] { new { id = list, weight = 1 } } }),
             HttpStatusCode.Created);
 
         await using var browser = await HeadlessChromium.LaunchAsync();
-        await using var page = await OpenAsync(browser, "schedules");
+        await using var page = await OpenAsync(browser, api, "schedules");
         await SignInAsync(page, key);
         await PageWaits.UntilAsync(page, ["main"], "() => document.querySelectorAll('[data-testid=cron-next] li').length === 5");
         Assert.Equal("0 7 * * 1-5", await PageWaits.TextAsync(page, "[data-testid=cron-value]"));
@@ -180,7 +148,7 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
 
         // Created in the wizard: a wrong hour is named at its field, on the step that holds it.
         await using var browser = await HeadlessChromium.LaunchAsync();
-        await using var page = await OpenAsync(browser, "campaigns/new");
+        await using var page = await OpenAsync(browser, api, "campaigns/new");
         await SignInAsync(page, c.Keys.Admin);
         await page.WaitForSelectorAsync(Input("campaign-name"), new WaitForSelectorOptions { Timeout = 60_000 });
         await page.TypeAsync(Input("campaign-name"), "Berlin renewals");
@@ -250,12 +218,12 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
     [Fact]
     public async Task A_number_is_added_to_a_suppression_list_found_by_lookup_and_removed()
     {
-        var (key, http) = await TenantAsync();
+        var (_, key, http) = await TenantAsync(api);
         var dnc = new Suppression.SuppressionClient(http);
         var list = await dnc.CreateListAsync(new { name = "Agent DNC" });
 
         await using var browser = await HeadlessChromium.LaunchAsync();
-        await using var page = await OpenAsync(browser, "suppression");
+        await using var page = await OpenAsync(browser, api, "suppression");
         await SignInAsync(page, key);
         await page.WaitForSelectorAsync(Input("entry-value"), new WaitForSelectorOptions { Timeout = 60_000 });
 
@@ -284,14 +252,14 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
     [Fact]
     public async Task A_list_is_created_imported_with_a_mapping_and_its_rejects_seen_before_and_after()
     {
-        var (key, http) = await TenantAsync();
+        var (_, key, http) = await TenantAsync(api);
         var file = Path.Combine(Directory.CreateTempSubdirectory("cxc-console-import-").FullName, "customers.csv");
         // 25 good rows and 2 bad ones: under the 10 % of rejects at which an import fails.
         await File.WriteAllTextAsync(file, "client_id,phone1,Balance\n" + string.Concat(Enumerable.Range(1, 25).Select(i => $"A{i},+1212555{i:0000},12.50\n"))
             + "B1,12,3\nB2,+12125550199,lots\n");
 
         await using var browser = await HeadlessChromium.LaunchAsync();
-        await using var page = await OpenAsync(browser, "lists");
+        await using var page = await OpenAsync(browser, api, "lists");
         await SignInAsync(page, key);
         await page.WaitForSelectorAsync(Input("list-name"), new WaitForSelectorOptions { Timeout = 60_000 });
         await page.TypeAsync(Input("list-name"), "Spring customers");
@@ -332,7 +300,7 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Rules_read_as_a_table_overrides_are_refused_at_their_field_then_saved_and_decisions_found()
     {
-        var (key, http) = await TenantAsync();
+        var (_, key, http) = await TenantAsync(api);
         var validated = await HttpAssert.Json(await http.PostJson("/api/v1/compliance/validate", new
         {
             phone = "+13055550123", at = "2026-06-09T23:30:00-04:00", channel = "voice", dialingMode = "preview", purpose = "sales",
@@ -340,7 +308,7 @@ public sealed class ConsoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal("deny", validated.GetProperty("decision").GetString());
 
         await using var browser = await HeadlessChromium.LaunchAsync();
-        await using var page = await OpenAsync(browser, "compliance/rules");
+        await using var page = await OpenAsync(browser, api, "compliance/rules");
         await SignInAsync(page, key);
         await PageWaits.UntilAsync(page, ["main"], "() => (document.querySelector('[data-testid=rule-count]')?.innerText ?? '').includes(' of ')");
         await page.TypeAsync(Input("rule-filter"), "US-FL");
