@@ -121,6 +121,13 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
         log.LogWarning("Import {ImportId} abandoned: {Reason}", job.ImportId, reason);
     }
 
+    /// <summary>The country and zone a record without its own falls back to: the spec's, else the list's, else the tenant's.</summary>
+    public static async Task<(string Country, string Zone)> DefaultsAsync(IGrainFactory grains, Guid tenantId, ImportSpec spec, ContactListInfo list)
+    {
+        var tenant = await grains.GetGrain<ITenantGrain>(tenantId).GetSettingsAsync();
+        return (spec.DefaultCountry ?? list.DefaultCountry ?? tenant.DefaultCountry, spec.DefaultTimeZone ?? list.DefaultTimeZone ?? tenant.DefaultTimeZone);
+    }
+
     /// <summary>
     /// Returns null on success, or why the import failed (the list is then untouched); and the list's counts when
     /// they are known exactly without counting (a fresh set where nothing merged).
@@ -128,9 +135,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
     private async Task<(string? Failure, ListCounts? Counts)> ImportAsync(ImportJob job, ContactListInfo list, ImportProgress p, List<string> warnings, List<RowError> errors, CancellationToken ct)
     {
         var spec = JsonSerializer.Deserialize<ImportSpec>(job.SpecJson, SpecJson) ?? new ImportSpec();
-        var tenant = await grains.GetGrain<ITenantGrain>(job.TenantId).GetSettingsAsync();
-        var country = spec.DefaultCountry ?? list.DefaultCountry ?? tenant.DefaultCountry;
-        var zone = spec.DefaultTimeZone ?? list.DefaultTimeZone ?? tenant.DefaultTimeZone;
+        var (country, zone) = await DefaultsAsync(grains, job.TenantId, spec, list);
         var mode = Enum.Parse<ImportMode>(job.Mode, ignoreCase: true);
 
         var partition = ContactListStore.PartitionName(job.ListId);

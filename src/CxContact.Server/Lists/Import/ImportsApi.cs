@@ -78,8 +78,7 @@ public static class ImportsApi
         var errors = new FieldErrors();
         var (upload, problem) = await ImportUpload.ReadAsync(http, caller.TenantId, landing, settings, errors, "append, replace or update", ct);
         if (problem is not null) return problem;
-        var mode = upload!.ModeText ?? "append";
-        if (mode is not ("append" or "replace" or "update")) errors.Add("mode", $"\"{mode}\" is not a mode; use append, replace or update");
+        var mode = Mode(upload!.ModeText, errors);
         string specJson;
         if (upload.SpecText is { } specText)
         {
@@ -105,14 +104,11 @@ public static class ImportsApi
         if (problem is not null) return problem;
         try
         {
-            var mode = upload!.ModeText ?? "append";
-            if (mode is not ("append" or "replace" or "update")) errors.Add("mode", $"\"{mode}\" is not a mode; use append, replace or update");
+            var mode = Mode(upload!.ModeText, errors);
             var spec = SpecParser.Parse(upload.SpecText ?? list.SpecJson ?? "{}", errors);
             if (spec is not null && mode == "update") CheckUpdateKey(spec, errors);
-            if (errors.Any) return errors.ToProblem();
-            var tenant = await grains.GetGrain<Core.Tenancy.ITenantGrain>(caller.TenantId).GetSettingsAsync();
-            var country = spec!.DefaultCountry ?? list.DefaultCountry ?? tenant.DefaultCountry;
-            var zone = spec.DefaultTimeZone ?? list.DefaultTimeZone ?? tenant.DefaultTimeZone;
+            if (errors.Any || spec is null) return errors.ToProblem();
+            var (country, zone) = await ImportRunner.DefaultsAsync(grains, caller.TenantId, spec, list);
             try
             {
                 return TypedResults.Ok(await ImportPreview.ReadAsync(upload.FilePath!, spec, country, zone, ct));
@@ -140,6 +136,14 @@ public static class ImportsApi
         var (job, created) = await jobs.EnqueueAsync(caller.TenantId, listId, pull!.Mode, specJson, landing.NewFile(caller.TenantId, ".sftp"),
             Path.GetFileName(pull.RemotePath), 0, pull.IdempotencyKey, ct, pull.SftpConnectionId, pull.RemotePath);
         return ImportPull.Accepted(http, created, job.ImportId, job.State, $"/api/v1/contact-lists/{listId}/imports/{job.ImportId}");
+    }
+
+    /// <summary>The upload's mode part (append when left out), checked.</summary>
+    private static string Mode(string? modeText, FieldErrors errors)
+    {
+        var mode = modeText ?? "append";
+        if (!Modes.Contains(mode)) errors.Add("mode", $"\"{mode}\" is not a mode; use append, replace or update");
+        return mode;
     }
 
     public static void CheckUpdateKey(ImportSpec spec, FieldErrors errors)
