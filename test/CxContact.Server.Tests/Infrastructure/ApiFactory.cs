@@ -100,6 +100,9 @@ public sealed class ApiFactory : IAsyncLifetime
 
     public HttpClient Admin() => Client(SystemAdminKey);
 
+    /// <summary>A setting this server runs with (CXC_* name), such as the silo port it was given.</summary>
+    public string? Setting(string key) => _settings.GetValueOrDefault(key);
+
     /// <summary>Where the real Kestrel server listens, for a browser.</summary>
     public Uri BaseAddress => Client().BaseAddress!;
 

@@ -34,6 +34,9 @@ public static class OrleansHosting
                 o.SiloListeningEndpoint = new System.Net.IPEndPoint(o.AdvertisedIPAddress, o.SiloPort);
                 o.GatewayListeningEndpoint = o.GatewayPort == 0 ? null : new System.Net.IPEndPoint(o.AdvertisedIPAddress, o.GatewayPort);
             });
+            // ... and they speak only mutual TLS, so reaching one is not enough: the caller must hold the cluster's certificate.
+            var tls = ClusterTls.Load(s);
+            silo.UseTls(tls.Configure);
             silo.AddCxStorage(s.Postgres);
             // Role-bound grains ([SiloRolePlacement]) go only to silos whose metadata lists their role.
             silo.UseSiloMetadata(new Dictionary<string, string> { [SiloRolePlacementFilterDirector.MetadataKey] = SiloRolesParser.Each(s.Roles) });

@@ -63,6 +63,14 @@ public sealed record PlatformSettings
     /// <summary>CXC_BOOTSTRAP_KEY_FILE: where a generated bootstrap system-admin key is written (never logged).</summary>
     public string BootstrapKeyFile { get; init; } = "";
 
+    /// <summary>CXC_CLUSTER_TLS_CERT, _KEY, _CA: PEM files of the certificate silos present to each other, its key, and the CA peers must chain to.</summary>
+    public string? ClusterTlsCertFile { get; init; }
+    public string? ClusterTlsKeyFile { get; init; }
+    public string? ClusterTlsCaFile { get; init; }
+
+    /// <summary>CXC_CLUSTER_TLS_DEV_DIR: where the dev run keeps the cluster certificate it makes, shared by its local silos.</summary>
+    public string ClusterTlsDevDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "cxcontact-cluster-dev");
+
     public bool Has(SiloRoles role) => (Roles & role) == role;
 
     /// <summary>Ports the platform itself listens on or talks to: the silo, gateway and HTTP ports, PostgreSQL's and Redis's.</summary>
@@ -120,6 +128,10 @@ public sealed record PlatformSettings
             ImportsPerTenant = Port(config, "CXC_IMPORTS_PER_TENANT", 2, min: 1),
             RequestsPerSecondPerKey = Port(config, "CXC_REQUESTS_PER_SECOND_PER_KEY", 500, min: 1),
             RequestsPerSecondPerTenant = Port(config, "CXC_REQUESTS_PER_SECOND_PER_TENANT", 2000, min: 1),
+            ClusterTlsCertFile = config["CXC_CLUSTER_TLS_CERT"] is { Length: > 0 } tc ? tc : null,
+            ClusterTlsKeyFile = config["CXC_CLUSTER_TLS_KEY"] is { Length: > 0 } tk ? tk : null,
+            ClusterTlsCaFile = config["CXC_CLUSTER_TLS_CA"] is { Length: > 0 } ta ? ta : null,
+            ClusterTlsDevDirectory = config["CXC_CLUSTER_TLS_DEV_DIR"] is { Length: > 0 } td ? td : Path.Combine(Path.GetTempPath(), "cxcontact-cluster-dev"),
             BootstrapKeyFile = config["CXC_BOOTSTRAP_KEY_FILE"] is { Length: > 0 } f ? f : Path.Combine(landing, "bootstrap-admin-key"),
         };
         // A key generated into the database would sit beside the credentials it seals: only the dev run may do that.
@@ -127,6 +139,13 @@ public sealed record PlatformSettings
             throw new InvalidSettingException("CXC_SECRETS_KEY",
                 "is not set; outside the dev run (CXC_DEV_MODE=1) the key that seals stored credentials comes from the operator: " +
                 "32 random bytes in base64 (openssl rand -base64 32); the Helm chart keeps it in its Secret");
+        // The silo and gateway ports would otherwise take calls from anything that reaches them.
+        if (!settings.DevMode && settings.ClusterTlsCertFile is null)
+            throw new InvalidSettingException("CXC_CLUSTER_TLS_CERT",
+                "is not set; outside the dev run (CXC_DEV_MODE=1) silos talk to each other over mutual TLS with the operator's " +
+                "certificate: CXC_CLUSTER_TLS_CERT, CXC_CLUSTER_TLS_KEY (PEM) and CXC_CLUSTER_TLS_CA; the Helm chart makes them in a Secret");
+        if ((settings.ClusterTlsKeyFile ?? settings.ClusterTlsCaFile) is not null && settings.ClusterTlsCertFile is null)
+            throw new InvalidSettingException("CXC_CLUSTER_TLS_CERT", "is not set, but CXC_CLUSTER_TLS_KEY or CXC_CLUSTER_TLS_CA is");
         return settings;
     }
 
