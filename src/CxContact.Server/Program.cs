@@ -72,6 +72,7 @@ services.AddSingleton(NpgsqlDataSource.Create(settings.Postgres));
 services.AddSingleton<DeadConnections>();
 services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(settings.Redis));
 services.AddSingleton<TenantStore>();
+services.AddSingleton<CxContact.Server.Platform.Tenancy.Limits.TenantLimitsStore>();
 services.AddCxLists(settings);
 services.AddCxSftp(settings);
 services.AddCxCompliance(settings);
@@ -83,7 +84,7 @@ services.AddCxTelemetry(settings);
 services.AddCxHangfire(settings);
 services.AddCxScheduling(settings);
 services.AddCxApi();
-services.AddCxRequestLimits(settings);
+services.AddCxRequestLimits();
 builder.AddCxSilo(settings);
 ShutdownDeadline.Configure(services, settings);
 
@@ -96,7 +97,7 @@ if (settings.Has(SiloRoles.Api)) app.UseStaticSitePaths();
 app.UseRouting();
 app.UseAuthentication();
 // After authentication: the buckets are per key and per tenant.
-app.UseRateLimiter();
+app.UseCxRequestLimits();
 app.UseAuthorization();
 
 app.MapCxHealth();

@@ -6,6 +6,7 @@ using CxContact.Server.Lists.Export;
 using CxContact.Server.Lists.Import;
 using CxContact.Server.Platform.Auth;
 using CxContact.Server.Platform.Tenancy;
+using CxContact.Server.Platform.Tenancy.Limits;
 using CxContact.Server.Sftp;
 using CxContact.Server.Campaigns;
 using CxContact.Server.Compliance;
@@ -62,6 +63,7 @@ public static class ApiComposition
         v1.MapTenantsApi();
         v1.MapApiKeysApi();
         v1.MapMeApi();
+        v1.MapTenantLimitsApi();
         v1.MapAuditLogApi();
         v1.MapContactListsApi();
         v1.MapImportsApi();

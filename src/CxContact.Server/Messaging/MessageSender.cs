@@ -21,7 +21,8 @@ namespace CxContact.Server.Messaging;
 /// </summary>
 public sealed class MessageSender(
     IGrainFactory grains, CampaignStore campaigns, LeaseService leases, ResultRecorder results, MessageOutbox outbox, MessageTemplateStore templates, DncWriter dnc,
-    MessageGateways gateways, NpgsqlDataSource db, IConnectionMultiplexer redis, PlatformClock clock, PlatformSettings settings, ILogger<MessageSender> log)
+    MessageGateways gateways, NpgsqlDataSource db, IConnectionMultiplexer redis, PlatformClock clock, PlatformSettings settings,
+    Platform.Tenancy.Limits.TenantLimitsStore limits, ILogger<MessageSender> log)
     : BackgroundService
 {
     /// <summary>Messages one lease hands over at once.</summary>
@@ -79,7 +80,8 @@ public sealed class MessageSender(
     {
         if (def.TemplateId is not { } templateId || def.GatewayId is not { } gatewayId) return 0;
         var permits = await TakeAsync(Bucket($"campaign:{campaignId}", def.MessagesPerSecond), Math.Min(def.MessagesPerSecond, LeaseService.MaxCount), ct);
-        permits = await TakeAsync(Bucket($"tenant:{tenantId}", settings.MessagesPerSecondPerTenant), permits, ct);
+        var tenantRate = (await limits.EffectiveAsync(tenantId, ct)).MessagesPerSecond;
+        permits = await TakeAsync(Bucket($"tenant:{tenantId}", tenantRate), permits, ct);
         if (permits == 0) return 0;
 
         var clock0 = System.Diagnostics.Stopwatch.StartNew();

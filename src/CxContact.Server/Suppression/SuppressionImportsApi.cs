@@ -75,7 +75,7 @@ public static class SuppressionImportsApi
     }
 
     private static async Task<Results<Accepted<ImportAccepted>, ValidationProblem, ProblemHttpResult>> StartAsync(
-        Guid listId, HttpContext http, IGrainFactory grains, LandingDirectory landing, SuppressionImportStore jobs, PlatformSettings settings,
+        Guid listId, HttpContext http, IGrainFactory grains, LandingDirectory landing, SuppressionImportStore jobs,
         Sftp.SftpConnectionStore connections, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
@@ -91,7 +91,7 @@ public static class SuppressionImportsApi
             return ImportPull.Accepted(http, isNew, pulled.ImportId, pulled.State, $"/api/v1/suppression-lists/{listId}/imports/{pulled.ImportId}");
         }
 
-        var (upload, problem) = await ImportUpload.ReadAsync(http, caller.TenantId, landing, settings, errors, ImportPull.Or(Modes), ct);
+        var (upload, problem) = await ImportUpload.ReadAsync(http, caller.TenantId, landing, errors, ImportPull.Or(Modes), ct);
         if (problem is not null) return problem;
         var mode = upload!.ModeText ?? "append";
         if (!Modes.Contains(mode)) errors.Add("mode", $"\"{mode}\" is not a mode; use {ImportPull.Or(Modes)}");

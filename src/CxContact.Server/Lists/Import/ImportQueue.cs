@@ -51,7 +51,7 @@ public abstract class ImportQueue<TJob>(NpgsqlDataSource db, string table, strin
         return (read(e), false);
     }
 
-    /// <summary>Jobs of one tenant that may run at once (CXC_IMPORTS_PER_TENANT); the rest wait their turn.</summary>
+    /// <summary>Jobs of one tenant that may run at once unless the tenant has its own (tenant_limits.imports_at_once); the rest wait their turn.</summary>
     public int RunningPerTenant { get; init; } = 2;
 
     /// <summary>
@@ -74,14 +74,15 @@ public abstract class ImportQueue<TJob>(NpgsqlDataSource db, string table, strin
                 SELECT tenant_id, count(*) AS n FROM {table} WHERE state = 'running' AND heartbeat_at >= now() - @timeout GROUP BY tenant_id
             ), candidates AS (
                 SELECT i.import_id, i.created_at, row_number() OVER (PARTITION BY i.tenant_id ORDER BY i.created_at) AS turn,
-                       coalesce(r.n, 0) AS tenant_running
+                       coalesce(r.n, 0) AS tenant_running, coalesce(l.imports_at_once, @per_tenant) AS tenant_may_run
                 FROM {table} i LEFT JOIN running r ON r.tenant_id = i.tenant_id
+                LEFT JOIN tenant_limits l ON l.tenant_id = i.tenant_id
                 WHERE (i.state = 'queued' OR (i.state = 'running' AND i.heartbeat_at < now() - @timeout))
                   AND NOT EXISTS (SELECT 1 FROM {table} o WHERE o.list_id = i.list_id AND o.import_id <> i.import_id
                                   AND o.state = 'running' AND o.heartbeat_at >= now() - @timeout)
             ), next AS (
                 SELECT j.import_id FROM {table} j JOIN candidates c ON c.import_id = j.import_id
-                WHERE c.tenant_running < @per_tenant
+                WHERE c.tenant_running < c.tenant_may_run
                 ORDER BY c.tenant_running, c.turn, c.created_at
                 LIMIT 1
                 FOR UPDATE OF j SKIP LOCKED
@@ -93,7 +94,7 @@ public abstract class ImportQueue<TJob>(NpgsqlDataSource db, string table, strin
             """, conn, tx);
         cmd.Parameters.AddWithValue("timeout", ImportJobStore.HeartbeatTimeout);
         cmd.Parameters.AddWithValue("w", worker);
-        cmd.Parameters.AddWithValue("per_tenant", (long)RunningPerTenant);
+        cmd.Parameters.AddWithValue("per_tenant", RunningPerTenant);
         TJob? job = null;
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             if (await r.ReadAsync(ct)) job = read(r);

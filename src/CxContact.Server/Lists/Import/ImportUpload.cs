@@ -9,8 +9,8 @@ namespace CxContact.Server.Lists.Import;
 
 /// <summary>
 /// The multipart upload every import endpoint takes (contact lists, suppression lists): parts file, spec and mode,
-/// and the Idempotency-Key header. The file streams to the landing directory, never held in memory, bounded by
-/// CXC_MAX_UPLOAD_MB.
+/// and the Idempotency-Key header. The file streams to the landing directory, never held in memory, bounded by the
+/// tenant's largest upload and by what its landing quota has left.
 /// </summary>
 public sealed record ImportUpload(string? FilePath, string? FileName, long Size, string? SpecText, string? ModeText, string? IdempotencyKey)
 {
@@ -19,8 +19,11 @@ public sealed record ImportUpload(string? FilePath, string? FileName, long Size,
 
     /// <summary>Reads the request; a Problem when the body itself is unusable (415, 413, 400), field errors otherwise.</summary>
     public static async Task<(ImportUpload? Upload, ProblemHttpResult? Problem)> ReadAsync(HttpContext http, Guid tenantId, LandingDirectory landing,
-        PlatformSettings settings, FieldErrors errors, string modes, CancellationToken ct)
+        FieldErrors errors, string modes, CancellationToken ct)
     {
+        var limits = await http.RequestServices.GetRequiredService<Platform.Tenancy.Limits.TenantLimitsStore>().EffectiveAsync(tenantId, ct);
+        var inUse = landing.BytesInUse(tenantId);
+        if (inUse >= limits.LandingQuotaBytes) return (null, QuotaFull(limits, inUse));
         if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 } boundary)
             return (null, TypedResults.Problem(statusCode: 415, title: "Send multipart/form-data",
@@ -28,12 +31,12 @@ public sealed record ImportUpload(string? FilePath, string? FileName, long Size,
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } k ? k : null;
         if (idempotencyKey is { Length: > MaxIdempotencyKey }) errors.Add("Idempotency-Key", $"at most {MaxIdempotencyKey} characters");
 
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = settings.MaxUploadBytes;
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = limits.MaxUploadBytes;
         string? filePath = null, fileName = null, specText = null, modeText = null;
         long size = 0;
         try
         {
-            var reader = new MultipartReader(boundary, http.Request.Body) { BodyLengthLimit = settings.MaxUploadBytes };
+            var reader = new MultipartReader(boundary, http.Request.Body) { BodyLengthLimit = limits.MaxUploadBytes };
             while (await reader.ReadNextSectionAsync(ct) is { } section)
             {
                 var disposition = section.GetContentDispositionHeader();
@@ -44,8 +47,12 @@ public sealed record ImportUpload(string? FilePath, string? FileName, long Size,
                         filePath = landing.NewFile(tenantId, ".upload");
                         fileName = disposition!.FileName.Value?.Trim('"') ?? disposition.FileNameStar.Value;
                         await using (var file = new FileStream(filePath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-                            await section.Body.CopyToAsync(file, ct);
-                        size = new FileInfo(filePath).Length;
+                            size = await CopyWithinAsync(section.Body, file, limits.LandingQuotaBytes - inUse, ct);
+                        if (size < 0)
+                        {
+                            Delete(filePath);
+                            return (null, QuotaFull(limits, inUse));
+                        }
                         break;
                     case "file": errors.Add("file", "send one file per import"); break;
                     case "spec": specText = await ReadSmallAsync(section.Body, ct); break;
@@ -58,7 +65,8 @@ public sealed record ImportUpload(string? FilePath, string? FileName, long Size,
         {
             Delete(filePath);
             return (null, e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase) || e is BadHttpRequestException
-                ? TypedResults.Problem(statusCode: 413, title: "The upload is too large", detail: $"At most {settings.MaxUploadBytes / (1024 * 1024)} MB (CXC_MAX_UPLOAD_MB).")
+                ? TypedResults.Problem(statusCode: 413, title: "The upload is too large",
+                    detail: $"At most {limits.MaxUploadBytes / (1024 * 1024)} MB for this tenant (GET /api/v1/me shows its limits).")
                 : TypedResults.Problem(statusCode: 400, title: "The multipart body could not be read", detail: e.Message));
         }
         if (filePath is null) errors.Add("file", "is required: the file to import");
@@ -87,6 +95,27 @@ public sealed record ImportUpload(string? FilePath, string? FileName, long Size,
         if (path is null) return;
         try { File.Delete(path); } catch (IOException) { /* retention cleans the landing directory */ }
     }
+
+    /// <summary>Copies until the end, or returns -1 as soon as more than <paramref name="room"/> bytes have come.</summary>
+    private static async Task<long> CopyWithinAsync(Stream from, Stream to, long room, CancellationToken ct)
+    {
+        var buffer = new byte[1 << 16];
+        long total = 0;
+        int n;
+        while ((n = await from.ReadAsync(buffer, ct)) > 0)
+        {
+            total += n;
+            if (total > room) return -1;
+            await to.WriteAsync(buffer.AsMemory(0, n), ct);
+        }
+        return total;
+    }
+
+    private static ProblemHttpResult QuotaFull(Platform.Tenancy.Limits.EffectiveLimits limits, long inUse) =>
+        TypedResults.Problem(statusCode: 413, title: "The tenant's landing quota is full",
+            detail: $"This tenant's files waiting for or in an import take {inUse / (1024 * 1024)} MB of its {limits.LandingQuotaBytes / (1024 * 1024)} MB " +
+                    "on the landing directory, and this upload would not fit. Wait for imports to finish, or ask for a larger quota.",
+            extensions: new Dictionary<string, object?> { ["reason"] = "landing-quota", ["landingQuotaBytes"] = limits.LandingQuotaBytes, ["landingBytesInUse"] = inUse });
 
     private static async Task<string> ReadSmallAsync(Stream body, CancellationToken ct)
     {

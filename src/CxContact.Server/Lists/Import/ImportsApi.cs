@@ -67,7 +67,7 @@ public static class ImportsApi
     }
 
     private static async Task<Results<Accepted<ImportAccepted>, ValidationProblem, ProblemHttpResult>> StartAsync(
-        Guid listId, HttpContext http, IGrainFactory grains, LandingDirectory landing, ImportJobStore jobs, PlatformSettings settings,
+        Guid listId, HttpContext http, IGrainFactory grains, LandingDirectory landing, ImportJobStore jobs,
         Sftp.SftpConnectionStore connections, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
@@ -76,7 +76,7 @@ public static class ImportsApi
         if (http.Request.HasJsonContentType()) return await PullAsync(listId, list, caller, http, landing, jobs, connections, ct);
 
         var errors = new FieldErrors();
-        var (upload, problem) = await ImportUpload.ReadAsync(http, caller.TenantId, landing, settings, errors, "append, replace or update", ct);
+        var (upload, problem) = await ImportUpload.ReadAsync(http, caller.TenantId, landing, errors, "append, replace or update", ct);
         if (problem is not null) return problem;
         var mode = Mode(upload!.ModeText, errors);
         string specJson;
@@ -94,13 +94,13 @@ public static class ImportsApi
     }
 
     private static async Task<Results<Ok<ImportPreview>, ValidationProblem, ProblemHttpResult>> PreviewAsync(
-        Guid listId, HttpContext http, IGrainFactory grains, LandingDirectory landing, PlatformSettings settings, CancellationToken ct)
+        Guid listId, HttpContext http, IGrainFactory grains, LandingDirectory landing, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         var list = await grains.Grain(caller, listId).GetAsync();
         if (list is null) return ContactListsApi.NoSuchList(listId);
         var errors = new FieldErrors();
-        var (upload, problem) = await ImportUpload.ReadAsync(http, caller.TenantId, landing, settings, errors, "append, replace or update", ct);
+        var (upload, problem) = await ImportUpload.ReadAsync(http, caller.TenantId, landing, errors, "append, replace or update", ct);
         if (problem is not null) return problem;
         try
         {

@@ -10,6 +10,17 @@ public sealed class LandingDirectory(PlatformSettings settings)
 {
     public string Root { get; } = Directory.CreateDirectory(settings.LandingDirectory).FullName;
 
+    /// <summary>Bytes the tenant's files take on the landing directory now, for its quota.</summary>
+    public long BytesInUse(Guid tenantId)
+    {
+        var dir = new DirectoryInfo(Path.Combine(Root, tenantId.ToString("N")));
+        if (!dir.Exists) return 0;
+        long total = 0;
+        foreach (var f in dir.EnumerateFiles("*", SearchOption.AllDirectories))
+            try { total += f.Length; } catch (FileNotFoundException) { /* finished and removed while we counted */ }
+        return total;
+    }
+
     public string NewFile(Guid tenantId, string extension)
     {
         var dir = Directory.CreateDirectory(Path.Combine(Root, tenantId.ToString("N"))).FullName;

@@ -33,6 +33,9 @@ public sealed record PlatformSettings
     public required string LandingDirectory { get; init; }
     /// <summary>The largest file an upload may send.</summary>
     public required long MaxUploadBytes { get; init; }
+
+    /// <summary>CXC_LANDING_QUOTA_MB: the most one tenant's files may take on the landing directory at once (uploads and pulls waiting or importing).</summary>
+    public long LandingQuotaBytes { get; init; } = 51_200L * 1024 * 1024;
     /// <summary>
     /// The 32-byte master key that seals stored credentials (CXC_SECRETS_KEY, base64). When unset, one is generated
     /// once and kept in platform_secrets, which is only as safe as the database itself: production should set it.
@@ -126,6 +129,9 @@ public sealed record PlatformSettings
             HttpPorts = HttpPortsFrom(config["ASPNETCORE_URLS"] ?? config["urls"]),
             DevMode = Flag(config, "CXC_DEV_MODE"),
             ImportsPerTenant = Port(config, "CXC_IMPORTS_PER_TENANT", 2, min: 1),
+            LandingQuotaBytes = config["CXC_LANDING_QUOTA_MB"] is { Length: > 0 } q
+                ? long.TryParse(q, out var qm) && qm > 0 ? qm * 1024 * 1024 : throw new InvalidSettingException("CXC_LANDING_QUOTA_MB", $"\"{q}\" is not a positive number of megabytes")
+                : 51_200L * 1024 * 1024,
             RequestsPerSecondPerKey = Port(config, "CXC_REQUESTS_PER_SECOND_PER_KEY", 500, min: 1),
             RequestsPerSecondPerTenant = Port(config, "CXC_REQUESTS_PER_SECOND_PER_TENANT", 2000, min: 1),
             ClusterTlsCertFile = config["CXC_CLUSTER_TLS_CERT"] is { Length: > 0 } tc ? tc : null,

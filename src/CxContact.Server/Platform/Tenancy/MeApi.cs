@@ -8,20 +8,26 @@ public static class MeApi
 {
     public sealed record MeTenant(Guid Id, string Name, TenantSettings? Settings);
     public sealed record MeKey(Guid Id, string Name, string Role);
-    /// <summary>The limits this caller works within (platform-wide for now; per-tenant values are not settable yet).</summary>
+    /// <summary>
+    /// The limits this caller works within: the tenant's own where a system admin set them (PUT /tenants/{id}/limits),
+    /// the platform's otherwise; the line and column caps are the platform's for everyone.
+    /// </summary>
     public sealed record MeLimits(int RequestsPerSecondPerKey, int RequestsPerSecondPerTenant, int MessagesPerSecondPerTenant, long MaxUploadBytes,
-        int MaxLineChars, int MaxColumns, int ImportsPerTenant);
+        int MaxLineChars, int MaxColumns, int ImportsPerTenant, long LandingQuotaBytes, long LandingBytesInUse);
 
     public sealed record Me(MeTenant Tenant, MeKey Key, MeLimits Limits);
 
     public static void MapMeApi(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/me", async (HttpContext http, IGrainFactory grains, Hosting.PlatformSettings platform) =>
+        v1.MapGet("/me", async (HttpContext http, IGrainFactory grains, Limits.TenantLimitsStore tenantLimits, Lists.Import.LandingDirectory landing,
+            CancellationToken ct) =>
         {
             var c = Caller.From(http.User);
             var settings = c.IsSystemAdmin ? null : await grains.GetGrain<ITenantGrain>(c.TenantId).GetSettingsAsync();
-            var limits = new MeLimits(platform.RequestsPerSecondPerKey, platform.RequestsPerSecondPerTenant, platform.MessagesPerSecondPerTenant,
-                platform.MaxUploadBytes, Lists.Import.LineLengthGuard.MaxLineChars, Lists.Import.ImportPipeline.MaxColumns, platform.ImportsPerTenant);
+            var own = await tenantLimits.EffectiveAsync(c.TenantId, ct);
+            var limits = new MeLimits(own.RequestsPerSecondPerKey, own.RequestsPerSecondPerTenant, own.MessagesPerSecond, own.MaxUploadBytes,
+                Lists.Import.LineLengthGuard.MaxLineChars, Lists.Import.ImportPipeline.MaxColumns, own.ImportsAtOnce,
+                own.LandingQuotaBytes, landing.BytesInUse(c.TenantId));
             return TypedResults.Ok(new Me(new MeTenant(c.TenantId, c.TenantName, settings), new MeKey(c.KeyId, c.KeyName, c.Role), limits));
         }).WithTags("Tenants").WithSummary("The tenant and key this request is authenticated as, and the limits it works within");
     }
