@@ -85,11 +85,14 @@ services.AddCxHangfire(settings);
 services.AddCxScheduling(settings);
 services.AddCxApi();
 services.AddCxRequestLimits();
+services.AddCxTrustedProxies(settings);
 builder.AddCxSilo(settings);
 ShutdownDeadline.Configure(services, settings);
 
 var app = builder.Build();
 var deadline = new ShutdownDeadline(app, settings, bootLoggers);
+// First: everything after it (security headers, logs) sees the client's scheme and address, not the proxy's.
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCxSecurityHeaders();

@@ -48,6 +48,12 @@ public sealed record PlatformSettings
     /// <summary>CXC_SFTP_ALLOWED_NETWORKS: internal networks SFTP may reach after all (e.g. a partner VPN range).</summary>
     public IReadOnlyList<System.Net.IPNetwork> SftpAllowedNetworks { get; init; } = [];
 
+    /// <summary>
+    /// CXC_TRUSTED_PROXIES: the proxies (addresses or CIDR networks) whose X-Forwarded-For and X-Forwarded-Proto are believed.
+    /// Null when unset: ASP.NET Core's default, loopback only.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPNetwork>? TrustedProxies { get; init; }
+
     /// <summary>Ports the API listens on (from ASPNETCORE_URLS, and 8080, the container default), refused as SFTP destinations.</summary>
     public IReadOnlyList<int> HttpPorts { get; init; } = [];
 
@@ -126,6 +132,8 @@ public sealed record PlatformSettings
             SecretsKey = SecretsKeyFrom(config),
             MessagesPerSecondPerTenant = Port(config, "CXC_MESSAGES_PER_SECOND_PER_TENANT", 200, min: 1),
             SftpAllowedNetworks = Sftp.SftpDestinationPolicy.ParseNetworks(config["CXC_SFTP_ALLOWED_NETWORKS"], "CXC_SFTP_ALLOWED_NETWORKS"),
+            TrustedProxies = config["CXC_TRUSTED_PROXIES"] is { Length: > 0 } proxies
+                ? Sftp.SftpDestinationPolicy.ParseNetworks(proxies, "CXC_TRUSTED_PROXIES") : null,
             HttpPorts = HttpPortsFrom(config["ASPNETCORE_URLS"] ?? config["urls"]),
             DevMode = Flag(config, "CXC_DEV_MODE"),
             ImportsPerTenant = Port(config, "CXC_IMPORTS_PER_TENANT", 2, min: 1),

@@ -5,7 +5,7 @@ namespace CxContact.Server.Platform.Hosting;
 /// this origin and no inline script ('wasm-unsafe-eval' lets the WebAssembly runtime compile, nothing more), inline
 /// styles only (MudBlazor sets style attributes), no framing, no plugins, API calls to this origin only. The Hangfire
 /// dashboard and the API reference page carry inline scripts of their own: they keep the frame and sniffing rules.
-/// A dozen fixed headers do not need a package (NetEscapades.AspNetCore.SecurityHeaders was the alternative).
+/// Over HTTPS, Strict-Transport-Security as well. A dozen fixed headers do not need a package (NetEscapades.AspNetCore.SecurityHeaders was the alternative).
 /// </summary>
 public static class SecurityHeaders
 {
@@ -26,6 +26,9 @@ public static class SecurityHeaders
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
+            // Only on HTTPS (directly, or as a trusted proxy's X-Forwarded-Proto says): a browser ignores it over HTTP,
+            // and a plain-HTTP development server must stay reachable.
+            if (http.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000";
             return next(http);
         });
 }
