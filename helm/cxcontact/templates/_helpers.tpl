@@ -47,8 +47,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- default .Release.Name .Values.orleans.clusterId }}
 {{- end }}
 
+{{/* Not the release name: grain state and reminders are keyed by it, and must outlive a reinstall under another name. */}}
 {{- define "cxcontact.serviceId" -}}
-{{- default .Release.Name .Values.orleans.serviceId }}
+{{- default "cxcontact" .Values.orleans.serviceId }}
 {{- end }}
 
 {{/*
@@ -65,6 +66,83 @@ orleans/clusterId: {{ include "cxcontact.clusterId" . | quote }}
 {{/* The roles the design scales on CPU (an HPA each); every other role keeps its replicaCount. */}}
 {{- define "cxcontact.autoscaledRoles" -}}
 compliance messaging
+{{- end }}
+
+{{/*
+The roles whose code reads or writes landing files, so that mount the landing volume and get CXC_LANDING_DIR: api
+(uploads, the bootstrap key file), campaign (imports, retention) and scheduler (scheduled SFTP imports and exports).
+HelmChartTests derives the same list from the server's code and fails when they differ.
+*/}}
+{{- define "cxcontact.landingRoles" -}}
+api campaign scheduler
+{{- end }}
+
+{{/* The landing volume of a pod (see landing in values.yaml). */}}
+{{- define "cxcontact.landingVolume" -}}
+- name: landing
+{{- if eq .Values.landing.type "emptyDir" }}
+  emptyDir:
+    {{- with .Values.landing.emptyDirSizeLimit }}
+    sizeLimit: {{ . }}
+    {{- end }}
+{{- else if eq .Values.landing.type "persistentVolumeClaim" }}
+  persistentVolumeClaim:
+    claimName: {{ .Values.landing.existingClaim | default (include "cxcontact.componentName" (dict "ctx" . "component" "landing")) }}
+{{- else }}
+{{- fail (printf "landing.type: %q is neither persistentVolumeClaim nor emptyDir" .Values.landing.type) }}
+{{- end }}
+{{- end }}
+
+{{/*
+The "restricted" Pod Security level, whatever the values say: called with a pod or container security context from
+values, it returns it with the restricted fields set over it.
+*/}}
+{{- define "cxcontact.podSecurityContext" -}}
+{{- $restricted := dict "runAsNonRoot" true "seccompProfile" (dict "type" "RuntimeDefault") }}
+{{- toYaml (mustMergeOverwrite (deepCopy (default (dict) .)) $restricted) }}
+{{- end }}
+
+{{- define "cxcontact.containerSecurityContext" -}}
+{{- $restricted := dict "allowPrivilegeEscalation" false "privileged" false "capabilities" (dict "drop" (list "ALL")) }}
+{{- $merged := mustMergeOverwrite (deepCopy (default (dict) .)) $restricted }}
+{{- /* mergeOverwrite merges lists of maps no deeper than this: the drop list is set again so that it is exactly ALL. */}}
+{{- $_ := set $merged "capabilities" (dict "drop" (list "ALL")) }}
+{{- toYaml $merged }}
+{{- end }}
+
+{{/* The preStop hook of every long-running pod: a kubelet sleep (no binary needed), so endpoints drain first. */}}
+{{- define "cxcontact.preStop" -}}
+lifecycle:
+  preStop:
+    sleep:
+      seconds: {{ .Values.preStopSleepSeconds }}
+{{- end }}
+
+{{/*
+CXC_SHUTDOWN_TIMEOUT_SECONDS: what is left of terminationGracePeriodSeconds after the preStop sleep, less 5 s, so the
+server exits by itself before the kubelet's SIGKILL.
+*/}}
+{{- define "cxcontact.shutdownTimeoutSeconds" -}}
+{{- $left := sub (sub (int .Values.terminationGracePeriodSeconds) (int .Values.preStopSleepSeconds)) 5 }}
+{{- if lt $left 5 }}
+{{- fail (printf "terminationGracePeriodSeconds (%v) must exceed preStopSleepSeconds (%v) by 10 or more: the server needs 5 s to stop and 5 s to spare" .Values.terminationGracePeriodSeconds .Values.preStopSleepSeconds) }}
+{{- end }}
+{{- $left }}
+{{- end }}
+
+{{/* Proxies in front of the server take this much (MB): the largest upload plus room for its multipart envelope. */}}
+{{- define "cxcontact.proxyBodyMB" -}}
+{{- add (int .Values.maxUploadMB) 16 }}
+{{- end }}
+
+{{/* The labels that select this release's silo pods (every role), for NetworkPolicies. */}}
+{{- define "cxcontact.siloSelector" -}}
+matchLabels:
+  {{- include "cxcontact.selectorLabels" . | nindent 2 }}
+matchExpressions:
+  - key: app.kubernetes.io/component
+    operator: In
+    values: [api, compliance, campaign, scheduler, messaging]
 {{- end }}
 
 {{- define "cxcontact.image" -}}
@@ -119,7 +197,8 @@ secretsKey: {{ randAscii 32 | b64enc | b64enc | quote }}
 {{- end }}
 
 {{/*
-Environment shared by the silos and the migration hook: connection strings from a Secret, and the log format.
+Environment shared by the silos and the migration hook: connection strings and the secrets key from a Secret, the log
+format and how long to wait for PostgreSQL and Redis.
 Called with (dict "ctx" $ "secretName" "...").
 */}}
 {{- define "cxcontact.connectionEnv" -}}
@@ -144,13 +223,24 @@ Called with (dict "ctx" $ "secretName" "...").
       key: secretsKey
 - name: CXC_LOG_FORMAT
   value: json
+- name: CXC_STARTUP_TIMEOUT_SECONDS
+  value: {{ int .ctx.Values.startupTimeoutSeconds | quote }}
 {{- end }}
 
-{{/* The nginx site: a plain reverse proxy to the api Service that never passes /metrics on. */}}
+{{/*
+The nginx site: a plain reverse proxy to the api Service that never passes /metrics on. The map is at http level
+(conf.d is included inside http {}): a request that came through an ingress keeps the scheme the ingress saw.
+*/}}
 {{- define "cxcontact.nginxConf" -}}
+map $http_x_forwarded_proto $cxc_forwarded_proto {
+    default $http_x_forwarded_proto;
+    ""      $scheme;
+}
+
 server {
     listen 8080;
-    client_max_body_size {{ .Values.nginx.clientMaxBodySize }};
+    # The server refuses an upload over maxUploadMB itself, with a problem that says so; nginx lets it get there.
+    client_max_body_size {{ include "cxcontact.proxyBodyMB" . }}m;
 
     # nginx matches the normalised path (decoded, dot segments and double slashes removed) and ASP.NET Core
     # routing ignores case and a trailing slash, so this covers every spelling that reaches /metrics.
@@ -163,10 +253,12 @@ server {
         proxy_http_version 1.1;
         proxy_set_header Host $host;
         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_set_header X-Forwarded-Proto $cxc_forwarded_proto;
         proxy_set_header X-Forwarded-Host $host;
+        # Uploads stream to the silo as they arrive, never to a temporary file of nginx's first.
         proxy_request_buffering off;
         proxy_read_timeout 300s;
+        proxy_send_timeout 300s;
     }
 }
 {{- end }}

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
-using CxContact.Server.Tests.Infrastructure;
 using CxContact.Server.Platform.Hosting;
 using Orleans.Hosting.Kubernetes;
+using static CxContact.Server.Tests.Platform.Helm.HelmChart;
 
-namespace CxContact.Server.Tests.Platform;
+namespace CxContact.Server.Tests.Platform.Helm;
 
 /// <summary>
 /// Checks helm/cxcontact without rendering it (there is no helm here): the names the chart uses against the names
@@ -11,20 +11,6 @@ namespace CxContact.Server.Tests.Platform;
 /// </summary>
 public sealed class HelmChartTests
 {
-    private static readonly string[] ServerRoles = ["api", "compliance", "campaign", "scheduler", "messaging"];
-    private static readonly string[] AutoscaledRoles = ["compliance", "messaging"];
-
-    private static readonly string RepoRoot = RepoPaths.Root;
-    private static readonly string ChartDir = Path.Combine(RepoRoot, "helm", "cxcontact");
-
-    // A template action, {{ ... }} with or without trim markers; comments included.
-    private static readonly Regex ActionPattern = new(@"\{\{(.*?)\}\}", RegexOptions.Singleline);
-    private static readonly Regex IncludePattern = new(@"\b(?:include|template)\s+""([^""]+)""");
-    private static readonly Regex ValuesPathPattern = new(@"\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)");
-    private static readonly Regex ChartVariablePattern = new(@"\bCXC_[A-Z0-9_]+\b");
-    private static readonly Regex EnvNamePattern = new(@"-\s+name:\s*(CXC_[A-Z0-9_]+)\s*$", RegexOptions.Multiline);
-    private static readonly Regex ValuesKeyLine = new(@"^([A-Za-z0-9_-]+):(?:\s|$)");
-
     [Fact]
     public void Every_CXC_variable_in_the_chart_is_one_the_server_reads()
     {
@@ -80,7 +66,7 @@ public sealed class HelmChartTests
     [Fact]
     public void Only_compliance_and_messaging_have_an_autoscaler()
     {
-        var autoscaled = Defines()["cxcontact.autoscaledRoles"].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        var autoscaled = WordList("cxcontact.autoscaledRoles");
         Assert.Equal(AutoscaledRoles.Order(), autoscaled.Order());
 
         var withHpa = Templates().Where(t => Regex.IsMatch(t.Value, @"^kind:\s*HorizontalPodAutoscaler\s*$", RegexOptions.Multiline)).Select(t => t.Key).ToList();
@@ -150,11 +136,13 @@ public sealed class HelmChartTests
             Assert.DoesNotContain(KubernetesHostingOptions.ClusterIdEnvironmentVariable, t.Value);
         });
 
-        // The agent reads and patches its own pod, and lists and watches the cluster's pods.
+        // The agent reads and patches its own pod, and lists and watches the cluster's pods; it deletes pods only with
+        // DeleteDefunctSiloPods, which the server never turns on, so the Role does not grant delete.
         var verbs = Regex.Match(Template("rbac.yaml"), @"resources:\s*\[""pods""\]\s*\n\s*verbs:\s*\[([^\]]*)\]");
         Assert.True(verbs.Success, "rbac.yaml has no rule on pods");
-        var granted = Regex.Matches(verbs.Groups[1].Value, @"""(\w+)""").Select(m => m.Groups[1].Value).ToHashSet();
-        Assert.Superset(new HashSet<string> { "get", "list", "watch", "patch", "delete" }, granted);
+        var granted = Regex.Matches(verbs.Groups[1].Value, @"""(\w+)""").Select(m => m.Groups[1].Value).Order();
+        Assert.Equal(new[] { "get", "list", "patch", "watch" }, granted);
+        Assert.DoesNotContain(nameof(KubernetesHostingOptions.DeleteDefunctSiloPods), string.Concat(ServerSources().Select(File.ReadAllText)));
     }
 
     [Fact]
@@ -172,72 +160,27 @@ public sealed class HelmChartTests
             foreach (Match m in IncludePattern.Matches(text))
                 Assert.True(defines.ContainsKey(m.Groups[1].Value), $"{file}: include \"{m.Groups[1].Value}\" is not defined in _helpers.tpl");
 
-            // Only literal .Values.a.b paths are checked. Not checked: what is reached through a variable
-            // ($cfg.autoscaling.minReplicas inside "range $role, $cfg := .Values.roles"), through index or dig, or
-            // relative to a with/range block (.host inside "range .Values.ingress.hosts").
+            // Literal .Values.a.b paths, and $cfg.a.b paths of one role ("range $role, $cfg := .Values.roles", or the
+            // autoscaled roles' "$cfg := index $.Values.roles $role"), which every role, or every autoscaled role for
+            // autoscaling, must have. Not checked: what is reached through index or dig, or relative to a with/range
+            // block (.host inside "range .Values.ingress.hosts").
             foreach (Match m in ValuesPathPattern.Matches(text))
             {
                 var path = m.Groups[1].Value[1..];
                 Assert.True(valuesPaths.Contains(path), $"{file}: .Values.{path} is not in values.yaml");
+            }
+            foreach (Match m in Regex.Matches(text, @"\$cfg((?:\.[A-Za-z_][A-Za-z0-9_]*)+)"))
+            {
+                var path = m.Groups[1].Value[1..];
+                var roles = path.StartsWith("autoscaling") ? AutoscaledRoles : ServerRoles;
+                var missing = roles.Where(r => !valuesPaths.Contains($"roles.{r}.{path}")).ToList();
+                Assert.True(missing.Count == 0, $"{file}: $cfg.{path} is not in values.yaml for roles {string.Join(", ", missing)}");
             }
         }
 
         // And the reverse for helpers: a define nobody includes is dead code.
         var included = templates.Values.SelectMany(t => IncludePattern.Matches(t).Select(m => m.Groups[1].Value)).ToHashSet();
         Assert.All(defines.Keys, d => Assert.True(included.Contains(d), $"_helpers.tpl defines \"{d}\" but nothing includes it"));
-    }
-
-    // ---- the chart as text ----
-
-    private static Dictionary<string, string> Templates()
-    {
-        var dir = Path.Combine(ChartDir, "templates");
-        Assert.True(Directory.Exists(dir), $"{dir} is missing");
-        return Directory.EnumerateFiles(dir)
-            .Where(f => f.EndsWith(".yaml") || f.EndsWith(".tpl") || f.EndsWith(".txt"))
-            .ToDictionary(f => Path.GetFileName(f), f => File.ReadAllText(f));
-    }
-
-    private static string Template(string name) => File.ReadAllText(Path.Combine(ChartDir, "templates", name));
-
-    /// <summary>The body of every {{ define "name" }} in _helpers.tpl, found by walking the template's blocks.</summary>
-    private static Dictionary<string, string> Defines()
-    {
-        var text = Template("_helpers.tpl");
-        var bodies = new Dictionary<string, string>();
-        var open = new Stack<(string Keyword, string? Name, int BodyStart)>();
-        foreach (Match action in ActionPattern.Matches(text))
-        {
-            var keyword = Keyword(action.Groups[1].Value);
-            if (keyword is "if" or "range" or "with" or "block" or "define")
-            {
-                var name = keyword == "define" ? Regex.Match(action.Groups[1].Value, @"define\s+""([^""]+)""").Groups[1].Value : null;
-                open.Push((keyword, name, action.Index + action.Length));
-            }
-            else if (keyword == "end")
-            {
-                Assert.True(open.Count > 0, $"_helpers.tpl: {{{{ end }}}} at {action.Index} closes nothing");
-                var (opened, defined, start) = open.Pop();
-                if (opened == "define") bodies[defined!] = text[start..action.Index];
-            }
-        }
-        Assert.NotEmpty(bodies);
-        return bodies;
-    }
-
-    /// <summary>The text with the bodies of the helpers it includes appended, transitively.</summary>
-    private static string WithIncludes(string text, Dictionary<string, string> defines)
-    {
-        var seen = new HashSet<string>();
-        var all = text;
-        var queue = new Queue<string>(IncludePattern.Matches(text).Select(m => m.Groups[1].Value));
-        while (queue.TryDequeue(out var name))
-        {
-            if (!seen.Add(name) || !defines.TryGetValue(name, out var body)) continue;
-            all += "\n" + body;
-            foreach (Match m in IncludePattern.Matches(body)) queue.Enqueue(m.Groups[1].Value);
-        }
-        return all;
     }
 
     private static void AssertBlocksBalanced(string file, string text)
@@ -254,62 +197,5 @@ public sealed class HelmChartTests
             }
         }
         Assert.True(depth == 0, $"{file}: {depth} if/range/with/define block(s) without {{{{ end }}}}");
-    }
-
-    /// <summary>The first word of an action ("if", "end", "else", ...), or "" for a comment or an expression.</summary>
-    private static string Keyword(string action)
-    {
-        var body = action.Trim().TrimStart('-').TrimEnd('-').Trim();
-        if (body.StartsWith("/*")) return "";
-        return Regex.Match(body, @"^([a-z]+)\b").Groups[1].Value;
-    }
-
-    /// <summary>
-    /// values.yaml as dotted paths of its mapping keys ("roles.api.replicaCount"). Indentation only: keys inside
-    /// list items are skipped (a list is a leaf), and any line that is neither a key, a comment nor a list item
-    /// fails the test rather than being misread (so no block scalars in values.yaml).
-    /// </summary>
-    private static HashSet<string> ValuesPaths()
-    {
-        var paths = new HashSet<string>();
-        var stack = new List<(int Indent, string Key)>();
-        int? listIndent = null;
-        var number = 0;
-        foreach (var raw in File.ReadAllLines(Path.Combine(ChartDir, "values.yaml")))
-        {
-            number++;
-            var trimmed = raw.TrimStart();
-            if (trimmed.Length == 0 || trimmed.StartsWith('#')) continue;
-            var indent = raw.Length - trimmed.Length;
-            if (listIndent is { } li)
-            {
-                if (indent > li || (indent == li && trimmed.StartsWith('-'))) continue;
-                listIndent = null;
-            }
-            if (trimmed.StartsWith('-'))
-            {
-                listIndent = indent;
-                continue;
-            }
-            var key = ValuesKeyLine.Match(trimmed);
-            Assert.True(key.Success, $"values.yaml:{number}: not a key, a comment or a list item: {raw}");
-            while (stack.Count > 0 && stack[^1].Indent >= indent) stack.RemoveAt(stack.Count - 1);
-            stack.Add((indent, key.Groups[1].Value));
-            paths.Add(string.Join('.', stack.Select(s => s.Key)));
-        }
-        return paths;
-    }
-
-    // ---- the server as text ----
-
-    /// <summary>Group 1 of every match of the pattern in src/CxContact.Server/**/*.cs (not bin/ or obj/).</summary>
-    private static HashSet<string> ServerStringLiterals(string pattern)
-    {
-        var src = Path.Combine(RepoRoot, "src", "CxContact.Server");
-        var sep = Path.DirectorySeparatorChar;
-        return Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{sep}bin{sep}") && !f.Contains($"{sep}obj{sep}"))
-            .SelectMany(f => Regex.Matches(File.ReadAllText(f), pattern).Select(m => m.Groups[1].Value))
-            .ToHashSet();
     }
 }
