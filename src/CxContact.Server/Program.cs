@@ -33,7 +33,13 @@ using var bootLoggers = LoggerFactory.Create(l => l.ConfigureCxLogging(builder.C
 var boot = bootLoggers.CreateLogger("CxContact.Startup");
 
 PlatformSettings settings;
-try { settings = PlatformSettings.Load(builder.Configuration); }
+ClusterTls? clusterTls = null;
+try
+{
+    settings = PlatformSettings.Load(builder.Configuration);
+    // Only a silo needs the cluster certificate; the migration job does not.
+    if (!args.Contains("--migrate-only")) clusterTls = ClusterTls.Load(settings);
+}
 catch (InvalidSettingException e)
 {
     boot.LogCritical("Cannot start: {Problem}", e.Message);
@@ -86,7 +92,7 @@ services.AddCxScheduling(settings);
 services.AddCxApi();
 services.AddCxRequestLimits();
 services.AddCxTrustedProxies(settings);
-builder.AddCxSilo(settings);
+builder.AddCxSilo(settings, clusterTls!);
 ShutdownDeadline.Configure(services, settings);
 
 var app = builder.Build();

@@ -157,6 +157,11 @@ matchExpressions:
 {{- end }}
 {{- end }}
 
+{{/* The Secret holding the cluster's TLS certificate, key and CA: the operator's, or the one the chart makes. */}}
+{{- define "cxcontact.clusterTlsSecretName" -}}
+{{- default (include "cxcontact.componentName" (dict "ctx" . "component" "cluster-tls")) .Values.clusterTls.existingSecret }}
+{{- end }}
+
 {{/* The Secret the silos read: the existing one, or the one the chart makes. */}}
 {{- define "cxcontact.secretName" -}}
 {{- default (include "cxcontact.fullname" .) .Values.existingSecret }}

@@ -43,6 +43,11 @@ public sealed class ClusterTls
     /// </summary>
     public static ClusterTls Load(PlatformSettings s)
     {
+        // The silo and gateway ports would otherwise take calls from anything that reaches them.
+        if (!s.DevMode && s.ClusterTlsCertFile is null)
+            throw new InvalidSettingException("CXC_CLUSTER_TLS_CERT",
+                "is not set; outside the dev run (CXC_DEV_MODE=1) silos talk to each other over mutual TLS with the operator's " +
+                "certificate: CXC_CLUSTER_TLS_CERT, CXC_CLUSTER_TLS_KEY (PEM) and CXC_CLUSTER_TLS_CA; the Helm chart makes them in a Secret");
         if (s.ClusterTlsCertFile is { } certFile)
         {
             X509Certificate2 cert;

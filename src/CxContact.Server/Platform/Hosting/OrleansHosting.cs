@@ -11,7 +11,7 @@ public static class OrleansHosting
 {
     public const string StorageInvariant = "Npgsql";
 
-    public static void AddCxSilo(this WebApplicationBuilder builder, PlatformSettings s)
+    public static void AddCxSilo(this WebApplicationBuilder builder, PlatformSettings s, ClusterTls tls)
     {
         builder.UseOrleans(silo =>
         {
@@ -35,7 +35,6 @@ public static class OrleansHosting
                 o.GatewayListeningEndpoint = o.GatewayPort == 0 ? null : new System.Net.IPEndPoint(o.AdvertisedIPAddress, o.GatewayPort);
             });
             // ... and they speak only mutual TLS, so reaching one is not enough: the caller must hold the cluster's certificate.
-            var tls = ClusterTls.Load(s);
             silo.UseTls(tls.Configure);
             silo.AddCxStorage(s.Postgres);
             // Role-bound grains ([SiloRolePlacement]) go only to silos whose metadata lists their role.

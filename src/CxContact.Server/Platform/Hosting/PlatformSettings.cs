@@ -153,11 +153,6 @@ public sealed record PlatformSettings
             throw new InvalidSettingException("CXC_SECRETS_KEY",
                 "is not set; outside the dev run (CXC_DEV_MODE=1) the key that seals stored credentials comes from the operator: " +
                 "32 random bytes in base64 (openssl rand -base64 32); the Helm chart keeps it in its Secret");
-        // The silo and gateway ports would otherwise take calls from anything that reaches them.
-        if (!settings.DevMode && settings.ClusterTlsCertFile is null)
-            throw new InvalidSettingException("CXC_CLUSTER_TLS_CERT",
-                "is not set; outside the dev run (CXC_DEV_MODE=1) silos talk to each other over mutual TLS with the operator's " +
-                "certificate: CXC_CLUSTER_TLS_CERT, CXC_CLUSTER_TLS_KEY (PEM) and CXC_CLUSTER_TLS_CA; the Helm chart makes them in a Secret");
         if ((settings.ClusterTlsKeyFile ?? settings.ClusterTlsCaFile) is not null && settings.ClusterTlsCertFile is null)
             throw new InvalidSettingException("CXC_CLUSTER_TLS_CERT", "is not set, but CXC_CLUSTER_TLS_KEY or CXC_CLUSTER_TLS_CA is");
         return settings;

@@ -18,6 +18,7 @@ public sealed class HelmEnvironmentTests
         ["CXC_SILO_PORT"] = "ignored on Kubernetes: UseKubernetesHosting listens on Orleans' default ports",
         ["CXC_GATEWAY_PORT"] = "ignored on Kubernetes, like CXC_SILO_PORT",
         ["CXC_ADVERTISED_IP"] = "ignored on Kubernetes: the silo's address is POD_IP",
+        ["CXC_CLUSTER_TLS_DEV_DIR"] = "the dev run's own certificate; the chart gives CXC_CLUSTER_TLS_CERT instead",
     };
 
     [Fact]
