@@ -44,6 +44,12 @@ public sealed class ImportFairnessTests
 
         await ExecAsync(db, "UPDATE list_imports SET state = 'succeeded', finished_at = now() WHERE import_id = @a", first.ImportId, null);
         Assert.Equal(busyJobs[2], (await store.ClaimAsync("w4", CancellationToken.None))!.ImportId);
+        Assert.Null(await store.ClaimAsync("w5", CancellationToken.None));
+
+        // A system admin gives the busy tenant three at once (its own limit): one more of its imports starts, and no more.
+        await ExecAsync(db, "INSERT INTO tenant_limits (tenant_id, imports_at_once, updated_at) VALUES (@a, @b, now())", busy, 3);
+        Assert.Equal(busyJobs[3], (await store.ClaimAsync("w5", CancellationToken.None))!.ImportId);
+        Assert.Null(await store.ClaimAsync("w6", CancellationToken.None));
     }
 
     private static async Task ExecAsync(NpgsqlDataSource db, string sql, Guid a, object? b)

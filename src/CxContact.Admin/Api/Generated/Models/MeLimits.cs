@@ -14,6 +14,10 @@ namespace CxContact.Admin.Api.Models
     {
         /// <summary>The importsPerTenant property</summary>
         public int? ImportsPerTenant { get; set; }
+        /// <summary>The landingBytesInUse property</summary>
+        public long? LandingBytesInUse { get; set; }
+        /// <summary>The landingQuotaBytes property</summary>
+        public long? LandingQuotaBytes { get; set; }
         /// <summary>The maxColumns property</summary>
         public int? MaxColumns { get; set; }
         /// <summary>The maxLineChars property</summary>
@@ -45,6 +49,8 @@ namespace CxContact.Admin.Api.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "importsPerTenant", n => { ImportsPerTenant = n.GetIntValue(); } },
+                { "landingBytesInUse", n => { LandingBytesInUse = n.GetLongValue(); } },
+                { "landingQuotaBytes", n => { LandingQuotaBytes = n.GetLongValue(); } },
                 { "maxColumns", n => { MaxColumns = n.GetIntValue(); } },
                 { "maxLineChars", n => { MaxLineChars = n.GetIntValue(); } },
                 { "maxUploadBytes", n => { MaxUploadBytes = n.GetLongValue(); } },
@@ -61,6 +67,8 @@ namespace CxContact.Admin.Api.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteIntValue("importsPerTenant", ImportsPerTenant);
+            writer.WriteLongValue("landingBytesInUse", LandingBytesInUse);
+            writer.WriteLongValue("landingQuotaBytes", LandingQuotaBytes);
             writer.WriteIntValue("maxColumns", MaxColumns);
             writer.WriteIntValue("maxLineChars", MaxLineChars);
             writer.WriteLongValue("maxUploadBytes", MaxUploadBytes);
