@@ -65,6 +65,11 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
             await beating;
         }
         await jobs.FinishAsync(job, p, failure, warnings, errors, CancellationToken.None);
+        // Taking numbers off a do-not-call list is what an auditor asks about: the queueing key is in the
+        // suppression.import-queued entry, the rows it changed are here.
+        if (failure is null && SuppressionImportsApi.RemovingModes.Contains(job.Mode))
+            await Platform.Audit.AuditTrail.RecordAsync(db, job.TenantId, null, "suppression.import-applied", job.ListId.ToString(),
+                new { job.ImportId, job.Mode, job.Feed, p.Added, p.Removed, p.Kept, p.Entries, p.Rejected }, CancellationToken.None);
         TryDelete(job.FilePath);
         log.LogInformation("Suppression import {ImportId} of list {ListId} ({Mode}) {State}: {Read} rows read, {Accepted} accepted, {Rejected} rejected, {Entries} entries{Error}",
             job.ImportId, job.ListId, job.Mode, failure is null ? "succeeded" : "failed", p.RowsRead, p.Accepted, p.Rejected, p.Entries,

@@ -29,6 +29,9 @@ public static class SuppressionImportsApi
     /// </summary>
     public sealed record FeedCounts(long Added, long Removed, long Kept, long NotOnList);
 
+    /// <summary>Modes that can take entries off the list: audited when queued (who) and when applied (how many rows).</summary>
+    public static readonly IReadOnlyList<string> RemovingModes = ["replace", "changes", "full"];
+
     /// <summary>append and replace write the list directly; the feed modes write one feed's holdings (<see cref="FeedModes"/>).</summary>
     public static readonly IReadOnlyList<string> Modes = ["append", "replace", "changes", "area-codes", "full"];
     public static readonly IReadOnlySet<string> FeedModes = new HashSet<string> { "changes", "area-codes", "full" };
@@ -88,6 +91,7 @@ public static class SuppressionImportsApi
             if (pull is null || errors.Any) return errors.ToProblem();
             var (pulled, isNew) = await jobs.EnqueueAsync(caller.TenantId, listId, pull.Mode, pull.Spec?.GetRawText() ?? "{}",
                 landing.NewFile(caller.TenantId, ".sftp"), Path.GetFileName(pull.RemotePath), 0, pull.IdempotencyKey, ct, pull.SftpConnectionId, pull.RemotePath);
+            if (isNew) await AuditQueuedAsync(http, caller, listId, pulled.ImportId, pull.Mode, pull.RemotePath, ct);
             return ImportPull.Accepted(http, isNew, pulled.ImportId, pulled.State, $"/api/v1/suppression-lists/{listId}/imports/{pulled.ImportId}");
         }
 
@@ -100,7 +104,15 @@ public static class SuppressionImportsApi
         if (errors.Any) { upload.DeleteFile(); return errors.ToProblem(); }
 
         var (job, created) = await jobs.EnqueueAsync(caller.TenantId, listId, mode, specJson, upload.FilePath!, upload.FileName, upload.Size, upload.IdempotencyKey, ct);
+        if (created) await AuditQueuedAsync(http, caller, listId, job.ImportId, mode, upload.FileName, ct);
         return upload.Accepted(http, created, job.ImportId, job.State, $"/api/v1/suppression-lists/{listId}/imports/{job.ImportId}");
+    }
+
+    private static async Task AuditQueuedAsync(HttpContext http, Caller caller, Guid listId, Guid importId, string mode, string? file, CancellationToken ct)
+    {
+        if (!RemovingModes.Contains(mode)) return;
+        await Platform.Audit.AuditTrail.RecordAsync(http.RequestServices.GetRequiredService<Npgsql.NpgsqlDataSource>(), caller.TenantId, caller.KeyId,
+            "suppression.import-queued", listId.ToString(), new { importId, mode, file }, ct);
     }
 
     /// <summary>Checks the spec before anything is queued; the file format is judged by the contact lists' own rules.</summary>

@@ -44,6 +44,9 @@ public sealed class PersonalDataAuditTests(ApiFactory api) : IClassFixture<ApiFa
         }
 
         Assert.Equal(HttpStatusCode.NoContent, (await supervisor.DeleteAsync($"/api/v1/suppression-lists/{dncList}/entries?type=phone&value=%2B12125550199")).StatusCode);
+        // A replace takes numbers off the list: who queued it, and how many rows it removed and added.
+        var replaced = await new SuppressionClient(supervisor).ImportAsync(dncList, "phone\n+12125550101\n", mode: "replace");
+        Assert.Equal("succeeded", replaced.GetProperty("state").GetString());
         var schedule = await HttpAssert.Json(await supervisor.PostJson("/api/v1/schedules", new
         {
             name = "Nightly purge", cron = "0 2 * * *", timeZone = "UTC", action = new { type = "purge-expired-suppression", listId = dncList },
@@ -61,6 +64,11 @@ public sealed class PersonalDataAuditTests(ApiFactory api) : IClassFixture<ApiFa
         Assert.Equal(supervisorId, One("decisions.exported").GetProperty("actorKeyId").GetGuid());
         var deleted = One("suppression-entry.deleted");
         Assert.Equal(("+12125550199", dncList.ToString()), (deleted.GetProperty("detail").GetProperty("value").GetString(), deleted.GetProperty("target").GetString()));
+        var queued = One("suppression.import-queued");
+        Assert.Equal((supervisorId, dncList.ToString(), "replace"), (queued.GetProperty("actorKeyId").GetGuid(), queued.GetProperty("target").GetString(),
+            queued.GetProperty("detail").GetProperty("mode").GetString()));
+        var applied = One("suppression.import-applied").GetProperty("detail");
+        Assert.Equal((1L, 1L), (applied.GetProperty("removed").GetInt64(), applied.GetProperty("added").GetInt64()));
         foreach (var action in new[] { "schedule.created", "schedule.disabled", "schedule.deleted" })
             Assert.Equal(scheduleId.ToString(), One(action).GetProperty("target").GetString());
     }
