@@ -24,6 +24,9 @@ public sealed class BenchmarkServer : IAsyncDisposable
     public string TenantKey { get; private set; } = "";
     public Guid TenantId { get; private set; }
 
+    /// <summary>The bootstrap system-admin key, for what only a system admin may do (another tenant, a tenant's limits).</summary>
+    public string AdminKey => _settings["CXC_BOOTSTRAP_ADMIN_KEY"];
+
     private BenchmarkServer(Process process, HttpClient http, string postgres, string redisPrefix, Uri baseAddress, Dictionary<string, string> settings)
     {
         (_process, Http, Postgres, RedisPrefix, BaseAddress, _settings) = (process, http, postgres, redisPrefix, baseAddress, settings);

@@ -16,6 +16,7 @@ public static class ScenarioRegistry
         new FeedScenario(),
         new MessagingScenario(),
         new ConsoleLoadScenario(),
+        new AbuseScenario(),
     ];
 
     public static IScenario? Find(string name) =>

@@ -55,6 +55,40 @@ public sealed class RequestLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ten_thousand_requests_from_one_key_as_fast_as_they_go_get_clear_refusals_and_another_tenant_is_served_throughout()
+    {
+        var flooder = await TenantAsync();
+        var bystander = await TenantAsync();
+        long ok = 0, refused = 0, next = -1;
+        var odd = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var flood = Task.WhenAll(Enumerable.Range(0, 32).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) < 10_000)
+            {
+                using var r = await flooder.GetAsync("/api/v1/me");
+                if (r.StatusCode == HttpStatusCode.OK) Interlocked.Increment(ref ok);
+                else if (r.StatusCode == HttpStatusCode.TooManyRequests && r.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1)
+                         && r.Content.Headers.ContentType?.MediaType == "application/problem+json")
+                    Interlocked.Increment(ref refused);
+                else odd.Add($"{(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
+            }
+        }));
+        // The other tenant keeps calling while the flood lasts, and is never refused.
+        var bystanderAnswers = new List<HttpStatusCode>();
+        while (!flood.IsCompleted)
+        {
+            bystanderAnswers.Add((await bystander.GetAsync("/api/v1/me")).StatusCode);
+            await Task.Delay(200);
+        }
+        await flood;
+        Assert.Empty(odd);
+        Assert.Equal(10_000, ok + refused);
+        Assert.True(refused > 9_000, $"only {refused} of 10,000 refused at 5 a second");
+        Assert.NotEmpty(bystanderAnswers);
+        Assert.All(bystanderAnswers, s => Assert.Equal(HttpStatusCode.OK, s));
+    }
+
+    [Fact]
     public async Task A_slow_loris_upload_is_cut_off_and_other_callers_are_served_meanwhile()
     {
         var c = new Lists.ListClient(await TenantAsync());
