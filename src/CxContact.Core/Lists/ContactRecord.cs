@@ -18,6 +18,8 @@ public sealed class ContactRecord
     public string? TimeZone { get; set; }
     public List<string> Emails { get; } = new(StandardFields.MaxEmails);
     public List<ContactDevice> Devices { get; } = new(2);
+    /// <summary>Phones and emails the row gave that cannot be used; null when there are none (most rows).</summary>
+    public List<InvalidDevice>? InvalidDevices { get; set; }
     /// <summary>Custom fields, already typed: string, decimal, DateOnly or bool.</summary>
     public Dictionary<string, object>? Custom { get; set; }
 

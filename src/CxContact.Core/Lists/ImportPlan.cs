@@ -13,6 +13,13 @@ public sealed class ImportPlan
     public required int ExpectedColumns { get; init; }
     public required IReadOnlyList<string> Warnings { get; init; }
 
+    /// <summary>
+    /// Whether a phone or email column is mapped: the list is then meant for calls or messages, and a row with no
+    /// usable device in any of them has nothing to be kept for.
+    /// </summary>
+    public bool MapsDevices => _mapsDevices ??= Targets.Any(t => t.PhoneSlot > 0 || t.EmailSlot > 0);
+    private bool? _mapsDevices;
+
     public static ImportPlan Build(ImportSpec spec, IReadOnlyList<string>? header, int firstRowColumns)
     {
         var warnings = new List<string>();

@@ -1,8 +1,8 @@
 namespace CxContact.Core.Lists;
 
 /// <summary>
-/// Counts refreshed after every import: records, dialable devices, records without any dialable device
-/// ("invalid"), and devices by time zone and by device type.
+/// Counts refreshed after every import: records, dialable devices, devices kept as invalid (a phone or email the
+/// file gave that cannot be used), and dialable devices by time zone and by device type.
 /// </summary>
 [GenerateSerializer, Alias("cxc.ListCounts")]
 public sealed record ListCounts(

@@ -33,7 +33,7 @@ public sealed class RecordBuilder(ImportPlan plan, ImportSpec spec, string defau
             else if (t.EmailSlot > 0)
             {
                 if (IsEmail(text)) r.Emails.Add(text);
-                else errors.Add(new(row, t.Header, $"\"{CustomValues.Clip(text)}\" is not an email address"));
+                else Invalid(r, t, text, "is not an email address", errors);
             }
             else if (t.CustomName is { } name)
             {
@@ -53,18 +53,40 @@ public sealed class RecordBuilder(ImportPlan plan, ImportSpec spec, string defau
             foreach (var (t, text) in phoneCells)
             {
                 var result = phones.Normalize(text, country, t.DeviceHint);
-                if (!result.Ok) { errors.Add(new(row, t.Header, $"\"{CustomValues.Clip(text)}\" {result.Error}")); continue; }
+                if (!result.Ok) { Invalid(r, t, text, result.Error!, errors); continue; }
                 var p = result.Phone!;
                 if (r.Devices.Any(d => d.E164 == p.E164)) continue; // the same number twice is one device
                 var at = LocationPrecedence.Resolve(r.Country, r.Region, r.TimeZone, location, p, defaultCountry, _defaultZones);
                 r.Devices.Add(new ContactDevice(t.PhoneSlot, p.E164, p.DeviceType, at.Zones, p.AreaCode, p.Region, p.Country));
             }
 
+        var rejected = false;
         foreach (var field in spec.Required)
-            if (string.IsNullOrEmpty(r.Get(field)) && !errors.Skip(before).Any(e => e.Column == field))
+        {
+            if (!string.IsNullOrEmpty(r.Get(field))) continue;
+            rejected = true;
+            if (!errors.Skip(before).Any(e => e.Column == field) && r.InvalidDevices?.Any(d => d.Field == field) != true)
                 errors.Add(new(row, field, "is required but empty"));
+        }
+        for (var i = before; i < errors.Count && !rejected; i++) rejected = !errors[i].Warning;
+        if (!rejected && plan.MapsDevices && r.Devices.Count == 0 && r.Emails.Count == 0)
+        {
+            rejected = true;
+            if (r.InvalidDevices is null) errors.Add(new(row, "(row)", "has no phone number or email address"));
+        }
+        if (!rejected) return r;
 
-        return errors.Count == before ? r : null;
+        // A rejected row keeps nothing, so its device problems are among the reasons it was rejected.
+        for (var i = before; i < errors.Count; i++)
+            if (errors[i].Warning) errors[i] = errors[i] with { Warning = false };
+        return null;
+    }
+
+    /// <summary>An unusable phone or email: kept on the record as an invalid device, reported as a warning.</summary>
+    private static void Invalid(ContactRecord r, ColumnTarget t, string text, string reason, List<RowError> errors)
+    {
+        (r.InvalidDevices ??= new(1)).Add(new InvalidDevice(t.Field, text, reason));
+        errors.Add(new(r.Row, t.Header, $"\"{CustomValues.Clip(text)}\" {reason}", Warning: true));
     }
 
     private void SetText(ContactRecord r, ColumnTarget t, string text, List<RowError> errors)

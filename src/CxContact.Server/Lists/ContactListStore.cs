@@ -51,7 +51,7 @@ public sealed class ContactListStore(NpgsqlDataSource db)
         var table = PartitionName(listId);
         await using var conn = await db.OpenConnectionAsync(ct);
         long records = 0, devices = 0, invalid = 0;
-        await using (var cmd = new NpgsqlCommand($"SELECT count(*), coalesce(sum(cardinality(phones)), 0), count(*) FILTER (WHERE cardinality(phones) = 0) FROM {table}", conn))
+        await using (var cmd = new NpgsqlCommand($"SELECT count(*), coalesce(sum(cardinality(phones)), 0), coalesce(sum(jsonb_array_length(invalid_devices)), 0) FROM {table}", conn))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             if (await r.ReadAsync(ct)) (records, devices, invalid) = (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
         var byZone = await Tally(conn, $"SELECT z, count(*) FROM {table}, unnest(phone_zones) AS z GROUP BY z", ct);

@@ -41,8 +41,9 @@ public sealed class ImportPreviewTests(ApiFactory api) : IClassFixture<ApiFactor
         // A1 is kept; A2's phone and A3's balance reject them; A4 is left out by the selection.
         Assert.Equal((4L, 1L, 2L, 1L), (preview.GetProperty("rowsRead").GetInt64(), preview.GetProperty("accepted").GetInt64(),
             preview.GetProperty("rejected").GetInt64(), preview.GetProperty("excluded").GetInt64()));
-        var errors = preview.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("row").GetInt32(), e.GetProperty("column").GetString())).ToList();
-        Assert.Equal([(3, "Mobile"), (4, "Balance")], errors);
+        var errors = preview.GetProperty("errors").EnumerateArray()
+            .Select(e => (e.GetProperty("row").GetInt32(), e.GetProperty("column").GetString(), e.GetProperty("severity").GetString())).ToList();
+        Assert.Equal([(3, "Mobile", "reject"), (4, "Balance", "reject")], errors);
         Assert.False(preview.GetProperty("moreRows").GetBoolean());
         Assert.Equal(0, (await c.ListAsync(list)).GetProperty("records").GetInt64());
 

@@ -86,7 +86,7 @@ public sealed class ListClient(HttpClient http)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("row,column,reason", lines[0]);
+        Assert.Equal("row,column,reason,severity", lines[0]);
         return lines.Skip(1).Select(SplitCsv).ToList();
     }
 

@@ -53,7 +53,7 @@ public static class ContactListCsv
         foreach (var d in c.Devices)
         {
             var at = i + (d.Slot - 1) * 3;
-            cells[at] = d.Number; cells[at + 1] = d.Type; cells[at + 2] = string.Join(' ', d.TimeZones);
+            cells[at] = d.Number; cells[at + 1] = d.Type; cells[at + 2] = Core.Geography.ZoneList.Join(d.TimeZones);
         }
         i += StandardFields.MaxPhones * 3;
         cells[i++] = c.Custom?.GetRawText();

@@ -14,7 +14,7 @@ namespace CxContact.Server.Lists.Import;
 public sealed class ContactRecordCopy : IAsyncDisposable
 {
     public const string Columns = "tenant_id, list_id, contact_id, source_row, client_id, first_name, last_name, company, postal_code, " +
-        "region, country, tz, emails, phones, phone_slots, phone_types, phone_zones, phone_countries, phone_regions, phone_area_codes, custom, import_id";
+        "region, country, tz, emails, phones, phone_slots, phone_types, phone_zones, phone_countries, phone_regions, phone_area_codes, custom, invalid_devices, import_id";
 
     private readonly TextWriter _copy;
     private readonly string _prefix, _suffix;
@@ -65,6 +65,7 @@ public sealed class ContactRecordCopy : IAsyncDisposable
         }
         b.Append('}');
         if (r.Custom is null) b.Append("\t\\N"); else Field(Json(r.Custom));
+        if (r.InvalidDevices is null) b.Append("\t\\N"); else Field(Json(r.InvalidDevices));
         b.Append(_suffix);
         _copy.Write(b);
     }
@@ -132,6 +133,21 @@ public sealed class ContactRecordCopy : IAsyncDisposable
             }
         }
         return j.Append('}').ToString();
+    }
+
+    /// <summary>[{"field","value","reason"}, …]: the shape 0047_invalid_devices.sql documents and ContactRow reads.</summary>
+    private string Json(List<InvalidDevice> invalid)
+    {
+        var j = _json.Clear().Append('[');
+        for (var i = 0; i < invalid.Count; i++)
+        {
+            if (i > 0) j.Append(',');
+            j.Append("{\"field\":"); JsonString(j, invalid[i].Field);
+            j.Append(",\"value\":"); JsonString(j, invalid[i].Value);
+            j.Append(",\"reason\":"); JsonString(j, invalid[i].Reason);
+            j.Append('}');
+        }
+        return j.Append(']').ToString();
     }
 
     private static void JsonString(StringBuilder j, string s)

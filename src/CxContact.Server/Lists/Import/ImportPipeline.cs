@@ -263,12 +263,12 @@ public sealed class ImportPipeline(ImportSpec spec, string defaultCountry, strin
         public void Add(ContactRecord r)
         {
             _records++;
-            if (r.Devices.Count == 0) _invalid++;
+            _invalid += r.InvalidDevices?.Count ?? 0;
             foreach (var d in r.Devices)
             {
                 _devices++;
                 _types[(int)d.Type]++;
-                var z = d.Zones.Count == 1 ? d.Zones[0] : string.Join(' ', d.Zones);
+                var z = Core.Geography.ZoneList.Join(d.Zones);
                 _zones[z.Length == 0 ? "unknown" : z] = _zones.GetValueOrDefault(z.Length == 0 ? "unknown" : z) + 1;
             }
         }

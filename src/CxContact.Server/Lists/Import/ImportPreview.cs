@@ -5,7 +5,8 @@ namespace CxContact.Server.Lists.Import;
 
 /// <summary>
 /// A dry run of an import over the first <see cref="MaxRows"/> rows of a file: what each column feeds, the first rows as
-/// read, and which rows the real import would accept, reject (and why) or leave out by the selection rule. It reads
+/// read, and which rows the real import would accept (with a warning for each unusable phone or email it keeps), reject (and
+/// why) or leave out by the selection rule. It reads
 /// with the import's own pipeline, so what it shows is what the import will do; nothing is written.
 /// </summary>
 /// <param name="MoreRows">The file goes on past the rows read: the figures are of its head only.</param>
@@ -38,7 +39,7 @@ public sealed record ImportPreview(
                 : new ImportPreviewColumn(i + 1, header, "ignored", null, null, null));
         }
         return new ImportPreview(outcome.Header, columns, [.. sample.Select(r => new ImportPreviewRow(r.Row, r.Cells))], progress.RowsRead, progress.Accepted, progress.Rejected, progress.Excluded,
-            outcome.Truncated, [.. errors.OrderBy(e => e.Row).Take(MaxErrors).Select(e => new ImportRowProblem(e.Row, e.Column, e.Reason))], warnings);
+            outcome.Truncated, [.. errors.OrderBy(e => e.Row).Take(MaxErrors).Select(e => new ImportRowProblem(e.Row, e.Column, e.Reason, e.Severity))], warnings);
     }
 }
 
@@ -50,5 +51,8 @@ public sealed record ImportPreviewColumn(int Number, string Header, string Field
 /// <summary>One row of the file as read: its row number in the file and its cells by column position.</summary>
 public sealed record ImportPreviewRow(int Row, IReadOnlyList<string?> Cells);
 
-/// <summary>A row the import would reject: its file row, the column (header or "column N", "(row)" for the whole row), and why.</summary>
-public sealed record ImportRowProblem(int Row, string Column, string Reason);
+/// <summary>
+/// A problem the import would report: its file row, the column (header or "column N", "(row)" for the whole row), why,
+/// and its severity: "reject" (the row is left out) or "warning" (the row is kept, this phone or email as an invalid device).
+/// </summary>
+public sealed record ImportRowProblem(int Row, string Column, string Reason, string Severity);

@@ -293,6 +293,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
                 postal_code = s.postal_code, region = s.region, country = s.country, tz = s.tz, emails = s.emails, phones = s.phones,
                 phone_slots = s.phone_slots, phone_types = s.phone_types, phone_zones = s.phone_zones,
                 phone_countries = s.phone_countries, phone_regions = s.phone_regions, phone_area_codes = s.phone_area_codes, custom = s.custom,
+                invalid_devices = s.invalid_devices,
                 source_row = s.source_row, imported_at = s.imported_at, import_id = s.import_id
             FROM {staging} s WHERE r.{Qualify(key)} = s.{Qualify(key)}
             """, ct);
@@ -312,7 +313,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
         if (errors.Count == 0) return;
         await using var conn = await db.OpenConnectionAsync(ct);
         await SqlCommands.ExecAsync(conn, null, "DELETE FROM list_import_errors WHERE import_id = @i", ct, ("i", job.ImportId));
-        await using var copy = await conn.BeginBinaryImportAsync("COPY list_import_errors (tenant_id, import_id, row_no, column_name, reason) FROM STDIN (FORMAT BINARY)", ct);
+        await using var copy = await conn.BeginBinaryImportAsync("COPY list_import_errors (tenant_id, import_id, row_no, column_name, reason, warning) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var e in errors)
         {
             await copy.StartRowAsync(ct);
@@ -321,6 +322,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
             await copy.WriteAsync(e.Row, NpgsqlTypes.NpgsqlDbType.Integer, ct);
             await copy.WriteAsync(e.Column, NpgsqlTypes.NpgsqlDbType.Text, ct);
             await copy.WriteAsync(e.Reason, NpgsqlTypes.NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(e.Warning, NpgsqlTypes.NpgsqlDbType.Boolean, ct);
         }
         await copy.CompleteAsync(ct);
     }

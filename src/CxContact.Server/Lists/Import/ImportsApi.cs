@@ -51,19 +51,20 @@ public static class ImportsApi
             if (await jobs.GetAsync(caller.TenantId, listId, importId, ct) is null) return NoSuchImport(importId);
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"import-{importId}-errors.csv\"";
-            await using var cmd = db.CreateCommand("SELECT row_no, column_name, reason FROM list_import_errors WHERE import_id = @i AND tenant_id = @t ORDER BY row_no, column_name");
+            await using var cmd = db.CreateCommand("SELECT row_no, column_name, reason, warning FROM list_import_errors WHERE import_id = @i AND tenant_id = @t ORDER BY row_no, column_name");
             cmd.Parameters.AddWithValue("i", importId);
             cmd.Parameters.AddWithValue("t", caller.TenantId);
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            var sb = new StringBuilder("row,column,reason\r\n");
+            var sb = new StringBuilder("row,column,reason,severity\r\n");
             while (await r.ReadAsync(ct))
             {
-                CsvCell.Row(sb, r.GetInt32(0).ToString(System.Globalization.CultureInfo.InvariantCulture), r.GetString(1), r.GetString(2));
+                CsvCell.Row(sb, r.GetInt32(0).ToString(System.Globalization.CultureInfo.InvariantCulture), r.GetString(1), r.GetString(2),
+                    RowError.SeverityOf(r.GetBoolean(3)));
                 if (sb.Length > 64 * 1024) { await http.Response.WriteAsync(sb.ToString(), ct); sb.Clear(); }
             }
             await http.Response.WriteAsync(sb.ToString(), ct);
             return TypedResults.Empty;
-        }).RequireAuthorization(Policies.TenantReader).Produces<string>(200, "text/csv").WithSummary("The rejected rows as CSV: row, column, reason");
+        }).RequireAuthorization(Policies.TenantReader).Produces<string>(200, "text/csv").WithSummary("The rows rejected or kept with a warning, as CSV: row, column, reason, severity (reject or warning)");
     }
 
     private static async Task<Results<Accepted<ImportAccepted>, ValidationProblem, ProblemHttpResult>> StartAsync(

@@ -72,6 +72,14 @@ namespace CxContact.Admin.Api.Models
 #endif
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
+        /// <summary>The invalidDevices property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::CxContact.Admin.Api.Models.InvalidDevice>? InvalidDevices { get; set; }
+#nullable restore
+#else
+        public List<global::CxContact.Admin.Api.Models.InvalidDevice> InvalidDevices { get; set; }
+#endif
         /// <summary>The lastAttemptAt property</summary>
         public DateTimeOffset? LastAttemptAt { get; set; }
         /// <summary>The lastName property</summary>
@@ -143,6 +151,7 @@ namespace CxContact.Admin.Api.Models
                 { "emails", n => { Emails = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "firstName", n => { FirstName = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
+                { "invalidDevices", n => { InvalidDevices = n.GetCollectionOfObjectValues<global::CxContact.Admin.Api.Models.InvalidDevice>(global::CxContact.Admin.Api.Models.InvalidDevice.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "lastAttemptAt", n => { LastAttemptAt = n.GetDateTimeOffsetValue(); } },
                 { "lastName", n => { LastName = n.GetStringValue(); } },
                 { "lastResult", n => { LastResult = n.GetStringValue(); } },
@@ -168,6 +177,7 @@ namespace CxContact.Admin.Api.Models
             writer.WriteCollectionOfPrimitiveValues<string>("emails", Emails);
             writer.WriteStringValue("firstName", FirstName);
             writer.WriteGuidValue("id", Id);
+            writer.WriteCollectionOfObjectValues<global::CxContact.Admin.Api.Models.InvalidDevice>("invalidDevices", InvalidDevices);
             writer.WriteDateTimeOffsetValue("lastAttemptAt", LastAttemptAt);
             writer.WriteStringValue("lastName", LastName);
             writer.WriteStringValue("lastResult", LastResult);

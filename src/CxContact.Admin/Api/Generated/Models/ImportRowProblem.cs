@@ -30,6 +30,14 @@ namespace CxContact.Admin.Api.Models
 #endif
         /// <summary>The row property</summary>
         public int? Row { get; set; }
+        /// <summary>The severity property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Severity { get; set; }
+#nullable restore
+#else
+        public string Severity { get; set; }
+#endif
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
         /// </summary>
@@ -51,6 +59,7 @@ namespace CxContact.Admin.Api.Models
                 { "column", n => { Column = n.GetStringValue(); } },
                 { "reason", n => { Reason = n.GetStringValue(); } },
                 { "row", n => { Row = n.GetIntValue(); } },
+                { "severity", n => { Severity = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -63,6 +72,7 @@ namespace CxContact.Admin.Api.Models
             writer.WriteStringValue("column", Column);
             writer.WriteStringValue("reason", Reason);
             writer.WriteIntValue("row", Row);
+            writer.WriteStringValue("severity", Severity);
         }
     }
 }

@@ -34,7 +34,7 @@ namespace CxContact.Admin.Api.Api.V1.ContactLists.Item.Imports.Item.Errors
         {
         }
         /// <summary>
-        /// The rejected rows as CSV: row, column, reason. Needs a tenant admin, supervisor or viewer key.
+        /// The rows rejected or kept with a warning, as CSV: row, column, reason, severity (reject or warning). Needs a tenant admin, supervisor or viewer key.
         /// </summary>
         /// <returns>A <see cref="Stream"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace CxContact.Admin.Api.Api.V1.ContactLists.Item.Imports.Item.Errors
             return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The rejected rows as CSV: row, column, reason. Needs a tenant admin, supervisor or viewer key.
+        /// The rows rejected or kept with a warning, as CSV: row, column, reason, severity (reject or warning). Needs a tenant admin, supervisor or viewer key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
