@@ -99,7 +99,7 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
                 await PrepareAsync(c, tx, windows, ct);
                 var sliceParameters = parameters.Select(p => p.Clone()).Append(new NpgsqlParameter("slices", slices)).Append(new NpgsqlParameter("slice", slice)).ToList();
                 // OFFSET 0 keeps the row subquery from being flattened, so each row's reason is computed once, not per use.
-                var n = await Exec(c, tx, $"""
+                var n = await SqlCommands.ExecAsync(c, tx, $"""
                     {select.With}
                     INSERT INTO {load} ({Columns})
                     SELECT @tenant, @campaign, nextval('calling_list_record_ids'), {Values}, s.chain_id
@@ -176,9 +176,9 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
     {
         await using var tx = await conn.BeginTransactionAsync(ct);
         await PrepareAsync(conn, tx, windows, ct);
-        await Exec(conn, tx, $"CREATE TEMP TABLE preload_fresh ON COMMIT DROP AS {select.With} {select.Rows(chained: false, sliced: false)}", parameters, ct);
+        await SqlCommands.ExecAsync(conn, tx, $"CREATE TEMP TABLE preload_fresh ON COMMIT DROP AS {select.With} {select.Rows(chained: false, sliced: false)}", parameters, ct);
         await SqlCommands.ExecAsync(conn, tx, "CREATE INDEX ON preload_fresh (contact_id, phone); ANALYZE preload_fresh", ct);
-        var rows = await Exec(conn, tx, $"""
+        var rows = await SqlCommands.ExecAsync(conn, tx, $"""
             UPDATE {part} t SET reason = f.reason, record_status = CASE WHEN f.reason IS NULL THEN 1 ELSE 5 END,
                 daily_from = f.daily_from, daily_till = f.daily_till, tz_dbid = nullif(split_part(f.zones, ' ', 1), ''),
                 zones = f.zones, country = f.country, region = f.region, phone_region = f.phone_region, area_code = f.area_code,
@@ -188,7 +188,7 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
             WHERE t.contact_id = f.contact_id AND t.contact_info = f.phone
               AND (t.record_status = 1 OR (t.record_status = 5 AND t.reason = ANY(@refreshable)))
             """, parameters, ct);
-        rows += await Exec(conn, tx, $"""
+        rows += await SqlCommands.ExecAsync(conn, tx, $"""
             INSERT INTO {part} ({Columns})
             SELECT @tenant, @campaign, nextval('calling_list_record_ids'), {Values}, coalesce(ch.chain_id, nc.chain_id)
             FROM preload_fresh s
@@ -198,7 +198,7 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
                        WHERE NOT EXISTS (SELECT 1 FROM {part} t WHERE t.contact_id = x.contact_id)) nc ON nc.contact_id = s.contact_id
             WHERE NOT EXISTS (SELECT 1 FROM {part} t WHERE t.contact_id = s.contact_id AND t.contact_info = s.phone)
             """, parameters, ct);
-        rows += await Exec(conn, tx, $"""
+        rows += await SqlCommands.ExecAsync(conn, tx, $"""
             UPDATE {part} t SET record_status = 5, reason = 'removed-from-list'
             WHERE t.record_status = 1
               AND NOT EXISTS (SELECT 1 FROM preload_fresh f WHERE f.contact_id = t.contact_id AND f.phone = t.contact_info)
@@ -329,13 +329,6 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
         return new SelectParts(with, (chained, sliced) =>
             $"SELECT {fresh} FROM ({contacts.Replace("CHAIN_ID_EXPR", chained ? "nextval('calling_list_chain_ids')" : "NULL::bigint")
                 .Replace("SLICE_CONDITION", sliced ? "AND c.source_row % @slices = @slice" : "")}) c {devices}", sliceable);
-    }
-
-    private static async Task<long> Exec(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, List<NpgsqlParameter> parameters, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
-        foreach (var p in parameters) cmd.Parameters.Add(p.Clone());
-        return await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using CxContact.Server.Jobs;
 using CxContact.Server.Lists.Import;
 using CxContact.Server.Platform.Hosting;
 

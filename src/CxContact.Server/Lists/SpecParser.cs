@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CxContact.Core.Lists;
 using CxContact.Server.Api;
-using CxContact.Server.Lists.Import;
+using CxContact.Server.Jobs;
 
 namespace CxContact.Server.Lists;
 
@@ -12,7 +12,7 @@ public static class SpecParser
     {
         if (json.ValueKind != JsonValueKind.Object) { errors.Add(path, "must be a JSON object"); return null; }
         ImportSpec? spec;
-        try { spec = json.Deserialize<ImportSpec>(ImportRunner.SpecJson); }
+        try { spec = json.Deserialize<ImportSpec>(ImportSpecJson.Options); }
         catch (JsonException e)
         {
             var at = e.Path is { Length: > 1 } p ? path + p.TrimStart('$') : path;

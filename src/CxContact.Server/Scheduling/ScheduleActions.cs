@@ -1,3 +1,4 @@
+using CxContact.Server.Jobs;
 using CxContact.Core.Campaigns;
 using CxContact.Core.Lists;
 using CxContact.Core.Scheduling;

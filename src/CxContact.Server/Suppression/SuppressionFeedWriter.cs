@@ -1,3 +1,4 @@
+using CxContact.Server.Platform.Storage;
 using System.Globalization;
 using CxContact.Core.Suppression;
 using Npgsql;
@@ -39,11 +40,11 @@ public sealed class SuppressionFeedWriter(SuppressionIndex index, SuppressionLis
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
             // The file's last word on each value (a number added then deleted in one change list is deleted).
-            await Exec(conn, tx, $"""
+            await SqlCommands.ExecAsync(conn, tx, $"""
                 CREATE TEMP TABLE feed_rows ON COMMIT DROP AS
                     SELECT DISTINCT ON (type, value) action, type, value FROM {stage} ORDER BY type, value, row_no DESC;
                 ANALYZE feed_rows
-                """, feed, ct);
+                """, ct);
 
             if (job.Mode != "changes" && await LetGoMissingAsync(conn, tx, job.ListId, job.Mode, feed, areaCodes, spec.MaxRemovePercent, ct) is { } refused)
                 return new Outcome(0, refused); // rolled back as the transaction is disposed
@@ -51,7 +52,7 @@ public sealed class SuppressionFeedWriter(SuppressionIndex index, SuppressionLis
             // Adds: a new entry held by the feed alone, or the feed joins an entry's holders. A registry's number has
             // no dates, so an entry the feed now holds loses any (it suppresses for as long as the feed holds it).
             // Entries that changed go back into the stage ('i') for the index.
-            p.Added = await Scalar(conn, tx, $$"""
+            p.Added = await SqlCommands.ScalarAsync<long>(conn, tx, $$"""
                 WITH up AS (
                     INSERT INTO {{partition}} AS p (tenant_id, list_id, type, value, source, feeds, direct)
                     SELECT '{{job.TenantId}}', '{{job.ListId}}', f.type, f.value, @feed, ARRAY[@feed], false
@@ -63,10 +64,10 @@ public sealed class SuppressionFeedWriter(SuppressionIndex index, SuppressionLis
                     RETURNING (xmax = 0) AS fresh, p.type, p.value),
                 staged AS (INSERT INTO {{stage}} (row_no, type, value, action) SELECT -1, type, value, 'i' FROM up)
                 SELECT count(*) FILTER (WHERE fresh) FROM up
-                """, feed, ct);
+                """, ct, ("feed", feed));
 
             // Deletes: an entry only this feed held, and never added directly, leaves the list ('r', for the index)...
-            p.Removed = await Scalar(conn, tx, $"""
+            p.Removed = await SqlCommands.ScalarAsync<long>(conn, tx, $"""
                 WITH gone AS (
                     DELETE FROM {partition} p USING feed_rows f
                     WHERE f.action = 'd' AND p.list_id = '{job.ListId}' AND p.type = f.type AND p.value = f.value
@@ -74,18 +75,17 @@ public sealed class SuppressionFeedWriter(SuppressionIndex index, SuppressionLis
                     RETURNING p.type, p.value),
                 staged AS (INSERT INTO {stage} (row_no, type, value, action) SELECT -1, type, value, 'r' FROM gone)
                 SELECT count(*) FROM gone
-                """, feed, ct);
+                """, ct, ("feed", feed));
             // ...every other one the feed held stays, held by the rest.
-            await Exec(conn, tx, $$"""
+            await SqlCommands.ExecAsync(conn, tx, $$"""
                 UPDATE {{partition}} p SET feeds = nullif(array_remove(p.feeds, @feed), '{}')
                 FROM feed_rows f WHERE f.action = 'd' AND p.list_id = '{{job.ListId}}' AND p.type = f.type AND p.value = f.value AND @feed = ANY (p.feeds)
-                """, feed, ct);
-            var deletes = await Scalar(conn, tx, "SELECT count(*) FROM feed_rows WHERE action = 'd'", feed, ct);
-            p.Kept = await Scalar(conn, tx,
-                $"SELECT count(*) FROM feed_rows f JOIN {partition} p ON p.list_id = '{job.ListId}' AND p.type = f.type AND p.value = f.value WHERE f.action = 'd'",
-                feed, ct);
+                """, ct, ("feed", feed));
+            var deletes = await SqlCommands.ScalarAsync<long>(conn, tx, "SELECT count(*) FROM feed_rows WHERE action = 'd'", ct);
+            p.Kept = await SqlCommands.ScalarAsync<long>(conn, tx,
+                $"SELECT count(*) FROM feed_rows f JOIN {partition} p ON p.list_id = '{job.ListId}' AND p.type = f.type AND p.value = f.value WHERE f.action = 'd'", ct);
             p.NotOnList = deletes - p.Removed - p.Kept;
-            p.Entries = await Scalar(conn, tx, "SELECT count(*) FROM feed_rows WHERE action = 'a'", feed, ct);
+            p.Entries = await SqlCommands.ScalarAsync<long>(conn, tx, "SELECT count(*) FROM feed_rows WHERE action = 'a'", ct);
 
             written = clock.Elapsed;
             try { await IndexStagedAsync(conn, tx, stage, 'i', batch => index.AddAsync(job.TenantId, job.ListId, batch, DateTimeOffset.UnixEpoch), ct); }
@@ -175,19 +175,5 @@ public sealed class SuppressionFeedWriter(SuppressionIndex index, SuppressionLis
         }
         await using (var close = new NpgsqlCommand("CLOSE feed_index", conn, t)) await close.ExecuteNonQueryAsync(ct);
         if (own is not null) await own.CommitAsync(ct);
-    }
-
-    private static async Task<long> Scalar(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string feed, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
-        cmd.Parameters.AddWithValue("feed", feed);
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
-    }
-
-    private static async Task Exec(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string feed, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
-        if (sql.Contains("@feed", StringComparison.Ordinal)) cmd.Parameters.AddWithValue("feed", feed);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -7,7 +7,7 @@ public sealed record SuppressionImportJob(
     Guid TenantId, Guid ImportId, Guid ListId, string State, string Mode, string SpecJson, string FilePath, string? FileName,
     long FileBytes, long RowsRead, long Accepted, long Rejected, long Entries, string[] Warnings, string? Error, int Attempts,
     DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string Source, Guid? SftpConnectionId, string? RemotePath,
-    string? Feed, long Added, long Removed, long Kept, long NotOnList)
+    string? Feed, long Added, long Removed, long Kept, long NotOnList) : Jobs.IImportJob
 {
     public const string Columns = "tenant_id, import_id, list_id, state, mode, spec::text, file_path, file_name, file_bytes, rows_read, " +
         "accepted, rejected, entries, warnings, error, attempts, created_at, started_at, finished_at, source, sftp_connection_id, remote_path, " +

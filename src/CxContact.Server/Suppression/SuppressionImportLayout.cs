@@ -1,5 +1,5 @@
 using CxContact.Core.Suppression;
-using CxContact.Server.Lists.Import;
+using CxContact.Server.Jobs;
 
 namespace CxContact.Server.Suppression;
 

@@ -5,7 +5,9 @@ using System.Text;
 using System.Text.Json;
 using CxContact.Core.Suppression;
 using CxContact.Core.Tenancy;
-using CxContact.Server.Lists.Import;
+using CxContact.Server.Jobs;
+using CxContact.Server.Jobs.Files;
+using CxContact.Server.Platform.Storage;
 using nietras.SeparatedValues;
 using Npgsql;
 using NpgsqlTypes;
@@ -23,73 +25,60 @@ namespace CxContact.Server.Suppression;
 public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImportStore jobs, IGrainFactory grains, SuppressionIndex index,
     SuppressionRebuilder rebuilder, SuppressionListStore store, SuppressionValueNormalizer normalizer, PlatformClock clock,
     Sftp.SftpFetcher sftp, SuppressionFeedWriter feeds, ILogger<SuppressionImportRunner> log)
+    : ImportRunnerBase<SuppressionImportJob, SuppressionImportRun>(jobs, sftp, log)
 {
     /// <summary>Rejected rows kept for the error report; the count goes on beyond it.</summary>
     public const int MaxStoredErrors = 100_000;
     private const int IndexBatch = 10_000;
 
-    public async Task RunAsync(SuppressionImportJob job, CancellationToken ct)
+    protected override SuppressionImportRun Start(SuppressionImportJob job) => new();
+
+    protected override long RowsRead(SuppressionImportRun run) => run.Progress.RowsRead;
+
+    protected override string EncodingOf(SuppressionImportJob job) => Spec(job).Format.Encoding;
+
+    protected override string? FailureOf(Exception e, SuppressionImportJob job)
     {
-        var p = new SuppressionImportProgress();
-        var warnings = new List<string>();
-        var errors = new List<(int, string, string)>();
-        string? failure;
-        using var heartbeat = new CancellationTokenSource();
-        var beating = BeatAsync(job.ImportId, p, heartbeat.Token);
-        try
-        {
-            var grain = grains.GetGrain<ISuppressionListGrain>(job.ListId, job.TenantId.ToString());
-            if (await grain.GetAsync() is null) failure = "the list was deleted before the import ran";
-            else if (job.Source == "sftp" &&
-                     await jobs.PullAsync(sftp, job.TenantId, job.ImportId, job.SftpConnectionId!.Value, job.RemotePath!, job.FilePath, ct) is { } pullFailure)
-                failure = pullFailure;
-            else failure = await ImportAsync(job, grain, p, warnings, errors, ct);
-        }
-        catch (ImportFailedException e) { failure = e.Message; }
-        catch (DecoderFallbackException)
-        {
-            failure = $"the file is not valid {Spec(job).Format.Encoding} (after row {p.RowsRead + 1}); " +
-                "set spec.format.encoding to windows-1252 or iso-8859-1 if that is what it is";
-        }
-        catch (FileNotFoundException) { failure = "the uploaded file is no longer in the landing directory"; }
-        catch (InvalidDataException e) { failure = $"the compressed file is damaged ({e.Message}); nothing was imported"; }
+        if (e is InvalidDataException damaged) return $"the compressed file is damaged ({damaged.Message}); nothing was imported";
         // A constraint the entries break fails the same way every time: say so rather than retry it as if the silo had died.
-        catch (PostgresException e) when (e.SqlState.StartsWith("23", StringComparison.Ordinal))
-        {
-            log.LogError(e, "Suppression import {ImportId} was refused by the database", job.ImportId);
-            failure = $"the list refused the entries ({e.MessageText}); nothing was saved";
-        }
-        finally
-        {
-            await heartbeat.CancelAsync();
-            await beating;
-        }
-        await jobs.FinishAsync(job, p, failure, warnings, errors, CancellationToken.None);
+        if (e is not PostgresException p || !p.SqlState.StartsWith("23", StringComparison.Ordinal)) return null;
+        log.LogError(p, "Suppression import {ImportId} was refused by the database", job.ImportId);
+        return $"the list refused the entries ({p.MessageText}); nothing was saved";
+    }
+
+    protected override Task HeartbeatAsync(SuppressionImportJob job, SuppressionImportRun run, CancellationToken ct) =>
+        jobs.HeartbeatAsync(job.ImportId, run.Progress, ct);
+
+    protected override async Task<string?> ImportAsync(SuppressionImportJob job, SuppressionImportRun run, CancellationToken ct)
+    {
+        var grain = grains.GetGrain<ISuppressionListGrain>(job.ListId, job.TenantId.ToString());
+        if (await grain.GetAsync() is null) return "the list was deleted before the import ran";
+        if (await PullAsync(job, ct) is { } pullFailure) return pullFailure;
+        return await ReadAndWriteAsync(job, grain, run.Progress, run.Warnings, run.Errors, ct);
+    }
+
+    protected override async Task FinishAsync(SuppressionImportJob job, SuppressionImportRun run, string? failure, TimeSpan elapsed, CancellationToken ct)
+    {
+        var p = run.Progress;
+        await jobs.FinishAsync(job, p, failure, run.Warnings, run.Errors, ct);
         // Taking numbers off a do-not-call list is what an auditor asks about: the queueing key is in the
         // suppression.import-queued entry, the rows it changed are here.
         if (failure is null && SuppressionImportsApi.RemovingModes.Contains(job.Mode))
             await Platform.Audit.AuditTrail.RecordAsync(db, job.TenantId, null, "suppression.import-applied", job.ListId.ToString(),
-                new { job.ImportId, job.Mode, job.Feed, p.Added, p.Removed, p.Kept, p.Entries, p.Rejected }, CancellationToken.None);
-        TryDelete(job.FilePath);
-        log.LogInformation("Suppression import {ImportId} of list {ListId} ({Mode}) {State}: {Read} rows read, {Accepted} accepted, {Rejected} rejected, {Entries} entries{Error}",
-            job.ImportId, job.ListId, job.Mode, failure is null ? "succeeded" : "failed", p.RowsRead, p.Accepted, p.Rejected, p.Entries,
+                new { job.ImportId, job.Mode, job.Feed, p.Added, p.Removed, p.Kept, p.Entries, p.Rejected }, ct);
+        log.LogInformation("Suppression import {ImportId} of list {ListId} ({Mode}) {State} in {Seconds:0.0}s: {Read} rows read, {Accepted} accepted, {Rejected} rejected, {Entries} entries{Error}",
+            job.ImportId, job.ListId, job.Mode, failure is null ? "succeeded" : "failed", elapsed.TotalSeconds, p.RowsRead, p.Accepted, p.Rejected, p.Entries,
             failure is null ? "" : "; " + failure);
     }
 
-    /// <summary>Fails a job that was started too often (its silo kept dying).</summary>
-    public async Task AbandonAsync(SuppressionImportJob job, CancellationToken ct)
-    {
-        var reason = $"the import was interrupted {job.Attempts - 1} times (last: {job.Error ?? "the silo running it stopped"}); it was not retried again";
-        await jobs.FinishAsync(job, new SuppressionImportProgress(), reason, job.Warnings, [], ct);
-        TryDelete(job.FilePath);
-        log.LogWarning("Suppression import {ImportId} abandoned: {Reason}", job.ImportId, reason);
-    }
+    protected override Task GiveUpAsync(SuppressionImportJob job, string reason, CancellationToken ct) =>
+        jobs.FinishAsync(job, new SuppressionImportProgress(), reason, job.Warnings, [], ct);
 
     private static SuppressionImportSpec Spec(SuppressionImportJob job) =>
-        JsonSerializer.Deserialize<SuppressionImportSpec>(job.SpecJson, ImportRunner.SpecJson) ?? new SuppressionImportSpec();
+        JsonSerializer.Deserialize<SuppressionImportSpec>(job.SpecJson, ImportSpecJson.Options) ?? new SuppressionImportSpec();
 
     /// <summary>Returns null on success, or why the import failed (the list is then untouched).</summary>
-    private async Task<string?> ImportAsync(SuppressionImportJob job, ISuppressionListGrain grain, SuppressionImportProgress p, List<string> warnings,
+    private async Task<string?> ReadAndWriteAsync(SuppressionImportJob job, ISuppressionListGrain grain, SuppressionImportProgress p, List<string> warnings,
         List<(int, string, string)> errors, CancellationToken ct)
     {
         var spec = Spec(job);
@@ -98,7 +87,7 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         // Not a TEMP table: the index writer reads it on a connection of its own while this one writes the list.
         // Unlogged, and dropped at the end (an earlier attempt that died may have left it).
         var stage = "sst_" + job.ImportId.ToString("N");
-        await Exec(conn, null, $"DROP TABLE IF EXISTS {stage}; CREATE UNLOGGED TABLE {stage} " +
+        await SqlCommands.ExecAsync(conn, null, $"DROP TABLE IF EXISTS {stage}; CREATE UNLOGGED TABLE {stage} " +
             "(row_no integer, type text, value text, starts_at timestamptz, expires_at timestamptz, source text, action text)", ct);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var locked = false;
@@ -122,7 +111,7 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
 
             // One import of a list at a time: a feed's deletions decide on who else holds a number, and a direct
             // import's dates on whether a feed does, so neither may change under the other. Single adds go on.
-            await Exec(conn, null, $"SELECT pg_advisory_lock({ImportLockKey(job.ListId)})", ct);
+            await SqlCommands.ExecAsync(conn, null, $"SELECT pg_advisory_lock({ImportLockKey(job.ListId)})", ct);
             locked = true;
             var rebuildBefore = await RebuildStateAsync(job);
             long delta;
@@ -157,7 +146,7 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
             // A connection PostgreSQL ended (a restart) cannot drop it, and failing here would hide why; the next attempt does.
             // (Its session, and so its lock, ended with it.)
             if (conn.State == System.Data.ConnectionState.Open)
-                await Exec(conn, null, (locked ? $"SELECT pg_advisory_unlock({ImportLockKey(job.ListId)}); " : "") + $"DROP TABLE IF EXISTS {stage}",
+                await SqlCommands.ExecAsync(conn, null, (locked ? $"SELECT pg_advisory_unlock({ImportLockKey(job.ListId)}); " : "") + $"DROP TABLE IF EXISTS {stage}",
                     CancellationToken.None);
         }
     }
@@ -343,11 +332,11 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
             {
                 // TRUNCATE, not DELETE: the partition is then empty for the COPY below (no dead index entries to step
                 // over), and readers and single adds of this list wait for the commit instead of seeing it half replaced.
-                await Exec(conn, tx, $"LOCK TABLE {partition} IN ACCESS EXCLUSIVE MODE", ct); // so the count is what TRUNCATE removes
-                deleted = await Scalar(conn, tx, $"SELECT count(*) FROM {partition}", ct);
-                await Exec(conn, tx, $"TRUNCATE {partition}", ct);
+                await SqlCommands.ExecAsync(conn, tx, $"LOCK TABLE {partition} IN ACCESS EXCLUSIVE MODE", ct); // so the count is what TRUNCATE removes
+                deleted = await SqlCommands.ScalarAsync<long>(conn, tx, $"SELECT count(*) FROM {partition}", ct);
+                await SqlCommands.ExecAsync(conn, tx, $"TRUNCATE {partition}", ct);
             }
-            else bulk = await Scalar(conn, tx, $"SELECT count(*) FROM (SELECT 1 FROM {partition} LIMIT 1) x", ct) == 0;
+            else bulk = await SqlCommands.ScalarAsync<long>(conn, tx, $"SELECT count(*) FROM (SELECT 1 FROM {partition} LIMIT 1) x", ct) == 0;
             if (bulk)
             {
                 // Nothing to collide with, and no repeats (NanpNumbers holds each number once, DISTINCT ON the rest):
@@ -357,7 +346,7 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
                 try
                 {
                     var copied = CopyPlain(conn, partition, intoPartition: true, job, plain);
-                    var rest = await Exec(conn, tx, $"""
+                    var rest = await SqlCommands.ExecAsync(conn, tx, $"""
                         INSERT INTO {partition} (tenant_id, list_id, type, value, starts_at, expires_at, source)
                         SELECT '{job.TenantId}', '{job.ListId}', s.type, s.value, s.starts_at, s.expires_at, s.source FROM ({Distinct(stage)}) s
                         """, ct);
@@ -401,7 +390,7 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         if (failure is not null) return (0, failure); // the transaction rolls back as it is disposed
         await tx.CommitAsync(ct);
         // Fresh statistics for what reads the list set-based next (a campaign preload's anti-join).
-        if (total > 10_000) await Exec(conn, null, $"ANALYZE {partition}", ct);
+        if (total > 10_000) await SqlCommands.ExecAsync(conn, null, $"ANALYZE {partition}", ct);
         p.Entries = total;
         p.Added = inserted;
         p.Removed = deleted;
@@ -512,37 +501,5 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
             yield return new SuppressionEntry(r.GetString(0), r.GetString(1),
                 r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2), r.IsDBNull(3) ? null : r.GetFieldValue<DateTimeOffset>(3),
                 r.IsDBNull(4) ? null : r.GetString(4));
-    }
-
-    private async Task BeatAsync(Guid importId, SuppressionImportProgress p, CancellationToken ct)
-    {
-        try
-        {
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-            while (await timer.WaitForNextTickAsync(ct))
-            {
-                // A missed beat is harmless (the job is taken back only after many); if PostgreSQL is really gone, the import fails on its own.
-                try { await jobs.HeartbeatAsync(importId, p, ct); }
-                catch (Exception e) when (Outage.IsDatabase(e) && !ct.IsCancellationRequested) { }
-            }
-        }
-        catch (OperationCanceledException) { /* the import finished */ }
-    }
-
-    private static async Task<long> Scalar(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
-    }
-
-    private static async Task<int> Exec(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
-        return await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { /* the landing directory is cleaned up by retention */ }
     }
 }

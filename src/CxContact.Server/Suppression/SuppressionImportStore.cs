@@ -1,4 +1,4 @@
-using CxContact.Server.Lists.Import;
+using CxContact.Server.Jobs;
 using Npgsql;
 using NpgsqlTypes;
 

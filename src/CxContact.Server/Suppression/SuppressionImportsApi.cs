@@ -5,7 +5,7 @@ using CxContact.Core.Lists;
 using CxContact.Core.Suppression;
 using CxContact.Server.Api;
 using CxContact.Server.Lists;
-using CxContact.Server.Lists.Import;
+using CxContact.Server.Jobs;
 using CxContact.Server.Platform.Auth;
 using CxContact.Server.Platform.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -119,7 +119,7 @@ public static class SuppressionImportsApi
     public static void Validate(string text, string mode, FieldErrors errors)
     {
         SuppressionImportSpec? spec;
-        try { spec = JsonSerializer.Deserialize<SuppressionImportSpec>(text, ImportRunner.SpecJson); }
+        try { spec = JsonSerializer.Deserialize<SuppressionImportSpec>(text, ImportSpecJson.Options); }
         catch (JsonException e)
         {
             var at = e.Path is { Length: > 1 } p ? "spec" + p.TrimStart('$') : "spec";

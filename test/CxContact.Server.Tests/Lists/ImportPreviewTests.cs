@@ -1,4 +1,4 @@
-using CxContact.Server.Lists.Import;
+using CxContact.Server.Jobs.Files;
 using System.Net;
 using System.Text;
 using CxContact.Server.Tests.Infrastructure;

@@ -5,7 +5,7 @@ public sealed record ImportJob(
     Guid TenantId, Guid ImportId, Guid ListId, string State, string Phase, string Mode, string SpecJson, string FilePath,
     string? FileName, long FileBytes, long RowsRead, long Accepted, long Rejected, long Excluded, long Merged, long BytesRead,
     string[] Warnings, string? Error, int Attempts, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-    string Source, Guid? SftpConnectionId, string? RemotePath, DateTimeOffset? AppliedAt)
+    string Source, Guid? SftpConnectionId, string? RemotePath, DateTimeOffset? AppliedAt) : Jobs.IImportJob
 {
     public const string Columns = "tenant_id, import_id, list_id, state, phase, mode, spec::text, file_path, file_name, file_bytes, rows_read, " +
         "accepted, rejected, excluded, merged, bytes_read, warnings, error, attempts, created_at, started_at, finished_at, " +

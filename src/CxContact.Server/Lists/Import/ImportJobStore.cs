@@ -1,3 +1,4 @@
+using CxContact.Server.Jobs;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -13,11 +14,6 @@ public sealed class ImportJobStore(NpgsqlDataSource db) : ImportQueue<ImportJob>
         string.Join(", ", new[] { "rows_read", "accepted", "rejected", "excluded", "merged", "bytes_read" }
             .Select(c => $"{c} = CASE WHEN j.applied_at IS NULL THEN 0 ELSE j.{c} END"));
     protected override string ResetOnRelease => "phase = 'queued'";
-
-    /// <summary>A running job without a heartbeat for this long is taken to be orphaned.</summary>
-    public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(30);
-    /// <summary>How many times a job may be started before it is failed for good.</summary>
-    public const int MaxAttempts = 3;
 
     public async Task HeartbeatAsync(Guid importId, ImportProgress p, CancellationToken ct)
     {

@@ -1,3 +1,5 @@
+using CxContact.Server.Jobs.Files;
+using CxContact.Server.Jobs;
 using System.Text;
 using System.Threading.Channels;
 using CxContact.Core.Lists;

@@ -1,3 +1,4 @@
+using CxContact.Server.Jobs;
 using CxContact.Server.Platform.Hosting;
 using CxContact.Server.Platform.Storage;
 using System.Diagnostics;
@@ -18,7 +19,7 @@ namespace CxContact.Server.Lists.Import;
 /// after it is only closed when it runs again, never applied twice.
 /// </summary>
 public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, ImportJobStore jobs, IGrainFactory grains, ILogger<ImportRunner> log,
-    Platform.Hosting.PlatformSettings settings, Sftp.SftpFetcher sftp)
+    Platform.Hosting.PlatformSettings settings, Sftp.SftpFetcher sftp) : ImportRunnerBase<ImportJob, ImportRun>(jobs, sftp, log)
 {
     /// <summary>
     /// COPY streams far more than ordinary queries: a 1 MB write buffer sends it in large socket writes instead of
@@ -26,11 +27,6 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
     /// </summary>
     private readonly Lazy<NpgsqlDataSource> _bulk = new(() =>
         NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(settings.Postgres) { WriteBufferSize = 1 << 20 }.ConnectionString));
-
-    public static readonly JsonSerializerOptions SpecJson = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
-    };
 
     private enum Path { Fresh, Direct, Merge }
 
@@ -40,54 +36,58 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
     /// <summary>How long the closing waits for the list's grain when its silo has just died (the cluster moves it within seconds).</summary>
     public static readonly TimeSpan GrainOutageWait = TimeSpan.FromMinutes(1);
 
-    public async Task RunAsync(ImportJob job, CancellationToken ct)
-    {
-        var applied = job.AppliedAt is not null;
-        var progress = applied ? ImportProgress.Of(job) : new ImportProgress();
-        var warnings = applied ? [.. job.Warnings] : new List<string>();
-        var errors = new List<RowError>();
-        var list = grains.GetGrain<IContactListGrain>(job.ListId, job.TenantId.ToString());
-        string? failure;
-        ListCounts? exact = null;
-        var clock = Stopwatch.StartNew();
-        using var heartbeat = new CancellationTokenSource();
-        var beating = BeatAsync(job.ImportId, progress, heartbeat.Token);
-        try
-        {
-            var info = applied ? null : await list.GetAsync();
-            if (applied) failure = null; // its records went in before it was cut off: only the closing is left
-            else if (info is null) failure = "the list was deleted before the import ran";
-            else if (job.Source == "sftp" && await PullAsync(job, progress, ct) is { } pullFailure) failure = pullFailure;
-            else (failure, exact) = await ImportAsync(job, info, progress, warnings, errors, ct);
-        }
-        catch (ImportFailedException e) { failure = e.Message; }
-        catch (ImportPlanException e) { failure = $"{e.Where}: {e.Message}"; }
-        catch (DecoderFallbackException)
-        {
-            failure = $"the file is not valid {JsonSerializer.Deserialize<ImportSpec>(job.SpecJson, SpecJson)?.Format.Encoding ?? "utf-8"} " +
-                $"(after row {progress.RowsRead + 1}); set spec.format.encoding to windows-1252 or iso-8859-1 if that is what it is";
-        }
-        catch (FileNotFoundException) { failure = "the uploaded file is no longer in the landing directory"; }
-        finally
-        {
-            await heartbeat.CancelAsync();
-            await beating;
-        }
+    protected override ImportRun Start(ImportJob job) => job.AppliedAt is null
+        ? new ImportRun(new ImportProgress(), [], applied: false)
+        : new ImportRun(ImportProgress.Of(job), [.. job.Warnings], applied: true);
 
-        await StoreErrorsAsync(job, errors, CancellationToken.None);
+    protected override long RowsRead(ImportRun run) => run.Progress.RowsRead;
+
+    protected override string EncodingOf(ImportJob job) => JsonSerializer.Deserialize<ImportSpec>(job.SpecJson, ImportSpecJson.Options)?.Format.Encoding ?? "utf-8";
+
+    protected override string? FailureOf(Exception e, ImportJob job) => e is ImportPlanException plan ? $"{plan.Where}: {plan.Message}" : null;
+
+    protected override Task HeartbeatAsync(ImportJob job, ImportRun run, CancellationToken ct) => jobs.HeartbeatAsync(job.ImportId, run.Progress, ct);
+
+    protected override async Task<string?> ImportAsync(ImportJob job, ImportRun run, CancellationToken ct)
+    {
+        if (run.Applied) return null; // its records went in before it was cut off: only the closing is left
+        if (await List(job).GetAsync() is not { } info) return "the list was deleted before the import ran";
+        if (job.Source == "sftp")
+        {
+            run.Progress.Phase = "fetching";
+            if (await PullAsync(job, ct) is { } pullFailure) return pullFailure;
+        }
+        (var failure, run.ExactCounts) = await ReadAndApplyAsync(job, info, run.Progress, run.Warnings, run.Errors, ct);
+        return failure;
+    }
+
+    protected override async Task FinishAsync(ImportJob job, ImportRun run, string? failure, TimeSpan elapsed, CancellationToken ct)
+    {
+        var progress = run.Progress;
+        await StoreErrorsAsync(job, run.Errors, ct);
         // The list's grain learns the outcome before the job is closed: an import cut off in between runs again, and
         // being applied already, only closes. The row read again has the file name an SFTP pull recorded.
-        var finished = ((await jobs.GetAsync(job.TenantId, job.ListId, job.ImportId, CancellationToken.None)) ?? job)
-            .Finished(progress, failure, warnings, DateTimeOffset.UtcNow);
-        var counts = failure is null ? exact ?? await store.CountAsync(job.ListId, CancellationToken.None) : null;
+        var finished = ((await jobs.GetAsync(job.TenantId, job.ListId, job.ImportId, ct)) ?? job)
+            .Finished(progress, failure, run.Warnings, DateTimeOffset.UtcNow);
+        var list = List(job);
+        var counts = failure is null ? run.ExactCounts ?? await store.CountAsync(job.ListId, ct) : null;
         var current = (await UntilGrainAnswersAsync(list.GetAsync))?.Counts;
         await UntilGrainAnswersAsync(async () => { await list.ImportFinishedAsync(finished.ToSummary(), counts ?? current ?? ListCounts.Empty); return true; });
-        await jobs.FinishAsync(finished, CancellationToken.None);
-        TryDelete(job.FilePath);
+        await jobs.FinishAsync(finished, ct);
         log.LogInformation("Import {ImportId} of list {ListId} {State} in {Seconds:0.0}s: {Read} read, {Accepted} accepted, {Rejected} rejected, {Excluded} excluded, {Merged} merged{Error}",
-            job.ImportId, job.ListId, finished.State, clock.Elapsed.TotalSeconds, progress.RowsRead, progress.Accepted, progress.Rejected,
+            job.ImportId, job.ListId, finished.State, elapsed.TotalSeconds, progress.RowsRead, progress.Accepted, progress.Rejected,
             progress.Excluded, progress.Merged, failure is null ? "" : "; " + failure);
     }
+
+    protected override async Task GiveUpAsync(ImportJob job, string reason, CancellationToken ct)
+    {
+        var finished = await jobs.GiveUpAsync(job, reason, ct);
+        var list = List(job);
+        var counts = (await UntilGrainAnswersAsync(list.GetAsync))?.Counts ?? ListCounts.Empty;
+        await UntilGrainAnswersAsync(async () => { await list.ImportFinishedAsync(finished.ToSummary(), counts); return true; });
+    }
+
+    private IContactListGrain List(ImportJob job) => grains.GetGrain<IContactListGrain>(job.ListId, job.TenantId.ToString());
 
     /// <summary>
     /// A grain call of the closing, made again while the grain's silo or its storage is away for a while (the cluster
@@ -103,24 +103,6 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
         }
     }
 
-    private Task<string?> PullAsync(ImportJob job, ImportProgress p, CancellationToken ct)
-    {
-        p.Phase = "fetching";
-        return jobs.PullAsync(sftp, job.TenantId, job.ImportId, job.SftpConnectionId!.Value, job.RemotePath!, job.FilePath, ct);
-    }
-
-    /// <summary>Fails a job that was started too often (its silo kept dying), and tells the list.</summary>
-    public async Task AbandonAsync(ImportJob job, CancellationToken ct)
-    {
-        var reason = $"the import was interrupted {job.Attempts - 1} times (last: {job.Error ?? "the silo running it stopped"}); it was not retried again";
-        var finished = await jobs.GiveUpAsync(job, reason, ct);
-        var list = grains.GetGrain<IContactListGrain>(job.ListId, job.TenantId.ToString());
-        var counts = (await UntilGrainAnswersAsync(list.GetAsync))?.Counts ?? ListCounts.Empty;
-        await UntilGrainAnswersAsync(async () => { await list.ImportFinishedAsync(finished.ToSummary(), counts); return true; });
-        TryDelete(job.FilePath);
-        log.LogWarning("Import {ImportId} abandoned: {Reason}", job.ImportId, reason);
-    }
-
     /// <summary>The country and zone a record without its own falls back to: the spec's, else the list's, else the tenant's.</summary>
     public static async Task<(string Country, string Zone)> DefaultsAsync(IGrainFactory grains, Guid tenantId, ImportSpec spec, ContactListInfo list)
     {
@@ -132,9 +114,9 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
     /// Returns null on success, or why the import failed (the list is then untouched); and the list's counts when
     /// they are known exactly without counting (a fresh set where nothing merged).
     /// </summary>
-    private async Task<(string? Failure, ListCounts? Counts)> ImportAsync(ImportJob job, ContactListInfo list, ImportProgress p, List<string> warnings, List<RowError> errors, CancellationToken ct)
+    private async Task<(string? Failure, ListCounts? Counts)> ReadAndApplyAsync(ImportJob job, ContactListInfo list, ImportProgress p, List<string> warnings, List<RowError> errors, CancellationToken ct)
     {
-        var spec = JsonSerializer.Deserialize<ImportSpec>(job.SpecJson, SpecJson) ?? new ImportSpec();
+        var spec = JsonSerializer.Deserialize<ImportSpec>(job.SpecJson, ImportSpecJson.Options) ?? new ImportSpec();
         var (country, zone) = await DefaultsAsync(grains, job.TenantId, spec, list);
         var mode = Enum.Parse<ImportMode>(job.Mode, ignoreCase: true);
 
@@ -145,7 +127,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
         // An earlier attempt of this job may have died halfway: its tables are leftovers, never part of the list.
         await SqlCommands.ExecAsync(conn, null, $"DROP TABLE IF EXISTS {fresh}; DROP TABLE IF EXISTS {staging}", ct);
 
-        var listIsEmpty = !await Scalar<bool>(conn, null, $"SELECT EXISTS (SELECT 1 FROM {partition})", ct);
+        var listIsEmpty = !await SqlCommands.ScalarAsync<bool>(conn, null, $"SELECT EXISTS (SELECT 1 FROM {partition})", ct);
         var key = mode == ImportMode.Update ? KeyExpression(spec.UpdateKey ?? StandardFields.ClientId) : DedupeExpression(spec.DedupeBy);
         var path = mode == ImportMode.Replace || listIsEmpty ? Path.Fresh : key is null ? Path.Direct : Path.Merge;
 
@@ -259,8 +241,8 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
     /// duplicates, so a hash aggregate looks first and the sorting delete runs only when there is something to merge.
     /// </summary>
     private static async Task<long> DedupeAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string table, string key, CancellationToken ct) =>
-        !await Scalar<bool>(conn, tx, $"SELECT EXISTS (SELECT 1 FROM {table} WHERE {key} IS NOT NULL GROUP BY {key} HAVING count(*) > 1)", ct) ? 0 :
-        await Execute(conn, tx, $"""
+        !await SqlCommands.ScalarAsync<bool>(conn, tx, $"SELECT EXISTS (SELECT 1 FROM {table} WHERE {key} IS NOT NULL GROUP BY {key} HAVING count(*) > 1)", ct) ? 0 :
+        await SqlCommands.ExecAsync(conn, tx, $"""
             DELETE FROM {table} t USING (
                 SELECT ctid, row_number() OVER (PARTITION BY {key} ORDER BY source_row DESC) AS n FROM {table} WHERE {key} IS NOT NULL
             ) d WHERE t.ctid = d.ctid AND d.n > 1
@@ -288,7 +270,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
         await using var tx = await conn.BeginTransactionAsync(ct);
         p.Merged += await DedupeAsync(conn, tx, staging, key, ct);
         await SqlCommands.ExecAsync(conn, tx, $"ANALYZE {staging}", ct);
-        p.Merged += await Execute(conn, tx, $"""
+        p.Merged += await SqlCommands.ExecAsync(conn, tx, $"""
             UPDATE {partition} r SET client_id = s.client_id, first_name = s.first_name, last_name = s.last_name, company = s.company,
                 postal_code = s.postal_code, region = s.region, country = s.country, tz = s.tz, emails = s.emails, phones = s.phones,
                 phone_slots = s.phone_slots, phone_types = s.phone_types, phone_zones = s.phone_zones,
@@ -297,7 +279,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
                 source_row = s.source_row, imported_at = s.imported_at, import_id = s.import_id
             FROM {staging} s WHERE r.{Qualify(key)} = s.{Qualify(key)}
             """, ct);
-        await Execute(conn, tx, $"""
+        await SqlCommands.ExecAsync(conn, tx, $"""
             INSERT INTO {partition} SELECT s.* FROM {staging} s
             WHERE s.{Qualify(key)} IS NULL OR NOT EXISTS (SELECT 1 FROM {partition} r WHERE r.{Qualify(key)} = s.{Qualify(key)})
             """, ct);
@@ -325,37 +307,5 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
             await copy.WriteAsync(e.Warning, NpgsqlTypes.NpgsqlDbType.Boolean, ct);
         }
         await copy.CompleteAsync(ct);
-    }
-
-    private async Task BeatAsync(Guid importId, ImportProgress p, CancellationToken ct)
-    {
-        try
-        {
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-            while (await timer.WaitForNextTickAsync(ct))
-            {
-                // A missed beat is harmless (the job is taken back only after many); if PostgreSQL is really gone, the import fails on its own.
-                try { await jobs.HeartbeatAsync(importId, p, ct); }
-                catch (Exception e) when (Outage.IsDatabase(e) && !ct.IsCancellationRequested) { }
-            }
-        }
-        catch (OperationCanceledException) { /* the import finished */ }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { /* the landing directory is cleaned up by retention */ }
-    }
-
-    private static async Task<long> Execute(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
-        return await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task<T> Scalar<T>(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
-        return (T)(await cmd.ExecuteScalarAsync(ct))!;
     }
 }

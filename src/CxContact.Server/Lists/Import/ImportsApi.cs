@@ -1,3 +1,4 @@
+using CxContact.Server.Jobs;
 using System.Text;
 using CxContact.Core.Lists;
 using CxContact.Server.Api;

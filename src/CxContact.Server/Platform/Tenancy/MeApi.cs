@@ -19,14 +19,14 @@ public static class MeApi
 
     public static void MapMeApi(this RouteGroupBuilder v1)
     {
-        v1.MapGet("/me", async (HttpContext http, IGrainFactory grains, Limits.TenantLimitsStore tenantLimits, Lists.Import.LandingDirectory landing,
+        v1.MapGet("/me", async (HttpContext http, IGrainFactory grains, Limits.TenantLimitsStore tenantLimits, Jobs.LandingDirectory landing,
             CancellationToken ct) =>
         {
             var c = Caller.From(http.User);
             var settings = c.IsSystemAdmin ? null : await grains.GetGrain<ITenantGrain>(c.TenantId).GetSettingsAsync();
             var own = await tenantLimits.EffectiveAsync(c.TenantId, ct);
             var limits = new MeLimits(own.RequestsPerSecondPerKey, own.RequestsPerSecondPerTenant, own.MessagesPerSecond, own.MaxUploadBytes,
-                Lists.Import.LineLengthGuard.MaxLineChars, Lists.Import.ImportPipeline.MaxColumns, own.ImportsAtOnce,
+                Jobs.Files.LineLengthGuard.MaxLineChars, Lists.Import.ImportPipeline.MaxColumns, own.ImportsAtOnce,
                 own.LandingQuotaBytes, landing.BytesInUse(c.TenantId));
             return TypedResults.Ok(new Me(new MeTenant(c.TenantId, c.TenantName, settings), new MeKey(c.KeyId, c.KeyName, c.Role), limits));
         }).WithTags("Tenants").WithSummary("The tenant and key this request is authenticated as, and the limits it works within");

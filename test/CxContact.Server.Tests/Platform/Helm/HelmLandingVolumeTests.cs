@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using CxContact.Server.Jobs;
 using CxContact.Server.Lists.Import;
 using CxContact.Server.Platform.Hosting;
 using Microsoft.Extensions.Configuration;

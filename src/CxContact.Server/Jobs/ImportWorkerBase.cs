@@ -1,29 +1,24 @@
 using CxContact.Server.Platform.Hosting;
 using Npgsql;
 
-namespace CxContact.Server.Lists.Import;
+namespace CxContact.Server.Jobs;
 
 /// <summary>
 /// The loop shared by the import workers of contact lists and suppression lists: claim the next job, run it (or give
-/// it up after <see cref="ImportJobStore.MaxAttempts"/> starts), one at a time per worker, on silos with the campaign
+/// it up after <see cref="JobLifetime.MaxAttempts"/> starts), one at a time per worker, on silos with the campaign
 /// role. Imports never run inside an HTTP request: the API queues them and answers 202 at once. A job cut off while
 /// its silo lives (PostgreSQL restarted, a grain's silo died, this silo is stopping) goes back to the queue at once
 /// (<see cref="ImportQueue{TJob}.ReleaseAsync"/>) rather than waiting out its heartbeat; one whose silo died is taken
 /// back once its heartbeat is too old.
 /// </summary>
-public abstract class ImportWorkerBase<TJob>(ILogger log, PlatformSettings settings) : BackgroundService where TJob : class
+public abstract class ImportWorkerBase<TJob>(ImportQueue<TJob> queue, IImportRunner<TJob> runner, ILogger log, PlatformSettings settings)
+    : BackgroundService where TJob : class, IImportJob
 {
     public static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
     /// <summary>The longest pause between attempts to put a cut-off job back while PostgreSQL is away.</summary>
     public static readonly TimeSpan MaxReleasePause = TimeSpan.FromSeconds(10);
     /// <summary>How long a stopping silo tries to put its job back; after that the heartbeat timeout does it.</summary>
     public static readonly TimeSpan ReleaseOnStop = TimeSpan.FromSeconds(2);
-
-    protected abstract Task<TJob?> ClaimAsync(string worker, CancellationToken ct);
-    protected abstract int Attempts(TJob job);
-    protected abstract Task RunAsync(TJob job, CancellationToken ct);
-    protected abstract Task AbandonAsync(TJob job, CancellationToken ct);
-    protected abstract Task<bool> ReleaseAsync(TJob job, string worker, string reason, bool countAttempt, CancellationToken ct);
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
@@ -35,10 +30,10 @@ public abstract class ImportWorkerBase<TJob>(ILogger log, PlatformSettings setti
             TJob? job = null;
             try
             {
-                job = await ClaimAsync(name, stopping);
+                job = await queue.ClaimAsync(name, stopping);
                 if (job is null) { await Task.Delay(IdlePoll, stopping); continue; }
-                if (Attempts(job) > ImportJobStore.MaxAttempts) await AbandonAsync(job, stopping);
-                else await Task.Run(() => RunAsync(job, stopping), stopping);
+                if (job.Attempts > JobLifetime.MaxAttempts) await runner.AbandonAsync(job, stopping);
+                else await Task.Run(() => runner.RunAsync(job, stopping), stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -62,7 +57,7 @@ public abstract class ImportWorkerBase<TJob>(ILogger log, PlatformSettings setti
     private async Task ReleaseAsStoppingAsync(TJob job, string worker)
     {
         using var budget = new CancellationTokenSource(ReleaseOnStop);
-        try { await ReleaseAsync(job, worker, "interrupted: the silo running it stopped", countAttempt: false, budget.Token); }
+        try { await queue.ReleaseAsync(job.ImportId, worker, "interrupted: the silo running it stopped", countAttempt: false, budget.Token); }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
         {
             log.LogWarning("A job cut off by the stop could not be put back ({Error}); another silo takes it once its heartbeat is too old", e.Message);
@@ -84,7 +79,7 @@ public abstract class ImportWorkerBase<TJob>(ILogger log, PlatformSettings setti
             try
             {
                 if (pause > TimeSpan.Zero) await Task.Delay(pause, stopping);
-                await ReleaseAsync(job, worker, $"interrupted: {e.Message}", countAttempt, stopping);
+                await queue.ReleaseAsync(job.ImportId, worker, $"interrupted: {e.Message}", countAttempt, stopping);
                 return;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }

@@ -1,9 +1,10 @@
 using System.Net;
-using CxContact.Server.Lists.Import;
+using CxContact.Server.Jobs;
 using CxContact.Server.Tests.Infrastructure;
+using CxContact.Server.Tests.Lists;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CxContact.Server.Tests.Lists;
+namespace CxContact.Server.Tests.Jobs;
 
 /// <summary>
 /// The landing directory does not fill up: a sweep deletes an old upload no import names (finished, failed or

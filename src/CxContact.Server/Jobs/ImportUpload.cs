@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
-namespace CxContact.Server.Lists.Import;
+namespace CxContact.Server.Jobs;
 
 /// <summary>
 /// The multipart upload every import endpoint takes (contact lists, suppression lists): parts file, spec and mode,

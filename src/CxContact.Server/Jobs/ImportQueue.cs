@@ -1,7 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 
-namespace CxContact.Server.Lists.Import;
+namespace CxContact.Server.Jobs;
 
 /// <summary>
 /// The queue half of an import job table (list_imports, suppression_imports): idempotent enqueue, claim with FOR
@@ -9,7 +9,7 @@ namespace CxContact.Server.Lists.Import;
 /// back: it runs again from the start, which is safe because nothing reaches the list before the final commit), and
 /// reads. The stores add their own progress and outcome columns.
 /// </summary>
-public abstract class ImportQueue<TJob>(NpgsqlDataSource db, string table, string columns, Func<NpgsqlDataReader, TJob> read) where TJob : class
+public abstract class ImportQueue<TJob>(NpgsqlDataSource db, string table, string columns, Func<NpgsqlDataReader, TJob> read) where TJob : class, IImportJob
 {
     protected NpgsqlDataSource Db => db;
 
@@ -92,7 +92,7 @@ public abstract class ImportQueue<TJob>(NpgsqlDataSource db, string table, strin
             FROM next WHERE j.import_id = next.import_id
             RETURNING {string.Join(", ", columns.Split(", ").Select(c => "j." + c))}
             """, conn, tx);
-        cmd.Parameters.AddWithValue("timeout", ImportJobStore.HeartbeatTimeout);
+        cmd.Parameters.AddWithValue("timeout", JobLifetime.HeartbeatTimeout);
         cmd.Parameters.AddWithValue("w", worker);
         cmd.Parameters.AddWithValue("per_tenant", RunningPerTenant);
         TJob? job = null;

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace CxContact.Server.Lists.Import;
+namespace CxContact.Server.Jobs.Files;
 
 /// <summary>
 /// An import file as the files it holds: a .zip gives each of its files in name order (a registry's download is one

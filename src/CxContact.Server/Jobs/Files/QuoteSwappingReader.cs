@@ -1,4 +1,4 @@
-namespace CxContact.Server.Lists.Import;
+namespace CxContact.Server.Jobs.Files;
 
 /// <summary>
 /// Sep only knows the double quote. For a file quoted with another character, this reader swaps that character

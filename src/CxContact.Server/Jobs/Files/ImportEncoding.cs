@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace CxContact.Server.Lists.Import;
+namespace CxContact.Server.Jobs.Files;
 
 /// <summary>The encodings an import spec may name.</summary>
 public static class ImportEncoding

@@ -1,4 +1,4 @@
-namespace CxContact.Server.Lists.Import;
+namespace CxContact.Server.Jobs.Files;
 
 /// <summary>Reading one raw CSV value the way RFC 4180 means it.</summary>
 public static class CsvValue

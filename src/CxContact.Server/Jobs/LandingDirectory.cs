@@ -1,6 +1,6 @@
 using CxContact.Server.Platform.Hosting;
 
-namespace CxContact.Server.Lists.Import;
+namespace CxContact.Server.Jobs;
 
 /// <summary>
 /// Where uploads and SFTP pulls land before an import reads them. In Kubernetes this is a volume shared by the

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace CxContact.Server.Lists.Import;
+namespace CxContact.Server.Jobs;
 
 /// <summary>
 /// Deletes landing files nothing will read again: uploads and pulls of imports that finished, failed or were

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using CxContact.Server.Api;
 using CxContact.Server.Sftp;
 
-namespace CxContact.Server.Lists.Import;
+namespace CxContact.Server.Jobs;
 
 /// <summary>
 /// The JSON form of "start an import" shared by contact and suppression lists: pull a file from one of the
@@ -22,7 +22,7 @@ public sealed record ImportPull(Guid SftpConnectionId, string RemotePath, string
         FieldErrors errors, CancellationToken ct)
     {
         Body? body;
-        try { body = await http.Request.ReadFromJsonAsync<Body>(ImportRunner.SpecJson, ct); }
+        try { body = await http.Request.ReadFromJsonAsync<Body>(ImportSpecJson.Options, ct); }
         catch (JsonException e)
         {
             errors.Add(e.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : "body", "is not valid JSON for this request");

@@ -1,4 +1,4 @@
-namespace CxContact.Server.Lists.Import;
+namespace CxContact.Server.Jobs.Files;
 
 /// <summary>
 /// Stops an import at a line longer than <see cref="MaxLineChars"/> before the parser would buffer it whole: a file of
