@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
 using CxContact.Server.Api.OpenApi;
+using CxContact.Server.CallingList;
 
 namespace CxContact.Server.Api;
 
@@ -76,6 +77,7 @@ public static class ApiComposition
         v1.MapSuppressionListsApi();
         v1.MapCampaignsApi();
         v1.MapDialingApi();
+        v1.MapSimulatorApi();
         v1.MapSchedulesApi();
         v1.MapJobsApi();
         Platform.Health.AlertsApi.MapAlertsApi(v1);

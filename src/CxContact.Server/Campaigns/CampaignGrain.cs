@@ -5,6 +5,7 @@ using CxContact.Core.Lists;
 using CxContact.Server.Compliance;
 using CxContact.Server.Dialing;
 using CxContact.Server.Suppression;
+using CxContact.Server.CallingList;
 
 namespace CxContact.Server.Campaigns;
 

@@ -1,6 +1,7 @@
 using CxContact.Server.Platform.Hosting;
 using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
+using CxContact.Server.CallingList;
 
 namespace CxContact.Server.Campaigns;
 
@@ -43,13 +44,13 @@ public sealed class CampaignStats(NpgsqlDataSource db, CallingListStore callingL
             WITH first_pending AS (
                 SELECT DISTINCT ON (chain_id) record_status, leased_until, coalesce(dial_sched_time, 0) AS due, daily_from, daily_till,
                        extract(epoch FROM (@now AT TIME ZONE tz_dbid)::time) AS secs
-                FROM {CampaignStore.PartitionName(campaignId)} WHERE record_status IN (1, 2) ORDER BY chain_id, chain_n)
+                FROM {CampaignStore.PartitionName(campaignId)} WHERE record_status IN ({RecordStatuses.Ready}, {RecordStatuses.Retrieved}) ORDER BY chain_id, chain_n)
             SELECT count(*) FILTER (WHERE free AND due <= @epoch AND secs >= daily_from AND secs < daily_till),
                    count(*) FILTER (WHERE NOT free),
                    count(*) FILTER (WHERE free AND due > @epoch),
                    count(*) FILTER (WHERE free AND due <= @epoch AND NOT (secs >= daily_from AND secs < daily_till)),
                    count(*) FILTER (WHERE free)
-            FROM (SELECT *, record_status = 1 OR leased_until <= @now AS free FROM first_pending) p
+            FROM (SELECT *, record_status = {RecordStatuses.Ready} OR leased_until <= @now AS free FROM first_pending) p
             """))
         {
             cmd.Parameters.AddWithValue("now", now);

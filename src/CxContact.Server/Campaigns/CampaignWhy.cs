@@ -6,6 +6,7 @@ using CxContact.Server.Compliance;
 using CxContact.Server.Platform.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using CxContact.Server.CallingList;
 
 namespace CxContact.Server.Campaigns;
 

@@ -4,6 +4,7 @@ using CxContact.Core.Suppression;
 using CxContact.Server.Api;
 using CxContact.Server.Platform.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CxContact.Server.CallingList;
 
 namespace CxContact.Server.Campaigns;
 

@@ -1,4 +1,5 @@
 using CxContact.Server.Dialing;
+using CxContact.Server.CallingList;
 
 namespace CxContact.Server.Campaigns;
 

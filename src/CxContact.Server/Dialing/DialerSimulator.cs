@@ -1,5 +1,6 @@
 using CxContact.Core.Campaigns;
 using CxContact.Core.Dialing;
+using CxContact.Server.CallingList;
 
 namespace CxContact.Server.Dialing;
 

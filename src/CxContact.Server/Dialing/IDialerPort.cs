@@ -1,4 +1,5 @@
 using CxContact.Core.Campaigns;
+using CxContact.Server.CallingList;
 
 namespace CxContact.Server.Dialing;
 

@@ -1,6 +1,7 @@
 using CxContact.Core.Campaigns;
 using CxContact.Core.Compliance;
 using CxContact.Core.Dialing;
+using CxContact.Server.CallingList;
 
 namespace CxContact.Server.Dialing;
 

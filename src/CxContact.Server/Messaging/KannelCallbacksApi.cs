@@ -1,10 +1,10 @@
 using CxContact.Core.Campaigns;
 using CxContact.Core.Messaging;
 using CxContact.Core.Phones;
-using CxContact.Server.Dialing;
 using CxContact.Server.Platform.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using CxContact.Server.CallingList;
 
 namespace CxContact.Server.Messaging;
 

@@ -3,12 +3,12 @@ using System.Threading.RateLimiting;
 using CxContact.Core.Campaigns;
 using CxContact.Core.Compliance;
 using CxContact.Server.Campaigns;
-using CxContact.Server.Dialing;
 using CxContact.Server.Lists;
 using CxContact.Server.Platform.Hosting;
 using Npgsql;
 using RedisRateLimiting;
 using StackExchange.Redis;
+using CxContact.Server.CallingList;
 
 namespace CxContact.Server.Messaging;
 

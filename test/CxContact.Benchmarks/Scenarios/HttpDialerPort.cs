@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CxContact.Core.Campaigns;
 using CxContact.Server.Dialing;
+using CxContact.Server.CallingList;
 
 namespace CxContact.Benchmarks.Scenarios;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using CxContact.Server.Tests.Infrastructure;
+using CxContact.Server.CallingList;
 
 namespace CxContact.Server.Tests.Campaigns;
 

@@ -2,7 +2,7 @@ using CxContact.Server.Platform.Hosting;
 using CxContact.Core.Suppression;
 using CxContact.Server.Suppression;
 
-namespace CxContact.Server.Dialing;
+namespace CxContact.Server.CallingList;
 
 /// <summary>
 /// Honours a do-not-call request: the number goes into the campaign's DNC list (its dncList, else its first

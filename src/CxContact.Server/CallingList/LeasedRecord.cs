@@ -1,4 +1,4 @@
-namespace CxContact.Server.Dialing;
+namespace CxContact.Server.CallingList;
 
 /// <summary>One record handed to a dialer: what it dials, and what it must quote back with the result.</summary>
 public sealed record LeasedRecord(

@@ -1,4 +1,4 @@
-namespace CxContact.Server.Campaigns;
+namespace CxContact.Server.CallingList;
 
 /// <summary>Names of the Genesys record_status values the calling list uses.</summary>
 public static class RecordStatuses

@@ -7,7 +7,7 @@ using CxContact.Server.Compliance;
 using CxContact.Server.Platform.Storage;
 using Npgsql;
 
-namespace CxContact.Server.Dialing;
+namespace CxContact.Server.CallingList;
 
 /// <summary>
 /// The pull API's lease: pick records callable now (due, inside their local window, first pending device of their
@@ -77,17 +77,17 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
         await using var cmd = new NpgsqlCommand($"""
             WITH cand AS (
                 SELECT t.record_id FROM {part} t
-                WHERE t.record_status IN (1, 2) AND (t.record_status = 1 OR t.leased_until <= @now)
+                WHERE t.record_status IN ({RecordStatuses.Ready}, {RecordStatuses.Retrieved}) AND (t.record_status = {RecordStatuses.Ready} OR t.leased_until <= @now)
                   AND coalesce(t.dial_sched_time, 0) <= @epoch
                   AND t.daily_from <= extract(epoch FROM (@now AT TIME ZONE t.tz_dbid)::time)
                   AND extract(epoch FROM (@now AT TIME ZONE t.tz_dbid)::time) < t.daily_till
-                  AND NOT EXISTS (SELECT 1 FROM {part} e WHERE e.chain_id = t.chain_id AND e.chain_n < t.chain_n AND e.record_status IN (1, 2))
+                  AND NOT EXISTS (SELECT 1 FROM {part} e WHERE e.chain_id = t.chain_id AND e.chain_n < t.chain_n AND e.record_status IN ({RecordStatuses.Ready}, {RecordStatuses.Retrieved}))
                   AND NOT EXISTS (SELECT 1 FROM contact_dial_locks l WHERE l.contact_id = t.contact_id AND l.until > @now)
                 ORDER BY coalesce(t.dial_sched_time, 0), t.dial_order, t.chain_n
                 LIMIT @n
                 FOR UPDATE OF t SKIP LOCKED),
             leased AS (
-                UPDATE {part} t SET record_status = 2, lease_id = @lease, leased_until = @until
+                UPDATE {part} t SET record_status = {RecordStatuses.Retrieved}, lease_id = @lease, leased_until = @until
                 FROM cand WHERE t.campaign_id = @campaign AND t.record_id = cand.record_id
                 RETURNING t.record_id, t.contact_id, t.list_id, t.contact_info, t.contact_info_type, t.chain_id, t.chain_n, t.attempt,
                           t.tz_dbid, t.daily_from, t.daily_till, t.client_id, t.device_type, t.country, t.region, t.zones, t.autodial_consent,
@@ -134,16 +134,16 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
         if (unlocked.Length == 0 && later.Count == 0 && denied.Count == 0) return;
         await using var tx = await conn.BeginTransactionAsync(ct);
         if (unlocked.Length > 0)
-            await SqlCommands.ExecAsync(conn, tx, $"UPDATE {part} SET record_status = 1, lease_id = NULL, leased_until = NULL WHERE campaign_id = @c AND record_id = ANY(@ids) AND lease_id = @l",
+            await SqlCommands.ExecAsync(conn, tx, $"UPDATE {part} SET record_status = {RecordStatuses.Ready}, lease_id = NULL, leased_until = NULL WHERE campaign_id = @c AND record_id = ANY(@ids) AND lease_id = @l",
                 ct, ("c", campaignId), ("ids", unlocked), ("l", leaseId));
         if (later.Count > 0)
             await SqlCommands.ExecAsync(conn, tx, $"""
-                UPDATE {part} t SET record_status = 1, lease_id = NULL, leased_until = NULL, dial_sched_time = x.at
+                UPDATE {part} t SET record_status = {RecordStatuses.Ready}, lease_id = NULL, leased_until = NULL, dial_sched_time = x.at
                 FROM unnest(@ids, @ats) AS x(id, at) WHERE t.campaign_id = @c AND t.record_id = x.id AND t.lease_id = @l
                 """, ct, ("ids", later.Select(x => x.Id).ToArray()), ("ats", later.Select(x => x.At!.Value).ToArray()), ("l", leaseId), ("c", campaignId));
         if (denied.Count > 0)
             await SqlCommands.ExecAsync(conn, tx, $"""
-                UPDATE {part} SET record_status = 5, reason = 'compliance-denied', lease_id = NULL, leased_until = NULL
+                UPDATE {part} SET record_status = {RecordStatuses.Cancelled}, reason = 'compliance-denied', lease_id = NULL, leased_until = NULL
                 WHERE campaign_id = @c AND record_id = ANY(@ids) AND lease_id = @l
                 """, ct, ("ids", denied.ToArray()), ("l", leaseId), ("c", campaignId));
         var freed = later.Select(x => x.Id).Concat(denied).ToArray();

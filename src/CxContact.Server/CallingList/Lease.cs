@@ -1,4 +1,4 @@
-namespace CxContact.Server.Dialing;
+namespace CxContact.Server.CallingList;
 
 /// <summary>
 /// A lease: records callable now, each allowed by the Compliance Manager at lease time. Deferred counts the records

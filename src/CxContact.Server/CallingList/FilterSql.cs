@@ -3,7 +3,7 @@ using CxContact.Core.Lists;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace CxContact.Server.Campaigns;
+namespace CxContact.Server.CallingList;
 
 /// <summary>
 /// Translates a campaign filter (the selection-rule language of imports) into a SQL predicate over one preload row:

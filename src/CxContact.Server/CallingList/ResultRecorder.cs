@@ -6,7 +6,7 @@ using CxContact.Server.Lists;
 using CxContact.Server.Platform.Hosting;
 using Npgsql;
 
-namespace CxContact.Server.Dialing;
+namespace CxContact.Server.CallingList;
 
 /// <summary>
 /// Applies call results, each exactly once, a batch at a time (one result is a batch of one). In one transaction:
@@ -57,7 +57,7 @@ public sealed class ResultRecorder(NpgsqlDataSource db, AttemptHistory attempts,
             read.BatchCommands.Add(Command("SELECT lease_id, expires_at FROM campaign_leases WHERE campaign_id = @c AND lease_id = ANY(@l)",
                 ("c", campaignId), ("l", leaseIds)));
             read.BatchCommands.Add(Command($"""
-                SELECT record_id, contact_id, list_id, contact_info, client_id, retries, record_status = 2, lease_id
+                SELECT record_id, contact_id, list_id, contact_info, client_id, retries, record_status = {RecordStatuses.Retrieved}, lease_id
                 FROM {part} WHERE campaign_id = @c AND record_id = ANY(@r) ORDER BY record_id FOR UPDATE
                 """, ("c", campaignId), ("r", recordIds)));
             read.BatchCommands.Add(Command("SELECT lease_id, record_id, result, outcome FROM campaign_results WHERE lease_id = ANY(@l) AND record_id = ANY(@r)",
@@ -141,7 +141,7 @@ public sealed class ResultRecorder(NpgsqlDataSource db, AttemptHistory attempts,
             ("inc", applied.Select((a, i) => retry[i] && a.Q.Result != CallResult.CallbackRequested ? 1 : 0).ToArray())));
         var finished = applied.Where(a => a.Decision.Action is StrategyAction.Done or StrategyAction.Suppress).Select(a => a.Row.ContactId).Distinct().ToArray();
         if (finished.Length > 0)
-            write.BatchCommands.Add(Command($"UPDATE {part} SET record_status = 7 WHERE contact_id = ANY(@k) AND record_status = 1", ("k", finished)));
+            write.BatchCommands.Add(Command($"UPDATE {part} SET record_status = {RecordStatuses.ChainUpdated} WHERE contact_id = ANY(@k) AND record_status = {RecordStatuses.Ready}", ("k", finished)));
         write.BatchCommands.Add(Command("""
             INSERT INTO campaign_results (tenant_id, campaign_id, lease_id, record_id, result, connected, disposition, at, outcome)
             SELECT @t, @c, * FROM unnest(@l::uuid[], @r::bigint[], @res::text[], @conn::boolean[], @disp::text[], @at::timestamptz[], @out::text[])

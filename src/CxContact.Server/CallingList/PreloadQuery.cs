@@ -4,8 +4,9 @@ using CxContact.Core.Tenancy;
 using CxContact.Server.Platform.Storage;
 using Npgsql;
 using NpgsqlTypes;
+using CxContact.Server.Campaigns;
 
-namespace CxContact.Server.Campaigns;
+namespace CxContact.Server.CallingList;
 
 /// <summary>
 /// The Campaign Manager's preload, as SQL run inside PostgreSQL: contact lists → filters → suppression anti-joins →
@@ -112,7 +113,7 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
             await Task.WhenAll(
                 IndexAsync($"""
                     CREATE UNIQUE INDEX {part}_pkey ON {load} (campaign_id, record_id);
-                    CREATE INDEX {part}_pending ON {load} ((coalesce(dial_sched_time, 0)), dial_order, chain_n) WHERE record_status IN (1, 2)
+                    CREATE INDEX {part}_pending ON {load} ((coalesce(dial_sched_time, 0)), dial_order, chain_n) WHERE record_status IN ({RecordStatuses.Ready}, {RecordStatuses.Retrieved})
                     """, ct),
                 IndexAsync($"CREATE INDEX {part}_chain ON {load} (chain_id, chain_n); CREATE INDEX {part}_contact ON {load} (contact_id)", ct));
             phase("index");
@@ -179,14 +180,14 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
         await SqlCommands.ExecAsync(conn, tx, $"CREATE TEMP TABLE preload_fresh ON COMMIT DROP AS {select.With} {select.Rows(chained: false, sliced: false)}", parameters, ct);
         await SqlCommands.ExecAsync(conn, tx, "CREATE INDEX ON preload_fresh (contact_id, phone); ANALYZE preload_fresh", ct);
         var rows = await SqlCommands.ExecAsync(conn, tx, $"""
-            UPDATE {part} t SET reason = f.reason, record_status = CASE WHEN f.reason IS NULL THEN 1 ELSE 5 END,
+            UPDATE {part} t SET reason = f.reason, record_status = CASE WHEN f.reason IS NULL THEN {RecordStatuses.Ready} ELSE {RecordStatuses.Cancelled} END,
                 daily_from = f.daily_from, daily_till = f.daily_till, tz_dbid = nullif(split_part(f.zones, ' ', 1), ''),
                 zones = f.zones, country = f.country, region = f.region, phone_region = f.phone_region, area_code = f.area_code,
                 client_id = f.client_id, device_type = f.ptype,
                 autodial_consent = f.consent, dial_order = f.dial_order, chain_n = f.chain_n
             FROM preload_fresh f
             WHERE t.contact_id = f.contact_id AND t.contact_info = f.phone
-              AND (t.record_status = 1 OR (t.record_status = 5 AND t.reason = ANY(@refreshable)))
+              AND (t.record_status = {RecordStatuses.Ready} OR (t.record_status = {RecordStatuses.Cancelled} AND t.reason = ANY(@refreshable)))
             """, parameters, ct);
         rows += await SqlCommands.ExecAsync(conn, tx, $"""
             INSERT INTO {part} ({Columns})
@@ -199,8 +200,8 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
             WHERE NOT EXISTS (SELECT 1 FROM {part} t WHERE t.contact_id = s.contact_id AND t.contact_info = s.phone)
             """, parameters, ct);
         rows += await SqlCommands.ExecAsync(conn, tx, $"""
-            UPDATE {part} t SET record_status = 5, reason = 'removed-from-list'
-            WHERE t.record_status = 1
+            UPDATE {part} t SET record_status = {RecordStatuses.Cancelled}, reason = 'removed-from-list'
+            WHERE t.record_status = {RecordStatuses.Ready}
               AND NOT EXISTS (SELECT 1 FROM preload_fresh f WHERE f.contact_id = t.contact_id AND f.phone = t.contact_info)
             """, parameters, ct);
         await tx.CommitAsync(ct);
@@ -239,9 +240,9 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
         """;
 
     // Genesys contact_info_type: 1 home phone, 2 direct business phone, 4 mobile, 10 email, 0 none.
-    private const string Values = """
+    private static readonly string Values = $"""
         s.phone, CASE WHEN position('@' IN s.phone) > 0 THEN 10 ELSE CASE s.ptype WHEN 1 THEN 4 WHEN 2 THEN 1 WHEN 3 THEN 1 WHEN 4 THEN 2 ELSE 0 END END,
-        CASE WHEN s.reason IS NULL THEN 1 ELSE 5 END, s.daily_from, s.daily_till, nullif(split_part(s.zones, ' ', 1), ''),
+        CASE WHEN s.reason IS NULL THEN {RecordStatuses.Ready} ELSE {RecordStatuses.Cancelled} END, s.daily_from, s.daily_till, nullif(split_part(s.zones, ' ', 1), ''),
         s.chain_n, s.contact_id, s.list_id, s.client_id, s.country, s.region, s.zones, s.ptype, s.consent, s.dial_order, s.reason,
         s.phone_region, s.area_code
         """;

@@ -1,7 +1,8 @@
 using CxContact.Server.Platform.Storage;
 using Npgsql;
+using CxContact.Server.Campaigns;
 
-namespace CxContact.Server.Campaigns;
+namespace CxContact.Server.CallingList;
 
 /// <summary>
 /// The calling list's read side and life-cycle SQL: the preload report, one contact's rows, what is still pending,
@@ -64,9 +65,9 @@ public sealed class CallingListStore(NpgsqlDataSource db)
     public async Task<(long Ready, long Leased)> PendingAsync(Guid campaignId, DateTimeOffset now, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
-            SELECT count(*) FILTER (WHERE record_status = 1 OR (record_status = 2 AND leased_until <= @now)),
-                   count(*) FILTER (WHERE record_status = 2 AND leased_until > @now)
-            FROM {CampaignStore.PartitionName(campaignId)} WHERE record_status IN (1, 2)
+            SELECT count(*) FILTER (WHERE record_status = {RecordStatuses.Ready} OR (record_status = {RecordStatuses.Retrieved} AND leased_until <= @now)),
+                   count(*) FILTER (WHERE record_status = {RecordStatuses.Retrieved} AND leased_until > @now)
+            FROM {CampaignStore.PartitionName(campaignId)} WHERE record_status IN ({RecordStatuses.Ready}, {RecordStatuses.Retrieved})
             """);
         cmd.Parameters.AddWithValue("now", now);
         try
@@ -85,7 +86,7 @@ public sealed class CallingListStore(NpgsqlDataSource db)
         await using var tx = await conn.BeginTransactionAsync(ct);
         await SqlCommands.ExecAsync(conn, tx, $"""
             DO $$ BEGIN
-                UPDATE {CampaignStore.PartitionName(campaignId)} SET record_status = 1, lease_id = NULL, leased_until = NULL WHERE record_status = 2;
+                UPDATE {CampaignStore.PartitionName(campaignId)} SET record_status = {RecordStatuses.Ready}, lease_id = NULL, leased_until = NULL WHERE record_status = {RecordStatuses.Retrieved};
             EXCEPTION WHEN undefined_table THEN NULL; -- never preloaded: nothing is leased
             END $$
             """, ct);

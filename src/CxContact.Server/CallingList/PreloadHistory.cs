@@ -2,7 +2,7 @@ using CxContact.Core.Campaigns;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace CxContact.Server.Campaigns;
+namespace CxContact.Server.CallingList;
 
 /// <summary>campaign_preloads: one row per preload, opened when it starts and closed with its summary.</summary>
 public sealed class PreloadHistory(NpgsqlDataSource db)

@@ -1,4 +1,4 @@
-namespace CxContact.Server.Dialing;
+namespace CxContact.Server.CallingList;
 
 /// <summary>
 /// What a result did: the action the contact strategy chose, when the record is dialed next (for a retry), whether
