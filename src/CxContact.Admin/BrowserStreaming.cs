@@ -4,7 +4,7 @@ namespace CxContact.Admin;
 
 /// <summary>
 /// The browser's fetch hands a response to .NET only once it is complete unless told to stream it: a server-sent-events
-/// stream (a path ending in /stream) would never arrive. Every other response is read whole, as before.
+/// stream (a path ending in /stream) would never arrive. Every other response is read whole.
 /// </summary>
 public sealed class BrowserStreaming : DelegatingHandler
 {

@@ -34,7 +34,7 @@ public sealed record CampaignDefinition
 
     /// <summary>
     /// What the campaign's calls are for (sales, debt collection, informational): a rule applies only to the calls it
-    /// covers. Null (campaigns made before purposes existed): every rule applies.
+    /// covers. Null (a campaign saved without a purpose): every rule applies.
     /// </summary>
     [Id(18)] public CallPurpose? Purpose { get; init; }
 

@@ -6,8 +6,8 @@ using Npgsql;
 namespace CxContact.Server.Lists;
 
 /// <summary>
-/// Stores the device facts (country, area code's region, area code) of records imported before imports kept them
-/// (migration 0043), with the normalizer the import uses. The preload runs it for its lists first, so nothing reads
+/// Stores the device facts (country, area code's region, area code) of records that lack them (NULL since migration
+/// 0043 added the columns), with the normalizer the import uses. The preload runs it for its lists first, so nothing reads
 /// a device's place from anywhere but the stored facts. Once a list is filled it costs one sequential probe of it.
 /// </summary>
 public static class DeviceLocationBackfill

@@ -5,7 +5,7 @@ namespace CxContact.Server.Platform.Hosting;
 /// this origin and no inline script ('wasm-unsafe-eval' lets the WebAssembly runtime compile, nothing more), inline
 /// styles only (MudBlazor sets style attributes), no framing, no plugins, API calls to this origin only. The Hangfire
 /// dashboard and the API reference page carry inline scripts of their own: they keep the frame and sniffing rules.
-/// Over HTTPS, Strict-Transport-Security as well. A dozen fixed headers do not need a package (NetEscapades.AspNetCore.SecurityHeaders was the alternative).
+/// Over HTTPS, Strict-Transport-Security as well. A dozen fixed headers do not need a package (such as NetEscapades.AspNetCore.SecurityHeaders).
 /// </summary>
 public static class SecurityHeaders
 {

@@ -10,12 +10,12 @@ namespace CxContact.Server.Platform.Storage;
 /// serializer, which our <c>[GenerateSerializer]</c> state types already support and which always builds new objects.
 /// <para>
 /// Why not Orleans' default (Newtonsoft JSON): its default object creation reuses the objects a fresh state already
-/// holds, so a property initialised from a static (<c>Counts = ListCounts.Empty</c>) was filled in place, and every
-/// activation of every list shared, and overwrote, that one instance.
+/// holds, so a property initialised from a static (<c>Counts = ListCounts.Empty</c>) is filled in place, and every
+/// activation of every list would share, and overwrite, that one instance.
 /// </para>
 /// <para>
-/// Rows written before this change hold that JSON; they are still read, with <see cref="ObjectCreationHandling.Replace"/>
-/// so nothing is shared, and become binary on the grain's next write. JSON text never starts with a NUL byte, which
+/// Rows that hold Orleans' JSON are read too, with <see cref="ObjectCreationHandling.Replace"/> so nothing is shared,
+/// and become binary on the grain's next write. JSON text never starts with a NUL byte, which
 /// is how the two are told apart.
 /// </para>
 /// </summary>
