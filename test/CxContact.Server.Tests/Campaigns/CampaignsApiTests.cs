@@ -121,9 +121,8 @@ public sealed class CampaignsApiTests(CampaignFixture f) : IClassFixture<Campaig
         Assert.Equal("stopping", (await HttpAssert.Json(await c.ActAsync(id, "stop"), HttpStatusCode.OK)).GetProperty("state").GetString());
         await HttpAssert.Json(await c.ResultAsync(id, lease.GetProperty("leaseId").GetGuid(),
             CampaignClient.Records(lease).Single().GetProperty("recordId").GetInt64(), "no-answer"), HttpStatusCode.OK);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((await c.GetAsync(id)).GetProperty("state").GetString() != "stopped" && DateTime.UtcNow < deadline) await Task.Delay(50);
-        Assert.Equal("stopped", (await c.GetAsync(id)).GetProperty("state").GetString());
+        var stopped = await Eventually.UntilAsync(() => c.GetAsync(id), s => s.GetProperty("state").GetString() == "stopped", TimeSpan.FromSeconds(10));
+        Assert.Equal("stopped", stopped.GetProperty("state").GetString());
 
         // Force stop releases outstanding leases at once; their results are refused.
         await c.StartAsync(id);

@@ -138,11 +138,8 @@ public sealed class PreloadTests(CampaignFixture f) : IClassFixture<CampaignFixt
         foreach (var r in CampaignClient.Records(lease))
             await HttpAssert.Json(await c.ResultAsync(id, lease.GetProperty("leaseId").GetGuid(), r.GetProperty("recordId").GetInt64(), results[i++]), HttpStatusCode.OK);
         // Stats are cached for a couple of seconds: wait on the condition, not the clock.
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        JsonElement stats;
-        while ((stats = await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/campaigns/{id}/stats"), HttpStatusCode.OK))
-               .GetProperty("totals").GetProperty("dialed").GetInt64() < 2 && DateTime.UtcNow < deadline)
-            await Task.Delay(100);
+        var stats = await Eventually.UntilAsync(async () => await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/campaigns/{id}/stats"), HttpStatusCode.OK),
+            s => s.GetProperty("totals").GetProperty("dialed").GetInt64() >= 2, TimeSpan.FromSeconds(15));
         var totals = stats.GetProperty("totals");
         Assert.Equal(2, totals.GetProperty("dialed").GetInt64());
         Assert.Equal(1, totals.GetProperty("connected").GetInt64());

@@ -45,9 +45,7 @@ public sealed class DecisionAuditTests
         await using var tx = await blocker.BeginTransactionAsync();
         await using (var lockCmd = new NpgsqlCommand("LOCK TABLE compliance_decisions IN SHARE MODE", blocker, tx)) await lockCmd.ExecuteNonQueryAsync();
         await AddAsync(audit, Enumerable.Range(0, 50).Select(i => Attempt($"+1415555{i:0000}")).ToArray());
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await WaitingOnLockAsync(db) && DateTime.UtcNow < deadline) await Task.Delay(20);
-        Assert.True(await WaitingOnLockAsync(db), "the writer never reached the table");
+        Assert.True(await Eventually.UntilAsync(() => WaitingOnLockAsync(db), every: TimeSpan.FromMilliseconds(20)), "the writer never reached the table");
         var stopping = audit.StopAsync(CancellationToken.None);
         await tx.CommitAsync();
         await stopping;

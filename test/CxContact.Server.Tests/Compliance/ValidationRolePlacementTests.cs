@@ -51,13 +51,10 @@ public sealed class ValidationRolePlacementTests
             });
             await complianceSilo.WaitForAsync(url + "/health/ready", body => body.Contains("2 active silo(s)"), TimeSpan.FromSeconds(120));
 
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            HttpResponseMessage created;
             // The API silo learns of the new silo's metadata from membership within moments. The list comes first: which
             // lists apply is cached for a moment once a decision has asked.
-            while ((created = await admin.PostJson("/api/v1/suppression-lists", new { name = "DNC" })).StatusCode == HttpStatusCode.ServiceUnavailable
-                   && DateTime.UtcNow < deadline)
-                await Task.Delay(250);
+            var created = await Eventually.UntilAsync(() => admin.PostJson("/api/v1/suppression-lists", new { name = "DNC" }),
+                r => r.StatusCode != HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(250));
             var list = (await HttpAssert.Json(created, HttpStatusCode.Created)).GetProperty("id").GetGuid();
             await new CxContact.Server.Tests.Suppression.SuppressionClient(admin).AddAsync(list, new { type = "phone", value = "+14155550100" });
 
@@ -74,11 +71,8 @@ public sealed class ValidationRolePlacementTests
             Assert.Equal(HttpStatusCode.Conflict, ocs.StatusCode);
 
             // The compliance silo writes the audit trail of what it decided.
-            JsonElement audited;
-            deadline = DateTime.UtcNow.AddSeconds(30);
-            while ((audited = await HttpAssert.Json(await admin.GetAsync("/api/v1/compliance/decisions?subject=%2B14155550100"), HttpStatusCode.OK))
-                   .GetArrayLength() < 3 && DateTime.UtcNow < deadline)
-                await Task.Delay(250);
+            var audited = await Eventually.UntilAsync(async () => await HttpAssert.Json(await admin.GetAsync("/api/v1/compliance/decisions?subject=%2B14155550100"), HttpStatusCode.OK),
+                a => a.GetArrayLength() >= 3, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(250));
             Assert.Equal(3, audited.GetArrayLength());
         }
         finally

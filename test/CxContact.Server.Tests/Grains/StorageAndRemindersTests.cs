@@ -32,10 +32,8 @@ public sealed class StorageAndRemindersTests(GrainCluster cluster) : IClassFixtu
         await cluster.RestartAsync(); // well before the reminder is due
 
         var grain = cluster.Grains.GetGrain<IProbeGrain>(id);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (await grain.GetTicksAsync() == 0 && DateTime.UtcNow < deadline)
-            await Task.Delay(250);
-        Assert.True(await grain.GetTicksAsync() >= 1, "the reminder did not fire within 60 s of the restart");
+        var ticks = await Eventually.UntilAsync(() => grain.GetTicksAsync(), n => n > 0, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(250));
+        Assert.True(ticks >= 1, "the reminder did not fire within 60 s of the restart");
     }
 
     [Fact]

@@ -24,8 +24,7 @@ public sealed class OutboundTables(string postgres)
     /// <summary>Polls until the condition holds; fails after <see cref="Patience"/> naming what it waited for.</summary>
     public static async Task UntilAsync(Func<Task<bool>> condition, string what)
     {
-        for (var deadline = DateTime.UtcNow + Patience; !await condition(); await Task.Delay(100))
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited {Patience} for {what}");
+        if (!await Eventually.UntilAsync(condition, Patience)) throw new TimeoutException($"waited {Patience} for {what}");
     }
 
     /// <summary>Every result row of the campaign, by (lease, record).</summary>

@@ -1,6 +1,8 @@
 using CxContact.Server.Messaging;
 using CxContact.Testing.LocalServices;
 
+using CxContact.Server.Tests.Infrastructure;
+
 namespace CxContact.Server.Tests.Messaging;
 
 /// <summary>

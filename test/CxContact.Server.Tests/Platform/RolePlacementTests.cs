@@ -36,12 +36,9 @@ public sealed class RolePlacementTests
             });
             await campaignSilo.WaitForAsync(url + "/health/ready", body => body.Contains("2 active silo(s)"), TimeSpan.FromSeconds(120));
 
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            HttpResponseMessage created;
             // The API silo learns of the new silo's metadata from membership within moments.
-            while ((created = await admin.PostJson("/api/v1/contact-lists", new { name = "Placed" })).StatusCode == HttpStatusCode.ServiceUnavailable
-                   && DateTime.UtcNow < deadline)
-                await Task.Delay(250);
+            var created = await Eventually.UntilAsync(() => admin.PostJson("/api/v1/contact-lists", new { name = "Placed" }),
+                r => r.StatusCode != HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(250));
             var list = await HttpAssert.Json(created, HttpStatusCode.Created);
             await HttpAssert.Json(await admin.GetAsync($"/api/v1/contact-lists/{list.GetProperty("id").GetGuid()}"), HttpStatusCode.OK);
         }

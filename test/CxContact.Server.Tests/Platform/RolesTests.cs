@@ -1,5 +1,7 @@
 using System.Net;
 using CxContact.Server.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace CxContact.Server.Tests.Platform;
@@ -18,20 +20,23 @@ public sealed class RolesTests
         try
         {
             await HttpAssert.Json(await apiOnly.Admin().GetAsync("/api/v1/me"), HttpStatusCode.OK);
-            // Give a server the time it would need to register (it does so within a second of starting).
-            await Task.Delay(1500);
+            // The host that started has no Hangfire server among its hosted services, so none can ever register.
+            Assert.DoesNotContain(HostedServices(apiOnly), IsHangfireServer);
             Assert.Equal(0L, await HangfireServersAsync(apiOnly.Postgres));
 
             await apiOnly.With("CXC_ROLES", "api,scheduler").RestartAsync();
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (await HangfireServersAsync(apiOnly.Postgres) == 0 && DateTime.UtcNow < deadline) await Task.Delay(200);
-            Assert.Equal(1L, await HangfireServersAsync(apiOnly.Postgres));
+            Assert.Contains(HostedServices(apiOnly), IsHangfireServer);
+            Assert.Equal(1L, await Eventually.UntilAsync(() => HangfireServersAsync(apiOnly.Postgres), n => n > 0, every: TimeSpan.FromMilliseconds(200)));
         }
         finally
         {
             await apiOnly.DisposeAsync();
         }
     }
+
+    private static IEnumerable<IHostedService> HostedServices(ApiFactory api) => api.Services.GetServices<IHostedService>();
+
+    private static bool IsHangfireServer(IHostedService s) => s.GetType().Namespace?.StartsWith("Hangfire", StringComparison.Ordinal) == true;
 
     private static async Task<long> HangfireServersAsync(string postgres)
     {
