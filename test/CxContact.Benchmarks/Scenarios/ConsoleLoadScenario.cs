@@ -1,6 +1,6 @@
+using CxContact.Testing;
 using System.Diagnostics;
 using System.Globalization;
-using CxContact.Server.Tests.Infrastructure;
 using PuppeteerSharp;
 
 namespace CxContact.Benchmarks.Scenarios;

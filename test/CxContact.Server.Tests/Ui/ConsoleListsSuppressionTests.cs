@@ -1,3 +1,4 @@
+using CxContact.Testing;
 using System.Net;
 using CxContact.Server.Tests.Infrastructure;
 using CxContact.Server.Tests.Lists;

@@ -1,3 +1,4 @@
+using CxContact.Testing;
 using System.Net;
 using CxContact.Server.Messaging;
 using CxContact.Server.Tests.Infrastructure;

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace CxContact.Testing.LocalServices;
 
 /// <summary>Runs a command to completion and fails loudly with its output; PostgreSQL's tools need this as root.</summary>
-internal static class LocalProcess
+public static class LocalProcess
 {
     public static bool IsRoot => Environment.UserName == "root";
 

@@ -1,7 +1,7 @@
 namespace CxContact.Testing.LocalServices;
 
 /// <summary>Runs eng/gateways.sh functions (the dev run's own script) from the repository root.</summary>
-internal static class LocalGateways
+public static class LocalGateways
 {
     public static void Script(string command) =>
         LocalProcess.Run("bash", "-c", $"set -euo pipefail; cd {LocalProcess.Quote(Root)}; source eng/gateways.sh; {command}");

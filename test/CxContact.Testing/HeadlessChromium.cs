@@ -1,6 +1,6 @@
 using PuppeteerSharp;
 
-namespace CxContact.Server.Tests.Infrastructure;
+namespace CxContact.Testing;
 
 /// <summary>
 /// Debian's Chromium, headless, driven over the DevTools protocol. Browser downloads do not work here, so the
