@@ -64,14 +64,8 @@ public sealed class CampaignClient(HttpClient http, HttpClient dialer)
     /// <summary>Waits until the campaign leaves "preloading" and no re-preload runs; returns it.</summary>
     public async Task<JsonElement> SettledAsync(Guid id)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var c = await GetAsync(id);
-            if (!c.GetProperty("preloading").GetBoolean()) return c;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"campaign {id} still preloading: {c}");
-            await Task.Delay(100);
-        }
+        var c = await Eventually.UntilAsync(() => GetAsync(id), x => !x.GetProperty("preloading").GetBoolean(), TimeSpan.FromSeconds(60));
+        return !c.GetProperty("preloading").GetBoolean() ? c : throw new TimeoutException($"campaign {id} still preloading: {c}");
     }
 
     /// <summary>Starts and waits for the preload; asserts the campaign runs.</summary>

@@ -9,14 +9,9 @@ public sealed class SimulatorTests(CampaignFixture f) : IClassFixture<CampaignFi
 {
     private static async Task<JsonElement> UntilAsync(CampaignClient c, Guid id, Func<JsonElement, bool> done, int seconds = 60)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var r = await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/campaigns/{id}/simulation"), HttpStatusCode.OK);
-            if (done(r)) return r;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(r.ToString());
-            await Task.Delay(200);
-        }
+        var r = await Eventually.UntilAsync(async () => await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/campaigns/{id}/simulation"), HttpStatusCode.OK),
+            done, TimeSpan.FromSeconds(seconds), TimeSpan.FromMilliseconds(200));
+        return done(r) ? r : throw new TimeoutException(r.ToString());
     }
 
     [Fact]

@@ -56,15 +56,10 @@ public sealed class ListClient(HttpClient http)
 
     public async Task<JsonElement> WaitAsync(Guid listId, Guid importId)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            var status = await HttpAssert.Json(await http.GetAsync($"/api/v1/contact-lists/{listId}/imports/{importId}"), HttpStatusCode.OK);
-            var state = status.GetProperty("state").GetString();
-            if (state is "succeeded" or "failed") return status;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"import {importId} still {state}: {status}");
-            await Task.Delay(100);
-        }
+        var status = await Eventually.UntilAsync(async () => await HttpAssert.Json(await http.GetAsync($"/api/v1/contact-lists/{listId}/imports/{importId}"), HttpStatusCode.OK),
+            s => s.GetProperty("state").GetString() is "succeeded" or "failed", TimeSpan.FromSeconds(90));
+        return status.GetProperty("state").GetString() is "succeeded" or "failed" ? status
+            : throw new TimeoutException($"import {importId} still {status.GetProperty("state").GetString()}: {status}");
     }
 
     /// <summary>Asserts the import succeeded, showing its whole status (error included) when it did not.</summary>

@@ -30,16 +30,11 @@ public sealed class ScheduleClient(HttpClient http, string postgres)
     /// <summary>Waits until the schedule has <paramref name="count"/> finished runs (polling the history); returns them, newest first.</summary>
     public async Task<List<JsonElement>> FinishedRunsAsync(Guid id, int count = 1)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            var runs = await RunsAsync(id);
-            var finished = runs.Where(r => r.GetProperty("state").GetString() is "succeeded" or "failed" or "skipped").ToList();
-            if (finished.Count >= count) return finished;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"schedule {id} has {finished.Count} finished runs of {count}: {JsonSerializer.Serialize(runs)}; Hangfire: {HangfireState()}");
-            await Task.Delay(100);
-        }
+        static List<JsonElement> Finished(List<JsonElement> runs) => runs.Where(r => r.GetProperty("state").GetString() is "succeeded" or "failed" or "skipped").ToList();
+        var runs = await Eventually.UntilAsync(() => RunsAsync(id), r => Finished(r).Count >= count, TimeSpan.FromSeconds(90));
+        var finished = Finished(runs);
+        return finished.Count >= count ? finished
+            : throw new TimeoutException($"schedule {id} has {finished.Count} finished runs of {count}: {JsonSerializer.Serialize(runs)}; Hangfire: {HangfireState()}");
     }
 
     // One storage per database for the whole run: each one has a connection pool of its own, and pools made per
