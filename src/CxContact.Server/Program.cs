@@ -3,6 +3,8 @@ using CxContact.Server.Api;
 using CxContact.Server.Campaigns;
 using CxContact.Server.Lists;
 using CxContact.Server.Platform.Auth;
+using CxContact.Server.Platform.DataProtection;
+using CxContact.Server.Platform.SignIn;
 using CxContact.Server.Platform.Health;
 using CxContact.Server.Platform.Hosting;
 using CxContact.Server.Platform.Migrations;
@@ -90,6 +92,8 @@ services.AddCxTelemetry(settings);
 services.AddCxHangfire(settings);
 services.AddCxScheduling(settings);
 services.AddCxApi();
+services.AddCxDataProtection();
+services.AddCxSignIn(settings);
 services.AddCxRequestLimits();
 services.AddCxTrustedProxies(settings);
 builder.AddCxSilo(settings, clusterTls!);
@@ -99,12 +103,15 @@ var app = builder.Build();
 var deadline = new ShutdownDeadline(app, settings, bootLoggers);
 // First: everything after it (security headers, logs) sees the client's scheme and address, not the proxy's.
 app.UseForwardedHeaders();
+app.UseCxPublicOrigin(settings);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCxSecurityHeaders();
 if (settings.Has(SiloRoles.Api)) app.UseStaticSitePaths();
 app.UseRouting();
 app.UseAuthentication();
+// Before anything acts on a request: a cookie-borne change without its antiforgery token goes no further.
+app.UseCxAntiforgery();
 // After authentication: the buckets are per key and per tenant.
 app.UseCxRequestLimits();
 app.UseAuthorization();
@@ -120,7 +127,9 @@ if (settings.Has(SiloRoles.Api))
     app.MapScalarApiReference("/api-reference", o => o.WithTitle("CX Contact API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
     app.MapCxApi();
     app.MapOcsApi();
-    // Authorization is the endpoint's (system admins only); Hangfire's own local-only filter would block everyone remote.
+    app.MapCxSignIn();
+    // Authorization is the endpoint's (system admins: a key, or a person signed in to the system tenant); Hangfire's own
+    // local-only filter would block everyone remote. Its forms carry the antiforgery token, which it checks itself.
     app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], AppPath = "/" })
         .RequireAuthorization(Policies.SystemAdmin);
 }

@@ -50,7 +50,8 @@ public static class ApiComposition
 
         services.AddMemoryCache();
         services.AddSingleton<RevokedKeys>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        services.AddAuthentication(Platform.SignIn.SignInSchemes.Default)
+            .AddPolicyScheme(Platform.SignIn.SignInSchemes.Default, "API key or session", o => o.ForwardDefaultSelector = Platform.SignIn.SignInHosting.SchemeFor)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(Policies.Add);
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
@@ -62,6 +63,7 @@ public static class ApiComposition
     {
         var v1 = app.MapGroup("/api/v1").RequireAuthorization(Policies.AnyKey).AddEndpointFilter<TenantPathFilter>().AddEndpointFilter<ReadRetryFilter>();
         v1.MapTenantsApi();
+        Platform.SignIn.GroupRolesApi.MapGroupRolesApi(v1);
         v1.MapApiKeysApi();
         v1.MapMeApi();
         v1.MapTenantLimitsApi();

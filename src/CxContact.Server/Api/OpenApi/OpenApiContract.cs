@@ -100,6 +100,7 @@ public static class OpenApiContract
             Policies.ExportPii => "Needs a tenant admin or supervisor key (viewers may not export personal data); each export is audited.",
             Policies.TenantReader => "Needs a tenant admin, supervisor or viewer key.",
             Policies.TenantOrSystemReader => "Needs a tenant admin, supervisor or viewer key, or a system admin key.",
+            Policies.TenantOrSystemAdmin => "Needs a tenant admin key, or a system admin key.",
             Policies.Dialer => "Needs a dialer or tenant admin key.",
             _ => "Needs an API key of any role.",
         };

@@ -16,6 +16,8 @@ public static class Policies
     public const string TenantReader = "tenant-reader";
     /// <summary>A tenant reader, or a system admin looking at any tenant.</summary>
     public const string TenantOrSystemReader = "tenant-or-system-reader";
+    /// <summary>A tenant admin, or a system admin acting on any tenant (the system tenant's own sign-in mapping included).</summary>
+    public const string TenantOrSystemAdmin = "tenant-or-system-admin";
     /// <summary>A dialer integration (or an admin testing one).</summary>
     public const string Dialer = "dialer";
     /// <summary>Any valid key, of any tenant or role.</summary>
@@ -29,6 +31,7 @@ public static class Policies
         o.AddPolicy(ExportPii, p => p.RequireRole(ApiKeyRoles.Admin, ApiKeyRoles.Supervisor));
         o.AddPolicy(TenantReader, p => p.RequireRole(ApiKeyRoles.Admin, ApiKeyRoles.Supervisor, ApiKeyRoles.Viewer));
         o.AddPolicy(TenantOrSystemReader, p => p.RequireRole(ApiKeyRoles.Admin, ApiKeyRoles.Supervisor, ApiKeyRoles.Viewer, ApiKeyRoles.SystemAdmin));
+        o.AddPolicy(TenantOrSystemAdmin, p => p.RequireRole(ApiKeyRoles.Admin, ApiKeyRoles.SystemAdmin));
         o.AddPolicy(Dialer, p => p.RequireRole(ApiKeyRoles.Dialer, ApiKeyRoles.Admin));
         o.AddPolicy(AnyKey, p => p.RequireAuthenticatedUser());
         // No fallback policy: health probes, OpenAPI and the UI's static files are public. The /api/v1 group

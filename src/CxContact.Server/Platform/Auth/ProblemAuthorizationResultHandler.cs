@@ -8,12 +8,19 @@ namespace CxContact.Server.Platform.Auth;
 /// Turns "no key" into a 401 and "wrong role" into a 403, both as RFC 7807 problem details that say what was
 /// missing, instead of the framework's empty responses.
 /// </summary>
-public sealed class ProblemAuthorizationResultHandler(IProblemDetailsService problems) : IAuthorizationMiddlewareResultHandler
+public sealed class ProblemAuthorizationResultHandler(IProblemDetailsService problems, Hosting.PlatformSettings settings) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
     {
+        // A person opening the Hangfire dashboard without a session is sent to sign in, and comes back to where they were.
+        if (result.Challenged && settings.Oidc is not null && context.Request.Path.StartsWithSegments("/hangfire")
+            && HttpMethods.IsGet(context.Request.Method) && !context.Request.Headers.ContainsKey("Authorization"))
+        {
+            context.Response.Redirect("/auth/login?returnUrl=" + Uri.EscapeDataString(context.Request.Path + context.Request.QueryString));
+            return;
+        }
         if (result.Challenged)
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -23,7 +30,7 @@ public sealed class ProblemAuthorizationResultHandler(IProblemDetailsService pro
                 HttpContext = context,
                 ProblemDetails =
                 {
-                    Status = 401, Title = "An API key is required",
+                    Status = 401, Title = settings.Oidc is null ? "An API key is required" : "An API key or a signed-in session is required",
                     Detail = context.Items[ApiKeyAuthenticationHandler.FailureItem] as string ?? "Send \"Authorization: Bearer <key>\".",
                 },
             });

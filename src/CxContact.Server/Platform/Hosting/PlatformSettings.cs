@@ -80,6 +80,9 @@ public sealed record PlatformSettings
     /// <summary>CXC_CLUSTER_TLS_DEV_DIR: where the dev run keeps the cluster certificate it makes, shared by its local silos.</summary>
     public string ClusterTlsDevDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "cxcontact-cluster-dev");
 
+    /// <summary>CXC_OIDC_*: single sign-on for people; null when CXC_OIDC_AUTHORITY is not set.</summary>
+    public SignIn.OidcSettings? Oidc { get; init; }
+
     public bool Has(SiloRoles role) => (Roles & role) == role;
 
     /// <summary>Ports the platform itself listens on or talks to: the silo, gateway and HTTP ports, PostgreSQL's and Redis's.</summary>
@@ -136,6 +139,7 @@ public sealed record PlatformSettings
                 ? Sftp.SftpDestinationPolicy.ParseNetworks(proxies, "CXC_TRUSTED_PROXIES") : null,
             HttpPorts = HttpPortsFrom(config["ASPNETCORE_URLS"] ?? config["urls"]),
             DevMode = Flag(config, "CXC_DEV_MODE"),
+            Oidc = SignIn.OidcSettings.Load(config, Flag(config, "CXC_DEV_MODE")),
             ImportsPerTenant = Port(config, "CXC_IMPORTS_PER_TENANT", 2, min: 1),
             LandingQuotaBytes = config["CXC_LANDING_QUOTA_MB"] is { Length: > 0 } q
                 ? long.TryParse(q, out var qm) && qm > 0 ? qm * 1024 * 1024 : throw new InvalidSettingException("CXC_LANDING_QUOTA_MB", $"\"{q}\" is not a positive number of megabytes")

@@ -9,8 +9,8 @@ namespace CxContact.Server.Platform.Hosting;
 /// </summary>
 public static class StaticSite
 {
-    /// <summary>Paths the server answers itself: the API and its document, health, metrics, the dashboards, OCS.</summary>
-    private static readonly string[] ServerPaths = ["/api", "/openapi", "/api-reference", "/health", "/metrics", "/hangfire", "/ocs", "/_framework", "/_content"];
+    /// <summary>Paths the server answers itself: the API and its document, health, metrics, the dashboards, OCS, sign-in.</summary>
+    private static readonly string[] ServerPaths = ["/api", "/openapi", "/api-reference", "/health", "/metrics", "/hangfire", "/ocs", "/auth", "/_framework", "/_content"];
 
     /// <summary>Before routing: maps console routes onto the index file the asset endpoints serve.</summary>
     public static void UseStaticSitePaths(this WebApplication app) =>

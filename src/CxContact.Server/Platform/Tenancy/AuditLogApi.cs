@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CxContact.Server.Platform.Tenancy;
 
-/// <summary>/api/v1/audit-log: the tenant's audit trail, newest first, paged by "before".</summary>
+/// <summary>
+/// /api/v1/audit-log: the tenant's audit trail, newest first, paged by "before". A system admin reads the system tenant's
+/// own: operators' keys, and sign-ins refused before any tenant was chosen.
+/// </summary>
 public static class AuditLogApi
 {
     public const int MaxLimit = 1000;
@@ -20,7 +23,7 @@ public static class AuditLogApi
             if (since is not null && before is not null && since >= before) errors.Add("since", "must be before \"before\"");
             if (errors.Any) return errors.ToProblem();
             return TypedResults.Ok(await store.ReadAuditAsync(Caller.From(http.User).TenantId, limit ?? 100, before, ct, since, action));
-        }).WithTags("Audit").RequireAuthorization(Policies.TenantAdmin)
+        }).WithTags("Audit").RequireAuthorization(Policies.TenantOrSystemAdmin)
           .WithSummary("Read this tenant's audit trail, newest first: ?action= keeps actions that start with it (e.g. campaign.), ?since= and ?before= bound the time");
     }
 }

@@ -3,7 +3,7 @@ using CxContact.Server.Platform.Auth;
 
 namespace CxContact.Server.Platform.Tenancy;
 
-/// <summary>/api/v1/me: who this key is. Goes through the tenant grain, so it proves the whole path works.</summary>
+/// <summary>/api/v1/me: who this key (or signed-in person) is. Goes through the tenant grain, so it proves the whole path works.</summary>
 public static class MeApi
 {
     public sealed record MeTenant(Guid Id, string Name, TenantSettings? Settings);
@@ -15,7 +15,11 @@ public static class MeApi
     public sealed record MeLimits(int RequestsPerSecondPerKey, int RequestsPerSecondPerTenant, int MessagesPerSecondPerTenant, long MaxUploadBytes,
         int MaxLineChars, int MaxColumns, int ImportsPerTenant, long LandingQuotaBytes, long LandingBytesInUse);
 
-    public sealed record Me(MeTenant Tenant, MeKey Key, MeLimits Limits);
+    /// <summary>A person signed in with single sign-on (absent for an API key): who the identity provider says they are.</summary>
+    public sealed record MePerson(string Subject, string? Name, string? Email, IReadOnlyList<string> Groups);
+
+    /// <summary>Key is the API key, or for a person their person id in the tenant, display name and role.</summary>
+    public sealed record Me(MeTenant Tenant, MeKey Key, MeLimits Limits, MePerson? Person);
 
     public static void MapMeApi(this RouteGroupBuilder v1)
     {
@@ -28,7 +32,12 @@ public static class MeApi
             var limits = new MeLimits(own.RequestsPerSecondPerKey, own.RequestsPerSecondPerTenant, own.MessagesPerSecond, own.MaxUploadBytes,
                 Jobs.Files.LineLengthGuard.MaxLineChars, Lists.Import.ImportPipeline.MaxColumns, own.ImportsAtOnce,
                 own.LandingQuotaBytes, landing.BytesInUse(c.TenantId));
-            return TypedResults.Ok(new Me(new MeTenant(c.TenantId, c.TenantName, settings), new MeKey(c.KeyId, c.KeyName, c.Role), limits));
+            var u = http.User;
+            var person = Caller.IsPerson(u)
+                ? new MePerson(u.FindFirst(CxClaims.Subject)!.Value, u.FindFirst("name")?.Value, u.FindFirst(CxClaims.Email)?.Value,
+                    u.FindAll(CxClaims.Group).Select(g => g.Value).ToList())
+                : null;
+            return TypedResults.Ok(new Me(new MeTenant(c.TenantId, c.TenantName, settings), new MeKey(c.KeyId, c.KeyName, c.Role), limits, person));
         }).WithTags("Tenants").WithSummary("The tenant and key this request is authenticated as, and the limits it works within");
     }
 }

@@ -102,11 +102,17 @@ public sealed class TenantStore(NpgsqlDataSource db, PlatformClock clock)
         DateTimeOffset? since = null, string? actionPrefix = null)
     {
         await using var cmd = db.CreateCommand("""
-            SELECT audit_id, at, actor_key_id, action, target, detail::text FROM audit_log
-            WHERE tenant_id = @t AND (@before::timestamptz IS NULL OR at < @before) AND (@since::timestamptz IS NULL OR at >= @since)
-              AND (@action::text IS NULL OR starts_with(action, @action))
-            ORDER BY at DESC, audit_id DESC LIMIT @limit
+            SELECT a.audit_id, a.at, a.actor_key_id, a.action, a.target, a.detail::text,
+                   coalesce(p.email, p.name, p.subject, k.name), CASE WHEN p.person_id IS NOT NULL THEN 'person' WHEN k.key_id IS NOT NULL THEN 'key' END
+            FROM audit_log a
+            -- The tenant's own keys and people, and the platform operators' keys (which act on any tenant).
+            LEFT JOIN api_keys k ON k.key_id = a.actor_key_id AND k.tenant_id IN (a.tenant_id, @system)
+            LEFT JOIN tenant_people p ON p.person_id = a.actor_key_id AND p.tenant_id = a.tenant_id
+            WHERE a.tenant_id = @t AND (@before::timestamptz IS NULL OR a.at < @before) AND (@since::timestamptz IS NULL OR a.at >= @since)
+              AND (@action::text IS NULL OR starts_with(a.action, @action))
+            ORDER BY a.at DESC, a.audit_id DESC LIMIT @limit
             """);
+        cmd.Parameters.AddWithValue("system", Tenant.SystemId);
         cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("before", NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)before ?? DBNull.Value);
         cmd.Parameters.AddWithValue("since", NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)since ?? DBNull.Value);
@@ -114,7 +120,7 @@ public sealed class TenantStore(NpgsqlDataSource db, PlatformClock clock)
         cmd.Parameters.AddWithValue("limit", limit);
         return await ReadAll(cmd, r => new AuditEntry(r.GetGuid(0), r.GetFieldValue<DateTimeOffset>(1),
             r.IsDBNull(2) ? null : r.GetGuid(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
-            System.Text.Json.JsonDocument.Parse(r.GetString(5)).RootElement.Clone()), ct);
+            System.Text.Json.JsonDocument.Parse(r.GetString(5)).RootElement.Clone(), r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7)), ct);
     }
 
     internal static async Task<ApiKeyInfo> InsertKeyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string name,

@@ -22,6 +22,22 @@ namespace CxContact.Admin.Api.Models
 #endif
         /// <summary>The actorKeyId property</summary>
         public Guid? ActorKeyId { get; set; }
+        /// <summary>The actorKind property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ActorKind { get; set; }
+#nullable restore
+#else
+        public string ActorKind { get; set; }
+#endif
+        /// <summary>The actorName property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? ActorName { get; set; }
+#nullable restore
+#else
+        public string ActorName { get; set; }
+#endif
         /// <summary>The at property</summary>
         public DateTimeOffset? At { get; set; }
         /// <summary>The detail property</summary>
@@ -62,6 +78,8 @@ namespace CxContact.Admin.Api.Models
             {
                 { "action", n => { Action = n.GetStringValue(); } },
                 { "actorKeyId", n => { ActorKeyId = n.GetGuidValue(); } },
+                { "actorKind", n => { ActorKind = n.GetStringValue(); } },
+                { "actorName", n => { ActorName = n.GetStringValue(); } },
                 { "at", n => { At = n.GetDateTimeOffsetValue(); } },
                 { "detail", n => { Detail = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
@@ -77,6 +95,8 @@ namespace CxContact.Admin.Api.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteStringValue("action", Action);
             writer.WriteGuidValue("actorKeyId", ActorKeyId);
+            writer.WriteStringValue("actorKind", ActorKind);
+            writer.WriteStringValue("actorName", ActorName);
             writer.WriteDateTimeOffsetValue("at", At);
             writer.WriteObjectValue<UntypedNode>("detail", Detail);
             writer.WriteGuidValue("id", Id);

@@ -28,6 +28,14 @@ namespace CxContact.Admin.Api.Models
 #else
         public global::CxContact.Admin.Api.Models.MeLimits Limits { get; set; }
 #endif
+        /// <summary>The person property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::CxContact.Admin.Api.Models.MePerson? Person { get; set; }
+#nullable restore
+#else
+        public global::CxContact.Admin.Api.Models.MePerson Person { get; set; }
+#endif
         /// <summary>The tenant property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -56,6 +64,7 @@ namespace CxContact.Admin.Api.Models
             {
                 { "key", n => { Key = n.GetObjectValue<global::CxContact.Admin.Api.Models.MeKey>(global::CxContact.Admin.Api.Models.MeKey.CreateFromDiscriminatorValue); } },
                 { "limits", n => { Limits = n.GetObjectValue<global::CxContact.Admin.Api.Models.MeLimits>(global::CxContact.Admin.Api.Models.MeLimits.CreateFromDiscriminatorValue); } },
+                { "person", n => { Person = n.GetObjectValue<global::CxContact.Admin.Api.Models.MePerson>(global::CxContact.Admin.Api.Models.MePerson.CreateFromDiscriminatorValue); } },
                 { "tenant", n => { Tenant = n.GetObjectValue<global::CxContact.Admin.Api.Models.MeTenant>(global::CxContact.Admin.Api.Models.MeTenant.CreateFromDiscriminatorValue); } },
             };
         }
@@ -68,6 +77,7 @@ namespace CxContact.Admin.Api.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteObjectValue<global::CxContact.Admin.Api.Models.MeKey>("key", Key);
             writer.WriteObjectValue<global::CxContact.Admin.Api.Models.MeLimits>("limits", Limits);
+            writer.WriteObjectValue<global::CxContact.Admin.Api.Models.MePerson>("person", Person);
             writer.WriteObjectValue<global::CxContact.Admin.Api.Models.MeTenant>("tenant", Tenant);
         }
     }

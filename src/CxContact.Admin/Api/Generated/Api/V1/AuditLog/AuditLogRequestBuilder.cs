@@ -34,7 +34,7 @@ namespace CxContact.Admin.Api.Api.V1.AuditLog
         {
         }
         /// <summary>
-        /// Read this tenant&apos;s audit trail, newest first: ?action= keeps actions that start with it (e.g. campaign.), ?since= and ?before= bound the time. Needs a tenant admin key.
+        /// Read this tenant&apos;s audit trail, newest first: ?action= keeps actions that start with it (e.g. campaign.), ?since= and ?before= bound the time. Needs a tenant admin key, or a system admin key.
         /// </summary>
         /// <returns>A List&lt;global::CxContact.Admin.Api.Models.AuditEntry&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -64,7 +64,7 @@ namespace CxContact.Admin.Api.Api.V1.AuditLog
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// Read this tenant&apos;s audit trail, newest first: ?action= keeps actions that start with it (e.g. campaign.), ?since= and ?before= bound the time. Needs a tenant admin key.
+        /// Read this tenant&apos;s audit trail, newest first: ?action= keeps actions that start with it (e.g. campaign.), ?since= and ?before= bound the time. Needs a tenant admin key, or a system admin key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -92,7 +92,7 @@ namespace CxContact.Admin.Api.Api.V1.AuditLog
             return new global::CxContact.Admin.Api.Api.V1.AuditLog.AuditLogRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Read this tenant&apos;s audit trail, newest first: ?action= keeps actions that start with it (e.g. campaign.), ?since= and ?before= bound the time. Needs a tenant admin key.
+        /// Read this tenant&apos;s audit trail, newest first: ?action= keeps actions that start with it (e.g. campaign.), ?since= and ?before= bound the time. Needs a tenant admin key, or a system admin key.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class AuditLogRequestBuilderGetQueryParameters 
