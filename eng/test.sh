@@ -50,6 +50,10 @@ if [[ ! -x /usr/sbin/sshd ]]; then
   if [[ $(id -u) -eq 0 ]]; then _cxc_apt_install openssh-server; else cxc_log "WARNING: openssh-server is not installed; SFTP tests will fail"; fi
 fi
 
+# Sign-in tests run a real OpenID Connect provider (npm oidc-provider, test/oidc-provider) with node and npm.
+if ! command -v npm >/dev/null 2>&1; then
+  if [[ $(id -u) -eq 0 ]]; then _cxc_apt_install nodejs npm; else cxc_log "WARNING: node and npm are not installed; sign-in tests will fail"; fi
+fi
 if [[ -z ${CXC_TEST_POSTGRES:-} || -z ${CXC_TEST_REDIS:-} ]]; then
   tmp_base=${TMPDIR:-/tmp}
   # As root PostgreSQL runs as 'postgres', which may not be able to enter a private TMPDIR; /tmp always works.

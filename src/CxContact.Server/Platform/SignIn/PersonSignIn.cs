@@ -58,8 +58,8 @@ public sealed class PersonSignIn(GroupRoleStore store, NpgsqlDataSource db, Plat
         TenantMatch chosen;
         if (requested is not null)
         {
-            var pick = active.FirstOrDefault(m => m.TenantId.ToString() == requested.ToLowerInvariant() || string.Equals(m.TenantName, requested, StringComparison.OrdinalIgnoreCase)
-                || (requested == "system" && m.TenantId == Tenant.SystemId));
+            // By id or by name (the system tenant's name is "system").
+            var pick = active.FirstOrDefault(m => m.TenantId.ToString() == requested.ToLowerInvariant() || string.Equals(m.TenantName, requested, StringComparison.OrdinalIgnoreCase));
             if (pick is null)
             {
                 await RefuseAsync(403, "tenant-not-allowed", "Sign-in refused", $"Your groups give you no role in the tenant \"{requested}\".");
