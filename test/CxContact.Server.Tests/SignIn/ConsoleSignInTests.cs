@@ -1,5 +1,6 @@
 using CxContact.Server.Tests.Infrastructure;
 using CxContact.Server.Tests.Ui;
+using CxContact.Testing;
 using PuppeteerSharp;
 
 namespace CxContact.Server.Tests.SignIn;
