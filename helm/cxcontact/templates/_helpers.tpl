@@ -189,6 +189,9 @@ redis: {{ required "redis.connectionString is required (or set existingSecret)" 
 {{- end }}
 bootstrapAdminKey: {{ . | b64enc | quote }}
 {{- end }}
+{{- with .Values.oidc.clientSecret }}
+oidcClientSecret: {{ . | b64enc | quote }}
+{{- end }}
 {{- /* The key that seals stored credentials: given, else the one this release's Secret already holds (an upgrade must not
        change it, or every stored SFTP and gateway credential becomes unreadable), else 32 new random bytes. */}}
 {{- $existing := lookup "v1" "Secret" .Release.Namespace (include "cxcontact.secretName" .) }}
