@@ -28,12 +28,22 @@ public sealed class PublishedServerTests
             var id = "published-" + Guid.NewGuid().ToString("N");
             var landing = Directory.CreateTempSubdirectory("cxc-landing-").FullName;
             var systemKey = CxContact.Core.Tenancy.ApiKeySecret.Generate();
+            // The cluster certificate as the chart's Secret holds it: PEM files, an RSA key in PKCS#1 (helm's genSignedCert).
+            using var rsa = System.Security.Cryptography.RSA.Create(2048);
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=cxcontact-silo", rsa,
+                System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension(
+                [new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"), new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2")], false));
+            using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+            await File.WriteAllTextAsync(Path.Combine(landing, "tls.crt"), cert.ExportCertificatePem());
+            await File.WriteAllTextAsync(Path.Combine(landing, "tls.key"), rsa.ExportRSAPrivateKeyPem());
             await using var server = ServerProcess.StartDll(Path.Combine(output, "CxContact.Server.dll"), new Dictionary<string, string>
             {
                 ["CXC_POSTGRES"] = await LocalPostgres.CreateDatabaseAsync("published"), ["CXC_REDIS"] = LocalRedis.ConfigurationString,
                 ["CXC_CLUSTER_ID"] = id, ["CXC_SERVICE_ID"] = id, ["ASPNETCORE_URLS"] = url, ["CXC_DEV_MODE"] = "0",
                 ["CXC_SECRETS_KEY"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
                 ["CXC_LANDING_DIR"] = landing, ["CXC_BOOTSTRAP_ADMIN_KEY"] = systemKey,
+                ["CXC_CLUSTER_TLS_CERT"] = Path.Combine(landing, "tls.crt"), ["CXC_CLUSTER_TLS_KEY"] = Path.Combine(landing, "tls.key"),
                 ["CXC_SILO_PORT"] = LocalProcess.FreePort().ToString(), ["CXC_GATEWAY_PORT"] = LocalProcess.FreePort().ToString(),
             });
             await server.WaitForAsync(url + "/health/ready", _ => true, TimeSpan.FromSeconds(120));

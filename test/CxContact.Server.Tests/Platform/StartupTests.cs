@@ -133,4 +133,17 @@ public sealed class StartupTests
         Assert.Contains("CXC_SECRETS_KEY", server.Output);
         AssertNoStackTrace(server.Output);
     }
+
+    [Fact]
+    public async Task Outside_the_dev_run_a_missing_cluster_certificate_stops_the_start_by_name()
+    {
+        var env = Env(LocalPostgres.AdminConnectionString, LocalRedis.ConfigurationString);
+        env["CXC_DEV_MODE"] = "0";
+        env["CXC_SECRETS_KEY"] = Convert.ToBase64String(new byte[32]);
+        await using var server = ServerProcess.Start(env);
+
+        Assert.Equal(2, await server.WaitForExitAsync(Exit));
+        Assert.Contains("CXC_CLUSTER_TLS_CERT", server.Output);
+        AssertNoStackTrace(server.Output);
+    }
 }
