@@ -80,7 +80,7 @@ public sealed class CallingListStore(NpgsqlDataSource db)
     }
 
     /// <summary>Force stop: every leased record goes back to ready, its lease ends now, and its contacts are freed.</summary>
-    public async Task ReleaseAllLeasesAsync(Guid campaignId, DateTimeOffset now, CancellationToken ct)
+    public async Task ReleaseAllLeasesAsync(Guid tenantId, Guid campaignId, DateTimeOffset now, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -90,9 +90,9 @@ public sealed class CallingListStore(NpgsqlDataSource db)
             EXCEPTION WHEN undefined_table THEN NULL; -- never preloaded: nothing is leased
             END $$
             """, ct);
-        await SqlCommands.ExecAsync(conn, tx, "UPDATE campaign_leases SET expires_at = @now WHERE campaign_id = @c AND expires_at > @now", ct,
-            ("c", campaignId), ("now", now));
-        await SqlCommands.ExecAsync(conn, tx, "DELETE FROM contact_dial_locks WHERE campaign_id = @c", ct, ("c", campaignId));
+        await SqlCommands.ExecAsync(conn, tx, "UPDATE campaign_leases SET expires_at = @now WHERE tenant_id = @t AND campaign_id = @c AND expires_at > @now", ct,
+            ("t", tenantId), ("c", campaignId), ("now", now));
+        await SqlCommands.ExecAsync(conn, tx, "DELETE FROM contact_dial_locks WHERE tenant_id = @t AND campaign_id = @c", ct, ("t", tenantId), ("c", campaignId));
         await tx.CommitAsync(ct);
     }
 }

@@ -32,7 +32,7 @@ public sealed class DncWriter(IGrainFactory grains, SuppressionListStore store, 
         catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
         {
             log.LogError(e, "Suppression entry ({Source}): saved, but the index write failed; marking list {List} stale", entry.Source, listId);
-            await store.MarkStaleAsync(listId, CancellationToken.None);
+            await store.MarkStaleAsync(tenantId, listId, CancellationToken.None);
         }
         if (added > 0) await grains.GetGrain<ISuppressionListGrain>(listId, tenantId.ToString()).EntriesChangedAsync(added);
     }
@@ -47,7 +47,7 @@ public sealed class DncWriter(IGrainFactory grains, SuppressionListStore store, 
         {
             // A stale index still suppresses the number: the lookup fails closed until the rebuild.
             log.LogError(e, "Opt-in: removed from list {List}, but the index write failed; marking it stale", listId);
-            await store.MarkStaleAsync(listId, CancellationToken.None);
+            await store.MarkStaleAsync(tenantId, listId, CancellationToken.None);
         }
         await grains.GetGrain<ISuppressionListGrain>(listId, tenantId.ToString()).EntriesChangedAsync(-1);
         return true;

@@ -58,7 +58,7 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
                 else denied.Add(locked[i].Record.RecordId);
             }
             deferred += unlocked.Length + later.Count + denied.Count;
-            await ReturnAsync(conn, part, campaignId, leaseId, unlocked, later, denied, ct);
+            await ReturnAsync(conn, part, tenantId, campaignId, leaseId, unlocked, later, denied, ct);
         }
         if (granted.Count > 0)
             await SqlCommands.ExecAsync(conn, null, """
@@ -128,7 +128,7 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
         PreparedAttempt.ForRecord(p.Record.Phone, campaignId, def, p.ClientId, p.Record.ContactId, p.Location, p.DeviceType, p.Consent, now);
 
     /// <summary>Puts back what was picked but not granted, and frees those contacts' dial locks, in one transaction.</summary>
-    private static async Task ReturnAsync(NpgsqlConnection conn, string part, Guid campaignId, Guid leaseId, long[] unlocked, List<(long Id, long? At)> later,
+    private static async Task ReturnAsync(NpgsqlConnection conn, string part, Guid tenantId, Guid campaignId, Guid leaseId, long[] unlocked, List<(long Id, long? At)> later,
         List<long> denied, CancellationToken ct)
     {
         if (unlocked.Length == 0 && later.Count == 0 && denied.Count == 0) return;
@@ -149,8 +149,9 @@ public sealed class LeaseService(NpgsqlDataSource db, ComplianceValidator compli
         var freed = later.Select(x => x.Id).Concat(denied).ToArray();
         if (freed.Length > 0)
             await SqlCommands.ExecAsync(conn, tx, $"""
-                DELETE FROM contact_dial_locks k USING {part} t WHERE t.campaign_id = @c AND t.record_id = ANY(@ids) AND k.contact_id = t.contact_id AND k.lease_id = @l
-                """, ct, ("ids", freed), ("l", leaseId), ("c", campaignId));
+                DELETE FROM contact_dial_locks k USING {part} t
+                WHERE t.campaign_id = @c AND t.record_id = ANY(@ids) AND k.tenant_id = @t AND k.contact_id = t.contact_id AND k.lease_id = @l
+                """, ct, ("ids", freed), ("l", leaseId), ("t", tenantId), ("c", campaignId));
         await tx.CommitAsync(ct);
     }
 }

@@ -15,7 +15,7 @@ public sealed class PreloadHistory(NpgsqlDataSource db)
             WITH orphans AS (
                 UPDATE campaign_preloads SET state = 'failed', finished_at = now(),
                     error = 'interrupted: the silo running it stopped; the preload was started again'
-                WHERE campaign_id = @c AND state = 'running')
+                WHERE tenant_id = @t AND campaign_id = @c AND state = 'running')
             INSERT INTO campaign_preloads (tenant_id, preload_id, campaign_id) VALUES (@t, @p, @c)
             """);
         cmd.Parameters.AddWithValue("t", tenantId);
@@ -25,12 +25,13 @@ public sealed class PreloadHistory(NpgsqlDataSource db)
         return id;
     }
 
-    public async Task FinishAsync(Guid preloadId, PreloadSummary summary, CancellationToken ct)
+    public async Task FinishAsync(Guid tenantId, Guid preloadId, PreloadSummary summary, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             UPDATE campaign_preloads SET state = @s, incremental = @i, rows_total = @r, callable = @c, error = @e, finished_at = now()
-            WHERE preload_id = @p
+            WHERE tenant_id = @t AND preload_id = @p
             """);
+        cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("p", preloadId);
         cmd.Parameters.AddWithValue("s", summary.Error is null ? "succeeded" : "failed");
         cmd.Parameters.AddWithValue("i", summary.Incremental);

@@ -53,7 +53,7 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
         void Phase(string name) { phases.Add($"{name} {phase.Elapsed.TotalSeconds:0.00}s"); phase.Restart(); }
 
         await using var conn = await db.OpenConnectionAsync(ct);
-        var filled = await Lists.DeviceLocationBackfill.FillAsync(conn, d.ContactLists.Select(l => l.Id).ToArray(), ct);
+        var filled = await Lists.DeviceLocationBackfill.FillAsync(conn, plan.TenantId, d.ContactLists.Select(l => l.Id).ToArray(), ct);
         if (filled > 0) log.LogInformation("Preload of campaign {Campaign}: stored the device locations of {Records} records imported before they were kept", plan.CampaignId, filled);
         await AnalyzeStaleAsync(conn, plan, ct);
         var windows = await WindowsAsync(plan, ct);
@@ -273,9 +273,9 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
         var hasSupp = plan.SuppressionLists.Count > 0;
         const string active = "(starts_at IS NULL OR starts_at <= @now) AND (expires_at IS NULL OR expires_at > @now)";
         var with = hasSupp ? $"""
-            WITH sup_phone AS MATERIALIZED (SELECT DISTINCT value FROM suppression_entries WHERE list_id = ANY(@supp) AND type = 'phone' AND {active}),
-                 sup_client AS MATERIALIZED (SELECT DISTINCT value FROM suppression_entries WHERE list_id = ANY(@supp) AND type = 'clientId' AND {active}),
-                 sup_email AS MATERIALIZED (SELECT DISTINCT value FROM suppression_entries WHERE list_id = ANY(@supp) AND type = 'email' AND {active})
+            WITH sup_phone AS MATERIALIZED (SELECT DISTINCT value FROM suppression_entries WHERE tenant_id = @tenant AND list_id = ANY(@supp) AND type = 'phone' AND {active}),
+                 sup_client AS MATERIALIZED (SELECT DISTINCT value FROM suppression_entries WHERE tenant_id = @tenant AND list_id = ANY(@supp) AND type = 'clientId' AND {active}),
+                 sup_email AS MATERIALIZED (SELECT DISTINCT value FROM suppression_entries WHERE tenant_id = @tenant AND list_id = ANY(@supp) AND type = 'email' AND {active})
             """ : "";
 
         string dialOrder;
@@ -296,7 +296,7 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
                    c.imported_at, c.last_attempt_at, c.source_row,
                    {dialOrder} AS dial_order, CHAIN_ID_EXPR AS chain_id, {emailColumn}
                    CASE WHEN c.custom ? 'consent_autodial_mobile' THEN lower(c.custom ->> 'consent_autodial_mobile') IN ('1', 'true', 'yes', 'y') END AS consent
-            FROM contact_records c WHERE c.list_id = ANY(@lists) SLICE_CONDITION
+            FROM contact_records c WHERE c.tenant_id = @tenant AND c.list_id = ANY(@lists) SLICE_CONDITION
             """;
 
         // LocationPrecedence, over the facts the import stored: the address (or its postal code), else the number's own
@@ -363,8 +363,9 @@ public sealed class PreloadQuery(NpgsqlDataSource db, CallingListStore callingLi
                 SELECT DISTINCT coalesce(d.zones, ''), coalesce(c.country, d.country, {ListCountry}, ''), coalesce(c.region, d.region, ''),
                        coalesce(d.region, '')
                 FROM contact_records c CROSS JOIN LATERAL {Devices(plan.Definition.Channel)}
-                WHERE c.list_id = ANY(@lists) AND c.source_row % @slices = @slice
+                WHERE c.tenant_id = @tenant AND c.list_id = ANY(@lists) AND c.source_row % @slices = @slice
                 """, conn) { CommandTimeout = 0 };
+            cmd.Parameters.AddWithValue("tenant", plan.TenantId);
             cmd.Parameters.AddWithValue("countries", plan.ListCountries.Select(c => c ?? "").ToArray());
             cmd.Parameters.AddWithValue("lists", plan.Definition.ContactLists.Select(l => l.Id).ToArray());
             cmd.Parameters.AddWithValue("slices", LoadSessions);

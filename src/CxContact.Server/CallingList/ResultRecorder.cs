@@ -54,14 +54,14 @@ public sealed class ResultRecorder(NpgsqlDataSource db, AttemptHistory attempts,
             // keys' indexes, never hash a scan of the whole calling list or contact partition (which grows with the list).
             foreach (var setting in (string[])["enable_seqscan", "enable_hashjoin", "enable_mergejoin"])
                 read.BatchCommands.Add(Command($"SET LOCAL {setting} = off"));
-            read.BatchCommands.Add(Command("SELECT lease_id, expires_at FROM campaign_leases WHERE campaign_id = @c AND lease_id = ANY(@l)",
-                ("c", campaignId), ("l", leaseIds)));
+            read.BatchCommands.Add(Command("SELECT lease_id, expires_at FROM campaign_leases WHERE tenant_id = @t AND campaign_id = @c AND lease_id = ANY(@l)",
+                ("t", tenantId), ("c", campaignId), ("l", leaseIds)));
             read.BatchCommands.Add(Command($"""
                 SELECT record_id, contact_id, list_id, contact_info, client_id, retries, record_status = {RecordStatuses.Retrieved}, lease_id
                 FROM {part} WHERE campaign_id = @c AND record_id = ANY(@r) ORDER BY record_id FOR UPDATE
                 """, ("c", campaignId), ("r", recordIds)));
-            read.BatchCommands.Add(Command("SELECT lease_id, record_id, result, outcome FROM campaign_results WHERE lease_id = ANY(@l) AND record_id = ANY(@r)",
-                ("l", leaseIds), ("r", recordIds)));
+            read.BatchCommands.Add(Command("SELECT lease_id, record_id, result, outcome FROM campaign_results WHERE tenant_id = @t AND lease_id = ANY(@l) AND record_id = ANY(@r)",
+                ("t", tenantId), ("l", leaseIds), ("r", recordIds)));
             await using var r = await read.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) leases[r.GetGuid(0)] = new DateTimeOffset(r.GetDateTime(1), TimeSpan.Zero);
             await r.NextResultAsync(ct);
@@ -155,9 +155,10 @@ public sealed class ResultRecorder(NpgsqlDataSource db, AttemptHistory attempts,
             ("at", applied.Select(a => a.At).ToArray()),
             ("out", applied.Select(a => JsonSerializer.Serialize(a.Outcome)).ToArray())));
         write.BatchCommands.Add(Command("""
-            DELETE FROM contact_dial_locks k USING unnest(@k::uuid[], @l::uuid[]) AS x(contact, lease) WHERE k.contact_id = x.contact AND k.lease_id = x.lease
+            DELETE FROM contact_dial_locks k USING unnest(@k::uuid[], @l::uuid[]) AS x(contact, lease)
+            WHERE k.tenant_id = @t AND k.contact_id = x.contact AND k.lease_id = x.lease
             """,
-            ("k", applied.Select(a => a.Row.ContactId).ToArray()), ("l", applied.Select(a => a.Q.LeaseId).ToArray())));
+            ("t", tenantId), ("k", applied.Select(a => a.Row.ContactId).ToArray()), ("l", applied.Select(a => a.Q.LeaseId).ToArray())));
         // One statement per list, naming its partition: a join over every list's partition would probe them all.
         foreach (var byList in applied.GroupBy(a => a.Row.ListId))
         {

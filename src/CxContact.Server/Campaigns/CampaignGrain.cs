@@ -78,7 +78,7 @@ public sealed class CampaignGrain(
         if (!Live) return null;
         if (state.State.Current is CampaignState.Preloading or CampaignState.Stopping || state.State.PreloadRunning)
             throw Refused($"The campaign cannot be changed while it is {Describe()}; wait for it to finish.");
-        await store.UpdateAsync(CampaignId, d.Name, d.ContactLists.Select(l => l.Id).ToList(), Core.Compliance.Channels.ToWire(d.Channel), CancellationToken.None);
+        await store.UpdateAsync(TenantId, CampaignId, d.Name, d.ContactLists.Select(l => l.Id).ToList(), Core.Compliance.Channels.ToWire(d.Channel), CancellationToken.None);
         state.State.Definition = d;
         await state.WriteStateAsync();
         return Info();
@@ -89,7 +89,7 @@ public sealed class CampaignGrain(
         if (!Live) return false;
         if (state.State.Current is CampaignState.Running or CampaignState.Paused or CampaignState.Stopping or CampaignState.Preloading || state.State.PreloadRunning)
             throw Refused($"A campaign that is {Describe()} cannot be deleted; stop it first.");
-        await store.DeleteAsync(CampaignId, CancellationToken.None);
+        await store.DeleteAsync(TenantId, CampaignId, CancellationToken.None);
         state.State.Deleted = true;
         await state.WriteStateAsync();
         await StopKeepAliveAsync();
@@ -142,7 +142,7 @@ public sealed class CampaignGrain(
                 break;
             case CampaignAction.ForceStop:
                 StopSimulation("the campaign was force-stopped");
-                await callingList.ReleaseAllLeasesAsync(CampaignId, clock.GetUtcNow(), CancellationToken.None);
+                await callingList.ReleaseAllLeasesAsync(TenantId, CampaignId, clock.GetUtcNow(), CancellationToken.None);
                 s.PreloadRunning = false;
                 s.AfterPreload = null;
                 await SetAsync(CampaignState.Stopped, "force-stopped: outstanding leases were released");
@@ -266,7 +266,7 @@ public sealed class CampaignGrain(
         }
         if (recorded is { } id)
         {
-            try { await UntilSavedAsync("its history row", () => history.FinishAsync(id, summary, CancellationToken.None)); }
+            try { await UntilSavedAsync("its history row", () => history.FinishAsync(TenantId, id, summary, CancellationToken.None)); }
             catch (Exception e) { log.LogWarning(e, "Preload of campaign {Campaign}: its history row could not be closed", CampaignId); }
         }
         return (summary, recorded is not null, failure);
@@ -325,7 +325,7 @@ public sealed class CampaignGrain(
         if (next != CampaignState.Running) _simulation?.Stop($"the campaign is {next.ToWire()}");
         if (!write) return;
         await state.WriteStateAsync();
-        await store.SetStateAsync(CampaignId, next.ToWire(), CancellationToken.None);
+        await store.SetStateAsync(TenantId, CampaignId, next.ToWire(), CancellationToken.None);
     }
 
     /// <summary>While there is work to resume after a crash, a reminder keeps the grain coming back.</summary>

@@ -26,14 +26,14 @@ public sealed class CampaignStats(NpgsqlDataSource db, CallingListStore callingL
         IReadOnlyDictionary<string, long> Remaining,
         Rates PerMinuteLastMinute, Rates PerMinuteLast15Minutes, Abandonment Fcc, Abandonment Ofcom, Messaging.MessagesApi.MessageStats? Messages);
 
-    public async Task<Snapshot> GetAsync(Guid campaignId, string state, Core.Campaigns.CampaignDefinition def, CancellationToken ct) =>
+    public async Task<Snapshot> GetAsync(Guid tenantId, Guid campaignId, string state, Core.Campaigns.CampaignDefinition def, CancellationToken ct) =>
         (await cache.GetOrCreateAsync(("campaign-stats", campaignId, state), async e =>
         {
             e.AbsoluteExpirationRelativeToNow = CacheFor;
-            return await ComputeAsync(campaignId, state, def, ct);
+            return await ComputeAsync(tenantId, campaignId, state, def, ct);
         }))!;
 
-    private async Task<Snapshot> ComputeAsync(Guid campaignId, string state, Core.Campaigns.CampaignDefinition def, CancellationToken ct)
+    private async Task<Snapshot> ComputeAsync(Guid tenantId, Guid campaignId, string state, Core.Campaigns.CampaignDefinition def, CancellationToken ct)
     {
         var target = def.AbandonTarget;
         var now = clock.GetUtcNow();
@@ -78,9 +78,10 @@ public sealed class CampaignStats(NpgsqlDataSource db, CallingListStore callingL
                    count(*) FILTER (WHERE at > @m15), count(*) FILTER (WHERE at > @m15 AND connected), count(*) FILTER (WHERE at > @m15 AND result = 'abandoned'),
                    count(*) FILTER (WHERE at > @h24 AND connected), count(*) FILTER (WHERE at > @h24 AND result = 'abandoned'),
                    count(*) FILTER (WHERE at > @d30 AND connected), count(*) FILTER (WHERE at > @d30 AND result = 'abandoned')
-            FROM campaign_results WHERE campaign_id = @c
+            FROM campaign_results WHERE tenant_id = @t AND campaign_id = @c
             """))
         {
+            cmd.Parameters.AddWithValue("t", tenantId);
             cmd.Parameters.AddWithValue("c", campaignId);
             cmd.Parameters.AddWithValue("m1", now.AddMinutes(-1));
             cmd.Parameters.AddWithValue("m15", now.AddMinutes(-15));
@@ -100,7 +101,7 @@ public sealed class CampaignStats(NpgsqlDataSource db, CallingListStore callingL
             reasons, remaining,
             new Rates(d1, c1, a1), new Rates(d15 / 15.0, c15 / 15.0, a15 / 15.0),
             Rate("30d", a30, c30, target), Rate("24h", a24, c24, target),
-            def.Channel == Core.Compliance.Channel.Voice ? null : await Messaging.MessagesApi.StatsAsync(campaignId, def, outbox, db, ct));
+            def.Channel == Core.Compliance.Channel.Voice ? null : await Messaging.MessagesApi.StatsAsync(tenantId, campaignId, def, outbox, db, ct));
     }
 
     private static Abandonment Rate(string window, long abandoned, long connected, double target)

@@ -28,13 +28,13 @@ public sealed class CampaignStore(NpgsqlDataSource db)
         await tx.CommitAsync(ct);
     }
 
-    public async Task UpdateAsync(Guid campaignId, string name, IReadOnlyList<Guid> listIds, string channel, CancellationToken ct)
+    public async Task UpdateAsync(Guid tenantId, Guid campaignId, string name, IReadOnlyList<Guid> listIds, string channel, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         try
         {
-            await SqlCommands.ExecAsync(conn, null, "UPDATE campaigns SET name = @n, list_ids = @l, channel = @ch WHERE campaign_id = @c", ct,
-                ("c", campaignId), ("n", name), ("l", listIds.ToArray()), ("ch", channel));
+            await SqlCommands.ExecAsync(conn, null, "UPDATE campaigns SET name = @n, list_ids = @l, channel = @ch WHERE tenant_id = @t AND campaign_id = @c", ct,
+                ("t", tenantId), ("c", campaignId), ("n", name), ("l", listIds.ToArray()), ("ch", channel));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -42,19 +42,19 @@ public sealed class CampaignStore(NpgsqlDataSource db)
         }
     }
 
-    public async Task SetStateAsync(Guid campaignId, string state, CancellationToken ct)
+    public async Task SetStateAsync(Guid tenantId, Guid campaignId, string state, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        await SqlCommands.ExecAsync(conn, null, "UPDATE campaigns SET state = @s WHERE campaign_id = @c", ct, ("c", campaignId), ("s", state));
+        await SqlCommands.ExecAsync(conn, null, "UPDATE campaigns SET state = @s WHERE tenant_id = @t AND campaign_id = @c", ct, ("t", tenantId), ("c", campaignId), ("s", state));
     }
 
     /// <summary>Marks the campaign deleted, drops its calling list and frees its contacts, in one transaction.</summary>
-    public async Task DeleteAsync(Guid campaignId, CancellationToken ct)
+    public async Task DeleteAsync(Guid tenantId, Guid campaignId, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await SqlCommands.ExecAsync(conn, tx, "UPDATE campaigns SET deleted_at = now() WHERE campaign_id = @c", ct, ("c", campaignId));
-        await SqlCommands.ExecAsync(conn, tx, "DELETE FROM contact_dial_locks WHERE campaign_id = @c", ct, ("c", campaignId));
+        await SqlCommands.ExecAsync(conn, tx, "UPDATE campaigns SET deleted_at = now() WHERE tenant_id = @t AND campaign_id = @c", ct, ("t", tenantId), ("c", campaignId));
+        await SqlCommands.ExecAsync(conn, tx, "DELETE FROM contact_dial_locks WHERE tenant_id = @t AND campaign_id = @c", ct, ("t", tenantId), ("c", campaignId));
         await SqlCommands.ExecAsync(conn, tx, $"DROP TABLE IF EXISTS {PartitionName(campaignId)}", ct);
         await tx.CommitAsync(ct);
     }

@@ -30,7 +30,8 @@ public static class CampaignWhy
         var state = info.State.ToWire();
         if (rows.Count == 0)
         {
-            await using var cmd = db.CreateCommand("SELECT 1 FROM contact_records WHERE list_id = ANY(@l) AND contact_id = @k");
+            await using var cmd = db.CreateCommand("SELECT 1 FROM contact_records WHERE tenant_id = @t AND list_id = ANY(@l) AND contact_id = @k");
+            cmd.Parameters.AddWithValue("t", caller.TenantId);
             cmd.Parameters.AddWithValue("l", info.Definition.ContactLists.Select(l => l.Id).ToArray());
             cmd.Parameters.AddWithValue("k", contactId);
             if (await cmd.ExecuteScalarAsync(ct) is null)

@@ -124,7 +124,7 @@ public static class CampaignsApi
             Guid id, HttpContext http, IGrainFactory grains, CampaignStats stats, CancellationToken ct) =>
         {
             if (await grains.Campaign(Caller.From(http.User), id).GetAsync() is not { } info) return NoSuchCampaign(id);
-            return TypedResults.Ok(await stats.GetAsync(id, info.State.ToWire(), info.Definition, ct));
+            return TypedResults.Ok(await stats.GetAsync(info.TenantId, id, info.State.ToWire(), info.Definition, ct));
         }).RequireAuthorization(Policies.TenantReader).WithSummary("Live totals, rates per minute and abandonment over the legal windows");
 
         g.MapGet("/{id:guid}/stats/stream", async Task<Results<ServerSentEventsResult<CampaignStats.Snapshot>, ProblemHttpResult>> (
@@ -144,7 +144,7 @@ public static class CampaignsApi
         while (!ct.IsCancellationRequested)
         {
             if (await grain.GetAsync() is not { } info) yield break;
-            yield return await stats.GetAsync(id, info.State.ToWire(), info.Definition, ct);
+            yield return await stats.GetAsync(info.TenantId, id, info.State.ToWire(), info.Definition, ct);
             try { await Task.Delay(CampaignStats.CacheFor, ct); }
             catch (OperationCanceledException) { yield break; }
         }

@@ -54,7 +54,7 @@ public sealed class ContactListGrain(
         var s = state.State;
         if (d.Name is not null && d.Name != s.Name)
         {
-            await store.RenameAsync(ListId, d.Name, CancellationToken.None);
+            await store.RenameAsync(TenantId, ListId, d.Name, CancellationToken.None);
             s.Name = d.Name;
         }
         s.Description = d.Description ?? s.Description;
@@ -68,7 +68,7 @@ public sealed class ContactListGrain(
     public async Task<bool> DeleteAsync()
     {
         if (!Live) return false;
-        await store.DeleteAsync(ListId, CancellationToken.None);
+        await store.DeleteAsync(TenantId, ListId, CancellationToken.None);
         state.State.Deleted = true;
         state.State.Counts = ListCounts.Empty;
         await state.WriteStateAsync();

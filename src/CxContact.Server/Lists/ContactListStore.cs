@@ -20,18 +20,18 @@ public sealed class ContactListStore(NpgsqlDataSource db)
         await tx.CommitAsync(ct);
     }
 
-    public async Task RenameAsync(Guid listId, string name, CancellationToken ct)
+    public async Task RenameAsync(Guid tenantId, Guid listId, string name, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        await SqlCommands.ExecAsync(conn, null, "UPDATE contact_lists SET name = @n WHERE list_id = @l", ct, ("l", listId), ("n", name));
+        await SqlCommands.ExecAsync(conn, null, "UPDATE contact_lists SET name = @n WHERE tenant_id = @t AND list_id = @l", ct, ("t", tenantId), ("l", listId), ("n", name));
     }
 
     /// <summary>Marks the list deleted and drops its records in one transaction.</summary>
-    public async Task DeleteAsync(Guid listId, CancellationToken ct)
+    public async Task DeleteAsync(Guid tenantId, Guid listId, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await SqlCommands.ExecAsync(conn, tx, "UPDATE contact_lists SET deleted_at = now() WHERE list_id = @l", ct, ("l", listId));
+        await SqlCommands.ExecAsync(conn, tx, "UPDATE contact_lists SET deleted_at = now() WHERE tenant_id = @t AND list_id = @l", ct, ("t", tenantId), ("l", listId));
         await SqlCommands.ExecAsync(conn, tx, $"DROP TABLE IF EXISTS {PartitionName(listId)}", ct);
         await tx.CommitAsync(ct);
     }

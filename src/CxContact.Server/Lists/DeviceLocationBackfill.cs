@@ -15,7 +15,7 @@ public static class DeviceLocationBackfill
     private const int Batch = 10_000;
     private static readonly PhoneNormalizer Numbers = new();
 
-    public static async Task<long> FillAsync(NpgsqlConnection conn, Guid[] lists, CancellationToken ct)
+    public static async Task<long> FillAsync(NpgsqlConnection conn, Guid tenantId, Guid[] lists, CancellationToken ct)
     {
         long filled = 0;
         while (true)
@@ -25,8 +25,9 @@ public static class DeviceLocationBackfill
             var regions = new List<string>(Batch);
             var areaCodes = new List<string>(Batch);
             await using (var cmd = new NpgsqlCommand(
-                $"SELECT contact_id, phones FROM contact_records WHERE list_id = ANY(@l) AND phone_countries IS NULL LIMIT {Batch}", conn))
+                $"SELECT contact_id, phones FROM contact_records WHERE tenant_id = @t AND list_id = ANY(@l) AND phone_countries IS NULL LIMIT {Batch}", conn))
             {
+                cmd.Parameters.AddWithValue("t", tenantId);
                 cmd.Parameters.AddWithValue("l", lists);
                 await using var r = await cmd.ExecuteReaderAsync(ct);
                 while (await r.ReadAsync(ct))
@@ -40,9 +41,10 @@ public static class DeviceLocationBackfill
             await using (var cmd = new NpgsqlCommand("""
                 UPDATE contact_records c SET phone_countries = u.countries::text[], phone_regions = u.regions::text[], phone_area_codes = u.codes::smallint[]
                 FROM unnest(@ids, @countries, @regions, @codes) AS u(id, countries, regions, codes)
-                WHERE c.list_id = ANY(@l) AND c.contact_id = u.id AND c.phone_countries IS NULL
+                WHERE c.tenant_id = @t AND c.list_id = ANY(@l) AND c.contact_id = u.id AND c.phone_countries IS NULL
                 """, conn))
             {
+                cmd.Parameters.AddWithValue("t", tenantId);
                 cmd.Parameters.AddWithValue("l", lists);
                 cmd.Parameters.AddWithValue("ids", ids.ToArray());
                 cmd.Parameters.AddWithValue("countries", countries.ToArray());

@@ -30,7 +30,7 @@ public static class KannelCallbacksApi
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "smsc-id")] string? smscMessageId = null)
     {
         var log = logs.CreateLogger(typeof(KannelCallbacksApi));
-        if (await gateways.AuthenticateCallbackAsync(gatewayId, secret, ct) is null) return Refuse(log, gatewayId, "the secret is wrong or the gateway unknown");
+        if (await gateways.AuthenticateCallbackAsync(gatewayId, secret, ct) is not { } gateway) return Refuse(log, gatewayId, "the secret is wrong or the gateway unknown");
         if (!Guid.TryParseExact(id, "N", out var messageId)) return Refuse(log, gatewayId, "id is not a message id");
         // Kannel's report types: 1 delivered, 2 failed at the phone, 4 buffered, 8 accepted by the SMSC, 16 refused by it.
         string? state = type switch
@@ -43,7 +43,7 @@ public static class KannelCallbacksApi
         };
         if (state == "bad") return Refuse(log, gatewayId, $"type {type} is not a Kannel report type (1, 2, 4, 8 or 16)");
         var detail = $"kannel report {type}" + (string.IsNullOrEmpty(answer) ? "" : $": {Clip(answer)}");
-        if (!await reports.WriteAsync(new MessageOutbox.Report(gatewayId, messageId, state, detail, string.IsNullOrEmpty(smscMessageId) ? null : Clip(smscMessageId)), ct))
+        if (!await reports.WriteAsync(new MessageOutbox.Report(gateway.TenantId, gatewayId, messageId, state, detail, string.IsNullOrEmpty(smscMessageId) ? null : Clip(smscMessageId)), ct))
             return Refuse(log, gatewayId, $"no message {messageId} went through this gateway");
         return TypedResults.Ok("ok");
     }

@@ -81,12 +81,12 @@ public sealed class MessageOutbox(NpgsqlDataSource db, PlatformClock clock, Plat
     /// them, so a batch of reports and a batch of moves over the same messages cannot deadlock. A final state (delivered, failed, undeliverable) stays, and "sent" is not
     /// taken back to queued: a delivery report can overtake the gateway's own answer.
     /// </summary>
-    public async Task MoveAsync(IReadOnlyList<(Guid Id, string State, string? Detail, string? Reference)> moves, CancellationToken ct)
+    public async Task MoveAsync(Guid tenantId, IReadOnlyList<(Guid Id, string State, string? Detail, string? Reference)> moves, CancellationToken ct)
     {
         if (moves.Count == 0) return;
         await using var cmd = db.CreateCommand("""
             WITH m AS (SELECT * FROM unnest(@id, @s, @d, @g) AS m(id, s, d, g)),
-            locked AS (SELECT message_id FROM message_outbox WHERE message_id = ANY(@id) ORDER BY message_id FOR UPDATE),
+            locked AS (SELECT message_id FROM message_outbox WHERE tenant_id = @t AND message_id = ANY(@id) ORDER BY message_id FOR UPDATE),
             moved AS (
                 UPDATE message_outbox o SET
                     state = CASE WHEN o.state IN ('delivered', 'failed', 'undeliverable') OR (o.state = 'sent' AND m.s = 'queued') THEN o.state ELSE m.s END,
@@ -95,10 +95,11 @@ public sealed class MessageOutbox(NpgsqlDataSource db, PlatformClock clock, Plat
                     gateway_message_id = coalesce(m.g, o.gateway_message_id),
                     sent_at = CASE WHEN m.s = 'sent' THEN coalesce(o.sent_at, @now) ELSE o.sent_at END,
                     final_at = CASE WHEN m.s IN ('delivered', 'failed', 'undeliverable') THEN @now ELSE o.final_at END
-                FROM m WHERE o.message_id = m.id AND o.message_id IN (SELECT message_id FROM locked)
+                FROM m WHERE o.tenant_id = @t AND o.message_id = m.id AND o.message_id IN (SELECT message_id FROM locked)
                 RETURNING o.message_id)
-            INSERT INTO message_events (message_id, at, state, detail) SELECT id, @now, s, d FROM m
+            INSERT INTO message_events (message_id, at, state, detail) SELECT m.id, @now, m.s, m.d FROM m JOIN moved ON moved.message_id = m.id
             """);
+        cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("id", moves.Select(m => m.Id).ToArray());
         cmd.Parameters.AddWithValue("s", moves.Select(m => m.State).ToArray());
         cmd.Parameters.Add(new NpgsqlParameter("d", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = moves.Select(m => (object?)m.Detail ?? DBNull.Value).ToArray() });
@@ -111,11 +112,11 @@ public sealed class MessageOutbox(NpgsqlDataSource db, PlatformClock clock, Plat
         string.Join(", ", Columns.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(c => $"{alias}.{c}"));
 
     /// <summary>Moves one message (see the batch form).</summary>
-    public Task MoveAsync(Guid messageId, string state, string? detail, CancellationToken ct, string? gatewayMessageId = null) =>
-        MoveAsync([(messageId, state, detail, gatewayMessageId)], ct);
+    public Task MoveAsync(Guid tenantId, Guid messageId, string state, string? detail, CancellationToken ct, string? gatewayMessageId = null) =>
+        MoveAsync(tenantId, [(messageId, state, detail, gatewayMessageId)], ct);
 
-    /// <summary>One delivery report: the message, the gateway it went through, its new state (null: only recorded) and detail.</summary>
-    public sealed record Report(Guid GatewayId, Guid MessageId, string? State, string Detail, string? GatewayMessageId);
+    /// <summary>One delivery report: the gateway's tenant, the message, the gateway it went through, its new state (null: only recorded) and detail.</summary>
+    public sealed record Report(Guid TenantId, Guid GatewayId, Guid MessageId, string? State, string Detail, string? GatewayMessageId);
 
     /// <summary>
     /// Delivery reports, in one statement: each moves its message on unless that is already final (a late "buffered"
@@ -127,8 +128,8 @@ public sealed class MessageOutbox(NpgsqlDataSource db, PlatformClock clock, Plat
     {
         if (reports.Count == 0) return [];
         await using var cmd = _reports.CreateCommand("""
-            WITH r AS (SELECT * FROM unnest(@id, @gw, @s, @d, @g) AS r(id, gw, s, d, g)),
-            locked AS (SELECT message_id FROM message_outbox WHERE message_id = ANY(@id) ORDER BY message_id FOR UPDATE),
+            WITH r AS (SELECT * FROM unnest(@id, @t, @gw, @s, @d, @g) AS r(id, t, gw, s, d, g)),
+            locked AS (SELECT message_id FROM message_outbox WHERE tenant_id = ANY(@t) AND message_id = ANY(@id) ORDER BY message_id FOR UPDATE),
             moved AS (
                 UPDATE message_outbox o SET
                     state = CASE WHEN r.s IS NULL OR o.state IN ('delivered', 'failed', 'undeliverable') THEN o.state ELSE r.s END,
@@ -136,12 +137,13 @@ public sealed class MessageOutbox(NpgsqlDataSource db, PlatformClock clock, Plat
                     sent_at = coalesce(o.sent_at, CASE WHEN r.s IS NOT NULL THEN @now END),
                     final_at = CASE WHEN r.s IN ('delivered', 'undeliverable') AND o.final_at IS NULL THEN @now ELSE o.final_at END,
                     error = CASE WHEN r.s = 'undeliverable' THEN r.d ELSE o.error END
-                FROM r WHERE o.message_id = r.id AND o.gateway_id = r.gw AND o.message_id IN (SELECT message_id FROM locked)
+                FROM r WHERE o.message_id = r.id AND o.tenant_id = r.t AND o.gateway_id = r.gw AND o.message_id IN (SELECT message_id FROM locked)
                 RETURNING o.message_id, r.s, r.d),
             ev AS (INSERT INTO message_events (message_id, at, state, detail) SELECT message_id, @now, coalesce(s, 'report'), d FROM moved)
             SELECT message_id FROM moved
             """);
         cmd.Parameters.AddWithValue("id", reports.Select(r => r.MessageId).ToArray());
+        cmd.Parameters.AddWithValue("t", reports.Select(r => r.TenantId).ToArray());
         cmd.Parameters.AddWithValue("gw", reports.Select(r => r.GatewayId).ToArray());
         cmd.Parameters.Add(new NpgsqlParameter("s", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = reports.Select(r => (object?)r.State ?? DBNull.Value).ToArray() });
         cmd.Parameters.AddWithValue("d", reports.Select(r => r.Detail).ToArray());
@@ -183,12 +185,13 @@ public sealed class MessageOutbox(NpgsqlDataSource db, PlatformClock clock, Plat
     }
 
     /// <summary>A campaign's messages by state, and the error of a message waiting because its gateway did not answer.</summary>
-    public async Task<(Dictionary<string, long> ByState, string? Waiting)> CountAsync(Guid campaignId, CancellationToken ct)
+    public async Task<(Dictionary<string, long> ByState, string? Waiting)> CountAsync(Guid tenantId, Guid campaignId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             SELECT state, count(*), max(error) FILTER (WHERE state = 'queued' AND error LIKE 'gateway unavailable%') FROM message_outbox
-            WHERE campaign_id = @c GROUP BY state
+            WHERE tenant_id = @t AND campaign_id = @c GROUP BY state
             """);
+        cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("c", campaignId);
         var by = new Dictionary<string, long>(StringComparer.Ordinal);
         string? waiting = null;

@@ -141,7 +141,7 @@ public sealed class MessageSender(
             // that has run out (or the record could not be leased again), with no receipt since: it goes again, same id.
             toSend.Add(m);
         }
-        await outbox.MoveAsync([.. toSend.Select(m => (m.Id, MessageOutbox.Sending, (string?)null, (string?)null))], ct);
+        await outbox.MoveAsync(tenantId, [.. toSend.Select(m => (m.Id, MessageOutbox.Sending, (string?)null, (string?)null))], ct);
         var marked = clock0.Elapsed.TotalSeconds;
 
         var down = 0;
@@ -183,7 +183,7 @@ public sealed class MessageSender(
                 }
             });
         var sentAt = clock0.Elapsed.TotalSeconds;
-        await outbox.MoveAsync([.. moves], ct);
+        await outbox.MoveAsync(tenantId, [.. moves], ct);
         // A hard bounce is never retried; with a bounce list set, no campaign of the tenant tries the address again.
         if (gateway.Value.Row.Settings.BounceListId is { } bounceList)
             foreach (var m in bounces)

@@ -57,10 +57,10 @@ public sealed class MessageTemplateStore(NpgsqlDataSource db, PlatformClock cloc
     }
 
     public async Task<Row?> GetAsync(Guid tenantId, Guid id, CancellationToken ct) =>
-        (await QueryAsync("tenant_id = @t AND template_id = @id AND deleted_at IS NULL", tenantId, id, ct)).FirstOrDefault();
+        (await QueryAsync("template_id = @id AND deleted_at IS NULL", tenantId, id, ct)).FirstOrDefault();
 
     public Task<List<Row>> ListAsync(Guid tenantId, CancellationToken ct) =>
-        QueryAsync("tenant_id = @t AND deleted_at IS NULL ORDER BY lower(name)", tenantId, null, ct);
+        QueryAsync("deleted_at IS NULL ORDER BY lower(name)", tenantId, null, ct);
 
     public async Task<bool> DeleteAsync(Guid tenantId, Guid id, CancellationToken ct)
     {
@@ -71,9 +71,10 @@ public sealed class MessageTemplateStore(NpgsqlDataSource db, PlatformClock cloc
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    private async Task<List<Row>> QueryAsync(string where, Guid tenantId, Guid? id, CancellationToken ct)
+    /// <summary>The tenant's templates matching <paramref name="andWhere"/> (the tenant predicate is always there).</summary>
+    private async Task<List<Row>> QueryAsync(string andWhere, Guid tenantId, Guid? id, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM message_templates WHERE {where}");
+        await using var cmd = db.CreateCommand($"SELECT {Columns} FROM message_templates WHERE tenant_id = @t AND {andWhere}");
         cmd.Parameters.AddWithValue("t", tenantId);
         if (id is { } i) cmd.Parameters.AddWithValue("id", i);
         var list = new List<Row>();

@@ -22,7 +22,7 @@ public static class MessagesApi
             var caller = Caller.From(http.User);
             if (await grains.GetGrain<ICampaignGrain>(campaignId, caller.TenantId.ToString()).GetAsync() is not { } info)
                 return TypedResults.Problem(statusCode: 404, title: "No such campaign", detail: $"This tenant has no campaign {campaignId}.");
-            return TypedResults.Ok(await StatsAsync(campaignId, info.Definition, outbox, db, ct));
+            return TypedResults.Ok(await StatsAsync(caller.TenantId, campaignId, info.Definition, outbox, db, ct));
         }).WithTags("Messaging").RequireAuthorization(Policies.TenantReader)
           .WithSummary("A messaging campaign's messages: queued, sent, delivered, failed, opted out, replies, and whether its gateway answers");
 
@@ -42,11 +42,12 @@ public static class MessagesApi
         }).WithTags("Messaging").RequireAuthorization(Policies.TenantReader).WithSummary("Every message sent to a contact, with its state history");
     }
 
-    public static async Task<MessageStats> StatsAsync(Guid campaignId, CampaignDefinition def, MessageOutbox outbox, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<MessageStats> StatsAsync(Guid tenantId, Guid campaignId, CampaignDefinition def, MessageOutbox outbox, NpgsqlDataSource db, CancellationToken ct)
     {
-        var (by, waiting) = await outbox.CountAsync(campaignId, ct);
+        var (by, waiting) = await outbox.CountAsync(tenantId, campaignId, ct);
         long N(params string[] states) => states.Sum(s => by.GetValueOrDefault(s));
-        await using var cmd = db.CreateCommand("SELECT count(*) FILTER (WHERE intent = 'optout'), count(*) FILTER (WHERE intent = 'reply') FROM message_inbound WHERE campaign_id = @c");
+        await using var cmd = db.CreateCommand("SELECT count(*) FILTER (WHERE intent = 'optout'), count(*) FILTER (WHERE intent = 'reply') FROM message_inbound WHERE tenant_id = @t AND campaign_id = @c");
+        cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("c", campaignId);
         long optedOut = 0, replies = 0;
         await using (var r = await cmd.ExecuteReaderAsync(ct))

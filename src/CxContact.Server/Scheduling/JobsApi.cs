@@ -38,30 +38,30 @@ public static class JobsApi
     private static async Task<List<JobView>> ListAsync(NpgsqlDataSource db, Guid tenantId, int limit, string? kind, string? state, CancellationToken ct)
     {
         // Each branch is limited on its own first, so one kind with a long history does not make the others scan theirs.
-        const string Filter = "tenant_id = @t AND (@state::text IS NULL OR state = @state OR (@state = 'active' AND state IN ('queued', 'running')))";
+        const string Filter = "(@state::text IS NULL OR state = @state OR (@state = 'active' AND state IN ('queued', 'running')))";
         await using var cmd = db.CreateCommand($"""
             SELECT kind, id, state, phase, created_at, started_at, finished_at, error, rows_read, bytes_read, file_bytes, detail, owner_id, schedule_id
             FROM (
                 (SELECT 'contact-list-import' AS kind, import_id AS id, state, phase, created_at, started_at, finished_at, error, rows_read,
                         bytes_read, file_bytes, file_name AS detail, list_id AS owner_id, NULL::uuid AS schedule_id
-                 FROM list_imports WHERE {Filter} AND (@kind::text IS NULL OR @kind = 'contact-list-import') ORDER BY created_at DESC LIMIT @n)
+                 FROM list_imports WHERE tenant_id = @t AND {Filter} AND (@kind::text IS NULL OR @kind = 'contact-list-import') ORDER BY created_at DESC LIMIT @n)
                 UNION ALL
                 (SELECT 'suppression-import', import_id, state, state, created_at, started_at, finished_at, error, rows_read,
                         0::bigint, file_bytes, file_name, list_id, NULL::uuid
-                 FROM suppression_imports WHERE {Filter} AND (@kind::text IS NULL OR @kind = 'suppression-import') ORDER BY created_at DESC LIMIT @n)
+                 FROM suppression_imports WHERE tenant_id = @t AND {Filter} AND (@kind::text IS NULL OR @kind = 'suppression-import') ORDER BY created_at DESC LIMIT @n)
                 UNION ALL
                 (SELECT 'contact-list-export', export_id, state, state, created_at, started_at, finished_at, error, rows_written,
                         bytes_written, bytes_written, remote_path, list_id, NULL::uuid
-                 FROM contact_list_exports WHERE {Filter} AND (@kind::text IS NULL OR @kind = 'contact-list-export') ORDER BY created_at DESC LIMIT @n)
+                 FROM contact_list_exports WHERE tenant_id = @t AND {Filter} AND (@kind::text IS NULL OR @kind = 'contact-list-export') ORDER BY created_at DESC LIMIT @n)
                 UNION ALL
                 (SELECT 'campaign-preload', preload_id, state, CASE WHEN incremental THEN 'merge' WHEN NOT incremental THEN 'first load' ELSE state END,
                         created_at, created_at, finished_at, error, rows_total, 0::bigint, 0::bigint,
                         CASE WHEN state = 'succeeded' THEN callable || ' of ' || rows_total || ' records callable' END, campaign_id, NULL::uuid
-                 FROM campaign_preloads WHERE {Filter} AND (@kind::text IS NULL OR @kind = 'campaign-preload') ORDER BY created_at DESC LIMIT @n)
+                 FROM campaign_preloads WHERE tenant_id = @t AND {Filter} AND (@kind::text IS NULL OR @kind = 'campaign-preload') ORDER BY created_at DESC LIMIT @n)
                 UNION ALL
                 (SELECT 'scheduled-run', run_id, state, action_type, created_at, started_at, finished_at, error, 0::bigint,
                         0::bigint, 0::bigint, detail, list_id, schedule_id
-                 FROM schedule_runs WHERE {Filter} AND (@kind::text IS NULL OR @kind = 'scheduled-run') ORDER BY created_at DESC LIMIT @n)
+                 FROM schedule_runs WHERE tenant_id = @t AND {Filter} AND (@kind::text IS NULL OR @kind = 'scheduled-run') ORDER BY created_at DESC LIMIT @n)
             ) jobs
             ORDER BY created_at DESC, id DESC
             LIMIT @n

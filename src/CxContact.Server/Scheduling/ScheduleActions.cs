@@ -75,7 +75,7 @@ public sealed class ScheduleActions(IGrainFactory grains, ImportJobStore imports
 
     private async Task LinkAsync(ScheduleRun run, Guid listId, Guid importId, bool created, CancellationToken ct)
     {
-        await runs.SetImportAsync(run.RunId, listId, importId, ct);
+        await runs.SetImportAsync(run.TenantId, run.RunId, listId, importId, ct);
         if (!created) log.LogInformation("Schedule {ScheduleId}: occurrence {Occurrence} resumes import {ImportId}", run.ScheduleId, run.OccurrenceKey, importId);
     }
 
@@ -125,7 +125,7 @@ public sealed class ScheduleActions(IGrainFactory grains, ImportJobStore imports
         var zone = ScheduleTimes.Zone(timeZone) ?? TimeZoneInfo.Utc;
         var remote = RemotePathTemplate.Expand(a.RemotePath!, run.ScheduledFor ?? run.CreatedAt, zone);
         var export = await exports.RunAsync(tenantId, listId, a.SftpConnectionId!.Value, remote, IdempotencyKey(run), ct);
-        await runs.SetExportAsync(run.RunId, listId, export.ExportId, ct);
+        await runs.SetExportAsync(run.TenantId, run.RunId, listId, export.ExportId, ct);
         if (export.State == "failed") throw new ScheduleRunFailedException($"Export {export.ExportId} failed: {export.Error}");
         return $"export {export.ExportId} wrote {export.Rows} records ({export.Bytes} bytes) to {export.RemotePath}";
     }

@@ -59,9 +59,10 @@ public sealed class ScheduleRunStore(NpgsqlDataSource db)
     }
 
     /// <summary>Links the run to the import it queued, so the history can point at it.</summary>
-    public async Task SetImportAsync(Guid runId, Guid listId, Guid importId, CancellationToken ct)
+    public async Task SetImportAsync(Guid tenantId, Guid runId, Guid listId, Guid importId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("UPDATE schedule_runs SET import_id = @i, list_id = @l WHERE run_id = @r");
+        await using var cmd = db.CreateCommand("UPDATE schedule_runs SET import_id = @i, list_id = @l WHERE tenant_id = @t AND run_id = @r");
+        cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("r", runId);
         cmd.Parameters.AddWithValue("l", listId);
         cmd.Parameters.AddWithValue("i", importId);
@@ -69,12 +70,13 @@ public sealed class ScheduleRunStore(NpgsqlDataSource db)
     }
 
     /// <summary>Ends the run: succeeded, failed (with the reason) or skipped.</summary>
-    public async Task FinishAsync(Guid runId, string state, string? error, string? detail, CancellationToken ct)
+    public async Task FinishAsync(Guid tenantId, Guid runId, string state, string? error, string? detail, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             UPDATE schedule_runs SET state = @s, error = @e, detail = @d, finished_at = now(), started_at = coalesce(started_at, now())
-            WHERE run_id = @r
+            WHERE tenant_id = @t AND run_id = @r
             """);
+        cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("r", runId);
         cmd.Parameters.AddWithValue("s", state);
         cmd.Parameters.AddWithValue("e", NpgsqlDbType.Text, (object?)error ?? DBNull.Value);
@@ -83,9 +85,10 @@ public sealed class ScheduleRunStore(NpgsqlDataSource db)
     }
 
     /// <summary>Notes an attempt's error while Hangfire will still retry it; the run stays running.</summary>
-    public async Task NoteErrorAsync(Guid runId, string error, CancellationToken ct)
+    public async Task NoteErrorAsync(Guid tenantId, Guid runId, string error, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("UPDATE schedule_runs SET error = @e WHERE run_id = @r AND state = 'running'");
+        await using var cmd = db.CreateCommand("UPDATE schedule_runs SET error = @e WHERE tenant_id = @t AND run_id = @r AND state = 'running'");
+        cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("r", runId);
         cmd.Parameters.AddWithValue("e", error);
         await cmd.ExecuteNonQueryAsync(ct);
@@ -122,9 +125,10 @@ public sealed class ScheduleRunStore(NpgsqlDataSource db)
     }
 
     /// <summary>Links the run to the export it made, so the history can point at it.</summary>
-    public async Task SetExportAsync(Guid runId, Guid listId, Guid exportId, CancellationToken ct)
+    public async Task SetExportAsync(Guid tenantId, Guid runId, Guid listId, Guid exportId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("UPDATE schedule_runs SET export_id = @e, list_id = @l WHERE run_id = @r");
+        await using var cmd = db.CreateCommand("UPDATE schedule_runs SET export_id = @e, list_id = @l WHERE tenant_id = @t AND run_id = @r");
+        cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("r", runId);
         cmd.Parameters.AddWithValue("l", listId);
         cmd.Parameters.AddWithValue("e", exportId);

@@ -46,29 +46,29 @@ public sealed class ScheduleRunner(IGrainFactory grains, ScheduleRunStore runs, 
         }
         if (d is null)
         {
-            await runs.FinishAsync(run.RunId, "failed", "The schedule was deleted before this run started.", null, ct);
+            await runs.FinishAsync(run.TenantId, run.RunId, "failed", "The schedule was deleted before this run started.", null, ct);
             return;
         }
         if (manualRunId is null && !d.Enabled)
         {
-            await runs.FinishAsync(run.RunId, "skipped", null, "the schedule is disabled", ct);
+            await runs.FinishAsync(run.TenantId, run.RunId, "skipped", null, "the schedule is disabled", ct);
             return;
         }
         if (manualRunId is null && d.RunAt is { } runAt && d.MissedRuns == MissedRunPolicy.Skip && clock.GetUtcNow() - runAt > MissedAfter)
         {
-            await runs.FinishAsync(run.RunId, "skipped", null, $"missed: it was due at {runAt:O} while the scheduler was down", ct);
+            await runs.FinishAsync(run.TenantId, run.RunId, "skipped", null, $"missed: it was due at {runAt:O} while the scheduler was down", ct);
             return;
         }
 
         try
         {
             var detail = await actions.RunAsync(tenantId, run, d, ct);
-            await runs.FinishAsync(run.RunId, "succeeded", null, detail, CancellationToken.None);
+            await runs.FinishAsync(run.TenantId, run.RunId, "succeeded", null, detail, CancellationToken.None);
         }
         catch (ScheduleRunFailedException e)
         {
             log.LogWarning("Schedule {ScheduleId}: run {RunId} failed: {Reason}", scheduleId, run.RunId, e.Message);
-            await runs.FinishAsync(run.RunId, "failed", e.Message, null, CancellationToken.None);
+            await runs.FinishAsync(run.TenantId, run.RunId, "failed", e.Message, null, CancellationToken.None);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -78,8 +78,8 @@ public sealed class ScheduleRunner(IGrainFactory grains, ScheduleRunStore runs, 
         catch (Exception e)
         {
             log.LogError(e, "Schedule {ScheduleId}: run {RunId} failed (last attempt: {Last})", scheduleId, run.RunId, lastAttempt);
-            if (lastAttempt) await runs.FinishAsync(run.RunId, "failed", e.Message, null, CancellationToken.None);
-            else await runs.NoteErrorAsync(run.RunId, e.Message + " (will retry)", CancellationToken.None);
+            if (lastAttempt) await runs.FinishAsync(run.TenantId, run.RunId, "failed", e.Message, null, CancellationToken.None);
+            else await runs.NoteErrorAsync(run.TenantId, run.RunId, e.Message + " (will retry)", CancellationToken.None);
             throw;
         }
     }

@@ -238,7 +238,7 @@ public static class SuppressionEntriesApi
             var log = logs.CreateLogger(typeof(SuppressionEntriesApi));
             log.LogError(e, "Suppression list {ListId}: entries are saved but the index write failed; marking the index stale", listId);
             // In PostgreSQL first: Redis may be down, and this mark must outlive the outage (validation reads it).
-            await store.MarkStaleAsync(listId, CancellationToken.None);
+            await store.MarkStaleAsync(tenantId, listId, CancellationToken.None);
             try { await index.MarkStaleAsync(tenantId, listId); }
             catch (Exception stale) when (stale is RedisException or TimeoutException)
             {

@@ -93,7 +93,7 @@ public sealed class SuppressionFeedWriter(SuppressionIndex index, SuppressionLis
             {
                 // Some of the batch may have reached the index: over-suppressing, and the stale mark has it rebuilt.
                 log.LogError(e, "Feed import {ImportId}: the index could not be updated; nothing was saved", job.ImportId);
-                await store.MarkStaleAsync(job.ListId, CancellationToken.None);
+                await store.MarkStaleAsync(job.TenantId, job.ListId, CancellationToken.None);
                 return new Outcome(0, "the suppression index (Redis) could not be updated, so nothing was saved; try again when it is back");
             }
             await tx.CommitAsync(ct);
@@ -105,7 +105,7 @@ public sealed class SuppressionFeedWriter(SuppressionIndex index, SuppressionLis
         {
             log.LogError(e, "Feed import {ImportId}: saved, but removed entries could not be taken out of the index; marking list {ListId} stale",
                 job.ImportId, job.ListId);
-            await store.MarkStaleAsync(job.ListId, CancellationToken.None);
+            await store.MarkStaleAsync(job.TenantId, job.ListId, CancellationToken.None);
             try { await index.MarkStaleAsync(job.TenantId, job.ListId); }
             catch (Exception stale) when (stale is StackExchange.Redis.RedisException or TimeoutException) { /* the PostgreSQL mark is the one that must hold */ }
             warnings.Add($"the changes were saved, but the {p.Removed} removed numbers could not be taken out of the lookup index; lookups on this list " +

@@ -47,7 +47,7 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
     }
 
     protected override Task HeartbeatAsync(SuppressionImportJob job, SuppressionImportRun run, CancellationToken ct) =>
-        jobs.HeartbeatAsync(job.ImportId, run.Progress, ct);
+        jobs.HeartbeatAsync(job.TenantId, job.ImportId, run.Progress, ct);
 
     protected override async Task<string?> ImportAsync(SuppressionImportJob job, SuppressionImportRun run, CancellationToken ct)
     {
@@ -455,7 +455,7 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         {
             try { await Task.WhenAll(writing); } catch (Exception) { /* the first failure is the one reported */ }
             log.LogError(e, "Suppression import {ImportId}: the index could not be updated; nothing was saved", job.ImportId);
-            await store.MarkStaleAsync(job.ListId, CancellationToken.None);
+            await store.MarkStaleAsync(job.TenantId, job.ListId, CancellationToken.None);
             return "the suppression index (Redis) could not be updated, so no entries were saved; try again when it is back";
         }
     }
@@ -471,7 +471,7 @@ public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImpo
         catch (Exception e) when (e is not OperationCanceledException)
         {
             log.LogError(e, "Suppression import {ImportId}: the entries are saved but the index rebuild failed; marking list {ListId} stale", job.ImportId, job.ListId);
-            await store.MarkStaleAsync(job.ListId, CancellationToken.None);
+            await store.MarkStaleAsync(job.TenantId, job.ListId, CancellationToken.None);
             warnings.Add("the entries were saved, but the lookup index could not be rebuilt; lookups on this list fail closed until it is " +
                 $"(automatically, or POST /api/v1/suppression-lists/{job.ListId}/rebuild-index)");
         }

@@ -13,12 +13,13 @@ public sealed class SuppressionImportStore(NpgsqlDataSource db)
 {
     protected override string ResetOnClaim => "rows_read = 0, accepted = 0, rejected = 0, entries = 0, added = 0, removed = 0, kept = 0, not_on_list = 0";
 
-    public async Task HeartbeatAsync(Guid importId, SuppressionImportProgress p, CancellationToken ct)
+    public async Task HeartbeatAsync(Guid tenantId, Guid importId, SuppressionImportProgress p, CancellationToken ct)
     {
         await using var cmd = Db.CreateCommand("""
             UPDATE suppression_imports SET heartbeat_at = now(), rows_read = @read, accepted = @acc, rejected = @rej
-            WHERE import_id = @i AND state = 'running'
+            WHERE tenant_id = @t AND import_id = @i AND state = 'running'
             """);
+        cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("i", importId);
         cmd.Parameters.AddWithValue("read", p.RowsRead);
         cmd.Parameters.AddWithValue("acc", p.Accepted);
@@ -32,8 +33,9 @@ public sealed class SuppressionImportStore(NpgsqlDataSource db)
     {
         await using var conn = await Db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await using (var del = new NpgsqlCommand("DELETE FROM suppression_import_errors WHERE import_id = @i", conn, tx))
+        await using (var del = new NpgsqlCommand("DELETE FROM suppression_import_errors WHERE tenant_id = @t AND import_id = @i", conn, tx))
         {
+            del.Parameters.AddWithValue("t", job.TenantId);
             del.Parameters.AddWithValue("i", job.ImportId);
             await del.ExecuteNonQueryAsync(ct);
         }
@@ -56,9 +58,10 @@ public sealed class SuppressionImportStore(NpgsqlDataSource db)
             UPDATE suppression_imports SET state = @state, finished_at = now(), heartbeat_at = now(), error = @err,
                 rows_read = @read, accepted = @acc, rejected = @rej, entries = @entries, warnings = @warn,
                 added = @added, removed = @removed, kept = @kept, not_on_list = @absent
-            WHERE import_id = @i
+            WHERE tenant_id = @t AND import_id = @i
             """, conn, tx))
         {
+            cmd.Parameters.AddWithValue("t", job.TenantId);
             cmd.Parameters.AddWithValue("i", job.ImportId);
             cmd.Parameters.AddWithValue("state", error is null ? "succeeded" : "failed");
             cmd.Parameters.AddWithValue("err", NpgsqlDbType.Text, (object?)error ?? DBNull.Value);

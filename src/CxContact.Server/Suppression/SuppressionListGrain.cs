@@ -59,7 +59,7 @@ public sealed class SuppressionListGrain(
         // Going tenant-wide forgets the campaigns; the API refuses a tenant scope that also names campaigns.
         var campaigns = d.CampaignIds?.Distinct().ToList() ?? (scope == SuppressionScope.Tenant ? [] : s.CampaignIds);
         if (name != s.Name || scope != s.Scope || !campaigns.SequenceEqual(s.CampaignIds))
-            await store.UpdateAsync(ListId, name, scope, campaigns, CancellationToken.None);
+            await store.UpdateAsync(TenantId, ListId, name, scope, campaigns, CancellationToken.None);
         s.Name = name;
         s.Scope = scope;
         s.CampaignIds = campaigns;
@@ -71,7 +71,7 @@ public sealed class SuppressionListGrain(
     public async Task<bool> DeleteAsync()
     {
         if (!Live) return false;
-        await store.DeleteAsync(ListId, CancellationToken.None);
+        await store.DeleteAsync(TenantId, ListId, CancellationToken.None);
         await index.DropAsync(TenantId, ListId);
         state.State.Deleted = true;
         state.State.EntryCount = 0;

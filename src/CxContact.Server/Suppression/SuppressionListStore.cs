@@ -30,9 +30,10 @@ public sealed class SuppressionListStore(NpgsqlDataSource db)
         await tx.CommitAsync(ct);
     }
 
-    public async Task UpdateAsync(Guid listId, string name, string scope, IReadOnlyList<Guid> campaignIds, CancellationToken ct)
+    public async Task UpdateAsync(Guid tenantId, Guid listId, string name, string scope, IReadOnlyList<Guid> campaignIds, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("UPDATE suppression_lists SET name = @n, scope = @s, campaign_ids = @c WHERE list_id = @l");
+        await using var cmd = db.CreateCommand("UPDATE suppression_lists SET name = @n, scope = @s, campaign_ids = @c WHERE tenant_id = @t AND list_id = @l");
+        cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("l", listId);
         cmd.Parameters.AddWithValue("n", name);
         cmd.Parameters.AddWithValue("s", scope);
@@ -41,12 +42,13 @@ public sealed class SuppressionListStore(NpgsqlDataSource db)
     }
 
     /// <summary>Marks the list deleted and drops its entries in one transaction.</summary>
-    public async Task DeleteAsync(Guid listId, CancellationToken ct)
+    public async Task DeleteAsync(Guid tenantId, Guid listId, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await using (var cmd = new NpgsqlCommand("UPDATE suppression_lists SET deleted_at = now() WHERE list_id = @l", conn, tx))
+        await using (var cmd = new NpgsqlCommand("UPDATE suppression_lists SET deleted_at = now() WHERE tenant_id = @t AND list_id = @l", conn, tx))
         {
+            cmd.Parameters.AddWithValue("t", tenantId);
             cmd.Parameters.AddWithValue("l", listId);
             await cmd.ExecuteNonQueryAsync(ct);
         }
@@ -100,17 +102,19 @@ public sealed class SuppressionListStore(NpgsqlDataSource db)
     }
 
     /// <summary>Records that the list's index missed a write; kept until a rebuild that started later succeeds.</summary>
-    public async Task MarkStaleAsync(Guid listId, CancellationToken ct)
+    public async Task MarkStaleAsync(Guid tenantId, Guid listId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("UPDATE suppression_lists SET index_stale_since = coalesce(index_stale_since, now()) WHERE list_id = @l");
+        await using var cmd = db.CreateCommand("UPDATE suppression_lists SET index_stale_since = coalesce(index_stale_since, now()) WHERE tenant_id = @t AND list_id = @l");
+        cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("l", listId);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Clears the flag if the rebuild started after the list went stale (a later failure keeps it).</summary>
-    public async Task ClearStaleAsync(Guid listId, DateTimeOffset rebuildStarted, CancellationToken ct)
+    public async Task ClearStaleAsync(Guid tenantId, Guid listId, DateTimeOffset rebuildStarted, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("UPDATE suppression_lists SET index_stale_since = NULL WHERE list_id = @l AND index_stale_since <= @started");
+        await using var cmd = db.CreateCommand("UPDATE suppression_lists SET index_stale_since = NULL WHERE tenant_id = @t AND list_id = @l AND index_stale_since <= @started");
+        cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("l", listId);
         cmd.Parameters.AddWithValue("started", rebuildStarted);
         await cmd.ExecuteNonQueryAsync(ct);

@@ -36,7 +36,7 @@ public sealed class SuppressionPurger(IGrainFactory grains, SuppressionListStore
                 {
                     log.LogError(e, "Suppression list {ListId}: {Purged} expired entries deleted, but the index write failed; marking it stale", listId, purged);
                     // In PostgreSQL first: Redis may be down, and this mark must outlive the outage (validation reads it).
-                    await store.MarkStaleAsync(listId, CancellationToken.None);
+                    await store.MarkStaleAsync(tenantId, listId, CancellationToken.None);
                     try { await index.MarkStaleAsync(tenantId, listId); }
                     catch (Exception stale) when (stale is RedisException or TimeoutException)
                     {

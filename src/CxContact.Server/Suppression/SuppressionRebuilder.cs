@@ -27,7 +27,7 @@ public sealed class SuppressionRebuilder(IGrainFactory grains, SuppressionListSt
             if (!await index.SwitchAsync(tenantId, listId, version))
                 throw new InvalidOperationException($"The rebuild of list {listId} to version {version} was superseded by another rebuild.");
             await grain.RebuildFinishedAsync(version);
-            await store.ClearStaleAsync(listId, startedAt, ct);
+            await store.ClearStaleAsync(tenantId, listId, startedAt, ct);
             var took = clock.GetElapsedTime(started);
             log.LogInformation("Rebuilt the suppression index of list {ListId} to version {Version}: {Entries} entries in {Seconds:0.0} s",
                 listId, version, entries, took.TotalSeconds);

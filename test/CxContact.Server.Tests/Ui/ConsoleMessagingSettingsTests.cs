@@ -26,9 +26,9 @@ public sealed class ConsoleMessagingSettingsTests(ApiFactory api) : IClassFixtur
         var (contactId, messageId) = (Guid.CreateVersion7(), Guid.CreateVersion7());
         await outbox.ClaimAsync([new(messageId, tenantId, Guid.CreateVersion7(), 1, 1, contactId, "sms", "+4930123401", Guid.CreateVersion7(), Guid.CreateVersion7(),
             null, "Hi Ann, see you tomorrow.", 1, MessageOutbox.Queued, 0, null, null, DateTimeOffset.UtcNow, null, null)], CancellationToken.None);
-        await outbox.MoveAsync(messageId, MessageOutbox.Sending, null, CancellationToken.None);
-        await outbox.MoveAsync(messageId, MessageOutbox.Sent, null, CancellationToken.None, gatewayMessageId: "kannel-42");
-        await outbox.MoveAsync(messageId, MessageOutbox.Delivered, "DELIVRD", CancellationToken.None);
+        await outbox.MoveAsync(tenantId, messageId, MessageOutbox.Sending, null, CancellationToken.None);
+        await outbox.MoveAsync(tenantId, messageId, MessageOutbox.Sent, null, CancellationToken.None, gatewayMessageId: "kannel-42");
+        await outbox.MoveAsync(tenantId, messageId, MessageOutbox.Delivered, "DELIVRD", CancellationToken.None);
         return contactId;
     }
 

@@ -35,7 +35,7 @@ public sealed class ContactListExportRunner(NpgsqlDataSource db, ContactListExpo
         {
             try { File.Delete(file); } catch (IOException) { /* the landing directory's retention removes it */ }
         }
-        var finished = await exports.FinishAsync(export.ExportId, rows, bytes, error, CancellationToken.None);
+        var finished = await exports.FinishAsync(export.TenantId, export.ExportId, rows, bytes, error, CancellationToken.None);
         log.LogInformation("Export {ExportId} of list {ListId} to {RemotePath}: {State}, {Rows} records, {Bytes} bytes{Error}",
             export.ExportId, listId, remotePath, finished.State, rows, bytes, error is null ? "" : "; " + error);
         return finished;

@@ -39,12 +39,13 @@ public sealed class ContactListExportStore(NpgsqlDataSource db)
         return ContactListExportJob.Read(e);
     }
 
-    public async Task<ContactListExportJob> FinishAsync(Guid exportId, long rows, long bytes, string? error, CancellationToken ct)
+    public async Task<ContactListExportJob> FinishAsync(Guid tenantId, Guid exportId, long rows, long bytes, string? error, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
             UPDATE contact_list_exports SET state = @s, rows_written = @r, bytes_written = @b, error = @err, finished_at = now()
-            WHERE export_id = @e RETURNING {ContactListExportJob.Columns}
+            WHERE tenant_id = @t AND export_id = @e RETURNING {ContactListExportJob.Columns}
             """);
+        cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("e", exportId);
         cmd.Parameters.AddWithValue("s", error is null ? "succeeded" : "failed");
         cmd.Parameters.AddWithValue("r", rows);

@@ -15,13 +15,14 @@ public sealed class ImportJobStore(NpgsqlDataSource db) : ImportQueue<ImportJob>
             .Select(c => $"{c} = CASE WHEN j.applied_at IS NULL THEN 0 ELSE j.{c} END"));
     protected override string ResetOnRelease => "phase = 'queued'";
 
-    public async Task HeartbeatAsync(Guid importId, ImportProgress p, CancellationToken ct)
+    public async Task HeartbeatAsync(Guid tenantId, Guid importId, ImportProgress p, CancellationToken ct)
     {
         await using var cmd = Db.CreateCommand("""
             UPDATE list_imports SET heartbeat_at = now(), phase = @phase, rows_read = @read, accepted = @acc, rejected = @rej,
                 excluded = @exc, merged = @mer, bytes_read = @bytes
-            WHERE import_id = @i AND state = 'running'
+            WHERE tenant_id = @t AND import_id = @i AND state = 'running'
             """);
+        cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("i", importId);
         cmd.Parameters.AddWithValue("phase", p.Phase);
         cmd.Parameters.AddWithValue("read", p.RowsRead);
@@ -37,10 +38,11 @@ public sealed class ImportJobStore(NpgsqlDataSource db) : ImportQueue<ImportJob>
     /// Marks the job applied inside the transaction that changes the list (with its final counters and warnings), so a
     /// job cut off after that commit is closed when it runs again instead of applied twice.
     /// </summary>
-    public static async Task MarkAppliedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid importId, ImportProgress p, IReadOnlyList<string> warnings,
+    public static async Task MarkAppliedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid importId, ImportProgress p, IReadOnlyList<string> warnings,
         CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"UPDATE list_imports SET applied_at = now(), {CounterColumns} WHERE import_id = @i", conn, tx);
+        await using var cmd = new NpgsqlCommand($"UPDATE list_imports SET applied_at = now(), {CounterColumns} WHERE tenant_id = @t AND import_id = @i", conn, tx);
+        cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("i", importId);
         AddCounters(cmd, p.RowsRead, p.Accepted, p.Rejected, p.Excluded, p.Merged, p.BytesRead, warnings);
         await cmd.ExecuteNonQueryAsync(ct);
@@ -51,8 +53,9 @@ public sealed class ImportJobStore(NpgsqlDataSource db) : ImportQueue<ImportJob>
     {
         await using var cmd = Db.CreateCommand($"""
             UPDATE list_imports SET state = @state, phase = @state, finished_at = @at, heartbeat_at = now(), error = @err, {CounterColumns}
-            WHERE import_id = @i
+            WHERE tenant_id = @t AND import_id = @i
             """);
+        cmd.Parameters.AddWithValue("t", finished.TenantId);
         cmd.Parameters.AddWithValue("i", finished.ImportId);
         cmd.Parameters.AddWithValue("state", finished.State);
         cmd.Parameters.AddWithValue("at", finished.FinishedAt!.Value);

@@ -46,7 +46,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
 
     protected override string? FailureOf(Exception e, ImportJob job) => e is ImportPlanException plan ? $"{plan.Where}: {plan.Message}" : null;
 
-    protected override Task HeartbeatAsync(ImportJob job, ImportRun run, CancellationToken ct) => jobs.HeartbeatAsync(job.ImportId, run.Progress, ct);
+    protected override Task HeartbeatAsync(ImportJob job, ImportRun run, CancellationToken ct) => jobs.HeartbeatAsync(job.TenantId, job.ImportId, run.Progress, ct);
 
     protected override async Task<string?> ImportAsync(ImportJob job, ImportRun run, CancellationToken ct)
     {
@@ -176,7 +176,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
 
             p.Phase = "applying";
             var applying = Stopwatch.StartNew();
-            Task Applied(NpgsqlTransaction t) => ImportJobStore.MarkAppliedAsync(conn, t, job.ImportId, p, warnings, ct);
+            Task Applied(NpgsqlTransaction t) => ImportJobStore.MarkAppliedAsync(conn, t, job.TenantId, job.ImportId, p, warnings, ct);
             switch (path)
             {
                 case Path.Fresh:
@@ -294,7 +294,7 @@ public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, Im
     {
         if (errors.Count == 0) return;
         await using var conn = await db.OpenConnectionAsync(ct);
-        await SqlCommands.ExecAsync(conn, null, "DELETE FROM list_import_errors WHERE import_id = @i", ct, ("i", job.ImportId));
+        await SqlCommands.ExecAsync(conn, null, "DELETE FROM list_import_errors WHERE tenant_id = @t AND import_id = @i", ct, ("t", job.TenantId), ("i", job.ImportId));
         await using var copy = await conn.BeginBinaryImportAsync("COPY list_import_errors (tenant_id, import_id, row_no, column_name, reason, warning) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var e in errors)
         {
