@@ -163,15 +163,13 @@ public sealed class ComplianceApiTests(ApiFactory api) : IClassFixture<ApiFactor
         await Validate(c, new { dialingMode = "preview", phone, at = "2026-12-02T20:00:00Z" });
         await Validate(c, new { dialingMode = "preview", phone, at = "2026-12-02T14:00:00Z" });
         await using var db = NpgsqlDataSource.Create(api.Postgres);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        long n = 0;
-        while (DateTime.UtcNow < deadline)
+        // The audit is written behind the answer.
+        var n = await Eventually.UntilAsync(async () =>
         {
             await using var cmd = db.CreateCommand("SELECT count(*) FROM compliance_decisions WHERE subject = @s");
             cmd.Parameters.AddWithValue("s", phone);
-            if ((n = (long)(await cmd.ExecuteScalarAsync())!) >= 2) break;
-            await Task.Delay(100);
-        }
+            return (long)(await cmd.ExecuteScalarAsync())!;
+        }, count => count >= 2, TimeSpan.FromSeconds(10));
         Assert.Equal(2, n);
 
         var rows = await HttpAssert.Json(await c.GetAsync($"/api/v1/compliance/decisions?subject={Uri.EscapeDataString(phone)}"), HttpStatusCode.OK);

@@ -136,16 +136,14 @@ public sealed class RedisLossTests : ServerOnPrivateRedis
         }), System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.OK);
 
         // From the save on, the 20-day-old attempt counts: never "allow" under the new set, "one-a-month" once reloaded.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        string? rule = null;
-        while (DateTime.UtcNow < deadline && rule != "one-a-month")
+        var rule = await Eventually.UntilAsync(async () =>
         {
             var d = await ValidateAsync(tenant.Http, new { dialingMode = "preview", phone, ruleSetId = "monthly", at = now });
             Assert.Equal("deny", d.GetProperty("decision").GetString());
-            rule = d.GetProperty("reasons")[0].GetProperty("rule").GetString();
-            Assert.True(rule is "one-a-month" or "compliance-rebuilding", $"unexpected {d}");
-            await Task.Delay(100);
-        }
+            var first = d.GetProperty("reasons")[0].GetProperty("rule").GetString();
+            Assert.True(first is "one-a-month" or "compliance-rebuilding", $"unexpected {d}");
+            return first;
+        }, r => r == "one-a-month", TimeSpan.FromSeconds(30));
         Assert.Equal("one-a-month", rule);
 
         var tooLong = await tenant.Http.PutAsync("/api/v1/rule-sets/yearly", new StringContent(JsonSerializer.Serialize(new
@@ -188,15 +186,9 @@ public sealed class RedisLossTests : ServerOnPrivateRedis
 
     private async Task RecoveredAsync(Traffic traffic, IReadOnlyDictionary<(Guid, string), Answer> oracle)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var now = await traffic.OnceAsync();
-            if (now.Count == oracle.Count && now.All(kv => oracle[kv.Key] == kv.Value)) return;
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail($"not recovered in 60 s: {string.Join("; ", now.Select(kv => $"{kv.Key.Item2}={kv.Value}"))}");
-            await Task.Delay(200);
-        }
+        bool Recovered(Dictionary<(Guid, string), Answer> answers) => answers.Count == oracle.Count && answers.All(kv => oracle[kv.Key] == kv.Value);
+        var now = await Eventually.UntilAsync(traffic.OnceAsync, Recovered, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
+        Assert.True(Recovered(now), $"not recovered in 60 s: {string.Join("; ", now.Select(kv => $"{kv.Key.Item2}={kv.Value}"))}");
     }
 
     /// <summary>What each number's answer must be, from PostgreSQL: on a live suppression list of the tenant, or a Florida number with 3 attempts in the last 24 hours.</summary>
@@ -294,14 +286,12 @@ public sealed class RedisLossTests : ServerOnPrivateRedis
         /// <summary>Waits for the first answer asked after <paramref name="from"/> that matches; returns when it was asked.</summary>
         public async Task<DateTimeOffset> UntilAsync(DateTimeOffset from, Func<Answer, bool> condition, TimeSpan timeout)
         {
-            var deadline = DateTime.UtcNow + timeout;
-            while (DateTime.UtcNow < deadline)
+            var seen = await Eventually.UntilAsync(async () =>
             {
-                if (_loop is { IsFaulted: true }) await _loop;
-                foreach (var (asked, _, _, a) in _log) if (asked >= from && condition(a)) return asked;
-                await Task.Delay(20);
-            }
-            throw new TimeoutException("no such answer was seen: " + string.Join(", ", _log.TakeLast(10).Select(l => l.Answer)));
+                if (_loop is { IsFaulted: true }) await _loop; // the traffic's own failure, not a timeout
+                return _log.Where(l => l.Asked >= from && condition(l.Answer)).Select(l => (DateTimeOffset?)l.Asked).FirstOrDefault();
+            }, (DateTimeOffset? asked) => asked is not null, timeout, TimeSpan.FromMilliseconds(20));
+            return seen ?? throw new TimeoutException("no such answer was seen: " + string.Join(", ", _log.TakeLast(10).Select(l => l.Answer)));
         }
 
         /// <summary>No answer asked after <paramref name="since"/> allowed a number the oracle denies.</summary>

@@ -84,8 +84,7 @@ public sealed class ApiFactory : IAsyncLifetime
     public async Task CompliantAsync()
     {
         var epoch = _host!.Services.GetRequiredService<CxContact.Server.Compliance.Recovery.RedisEpoch>();
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); epoch.Current is null && DateTime.UtcNow < deadline;)
-            await Task.Delay(50);
+        await Eventually.UntilAsync(() => epoch.Current is not null, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50));
     }
 
     /// <summary>The server's services, for tests that look inside (the Redis gate, say).</summary>

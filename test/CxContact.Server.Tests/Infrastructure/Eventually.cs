@@ -1,7 +1,8 @@
 namespace CxContact.Server.Tests.Infrastructure;
 
 /// <summary>
-/// Waits for something the server does in the background (a job finished, a message sent, a server registered): reads
+/// Waits for something the server does in the background (a job finished, a message sent, a server registered) or for
+/// a process to come up: reads
 /// every <c>every</c> (100 ms unless told) until the value is accepted or <c>timeout</c> (30 s unless told) has passed.
 /// </summary>
 public static class Eventually
@@ -23,5 +24,9 @@ public static class Eventually
 
     /// <summary>Whether <paramref name="condition"/> came to hold in time.</summary>
     public static Task<bool> UntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null, TimeSpan? every = null) =>
+        UntilAsync(condition, holds => holds, timeout, every);
+
+    /// <summary>Whether <paramref name="condition"/> came to hold in time.</summary>
+    public static Task<bool> UntilAsync(Func<bool> condition, TimeSpan? timeout = null, TimeSpan? every = null) =>
         UntilAsync(condition, holds => holds, timeout, every);
 }

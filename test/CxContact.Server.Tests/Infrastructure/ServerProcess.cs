@@ -83,22 +83,20 @@ public sealed class ServerProcess : IAsyncDisposable
     public async Task<string> WaitForAsync(string url, Func<string, bool> condition, TimeSpan timeout)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + timeout;
-        var last = "";
-        while (DateTime.UtcNow < deadline)
+        var last = ""; // the last body answered, kept across reads that get no answer
+        var there = await Eventually.UntilAsync(async () =>
         {
             if (_process.HasExited) throw new InvalidOperationException($"the server exited with {_process.ExitCode}:\n{Output}");
             try
             {
                 var response = await http.GetAsync(url);
                 last = await response.Content.ReadAsStringAsync();
-                if (response.IsSuccessStatusCode && condition(last)) return last;
+                return response.IsSuccessStatusCode && condition(last);
             }
-            catch (HttpRequestException) { /* not listening yet */ }
-            catch (TaskCanceledException) { /* slow start */ }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"{url} did not get there in {timeout}; last answer: {last}\n{Output}");
+            catch (HttpRequestException) { return false; /* not listening yet */ }
+            catch (TaskCanceledException) { return false; /* slow start */ }
+        }, timeout, TimeSpan.FromMilliseconds(200));
+        return there ? last : throw new TimeoutException($"{url} did not get there in {timeout}; last answer: {last}\n{Output}");
     }
 
     public async ValueTask DisposeAsync()

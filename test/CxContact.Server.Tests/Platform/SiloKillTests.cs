@@ -120,16 +120,15 @@ public sealed class SiloKillTests
     /// <summary>The campaign once its preload is over, read through A (503 while the cluster finds B dead).</summary>
     private static async Task<JsonElement> SettledAsync(CampaignClient c, Guid campaign)
     {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
+        var last = await Eventually.UntilAsync(async () =>
         {
             var response = await c.Http.GetAsync($"/api/v1/campaigns/{campaign}");
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, body);
-            if (response.IsSuccessStatusCode && !JsonDocument.Parse(body).RootElement.GetProperty("preloading").GetBoolean())
-                return JsonDocument.Parse(body).RootElement.Clone();
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"campaign {campaign} still preloading: {body}");
-            await Task.Delay(250);
-        }
+            return (Campaign: response.IsSuccessStatusCode ? JsonDocument.Parse(body).RootElement.Clone() : (JsonElement?)null, Body: body);
+        }, r => r.Campaign?.GetProperty("preloading").GetBoolean() == false, Patience, TimeSpan.FromMilliseconds(250));
+        return last.Campaign is { } settled && !settled.GetProperty("preloading").GetBoolean()
+            ? settled
+            : throw new TimeoutException($"campaign {campaign} still preloading: {last.Body}");
     }
 }

@@ -40,14 +40,10 @@ public sealed class MissedRunsTests : IAsyncLifetime
     /// <summary>Waits until the recurring scheduler has dealt with the missed occurrences: the job is due again only in the future.</summary>
     private static async Task<Hangfire.Storage.RecurringJobDto> RescheduledAsync(ScheduleClient s, string recurringJobId)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var job = s.RecurringJobs()[recurringJobId];
-            if (job.NextExecution > DateTime.UtcNow) return job;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the recurring scheduler never took {recurringJobId}; Hangfire: {s.HangfireState()}");
-            await Task.Delay(100);
-        }
+        var job = await Eventually.UntilAsync(() => s.RecurringJobs()[recurringJobId], j => j.NextExecution > DateTime.UtcNow, TimeSpan.FromSeconds(60));
+        Assert.True(job.NextExecution > DateTime.UtcNow,
+            $"the recurring scheduler never took {recurringJobId} (next execution {job.NextExecution:O}); Hangfire: {s.HangfireState()}");
+        return job;
     }
 
     [Fact]

@@ -97,18 +97,12 @@ public sealed class ScheduledImportTests(CampaignFixture fx)
             client.Create(Job.FromExpression<ScheduledRunJob>(j => j.RunAsync(tenant, schedule, null, null, CancellationToken.None)),
                 new EnqueuedState(HangfireSchedules.Queue), new Dictionary<string, object?> { ["Time"] = occurrence });
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        List<System.Text.Json.JsonElement> runs;
-        while (true)
-        {
-            runs = await s.FinishedRunsAsync(schedule);
-            // Both jobs are done when Hangfire has no job of ours left enqueued or processing.
-            var monitor = s.Hangfire().GetMonitoringApi();
-            if (monitor.EnqueuedCount(HangfireSchedules.Queue) == 0 && monitor.ProcessingCount() == 0) break;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the two jobs did not finish");
-            await Task.Delay(100);
-        }
-        var run = Assert.Single(runs);
+        // One run finishes first; both jobs are done when Hangfire has no job of ours left enqueued or processing (a job
+        // just fetched counts as neither, so the wait for idle starts only once one has finished).
+        await s.FinishedRunsAsync(schedule);
+        Assert.True(await Eventually.UntilAsync(() => s.Hangfire().GetMonitoringApi() is var m && m.EnqueuedCount(HangfireSchedules.Queue) == 0 && m.ProcessingCount() == 0,
+            TimeSpan.FromSeconds(60)), $"the two jobs did not finish; Hangfire: {s.HangfireState()}");
+        var run = Assert.Single(await s.FinishedRunsAsync(schedule));
         Assert.Equal("succeeded", run.GetProperty("state").GetString());
         Assert.Equal(new DateTimeOffset(2030, 1, 7, 7, 0, 0, TimeSpan.Zero), run.GetProperty("scheduledFor").GetDateTimeOffset());
         Assert.Single((await HttpAssert.Json(await lists.Http.GetAsync($"/api/v1/contact-lists/{list}/imports"), HttpStatusCode.OK)).EnumerateArray());

@@ -122,15 +122,9 @@ public sealed class ScheduledTransferTests(CampaignFixture fx)
         var accepted = await HttpAssert.Json(await c.Http.PostJson($"/api/v1/suppression-lists/{list}/imports",
             new { source = new { sftpConnectionId = connection, remotePath = file } }), HttpStatusCode.Accepted);
         var url = accepted.GetProperty("statusUrl").GetString()!;
-        JsonElement import;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        do
-        {
-            await Task.Delay(100);
-            import = await HttpAssert.Json(await c.Http.GetAsync(url), HttpStatusCode.OK);
-            Assert.True(DateTime.UtcNow < deadline, import.ToString());
-        } while (import.GetProperty("state").GetString() is "queued" or "running");
-        Assert.Equal("succeeded", import.GetProperty("state").GetString());
+        var import = await Eventually.UntilAsync(async () => await HttpAssert.Json(await c.Http.GetAsync(url), HttpStatusCode.OK),
+            i => i.GetProperty("state").GetString() is not ("queued" or "running"), TimeSpan.FromSeconds(60));
+        Assert.True(import.GetProperty("state").GetString() == "succeeded", import.ToString());
         Assert.Equal(1, import.GetProperty("entries").GetInt64());
         Assert.Single((await HttpAssert.Json(await c.Http.GetAsync($"/api/v1/suppression-lists/{list}/imports"), HttpStatusCode.OK)).EnumerateArray());
 

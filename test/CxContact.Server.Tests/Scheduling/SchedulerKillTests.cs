@@ -95,24 +95,20 @@ public sealed class SchedulerKillTests
     private static async Task<Guid> MidFlightAsync(string postgres, Guid runId)
     {
         await using var db = NpgsqlDataSource.Create(postgres);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        var seen = "";
-        while (DateTime.UtcNow < deadline)
+        var seen = await Eventually.UntilAsync(async () =>
         {
             await using var cmd = db.CreateCommand("""
                 SELECT r.state, i.import_id, i.state FROM schedule_runs r LEFT JOIN list_imports i ON i.import_id = r.import_id WHERE r.run_id = @r
                 """);
             cmd.Parameters.AddWithValue("r", runId);
             await using var r = await cmd.ExecuteReaderAsync();
-            if (await r.ReadAsync())
-            {
-                seen = $"run {r.GetString(0)}, import {(r.IsDBNull(2) ? "none" : r.GetString(2))}";
-                if (r.GetString(0) == "running" && !r.IsDBNull(2) && r.GetString(2) == "running") return r.GetGuid(1);
-                Assert.True(r.GetString(0) is "queued" or "running" && (r.IsDBNull(2) || r.GetString(2) is "queued" or "running"),
-                    $"the import ended before the server could be killed ({seen}); make the file larger");
-            }
-            await Task.Delay(20);
-        }
-        throw new TimeoutException($"the run never got mid-flight: {seen}");
+            if (!await r.ReadAsync()) return (Seen: "no run yet", Import: (Guid?)null);
+            var (run, import) = (r.GetString(0), r.IsDBNull(2) ? null : r.GetString(2));
+            var state = $"run {run}, import {import ?? "none"}";
+            Assert.True(run is "queued" or "running" && import is null or "queued" or "running",
+                $"the import ended before the server could be killed ({state}); make the file larger");
+            return (Seen: state, Import: run == "running" && import == "running" ? r.GetGuid(1) : (Guid?)null);
+        }, s => s.Import is not null, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20));
+        return seen.Import ?? throw new TimeoutException($"the run never got mid-flight: {seen.Seen}");
     }
 }

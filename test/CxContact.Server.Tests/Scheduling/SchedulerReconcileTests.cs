@@ -32,13 +32,9 @@ public sealed class SchedulerReconcileTests(CampaignFixture fx)
 
         await fx.Api.RestartAsync();
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!(s.RecurringJobs().ContainsKey(jobId) && !s.RecurringJobs().ContainsKey(orphan)))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not reconciled: {string.Join(", ", s.RecurringJobs().Keys)}");
-            await Task.Delay(200);
-        }
-        var job = s.RecurringJobs()[jobId];
+        var jobs = await Eventually.UntilAsync(s.RecurringJobs, j => j.ContainsKey(jobId) && !j.ContainsKey(orphan), TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
+        Assert.True(jobs.ContainsKey(jobId) && !jobs.ContainsKey(orphan), $"not reconciled: {string.Join(", ", jobs.Keys)}");
+        var job = jobs[jobId];
         Assert.Equal("0 20 * * *", job.Cron);
         Assert.Equal("Europe/London", job.TimeZoneId);
         var again = new ScheduleClient(fx.Api.Client(c.Http.DefaultRequestHeaders.Authorization!.Parameter), fx.Api.Postgres);

@@ -98,11 +98,6 @@ public sealed class TwoSchedulerServersTests : IAsyncLifetime
 
     private static async Task WaitAsync(Func<bool> condition, string what, ScheduleClient s)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no {what}; Hangfire: {s.HangfireState()}");
-            await Task.Delay(100);
-        }
+        if (!await Eventually.UntilAsync(condition, TimeSpan.FromSeconds(60))) throw new TimeoutException($"no {what}; Hangfire: {s.HangfireState()}");
     }
 }

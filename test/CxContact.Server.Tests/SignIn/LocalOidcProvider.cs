@@ -14,9 +14,10 @@ public sealed class LocalOidcProvider
     public const string ClientId = "cxcontact-tests";
     public const string ClientSecret = "cxcontact-tests-secret-0123456789";
 
-    private static readonly Lazy<LocalOidcProvider> Instance = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+    // Started on the thread pool: npm ci and the wait for the provider's answer block no test's thread.
+    private static readonly Lazy<Task<LocalOidcProvider>> Instance = new(() => Task.Run(StartAsync), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    public static LocalOidcProvider Shared => Instance.Value;
+    public static Task<LocalOidcProvider> SharedAsync() => Instance.Value;
 
     public required Uri Issuer { get; init; }
 
@@ -29,7 +30,7 @@ public sealed class LocalOidcProvider
         ["CXC_OIDC_SCOPES"] = "openid profile email groups",
     };
 
-    private static LocalOidcProvider Start()
+    private static async Task<LocalOidcProvider> StartAsync()
     {
         var source = Path.Combine(RepoPaths.Root, "test", "oidc-provider");
         var dir = LocalProcess.TempDir("cxc-oidc-");
@@ -56,16 +57,14 @@ public sealed class LocalOidcProvider
 
         var issuer = new Uri($"http://127.0.0.1:{port}");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; Thread.Sleep(200))
+        var answers = await Eventually.UntilAsync(async () =>
         {
-            try
-            {
-                if (http.GetAsync(new Uri(issuer, "/.well-known/openid-configuration")).Result.IsSuccessStatusCode)
-                    return new LocalOidcProvider { Issuer = issuer };
-            }
-            catch (AggregateException) { /* not listening yet */ }
-        }
-        throw new TimeoutException($"oidc-provider did not answer on {issuer} within 30 s: {(File.Exists(log) ? File.ReadAllText(log) : "no log")}");
+            try { return (await http.GetAsync(new Uri(issuer, "/.well-known/openid-configuration"))).IsSuccessStatusCode; }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return false; /* not listening yet */ }
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
+        return answers
+            ? new LocalOidcProvider { Issuer = issuer }
+            : throw new TimeoutException($"oidc-provider did not answer on {issuer} within 30 s: {(File.Exists(log) ? File.ReadAllText(log) : "no log")}");
     }
 
     private static void Run(string dir, string file, params string[] args)

@@ -10,10 +10,11 @@ namespace CxContact.Server.Tests.SignIn;
 public sealed class SignInFixture : IAsyncLifetime
 {
     public ApiFactory Api { get; } = new();
-    public LocalOidcProvider Provider { get; } = LocalOidcProvider.Shared;
+    public LocalOidcProvider Provider { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
+        Provider = await LocalOidcProvider.SharedAsync();
         foreach (var (k, v) in Provider.ServerSettings) Api.With(k, v);
         await Api.InitializeAsync();
     }

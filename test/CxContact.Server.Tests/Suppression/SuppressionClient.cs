@@ -70,15 +70,9 @@ public sealed class SuppressionClient(HttpClient http)
     /// <summary>Waits for an accepted import to finish; returns its final status.</summary>
     public async Task<JsonElement> FinishedAsync(string statusUrl)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            var status = await HttpAssert.Json(await http.GetAsync(statusUrl), HttpStatusCode.OK);
-            var state = status.GetProperty("state").GetString();
-            if (state is "succeeded" or "failed") return status;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"import still {state}: {status}");
-            await Task.Delay(100);
-        }
+        static bool Finished(JsonElement status) => status.GetProperty("state").GetString() is "succeeded" or "failed";
+        var status = await Eventually.UntilAsync(async () => await HttpAssert.Json(await http.GetAsync(statusUrl), HttpStatusCode.OK), Finished, TimeSpan.FromSeconds(90));
+        return Finished(status) ? status : throw new TimeoutException($"import still {status.GetProperty("state").GetString()}: {status}");
     }
 
     public async Task<List<string[]>> ImportErrorsAsync(Guid listId, Guid importId)

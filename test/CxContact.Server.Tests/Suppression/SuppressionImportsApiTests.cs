@@ -157,12 +157,8 @@ public sealed class SuppressionImportsApiTests(ApiFactory api) : IClassFixture<A
         await using (var lockList = new NpgsqlCommand($"LOCK TABLE suppression_entries_{list:N} IN SHARE MODE", db, hold))
             await lockList.ExecuteNonQueryAsync();
         var accepted = await HttpAssert.Json(await c.UploadAsync(list, "phone\r\n4155550501\r\n"), HttpStatusCode.Accepted);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await c.PhoneSuppressedAsync(list, "4155550501"))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the import never wrote the index");
-            await Task.Delay(50);
-        }
+        Assert.True(await Eventually.UntilAsync(() => c.PhoneSuppressedAsync(list, "4155550501"), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50)),
+            "the import never wrote the index");
 
         // A rebuild now reads a list without the number (not committed yet), and its index lacks it.
         await HttpAssert.Json(await c.Http.PostAsync($"/api/v1/suppression-lists/{list}/rebuild-index", null), HttpStatusCode.OK);
@@ -189,17 +185,14 @@ public sealed class SuppressionImportsApiTests(ApiFactory api) : IClassFixture<A
         var accepted = await HttpAssert.Json(await c.UploadAsync(list, "phone\r\n4155550601\r\n4155550602\r\n4155550603\r\n"), HttpStatusCode.Accepted);
 
         // The import's COPY reaches that number and waits for the add's transaction.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
         await using var watch = new NpgsqlConnection(api.Postgres);
         await watch.OpenAsync();
-        while (true)
+        Assert.True(await Eventually.UntilAsync(async () =>
         {
             await using var waiting = new NpgsqlCommand(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'COPY suppression_entries_%'", watch);
-            if ((long)(await waiting.ExecuteScalarAsync())! > 0) break;
-            Assert.True(DateTime.UtcNow < deadline, "the import's COPY never waited for the single add");
-            await Task.Delay(50);
-        }
+            return (long)(await waiting.ExecuteScalarAsync())! > 0;
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50)), "the import's COPY never waited for the single add");
         await add.CommitAsync();
 
         var status = await c.FinishedAsync(accepted.GetProperty("statusUrl").GetString()!);
