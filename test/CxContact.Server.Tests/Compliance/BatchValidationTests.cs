@@ -11,7 +11,7 @@ namespace CxContact.Server.Tests.Compliance;
 /// </summary>
 public sealed class BatchValidationTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private const string Noon = "2026-12-02T20:00:00Z"; // noon Pacific, 15:00 Eastern: inside every US window
+    private static readonly string Noon = FutureCalendar.Iso("12-02T20:00:00Z"); // noon Pacific, 15:00 Eastern: inside every US window
 
     [Fact]
     public async Task Every_batch_answer_equals_the_single_answer_for_the_same_item()
@@ -25,16 +25,16 @@ public sealed class BatchValidationTests(ApiFactory api) : IClassFixture<ApiFact
             new { type = "phone", value = "+44 20 7946 0001" },
             new { type = "email", value = "gone@example.com" },
             new { type = "clientId", value = "C-SUPPRESSED" },
-            new { type = "phone", value = "4155550002", expiresAt = "2026-12-01T00:00:00Z" },      // expired before Noon
-            new { type = "phone", value = "4155550003", startsAt = "2026-12-10T00:00:00Z" },       // not started at Noon
-            new { type = "phone", value = "4155550004", startsAt = "2026-11-01T00:00:00Z", expiresAt = "2027-01-01T00:00:00Z" });
+            new { type = "phone", value = "4155550002", expiresAt = FutureCalendar.Iso("12-01T00:00:00Z") },      // expired before Noon
+            new { type = "phone", value = "4155550003", startsAt = FutureCalendar.Iso("12-10T00:00:00Z") },       // not started at Noon
+            new { type = "phone", value = "4155550004", startsAt = FutureCalendar.Iso("11-01T00:00:00Z"), expiresAt = FutureCalendar.Iso("01-01T00:00:00Z", yearsLater: 1) });
         await lists.AddAsync(second,
             new { type = "phone", value = "2125550001" },
             new { type = "phone", value = "4155550001" }, // also on the first list: the first list is named
             new { type = "clientId", value = "C-SECOND" });
 
         // Florida: three attempts in 24 h deny a fourth; the UK: no re-call within 72 h of an abandoned call.
-        var start = DateTimeOffset.Parse("2026-12-02T15:00:00Z");
+        var start = FutureCalendar.At("12-02T15:00:00Z");
         for (var i = 0; i < 3; i++) await Attempt(c, new { phone = "+13055550123", at = start.AddHours(i), result = "no-answer" });
         await Attempt(c, new { phone = "+13055550124", at = start, result = "no-answer" });
         await Attempt(c, new { phone = "+442079460002", at = start, result = "abandoned" });
@@ -45,15 +45,15 @@ public sealed class BatchValidationTests(ApiFactory api) : IClassFixture<ApiFact
             new { dialingMode = "preview", phone = "4155550001", at = Noon },
             new { dialingMode = "preview", phone = "(415) 555-0001", at = Noon },
             new { dialingMode = "preview", phone = "2125550001", at = Noon },
-            new { dialingMode = "preview", phone = "+44 20 7946 0001", at = "2026-12-02T12:00:00Z" },
-            new { dialingMode = "preview", phone = "+44 20 7946 0009", at = "2026-12-02T12:00:00Z" },
+            new { dialingMode = "preview", phone = "+44 20 7946 0001", at = FutureCalendar.Iso("12-02T12:00:00Z") },
+            new { dialingMode = "preview", phone = "+44 20 7946 0009", at = FutureCalendar.Iso("12-02T12:00:00Z") },
             new { dialingMode = "preview", phone = "4155550002", at = Noon },
-            new { dialingMode = "preview", phone = "4155550002", at = "2026-11-30T20:00:00Z" },
+            new { dialingMode = "preview", phone = "4155550002", at = FutureCalendar.Iso("11-30T20:00:00Z") },
             new { dialingMode = "preview", phone = "4155550003", at = Noon },
-            new { dialingMode = "preview", phone = "4155550003", at = "2026-12-11T20:00:00Z" },
+            new { dialingMode = "preview", phone = "4155550003", at = FutureCalendar.Iso("12-11T20:00:00Z") },
             new { dialingMode = "preview", phone = "4155550004", at = Noon },
             new { dialingMode = "preview", phone = "4155550005", at = Noon },
-            new { dialingMode = "preview", phone = "4155550005", at = "2026-12-02T14:00:00Z" }, // 06:00 Pacific: outside the window, with nextAllowedAt
+            new { dialingMode = "preview", phone = "4155550005", at = FutureCalendar.Iso("12-02T14:00:00Z") }, // 06:00 Pacific: outside the window, with nextAllowedAt
             new { email = "gone@example.com", channel = "email", at = Noon },
             new { email = "still@example.com", channel = "email", at = Noon },
             new { phone = "4155550006", contact = new { clientId = "C-SUPPRESSED" }, at = Noon },
@@ -63,8 +63,8 @@ public sealed class BatchValidationTests(ApiFactory api) : IClassFixture<ApiFact
             new { dialingMode = "preview", phone = "+13055550123", at = start.AddHours(24) },
             new { dialingMode = "preview", phone = "+13055550124", at = start.AddHours(3) },
             new { phone = "+13055550125", contact = new { clientId = "C-FL" }, at = start.AddHours(3) },
-            new { dialingMode = "predictive", phone = "+44 20 7946 0002", at = "2026-12-03T12:00:00Z" }, // no agent guaranteed: Ofcom's 72 h apply
-            new { dialingMode = "predictive", phone = "+44 20 7946 0002", at = "2026-12-06T12:00:00Z" },
+            new { dialingMode = "predictive", phone = "+44 20 7946 0002", at = FutureCalendar.Iso("12-03T12:00:00Z") }, // no agent guaranteed: Ofcom's 72 h apply
+            new { dialingMode = "predictive", phone = "+44 20 7946 0002", at = FutureCalendar.Iso("12-06T12:00:00Z") },
             new { phone = "3055550126", dialingMode = "predictive", contact = new { deviceType = "mobile" }, at = start.AddHours(3) },
         ];
         var singles = new List<string>();

@@ -39,7 +39,7 @@ public sealed class ComplianceApiTests(ApiFactory api) : IClassFixture<ApiFactor
     {
         var c = await TenantAsync();
         const string phone = "+13055550123"; // Miami
-        var first = DateTimeOffset.Parse("2026-12-02T15:00:00Z"); // 10:00 Eastern
+        var first = FutureCalendar.At("12-02T15:00:00Z"); // 10:00 Eastern
         for (var i = 0; i < 3; i++)
             Assert.Equal(HttpStatusCode.NoContent, (await c.PostJson("/api/v1/compliance/attempts", new { phone, at = first.AddHours(i), result = "no-answer" })).StatusCode);
 
@@ -65,7 +65,7 @@ public sealed class ComplianceApiTests(ApiFactory api) : IClassFixture<ApiFactor
             """;
         await HttpAssert.Json(await c.PutAsync("/api/v1/rule-sets/per-campaign", new StringContent(perCampaign, System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.OK);
         const string phone = "+13055550144"; // Miami
-        var first = DateTimeOffset.Parse("2026-12-02T15:00:00Z");
+        var first = FutureCalendar.At("12-02T15:00:00Z");
         foreach (var (campaign, hour) in new[] { (renewals, 0), (renewals, 1), (winback, 2) })
             Assert.Equal(HttpStatusCode.NoContent, (await c.PostJson("/api/v1/compliance/attempts", new { phone, campaignId = campaign, at = first.AddHours(hour), result = "no-answer" })).StatusCode);
         var at = first.AddHours(3);
