@@ -60,6 +60,34 @@ public sealed class PersonSignInTests(SignInFixture fx) : IClassFixture<SignInFi
     }
 
     [Fact]
+    public async Task A_changed_mapping_changes_a_signed_in_persons_role_at_their_next_request_and_a_removed_one_ends_the_session()
+    {
+        var admins = SignInFixture.Group("admins");
+        var tenant = await fx.TenantAsync((admins, "admin"));
+        using var browser = await fx.SignedInAsync($"mona:{admins}");
+        Assert.Equal("admin", (await fx.MeAsync(browser)).GetProperty("key").GetProperty("role").GetString());
+        async Task<HttpResponseMessage> ChangeSettingsAsync()
+        {
+            var put = new HttpRequestMessage(HttpMethod.Put, fx.Url($"/api/v1/tenants/{tenant.Id}/settings"))
+            { Content = JsonContent.Create(new { defaultCountry = "GB", defaultTimeZone = "Europe/London" }) };
+            put.Headers.Add("X-XSRF-TOKEN", await fx.AntiforgeryAsync(browser));
+            return await browser.SendAsync(put);
+        }
+        await HttpAssert.Json(await ChangeSettingsAsync(), HttpStatusCode.OK); // the control: as admin, the change goes through
+
+        // The tenant's admin (by key) makes the group viewers: the session is a viewer's at its next request.
+        await HttpAssert.Json(await tenant.Admin.PutAsJsonAsync($"/api/v1/tenants/{tenant.Id}/group-roles",
+            new { mappings = new[] { new { group = admins, role = "viewer" } } }), HttpStatusCode.OK);
+        Assert.Equal("viewer", (await fx.MeAsync(browser)).GetProperty("key").GetProperty("role").GetString());
+        await HttpAssert.Problem(await ChangeSettingsAsync(), HttpStatusCode.Forbidden);
+
+        // Then takes the group out of the mapping: the session ends.
+        await HttpAssert.Json(await tenant.Admin.PutAsJsonAsync($"/api/v1/tenants/{tenant.Id}/group-roles",
+            new { mappings = new[] { new { group = SignInFixture.Group("others"), role = "admin" } } }), HttpStatusCode.OK);
+        await HttpAssert.Problem(await browser.GetAsync(fx.Url("/api/v1/me")), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Groups_that_match_no_tenant_are_refused_with_a_problem_and_the_refusal_is_audited()
     {
         await fx.TenantAsync((SignInFixture.Group("admins"), "admin"));

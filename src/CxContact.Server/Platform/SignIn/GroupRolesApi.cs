@@ -22,7 +22,7 @@ public static class GroupRolesApi
         g.MapGet("/", async Task<Results<Ok<GroupRolesView>, ProblemHttpResult>> (
             Guid tenantId, TenantStore tenants, GroupRoleStore store, Hosting.PlatformSettings platform, CancellationToken ct) =>
         {
-            if (await tenants.GetTenantAsync(tenantId, ct) is null) return NotFound(tenantId);
+            if (await tenants.GetTenantAsync(tenantId, ct) is null) return TenantsApi.NotFound(tenantId);
             return TypedResults.Ok(new GroupRolesView(await store.ListAsync(tenantId, ct), platform.Oidc is not null));
         }).WithSummary("The tenant's sign-in mapping: which identity provider groups sign in with which role");
 
@@ -33,12 +33,10 @@ public static class GroupRolesApi
             var errors = new FieldErrors();
             var mappings = GroupRolesRules.Validate(body.Mappings, tenantId == Tenant.SystemId, errors);
             if (errors.Any) return errors.ToProblem();
-            if (await tenants.GetTenantAsync(tenantId, ct) is null) return NotFound(tenantId);
+            if (await tenants.GetTenantAsync(tenantId, ct) is null) return TenantsApi.NotFound(tenantId);
             await store.ReplaceAsync(tenantId, mappings, Caller.From(http.User).KeyId, ct);
+            http.RequestServices.GetService<SessionValidator>()?.MappingChanged(tenantId); // null: single sign-on is off
             return TypedResults.Ok(new GroupRolesView(await store.ListAsync(tenantId, ct), platform.Oidc is not null));
         }).WithSummary("Replace the tenant's sign-in mapping (each group maps to one role; a person gets the highest role their groups give)");
     }
-
-    private static ProblemHttpResult NotFound(Guid tenantId) =>
-        TypedResults.Problem(statusCode: 404, title: "No such tenant", detail: $"There is no tenant {tenantId}.");
 }

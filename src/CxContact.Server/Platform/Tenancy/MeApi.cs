@@ -1,5 +1,6 @@
 using CxContact.Core.Tenancy;
 using CxContact.Server.Platform.Auth;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace CxContact.Server.Platform.Tenancy;
 
@@ -21,17 +22,28 @@ public static class MeApi
     /// <summary>Key is the API key, or for a person their person id in the tenant, display name and role.</summary>
     public sealed record Me(MeTenant Tenant, MeKey Key, MeLimits Limits, MePerson? Person);
 
+    /// <summary>
+    /// What the tenant's landing files take, as counted at most a few seconds ago: the console asks /me on every page,
+    /// and counting walks the tenant's whole landing folder. Uploads and pulls count afresh before they are let in.
+    /// </summary>
+    private static long LandingBytesInUse(IMemoryCache cache, Jobs.LandingDirectory landing, Guid tenantId) =>
+        cache.GetOrCreate(("landing-bytes-in-use", tenantId), e =>
+        {
+            e.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(3);
+            return landing.BytesInUse(tenantId);
+        });
+
     public static void MapMeApi(this RouteGroupBuilder v1)
     {
         v1.MapGet("/me", async (HttpContext http, IGrainFactory grains, Limits.TenantLimitsStore tenantLimits, Jobs.LandingDirectory landing,
-            CancellationToken ct) =>
+            IMemoryCache cache, CancellationToken ct) =>
         {
             var c = Caller.From(http.User);
             var settings = c.IsSystemAdmin ? null : await grains.GetGrain<ITenantGrain>(c.TenantId).GetSettingsAsync();
             var own = await tenantLimits.EffectiveAsync(c.TenantId, ct);
             var limits = new MeLimits(own.RequestsPerSecondPerKey, own.RequestsPerSecondPerTenant, own.MessagesPerSecond, own.MaxUploadBytes,
                 Jobs.Files.LineLengthGuard.MaxLineChars, Lists.Import.ImportPipeline.MaxColumns, own.ImportsAtOnce,
-                own.LandingQuotaBytes, landing.BytesInUse(c.TenantId));
+                own.LandingQuotaBytes, LandingBytesInUse(cache, landing, c.TenantId));
             var u = http.User;
             var person = Caller.IsPerson(u)
                 ? new MePerson(u.FindFirst(CxClaims.Subject)!.Value, u.FindFirst("name")?.Value, u.FindFirst(CxClaims.Email)?.Value,

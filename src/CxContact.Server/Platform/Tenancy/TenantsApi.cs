@@ -75,6 +75,6 @@ public static class TenantsApi
         }).RequireAuthorization(Policies.TenantAdmin).WithSummary("Replace the tenant's default country and time zone");
     }
 
-    private static ProblemHttpResult NotFound(Guid tenantId) =>
+    internal static ProblemHttpResult NotFound(Guid tenantId) =>
         TypedResults.Problem(statusCode: 404, title: "No such tenant", detail: $"There is no tenant {tenantId}.");
 }

@@ -18,7 +18,7 @@ public static class TenantLimitsApi
         g.MapGet("/", async Task<Results<Ok<TenantLimitsView>, ProblemHttpResult>> (
             Guid tenantId, TenantStore tenants, TenantLimitsStore limits, CancellationToken ct) =>
         {
-            if (await tenants.GetTenantAsync(tenantId, ct) is null || tenantId == Tenant.SystemId) return NotFound(tenantId);
+            if (await tenants.GetTenantAsync(tenantId, ct) is null || tenantId == Tenant.SystemId) return TenantsApi.NotFound(tenantId);
             return TypedResults.Ok(await ViewAsync(tenantId, limits, ct));
         }).RequireAuthorization(Policies.TenantOrSystemReader).WithSummary("The tenant's own limits and the ones in force");
 
@@ -27,7 +27,7 @@ public static class TenantLimitsApi
         {
             var errors = body.Validate();
             if (errors.Any) return errors.ToProblem();
-            if (await tenants.GetTenantAsync(tenantId, ct) is null || tenantId == Tenant.SystemId) return NotFound(tenantId);
+            if (await tenants.GetTenantAsync(tenantId, ct) is null || tenantId == Tenant.SystemId) return TenantsApi.NotFound(tenantId);
             await limits.SetAsync(tenantId, body, Caller.From(http.User).KeyId, ct);
             return TypedResults.Ok(await ViewAsync(tenantId, limits, ct));
         }).RequireAuthorization(Policies.SystemAdmin)
@@ -36,7 +36,4 @@ public static class TenantLimitsApi
 
     private static async Task<TenantLimitsView> ViewAsync(Guid tenantId, TenantLimitsStore limits, CancellationToken ct) =>
         new(tenantId, await limits.GetAsync(tenantId, ct), await limits.EffectiveAsync(tenantId, ct));
-
-    private static ProblemHttpResult NotFound(Guid tenantId) =>
-        TypedResults.Problem(statusCode: 404, title: "No such tenant", detail: $"There is no tenant {tenantId}.");
 }
