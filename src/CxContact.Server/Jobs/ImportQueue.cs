@@ -137,14 +137,21 @@ public abstract class ImportQueue<TJob>(NpgsqlDataSource db, string table, strin
 
     /// <summary>
     /// The pull an SFTP import starts with: the remote file into the job's landing path (retried as SftpRetry says),
-    /// its name and size recorded like an upload's. Returns why it could not be had; the import then fails with it.
+    /// its name and size recorded like an upload's. The tenant's landing quota holds as for an upload: a tenant whose
+    /// quota is full does not start the pull, and a file that would take it over stops being copied at once (the
+    /// partial file is removed). Returns why the file could not be had; the import then fails with it.
     /// </summary>
-    public async Task<string?> PullAsync(Sftp.SftpFetcher sftp, Guid tenantId, Guid importId, Guid connectionId, string remotePath, string destination,
-        CancellationToken ct)
+    public async Task<string?> PullAsync(Sftp.SftpFetcher sftp, LandingQuota quota, Guid tenantId, Guid importId, Guid connectionId, string remotePath,
+        string destination, CancellationToken ct)
     {
+        var use = await quota.UseAsync(tenantId, ct);
+        // A file this job pulled before its silo stopped is replaced by this pull, so it does not count against it.
+        if (new FileInfo(destination) is { Exists: true } earlier) use = use with { InUseBytes = Math.Max(0, use.InUseBytes - earlier.Length) };
+        var full = LandingQuota.Full(use, remotePath);
+        if (use.Full) return "the SFTP pull was not started: " + full;
         try
         {
-            var file = await sftp.FetchAsync(tenantId, connectionId, remotePath, destination, ct);
+            var file = await sftp.FetchAsync(tenantId, connectionId, remotePath, destination, ct, new Sftp.SftpFetchRoom(use.Room, full));
             await SetFileAsync(importId, file.FileName, file.Size, ct);
             return null;
         }

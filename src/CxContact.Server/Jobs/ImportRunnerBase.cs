@@ -11,7 +11,7 @@ namespace CxContact.Server.Jobs;
 /// says how its kind of job imports, shows its progress and closes.
 /// </summary>
 /// <typeparam name="TRun">The state of one run: its progress, warnings and rejected rows.</typeparam>
-public abstract class ImportRunnerBase<TJob, TRun>(ImportQueue<TJob> queue, Sftp.SftpFetcher sftp, ILogger log) : IImportRunner<TJob>
+public abstract class ImportRunnerBase<TJob, TRun>(ImportQueue<TJob> queue, Sftp.SftpFetcher sftp, LandingQuota quota, ILogger log) : IImportRunner<TJob>
     where TJob : class, IImportJob
 {
     /// <summary>The state a run of <paramref name="job"/> starts from.</summary>
@@ -72,10 +72,10 @@ public abstract class ImportRunnerBase<TJob, TRun>(ImportQueue<TJob> queue, Sftp
         log.LogWarning("Import {ImportId} of list {ListId} abandoned: {Reason}", job.ImportId, job.ListId, reason);
     }
 
-    /// <summary>For a job from SFTP: the remote file into the landing path. Null when it is there, else why not.</summary>
+    /// <summary>For a job from SFTP: the remote file into the landing path, within the tenant's landing quota. Null when it is there, else why not.</summary>
     protected Task<string?> PullAsync(TJob job, CancellationToken ct) => job.Source != "sftp"
         ? Task.FromResult<string?>(null)
-        : queue.PullAsync(sftp, job.TenantId, job.ImportId, job.SftpConnectionId!.Value, job.RemotePath!, job.FilePath, ct);
+        : queue.PullAsync(sftp, quota, job.TenantId, job.ImportId, job.SftpConnectionId!.Value, job.RemotePath!, job.FilePath, ct);
 
     private async Task BeatAsync(TJob job, TRun run, CancellationToken ct)
     {

@@ -22,8 +22,8 @@ public sealed record ImportUpload(string? FilePath, string? FileName, long Size,
         FieldErrors errors, string modes, CancellationToken ct)
     {
         var limits = await http.RequestServices.GetRequiredService<Platform.Tenancy.Limits.TenantLimitsStore>().EffectiveAsync(tenantId, ct);
-        var inUse = landing.BytesInUse(tenantId);
-        if (inUse >= limits.LandingQuotaBytes) return (null, QuotaFull(limits, inUse));
+        var use = new LandingUse(limits.LandingQuotaBytes, landing.BytesInUse(tenantId));
+        if (use.Full) return (null, LandingQuota.Problem(use, "this upload"));
         if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 } boundary)
             return (null, TypedResults.Problem(statusCode: 415, title: "Send multipart/form-data",
@@ -47,11 +47,11 @@ public sealed record ImportUpload(string? FilePath, string? FileName, long Size,
                         filePath = landing.NewFile(tenantId, ".upload");
                         fileName = disposition!.FileName.Value?.Trim('"') ?? disposition.FileNameStar.Value;
                         await using (var file = new FileStream(filePath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-                            size = await CopyWithinAsync(section.Body, file, limits.LandingQuotaBytes - inUse, ct);
+                            size = await CopyWithinAsync(section.Body, file, use.Room, ct);
                         if (size < 0)
                         {
                             Delete(filePath);
-                            return (null, QuotaFull(limits, inUse));
+                            return (null, LandingQuota.Problem(use, "this upload"));
                         }
                         break;
                     case "file": errors.Add("file", "send one file per import"); break;
@@ -110,12 +110,6 @@ public sealed record ImportUpload(string? FilePath, string? FileName, long Size,
         }
         return total;
     }
-
-    private static ProblemHttpResult QuotaFull(Platform.Tenancy.Limits.EffectiveLimits limits, long inUse) =>
-        TypedResults.Problem(statusCode: 413, title: "The tenant's landing quota is full",
-            detail: $"This tenant's files waiting for or in an import take {inUse / (1024 * 1024)} MB of its {limits.LandingQuotaBytes / (1024 * 1024)} MB " +
-                    "on the landing directory, and this upload would not fit. Wait for imports to finish, or ask for a larger quota.",
-            extensions: new Dictionary<string, object?> { ["reason"] = "landing-quota", ["landingQuotaBytes"] = limits.LandingQuotaBytes, ["landingBytesInUse"] = inUse });
 
     private static async Task<string> ReadSmallAsync(Stream body, CancellationToken ct)
     {

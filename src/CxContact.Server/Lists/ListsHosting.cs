@@ -13,6 +13,7 @@ public static class ListsHosting
         services.AddSingleton(sp => new ImportJobStore(sp.GetRequiredService<Npgsql.NpgsqlDataSource>()) { RunningPerTenant = settings.ImportsPerTenant });
         services.AddSingleton<ImportRunner>();
         services.AddSingleton<LandingDirectory>();
+        services.AddSingleton<LandingQuota>();
         services.AddSingleton<Export.ContactListExportStore>();
         services.AddSingleton<Export.ContactListExportRunner>();
         services.AddSingleton<LandingRetention>();

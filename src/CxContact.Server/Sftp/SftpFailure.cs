@@ -28,6 +28,8 @@ public enum SftpFailure
     CredentialsUnreadable,
     /// <summary>The remote file is larger than a pull may bring (CXC_MAX_UPLOAD_MB).</summary>
     TooLarge,
+    /// <summary>The remote file would take the tenant over its landing quota (what its files may take on the landing directory).</summary>
+    LandingQuota,
     /// <summary>The host resolves only to addresses SFTP may not reach (the platform's own networks or ports).</summary>
     DestinationRefused,
     /// <summary>Any other SSH or SFTP error; said in our words, never the far side's (no banner, no bytes).</summary>

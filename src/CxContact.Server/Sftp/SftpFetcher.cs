@@ -6,17 +6,22 @@ namespace CxContact.Server.Sftp;
 
 /// <summary>
 /// Pulls one file from a tenant's SFTP connection to a local path, streaming it (never whole in memory), retried as
-/// <see cref="SftpRetry"/> says. A failed fetch leaves nothing at the destination.
+/// <see cref="SftpRetry"/> says, and held to the upload cap and to the room the caller gives (the tenant's landing
+/// quota). A failed fetch leaves nothing at the destination.
 /// </summary>
 public sealed class SftpFetcher(SftpRetry retry, SftpDialer dialer, SftpOptions options)
 {
-    public async Task<SftpFetchResult> FetchAsync(Guid tenantId, Guid connectionId, string remotePath, string destinationPath, CancellationToken ct) =>
+    public async Task<SftpFetchResult> FetchAsync(Guid tenantId, Guid connectionId, string remotePath, string destinationPath, CancellationToken ct,
+        SftpFetchRoom? room = null) =>
         await retry.RunAsync(tenantId, connectionId, "fetch of " + remotePath,
-            (connection, credentials) => FetchOnceAsync(connection, credentials, SftpRemotePath.Join(connection.BasePath, remotePath), destinationPath, ct), ct);
+            (connection, credentials) => FetchOnceAsync(connection, credentials, SftpRemotePath.Join(connection.BasePath, remotePath), destinationPath, room, ct), ct);
 
     private async Task<SftpFetchResult> FetchOnceAsync(SftpConnection connection, SftpCredentials credentials, string path, string destination,
-        CancellationToken ct)
+        SftpFetchRoom? room, CancellationToken ct)
     {
+        // Whichever of the cap and the room is smaller stops the copy, and says why in its own words.
+        var quotaFirst = room is { } r && r.Bytes < options.MaxFileBytes;
+        var most = quotaFirst ? room!.Bytes : options.MaxFileBytes;
         using var session = await dialer.ConnectAsync(connection, credentials, ct);
         var partial = $"{destination}.{Guid.CreateVersion7():N}.partial";
         // A stalled transfer is cut off by the idle watchdog, which every chunk written pushes back.
@@ -28,12 +33,13 @@ public sealed class SftpFetcher(SftpRetry retry, SftpDialer dialer, SftpOptions 
             if (attributes.IsDirectory)
                 throw new SftpFetchException(SftpFailure.NotAFile, $"{path} on the server is a directory, not a file");
             if (attributes.Size > options.MaxFileBytes) throw TooLarge(path, attributes.Size);
+            if (room is not null && attributes.Size > room.Bytes) throw NoRoom(room);
             if (Path.GetDirectoryName(Path.GetFullPath(destination)) is { } dir) Directory.CreateDirectory(dir);
             long size;
             await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
-                // A file that grows past the cap while it is read (or whose size was misreported) is cut off too.
-                await using var capped = new CappedStream(file, options.MaxFileBytes, () => TooLarge(path, null));
+                // A file that grows past the cap or the room while it is read (or whose size was misreported) is cut off too.
+                await using var capped = new CappedStream(file, most, () => quotaFirst ? NoRoom(room!) : TooLarge(path, null));
                 await session.Client.DownloadFileAsync(path, capped, new Watchdog(idle, options.IdleTimeout), idle.Token);
                 await file.FlushAsync(ct);
                 size = file.Length;
@@ -59,6 +65,8 @@ public sealed class SftpFetcher(SftpRetry retry, SftpDialer dialer, SftpOptions 
     private SftpFetchException TooLarge(string path, long? size) => new(SftpFailure.TooLarge,
         $"{path} on the server is {(size is { } s ? $"{s / (1024.0 * 1024):N1} MB" : "larger than that")}; a pull brings at most " +
         $"{options.MaxFileBytes / (1024 * 1024):N0} MB (CXC_MAX_UPLOAD_MB)");
+
+    private static SftpFetchException NoRoom(SftpFetchRoom room) => new(SftpFailure.LandingQuota, room.Full);
 
     /// <summary>Passes writes on until more than the cap has been written, then throws what the caller said.</summary>
     private sealed class CappedStream(Stream inner, long cap, Func<Exception> over) : Stream

@@ -24,8 +24,8 @@ namespace CxContact.Server.Suppression;
 /// </summary>
 public sealed class SuppressionImportRunner(NpgsqlDataSource db, SuppressionImportStore jobs, IGrainFactory grains, SuppressionIndex index,
     SuppressionRebuilder rebuilder, SuppressionListStore store, SuppressionValueNormalizer normalizer, PlatformClock clock,
-    Sftp.SftpFetcher sftp, SuppressionFeedWriter feeds, ILogger<SuppressionImportRunner> log)
-    : ImportRunnerBase<SuppressionImportJob, SuppressionImportRun>(jobs, sftp, log)
+    Sftp.SftpFetcher sftp, LandingQuota quota, SuppressionFeedWriter feeds, ILogger<SuppressionImportRunner> log)
+    : ImportRunnerBase<SuppressionImportJob, SuppressionImportRun>(jobs, sftp, quota, log)
 {
     /// <summary>Rejected rows kept for the error report; the count goes on beyond it.</summary>
     public const int MaxStoredErrors = 100_000;

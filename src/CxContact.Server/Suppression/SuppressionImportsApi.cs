@@ -86,6 +86,7 @@ public static class SuppressionImportsApi
         var errors = new FieldErrors();
         if (http.Request.HasJsonContentType())
         {
+            if (await http.RequestServices.GetRequiredService<LandingQuota>().RefuseWhenFullAsync(caller.TenantId, ct) is { } full) return full;
             var pull = await ImportPull.ReadAsync(http, caller.TenantId, connections, Modes, errors, ct);
             if (pull is not null) Validate(pull.Spec?.GetRawText() ?? "{}", pull.Mode, errors);
             if (pull is null || errors.Any) return errors.ToProblem();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using CxContact.Server.Scheduling;
 using CxContact.Server.Tests.Campaigns;
 using CxContact.Server.Tests.Infrastructure;
@@ -126,5 +127,38 @@ public sealed class ScheduledImportTests(CampaignFixture fx)
         Assert.Equal("failed", run.GetProperty("state").GetString());
         Assert.Contains("not-there.csv", run.GetProperty("error").GetString());
         Assert.NotEqual(System.Text.Json.JsonValueKind.Null, run.GetProperty("import").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_scheduled_pull_larger_than_the_landing_quota_fails_the_run_with_the_quota_and_leaves_the_list_as_it_was()
+    {
+        var created = await HttpAssert.Json(await fx.Api.Admin().PostJson("/api/v1/tenants", new { name = "Quota " + Guid.NewGuid().ToString("N")[..8] }), HttpStatusCode.Created);
+        var tenant = created.GetProperty("tenant").GetProperty("id").GetGuid();
+        await HttpAssert.Json(await fx.Api.Admin().PutAsJsonAsync($"/api/v1/tenants/{tenant}/limits", new { landingQuotaMb = 1 }), HttpStatusCode.OK);
+        var http = fx.Api.Client(created.GetProperty("adminKey").GetProperty("key").GetString()!);
+        var (lists, s, connection) = (new ListClient(http), new ScheduleClient(http, fx.Api.Postgres), await http.CreateSftpConnectionAsync());
+        var file = $"big-{Guid.NewGuid():N}.csv";
+        await File.WriteAllTextAsync(Path.Combine(Sftp.Root, file),
+            "client_id,phone1\n" + string.Concat(Enumerable.Range(0, 75_000).Select(i => $"C{i},+1415{2_000_000 + i:D7}\n"))); // ~1.6 MB
+        try
+        {
+            var list = await lists.CreateListAsync();
+            var schedule = (await s.CreateAsync(new
+            {
+                name = "Too big", cron = "0 7 * * *", timeZone = "UTC",
+                action = new { type = "import-contact-list", listId = list, sftpConnectionId = connection, remotePath = file },
+            })).GetProperty("id").GetGuid();
+
+            await s.RunNowAsync(schedule);
+
+            var run = Assert.Single(await s.FinishedRunsAsync(schedule));
+            Assert.Equal("failed", run.GetProperty("state").GetString());
+            Assert.Contains("landing quota", run.GetProperty("error").GetString());
+            Assert.Contains("take 0 MB of 1 MB", run.GetProperty("error").GetString());
+            Assert.Equal(0, (await lists.ListAsync(list)).GetProperty("records").GetInt64());
+            var tenantDir = Path.Combine(fx.Api.LandingDirectory, tenant.ToString("N"));
+            Assert.Empty(Directory.Exists(tenantDir) ? Directory.EnumerateFiles(tenantDir, "*", SearchOption.AllDirectories) : []);
+        }
+        finally { File.Delete(Path.Combine(Sftp.Root, file)); }
     }
 }

@@ -19,7 +19,7 @@ namespace CxContact.Server.Lists.Import;
 /// after it is only closed when it runs again, never applied twice.
 /// </summary>
 public sealed class ImportRunner(NpgsqlDataSource db, ContactListStore store, ImportJobStore jobs, IGrainFactory grains, ILogger<ImportRunner> log,
-    Platform.Hosting.PlatformSettings settings, Sftp.SftpFetcher sftp) : ImportRunnerBase<ImportJob, ImportRun>(jobs, sftp, log)
+    Platform.Hosting.PlatformSettings settings, Sftp.SftpFetcher sftp, LandingQuota quota) : ImportRunnerBase<ImportJob, ImportRun>(jobs, sftp, quota, log)
 {
     /// <summary>
     /// COPY streams far more than ordinary queries: a 1 MB write buffer sends it in large socket writes instead of

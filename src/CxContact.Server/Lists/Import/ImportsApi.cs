@@ -125,6 +125,7 @@ public static class ImportsApi
     private static async Task<Results<Accepted<ImportAccepted>, ValidationProblem, ProblemHttpResult>> PullAsync(Guid listId, ContactListInfo list,
         Caller caller, HttpContext http, LandingDirectory landing, ImportJobStore jobs, Sftp.SftpConnectionStore connections, CancellationToken ct)
     {
+        if (await http.RequestServices.GetRequiredService<LandingQuota>().RefuseWhenFullAsync(caller.TenantId, ct) is { } full) return full;
         var errors = new FieldErrors();
         var pull = await ImportPull.ReadAsync(http, caller.TenantId, connections, Modes, errors, ct);
         string specJson = list.SpecJson ?? "{}";
