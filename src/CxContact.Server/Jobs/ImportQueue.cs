@@ -111,13 +111,14 @@ public abstract class ImportQueue<TJob>(NpgsqlDataSource db, string table, strin
     /// silo. Its error says why until then. A stop does not count as one of its attempts; a failure does, so that an
     /// import that keeps failing the same way is given up. False when the job was not this worker's to release.
     /// </summary>
-    public async Task<bool> ReleaseAsync(Guid importId, string worker, string reason, bool countAttempt, CancellationToken ct)
+    public async Task<bool> ReleaseAsync(Guid tenantId, Guid importId, string worker, string reason, bool countAttempt, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
             UPDATE {table} SET state = 'queued', heartbeat_at = NULL, error = @why,
                 attempts = attempts - CASE WHEN @count THEN 0 ELSE 1 END{(ResetOnRelease is { } r ? ", " + r : "")}
-            WHERE import_id = @i AND state = 'running' AND worker = @w
+            WHERE tenant_id = @t AND import_id = @i AND state = 'running' AND worker = @w
             """);
+        cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("i", importId);
         cmd.Parameters.AddWithValue("w", worker);
         cmd.Parameters.AddWithValue("why", reason);
@@ -126,9 +127,10 @@ public abstract class ImportQueue<TJob>(NpgsqlDataSource db, string table, strin
     }
 
     /// <summary>Records what a pull brought in, so the status shows the file's name and size like an upload's.</summary>
-    private async Task SetFileAsync(Guid importId, string fileName, long bytes, CancellationToken ct)
+    private async Task SetFileAsync(Guid tenantId, Guid importId, string fileName, long bytes, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"UPDATE {table} SET file_name = @n, file_bytes = @b WHERE import_id = @i");
+        await using var cmd = db.CreateCommand($"UPDATE {table} SET file_name = @n, file_bytes = @b WHERE tenant_id = @t AND import_id = @i");
+        cmd.Parameters.AddWithValue("t", tenantId);
         cmd.Parameters.AddWithValue("i", importId);
         cmd.Parameters.AddWithValue("n", fileName);
         cmd.Parameters.AddWithValue("b", bytes);
@@ -152,7 +154,7 @@ public abstract class ImportQueue<TJob>(NpgsqlDataSource db, string table, strin
         try
         {
             var file = await sftp.FetchAsync(tenantId, connectionId, remotePath, destination, ct, new Sftp.SftpFetchRoom(use.Room, full));
-            await SetFileAsync(importId, file.FileName, file.Size, ct);
+            await SetFileAsync(tenantId, importId, file.FileName, file.Size, ct);
             return null;
         }
         catch (Sftp.SftpFetchException e)

@@ -57,7 +57,7 @@ public abstract class ImportWorkerBase<TJob>(ImportQueue<TJob> queue, IImportRun
     private async Task ReleaseAsStoppingAsync(TJob job, string worker)
     {
         using var budget = new CancellationTokenSource(ReleaseOnStop);
-        try { await queue.ReleaseAsync(job.ImportId, worker, "interrupted: the silo running it stopped", countAttempt: false, budget.Token); }
+        try { await queue.ReleaseAsync(job.TenantId, job.ImportId, worker, "interrupted: the silo running it stopped", countAttempt: false, budget.Token); }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException)
         {
             log.LogWarning("A job cut off by the stop could not be put back ({Error}); another silo takes it once its heartbeat is too old", e.Message);
@@ -79,7 +79,7 @@ public abstract class ImportWorkerBase<TJob>(ImportQueue<TJob> queue, IImportRun
             try
             {
                 if (pause > TimeSpan.Zero) await Task.Delay(pause, stopping);
-                await queue.ReleaseAsync(job.ImportId, worker, $"interrupted: {e.Message}", countAttempt, stopping);
+                await queue.ReleaseAsync(job.TenantId, job.ImportId, worker, $"interrupted: {e.Message}", countAttempt, stopping);
                 return;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested) { return; }

@@ -59,6 +59,8 @@ public sealed partial class TenantPredicateTests
             foreach (Match m in StringLiteral().Matches(File.ReadAllText(file)))
             {
                 var sql = (m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value).Trim();
+                // The import queue names its table through a placeholder: list_imports or suppression_imports, both tenant data.
+                if (Path.GetFileName(file) == "ImportQueue.cs") sql = sql.Replace("{table}", "list_imports");
                 if (!SqlVerb().IsMatch(sql)) continue;
                 var touches = tables.Where(t => Regex.IsMatch(sql, $@"\b(from|join|update|into|delete from|copy)\s+{t}\b", RegexOptions.IgnoreCase)).ToList();
                 if (touches.Count == 0) continue;
