@@ -83,13 +83,15 @@ public sealed class ContactListStore(NpgsqlDataSource db)
 
     /// <summary>Records in import order, keyset-paged by contact id (UUIDv7, so roughly insertion order).</summary>
     /// <param name="search">A client id, phone (as stored, E.164) or email matched exactly, or the start of a first or last name.</param>
-    public async Task<IReadOnlyList<ContactRow>> PageAsync(Guid listId, Guid? after, int limit, CancellationToken ct, string? search = null)
+    /// <param name="invalidOnly">Only records with an invalid device, so a user can find the ones an import could not fully use.</param>
+    public async Task<IReadOnlyList<ContactRow>> PageAsync(Guid listId, Guid? after, int limit, CancellationToken ct, string? search = null, bool invalidOnly = false)
     {
         await using var cmd = db.CreateCommand($"""
             SELECT {ContactRow.Columns} FROM {PartitionName(listId)}
             WHERE (@after::uuid IS NULL OR contact_id > @after)
               AND (@search::text IS NULL OR client_id = @search OR @search = ANY(phones) OR EXISTS (SELECT 1 FROM unnest(emails) AS e WHERE lower(e) = lower(@search))
                    OR first_name ILIKE @prefix OR last_name ILIKE @prefix)
+              AND (NOT @invalid OR jsonb_array_length(invalid_devices) > 0)
             ORDER BY contact_id LIMIT @limit
             """);
         cmd.Parameters.AddWithValue("after", NpgsqlTypes.NpgsqlDbType.Uuid, (object?)after ?? DBNull.Value);
@@ -97,6 +99,7 @@ public sealed class ContactListStore(NpgsqlDataSource db)
         // LIKE's own characters in the search are literal.
         cmd.Parameters.AddWithValue("prefix", NpgsqlTypes.NpgsqlDbType.Text,
             search is null ? DBNull.Value : search.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%");
+        cmd.Parameters.AddWithValue("invalid", invalidOnly);
         cmd.Parameters.AddWithValue("limit", limit);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var rows = new List<ContactRow>(limit);

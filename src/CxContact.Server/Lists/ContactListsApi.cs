@@ -68,7 +68,7 @@ public static class ContactListsApi
             .RequireAuthorization(Policies.TenantOperator).WithSummary("Delete a list and drop its records");
 
         g.MapGet("/{listId:guid}/records", async Task<Results<Ok<RecordPage>, ValidationProblem, ProblemHttpResult>> (
-            Guid listId, HttpContext http, IGrainFactory grains, ContactListStore store, CancellationToken ct, int? limit, Guid? after, string? search) =>
+            Guid listId, HttpContext http, IGrainFactory grains, ContactListStore store, CancellationToken ct, int? limit, Guid? after, string? search, bool? invalid) =>
         {
             var errors = new FieldErrors();
             if (limit is < 1 or > MaxPage) errors.Add("limit", $"must be between 1 and {MaxPage}");
@@ -76,11 +76,11 @@ public static class ContactListsApi
             if (errors.Any) return errors.ToProblem();
             if (await grains.Grain(Caller.From(http.User), listId).GetAsync() is null) return NoSuchList(listId);
             var n = limit ?? 100;
-            var rows = await store.PageAsync(listId, after, n, ct, string.IsNullOrWhiteSpace(search) ? null : search.Trim());
+            var rows = await store.PageAsync(listId, after, n, ct, string.IsNullOrWhiteSpace(search) ? null : search.Trim(), invalid == true);
             return TypedResults.Ok(new RecordPage(rows, rows.Count == n ? rows[^1].Id : null));
         }).RequireAuthorization(Policies.TenantReader)
           .WithSummary("Page through a list's records (after = the previous page's next); ?search= matches a client id, phone or email exactly, " +
-                       "or the start of a first or last name");
+                       "or the start of a first or last name; ?invalid=true keeps only records with an invalid phone or email");
     }
 
     private static ContactListDefinition Definition(string? description, JsonElement? spec, string? country, string? zone, FieldErrors errors)

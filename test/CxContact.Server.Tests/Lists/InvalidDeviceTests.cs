@@ -48,6 +48,8 @@ public sealed class InvalidDeviceTests(CampaignFixture f) : IClassFixture<Campai
         var k3 = records.Single(r => r.GetProperty("clientId").GetString() == "K3");
         Assert.Equal("email1", Assert.Single(k3.GetProperty("invalidDevices").EnumerateArray()).GetProperty("field").GetString());
         Assert.DoesNotContain(records, r => r.GetProperty("clientId").GetString() == "K2");
+        // ?invalid=true keeps the records that carry an invalid device: here both.
+        Assert.Equal(["K1", "K3"], (await c.Lists.RecordsAsync(list, invalidOnly: true)).Select(r => r.GetProperty("clientId").GetString()).Order());
 
         var counts = await c.Lists.ListAsync(list);
         Assert.Equal((2L, 2L, 2L), (counts.GetProperty("records").GetInt64(), counts.GetProperty("devices").GetInt64(), counts.GetProperty("invalid").GetInt64()));
@@ -70,5 +72,6 @@ public sealed class InvalidDeviceTests(CampaignFixture f) : IClassFixture<Campai
         Assert.Equal(("2", "phone1", "reject"), (error[0], error[1], error[3]));
         Assert.Equal(0, (await c.Lists.ListAsync(list)).GetProperty("invalid").GetInt64());
         Assert.Equal(JsonValueKind.Array, Assert.Single(await c.Lists.RecordsAsync(list)).GetProperty("invalidDevices").ValueKind);
+        Assert.Empty(await c.Lists.RecordsAsync(list, invalidOnly: true));
     }
 }

@@ -69,9 +69,11 @@ public sealed class ListClient(HttpClient http)
     public async Task<JsonElement> ListAsync(Guid listId) =>
         await HttpAssert.Json(await http.GetAsync($"/api/v1/contact-lists/{listId}"), HttpStatusCode.OK);
 
-    public async Task<List<JsonElement>> RecordsAsync(Guid listId)
+    /// <param name="invalidOnly">Only the records with an invalid phone or email (?invalid=true).</param>
+    public async Task<List<JsonElement>> RecordsAsync(Guid listId, bool invalidOnly = false)
     {
-        var page = await HttpAssert.Json(await http.GetAsync($"/api/v1/contact-lists/{listId}/records?limit=1000"), HttpStatusCode.OK);
+        var page = await HttpAssert.Json(await http.GetAsync($"/api/v1/contact-lists/{listId}/records?limit=1000{(invalidOnly ? "&invalid=true" : "")}"),
+            HttpStatusCode.OK);
         return page.GetProperty("records").EnumerateArray().ToList();
     }
 

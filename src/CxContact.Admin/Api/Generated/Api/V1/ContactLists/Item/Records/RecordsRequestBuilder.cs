@@ -22,7 +22,7 @@ namespace CxContact.Admin.Api.Api.V1.ContactLists.Item.Records
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public RecordsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/contact-lists/{listId}/records{?after*,limit*,search*}", pathParameters)
+        public RecordsRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/contact-lists/{listId}/records{?after*,invalid*,limit*,search*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,11 +30,11 @@ namespace CxContact.Admin.Api.Api.V1.ContactLists.Item.Records
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public RecordsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/contact-lists/{listId}/records{?after*,limit*,search*}", rawUrl)
+        public RecordsRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/contact-lists/{listId}/records{?after*,invalid*,limit*,search*}", rawUrl)
         {
         }
         /// <summary>
-        /// Page through a list&apos;s records (after = the previous page&apos;s next); ?search= matches a client id, phone or email exactly, or the start of a first or last name. Needs a tenant admin, supervisor or viewer key.
+        /// Page through a list&apos;s records (after = the previous page&apos;s next); ?search= matches a client id, phone or email exactly, or the start of a first or last name; ?invalid=true keeps only records with an invalid phone or email. Needs a tenant admin, supervisor or viewer key.
         /// </summary>
         /// <returns>A <see cref="global::CxContact.Admin.Api.Models.RecordPage"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -65,7 +65,7 @@ namespace CxContact.Admin.Api.Api.V1.ContactLists.Item.Records
             return await RequestAdapter.SendAsync<global::CxContact.Admin.Api.Models.RecordPage>(requestInfo, global::CxContact.Admin.Api.Models.RecordPage.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Page through a list&apos;s records (after = the previous page&apos;s next); ?search= matches a client id, phone or email exactly, or the start of a first or last name. Needs a tenant admin, supervisor or viewer key.
+        /// Page through a list&apos;s records (after = the previous page&apos;s next); ?search= matches a client id, phone or email exactly, or the start of a first or last name; ?invalid=true keeps only records with an invalid phone or email. Needs a tenant admin, supervisor or viewer key.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -93,7 +93,7 @@ namespace CxContact.Admin.Api.Api.V1.ContactLists.Item.Records
             return new global::CxContact.Admin.Api.Api.V1.ContactLists.Item.Records.RecordsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Page through a list&apos;s records (after = the previous page&apos;s next); ?search= matches a client id, phone or email exactly, or the start of a first or last name. Needs a tenant admin, supervisor or viewer key.
+        /// Page through a list&apos;s records (after = the previous page&apos;s next); ?search= matches a client id, phone or email exactly, or the start of a first or last name; ?invalid=true keeps only records with an invalid phone or email. Needs a tenant admin, supervisor or viewer key.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class RecordsRequestBuilderGetQueryParameters 
@@ -101,6 +101,10 @@ namespace CxContact.Admin.Api.Api.V1.ContactLists.Item.Records
             #pragma warning disable CS1591
             [QueryParameter("after")]
             public Guid? After { get; set; }
+            #pragma warning restore CS1591
+            #pragma warning disable CS1591
+            [QueryParameter("invalid")]
+            public bool? Invalid { get; set; }
             #pragma warning restore CS1591
             #pragma warning disable CS1591
             [QueryParameter("limit")]
