@@ -98,7 +98,17 @@ rc=0
 # The API contract: both OpenAPI linters on the committed document (the tests keep it equal to the served one).
 lint_rc=0
 bash "$(dirname "${BASH_SOURCE[0]}")/openapi-lint.sh" || lint_rc=$?
-dotnet test CxContact.sln -c Release --nologo "$@" </dev/null || rc=$?
+# Each test's duration goes to a TRX file, and the slowest are listed after the run: where the suite's time goes.
+results=${CXC_TEST_RESULTS:-$PWD/.data/test-results}
+rm -rf "$results"
+dotnet test CxContact.sln -c Release --nologo --results-directory "$results" --logger "trx;LogFilePrefix=tests" "$@" </dev/null || rc=$?
+if compgen -G "$results/*.trx" >/dev/null; then
+  cxc_log "the slowest tests (TRX files in $results):"
+  cat "$results"/*.trx | grep -o '<UnitTestResult [^>]*' \
+    | sed -nE 's/.*testName="([^"]*)".*duration="([0-9]+):([0-9]+):([0-9.]+)".*/\2 \3 \4 \1/p' \
+    | awk '{ s = $1 * 3600 + $2 * 60 + $3; $1 = $2 = $3 = ""; sub(/^ +/, ""); printf "%8.1f s  %s\n", s, $0 }' \
+    | sort -rn | head -20 || true
+fi
 if [[ $rc -eq 0 && $lint_rc -ne 0 ]]; then
   cxc_log "the OpenAPI linters failed (eng/openapi-lint.sh)"
   rc=$lint_rc
