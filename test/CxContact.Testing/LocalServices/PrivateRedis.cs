@@ -57,6 +57,14 @@ public sealed class PrivateRedis : IDisposable
     public string Info(string field) =>
         LocalProcess.Run("redis-cli", "-p", Port.ToString(), "info").Split('\n').First(l => l.StartsWith(field + ":"))[(field.Length + 1)..].Trim();
 
+    /// <summary>GET of a key found by its pattern (the only key matching it), or null when none matches.</summary>
+    public string? GetMatching(string pattern)
+    {
+        var key = LocalProcess.Run("redis-cli", "-p", Port.ToString(), "--scan", "--pattern", pattern).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .SingleOrDefault();
+        return key is null ? null : LocalProcess.Run("redis-cli", "-p", Port.ToString(), "get", key).Trim();
+    }
+
     /// <summary>FLUSHALL: every key of every database is gone, the server stays up.</summary>
     public void Flush() => LocalProcess.Run("redis-cli", "-p", Port.ToString(), "flushall");
 
